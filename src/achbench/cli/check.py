@@ -1,0 +1,47 @@
+"""``achbench check``: validate matrix files, report every problem, exit 2 on any."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from achbench.cli.app import EXIT_ERROR, main
+from achbench.cli.options import matrix_files
+from achbench.errors import MatrixFileError
+from achbench.store import load_data
+
+
+@main.command()
+@matrix_files
+@click.option("--quiet", "-q", is_flag=True, help="Print nothing when a file is valid.")
+def check(files: tuple[str, ...], quiet: bool) -> None:
+    """Check that each FILE is a valid matrix.
+
+    Every problem is printed on stderr as FILE:LINE:COLUMN: KEY: MESSAGE (or
+    FILE: KEY: MESSAGE where no line applies). Exit status 0 when every file is
+    valid, 2 otherwise.
+
+    \b
+    Example:
+      achbench check matrices/*.toml
+    """
+    failed = False
+    for name in files:
+        try:
+            data = load_data(name)
+        except MatrixFileError as exc:
+            failed = True
+            for line in exc.lines():
+                click.echo(line, err=True)
+            continue
+        if not quiet:
+            n_h = len(data["hypotheses"])
+            n_e = len(data.get("evidence", {}))
+            n_a = len(data.get("ratings", {}))
+            click.echo(
+                f"{name}: ok ({n_h} hypotheses, {n_e} evidence items, "
+                f"{n_a} analyst{'s' if n_a != 1 else ''})"
+            )
+    if failed:
+        sys.exit(EXIT_ERROR)

@@ -1,0 +1,46 @@
+"""Options that several commands share, defined once."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import click
+
+from achbench.scoring import METHODS
+
+method_option = click.option(
+    "--method",
+    "-m",
+    type=click.Choice(METHODS),
+    default="heuer",
+    show_default=True,
+    help="Scoring method (see the README for each formula).",
+)
+
+analyst_option = click.option(
+    "--analyst",
+    "-a",
+    "analysts",
+    multiple=True,
+    metavar="NAME",
+    help="Use only this analyst's ratings; repeat for several. Default: pool every analyst.",
+)
+
+
+def format_option(*choices: str, default: str = "table") -> Callable[[Any], Any]:
+    """A ``--format`` option with the given choices."""
+    return click.option(
+        "--format",
+        "-f",
+        "output_format",
+        type=click.Choice(choices),
+        default=default,
+        show_default=True,
+        help="Output format.",
+    )
+
+
+matrix_files = click.argument(
+    "files", nargs=-1, required=True, type=click.Path(dir_okay=True, path_type=str)
+)

@@ -1,0 +1,407 @@
+"""The four scoring methods: one pure function each, plus evidence diagnosticity.
+
+Every method reads a ``Grid`` (the matrix reduced to what scoring needs) and
+returns a ``Ranking``.  Several analysts are pooled as the spec says: a cell's
+value is the mean over the analysts who rated it; unrated cells are skipped.
+
+========== ======================================================= =============
+method     hypothesis score                                        ranks first
+========== ======================================================= =============
+heuer      sum over evidence of mean(I = 1, II = 2, other = 0)     lowest
+weighted   heuer, each cell times credibility x relevance weight   lowest
+           (low 1/sqrt 2, medium 1, high sqrt 2)
+opensynth  inconsistency = sum (3 - m)^2 over cell means m < 3     lowest, then
+           (CC 5, C 4, N 3, I 2, II 1, NA counted as 3)            consistency
+bayes      posterior from prior x product of tempered likelihoods  highest
+========== ======================================================= =============
+
+The README gives each formula in full, with the Bayesian likelihoods.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+METHODS = ("heuer", "weighted", "opensynthesis", "bayes")
+"""Method names accepted by ``--method``, in the order the editor cycles them."""
+
+HEUER_VALUE = {"CC": 0.0, "C": 0.0, "N": 0.0, "I": 1.0, "II": 2.0, "NA": 0.0}
+"""Heuer's inconsistency count per code."""
+
+LEVEL_WEIGHT = {"low": 1 / math.sqrt(2), "medium": 1.0, "high": math.sqrt(2)}
+"""PARC ACH 2's reported weights for credibility and relevance."""
+
+OPENSYNTHESIS_VALUE = {"CC": 5, "C": 4, "N": 3, "I": 2, "II": 1, "NA": 3}
+"""Open Synthesis' 1-5 scale; NA is counted as neutral (3) in a cell's mean."""
+
+BAYES_LIKELIHOOD = {"CC": 0.9, "C": 0.7, "N": 0.5, "I": 0.3, "II": 0.1, "NA": 0.5}
+"""P(evidence | hypothesis) read from each code, before credibility tempers it."""
+
+BAYES_GENUINE = {"low": 0.4, "medium": 0.7, "high": 0.9}
+"""Chance that an item is what it seems, by credibility: the tempering weight."""
+
+NEUTRAL_LIKELIHOOD = 0.5
+"""The likelihood of an item that says nothing about the hypothesis."""
+
+_TIE = 1e-9
+
+
+@dataclass(frozen=True, slots=True)
+class Grid:
+    """What scoring needs from a matrix: ids in display order, weights, ratings.
+
+    ``votes[i]`` maps hypothesis id to the codes the chosen analysts gave
+    evidence ``evidence[i]``; a hypothesis with no entry is unrated there.
+    """
+
+    hypotheses: tuple[str, ...]
+    hypothesis_titles: tuple[str, ...]
+    priors: tuple[float | None, ...]
+    evidence: tuple[str, ...]
+    evidence_titles: tuple[str, ...]
+    credibility: tuple[str, ...]
+    relevance: tuple[str, ...]
+    votes: tuple[dict[str, list[str]], ...]
+    analysts: tuple[str, ...] = ()
+
+    @classmethod
+    def from_data(cls, data: Mapping[str, Any], analysts: Sequence[str] | None = None) -> Grid:
+        """Build from validated matrix data (``store.load_data`` or ``Matrix.to_data``).
+
+        ``analysts`` limits the ratings pooled; ``None`` pools every analyst.
+        """
+        hypotheses = data["hypotheses"]
+        evidence = data.get("evidence", {})
+        ratings = data.get("ratings", {})
+        chosen = tuple(ratings) if analysts is None else tuple(analysts)
+        evidence_ids = tuple(evidence)
+        votes: list[dict[str, list[str]]] = [{} for _ in evidence_ids]
+        for analyst in chosen:
+            table = ratings.get(analyst, {})
+            for index, evidence_id in enumerate(evidence_ids):
+                row = table.get(evidence_id)
+                if not row:
+                    continue
+                cell = votes[index]
+                for hypothesis_id, code in row.items():
+                    codes = cell.get(hypothesis_id)
+                    if codes is None:
+                        cell[hypothesis_id] = [code]
+                    else:
+                        codes.append(code)
+        return cls(
+            hypotheses=tuple(hypotheses),
+            hypothesis_titles=tuple(h["title"] for h in hypotheses.values()),
+            priors=tuple(h.get("prior") for h in hypotheses.values()),
+            evidence=evidence_ids,
+            evidence_titles=tuple(e["title"] for e in evidence.values()),
+            credibility=tuple(e.get("credibility", "medium") for e in evidence.values()),
+            relevance=tuple(e.get("relevance", "medium") for e in evidence.values()),
+            votes=tuple(votes),
+            analysts=chosen,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class HypothesisScore:
+    """One hypothesis' place under one method."""
+
+    id: str
+    title: str
+    rank: int
+    score: float
+    figures: dict[str, float | int] = field(default_factory=dict)
+    """Method-specific numbers shown beside the score (inconsistency, posterior...)."""
+
+
+@dataclass(frozen=True, slots=True)
+class EvidenceScore:
+    """One evidence item's diagnosticity under one method."""
+
+    id: str
+    title: str
+    diagnosticity: float
+
+
+@dataclass(frozen=True, slots=True)
+class Ranking:
+    """A method's verdict: hypotheses in rank order, evidence in file order."""
+
+    method: str
+    hypotheses: list[HypothesisScore]
+    evidence: list[EvidenceScore]
+
+    @property
+    def leader(self) -> HypothesisScore:
+        return self.hypotheses[0]
+
+    def to_json(self) -> dict[str, Any]:
+        """The object ``achbench rank --format json`` prints (the spec's contract)."""
+        return {
+            "method": self.method,
+            "hypotheses": [
+                {"id": h.id, "title": h.title, "rank": h.rank, "score": h.score, **h.figures}
+                for h in self.hypotheses
+            ],
+            "evidence": [
+                {"id": e.id, "title": e.title, "diagnosticity": e.diagnosticity}
+                for e in self.evidence
+            ],
+        }
+
+
+def _mean(values: Sequence[float]) -> float:
+    return sum(values) / len(values)
+
+
+def _pooled(grid: Grid, value: Mapping[str, float]) -> list[list[float | None]]:
+    """Cell means per evidence item (rows) and hypothesis (columns); None if unrated."""
+    out: list[list[float | None]] = []
+    for cell in grid.votes:
+        row: list[float | None] = []
+        for hypothesis_id in grid.hypotheses:
+            codes = cell.get(hypothesis_id)
+            if not codes:
+                row.append(None)
+            elif len(codes) == 1:
+                row.append(value[codes[0]])
+            else:
+                row.append(_mean([value[c] for c in codes]))
+        out.append(row)
+    return out
+
+
+def _rank(
+    grid: Grid,
+    keys: Sequence[Any],
+    scores: Sequence[float],
+    figures: Sequence[dict[str, float | int]],
+    same: Callable[[Any, Any], bool],
+) -> list[HypothesisScore]:
+    """Order hypotheses by ``keys`` (stable: file order breaks ties of order);
+    hypotheses whose keys are ``same`` share a rank (1, 2, 2, 4)."""
+    order = sorted(range(len(grid.hypotheses)), key=lambda i: keys[i])
+    ranked: list[HypothesisScore] = []
+    rank = 0
+    for position, index in enumerate(order):
+        if position == 0 or not same(keys[order[position - 1]], keys[index]):
+            rank = position + 1
+        ranked.append(
+            HypothesisScore(
+                id=grid.hypotheses[index],
+                title=grid.hypothesis_titles[index],
+                rank=rank,
+                score=scores[index],
+                figures=figures[index],
+            )
+        )
+    return ranked
+
+
+def _close(a: float, b: float) -> bool:
+    return abs(a - b) <= _TIE * max(1.0, abs(a), abs(b))
+
+
+def _evidence(grid: Grid, diagnosticity: Iterable[float]) -> list[EvidenceScore]:
+    return [
+        EvidenceScore(id=e, title=t, diagnosticity=d)
+        for e, t, d in zip(grid.evidence, grid.evidence_titles, diagnosticity, strict=True)
+    ]
+
+
+def _spread(row: Sequence[float | None]) -> float:
+    rated = [v for v in row if v is not None]
+    return max(rated) - min(rated) if len(rated) > 1 else 0.0
+
+
+def _additive(grid: Grid, method: str, weights: Sequence[float]) -> Ranking:
+    cells = _pooled(grid, HEUER_VALUE)
+    n = len(grid.hypotheses)
+    totals = [0.0] * n
+    rated = [0] * n
+    for row, weight in zip(cells, weights, strict=True):
+        for j, value in enumerate(row):
+            if value is not None:
+                totals[j] += value * weight
+                rated[j] += 1
+    unrated = [len(cells) - r for r in rated]
+    figures = [
+        {"inconsistency": totals[j], "rated": rated[j], "unrated": unrated[j]} for j in range(n)
+    ]
+    ranked = _rank(grid, totals, totals, figures, _close)
+    diagnosticity = [_spread(row) * w for row, w in zip(cells, weights, strict=True)]
+    return Ranking(method, ranked, _evidence(grid, diagnosticity))
+
+
+def heuer(grid: Grid) -> Ranking:
+    """Heuer's count of inconsistency: I = 1, II = 2, summed over evidence; lowest first.
+
+    Diagnosticity: the spread (max - min) of the cell values across hypotheses;
+    0 means the item cannot tell the hypotheses apart under this method.
+    """
+    return _additive(grid, "heuer", [1.0] * len(grid.evidence))
+
+
+def weighted(grid: Grid) -> Ranking:
+    """Heuer's count with each cell weighted by credibility x relevance (PARC ACH 2).
+
+    Diagnosticity: the spread of the cell values, times the item's weight.
+    """
+    weights = [
+        LEVEL_WEIGHT[c] * LEVEL_WEIGHT[r]
+        for c, r in zip(grid.credibility, grid.relevance, strict=True)
+    ]
+    return _additive(grid, "weighted", weights)
+
+
+def _aggregate_vote(codes: Sequence[str]) -> str | None:
+    """Open Synthesis' consensus code of one cell (``aggregate_vote``).
+
+    NA wins only with a strict majority; otherwise the mean of the other votes,
+    rounded with Python's ``round`` (half to even), as Open Synthesis does.
+    """
+    na = sum(1 for c in codes if c == "NA")
+    rated = [OPENSYNTHESIS_VALUE[c] for c in codes if c != "NA"]
+    if not na and not rated:
+        return None
+    if na > len(rated):
+        return "NA"
+    return _CODE_OF_VALUE[round(sum(rated) / len(rated))]
+
+
+_CODE_OF_VALUE = {5: "CC", 4: "C", 3: "N", 2: "I", 1: "II"}
+
+
+def _pstdev(values: Sequence[float]) -> float:
+    if not values:
+        return 0.0
+    mean = math.fsum(values) / len(values)
+    return math.sqrt(math.fsum((v - mean) ** 2 for v in values) / len(values))
+
+
+def opensynthesis(grid: Grid) -> Ranking:
+    """Open Synthesis' metrics (``openach/metrics.py``), reproduced exactly.
+
+    Per hypothesis: inconsistency = sum of (3 - m)^2 over cells whose mean m < 3,
+    consistency = sum of (m - 3)^2 over cells with m > 3, where m is the mean of
+    the votes with CC 5 ... II 1 and NA as 3.  Order: inconsistency ascending,
+    consistency descending, share of NA consensus, share of unrated cells, file
+    order.  Diagnosticity: population standard deviation of the cell means.
+    """
+    cells = _pooled(grid, OPENSYNTHESIS_VALUE)
+    n = len(grid.hypotheses)
+    total = len(grid.evidence)
+    keys = []
+    figures = []
+    for j, hypothesis_id in enumerate(grid.hypotheses):
+        column = [row[j] for row in cells]
+        inconsistency = sum((3 - m) ** 2 for m in column if m is not None and m < 3)
+        consistency = sum((m - 3) ** 2 for m in column if m is not None and m > 3)
+        consensus = [_aggregate_vote(cell.get(hypothesis_id, ())) for cell in grid.votes]
+        na = sum(1 for c in consensus if c == "NA") / total if total else 0.0
+        unrated = sum(1 for c in consensus if c is None) / total if total else 0.0
+        keys.append((inconsistency, -consistency, na, unrated))
+        figures.append(
+            {
+                "inconsistency": float(inconsistency),
+                "consistency": float(consistency),
+                "proportion_na": na,
+                "proportion_unrated": unrated,
+            }
+        )
+    scores = [k[0] for k in keys]
+    ranked = _rank(grid, keys, [float(s) for s in scores], figures, lambda a, b: a == b)
+    diagnosticity = [_pstdev([m for m in row if m is not None]) for row in cells]
+    assert len(figures) == n
+    return Ranking("opensynthesis", ranked, _evidence(grid, diagnosticity))
+
+
+def _priors(grid: Grid) -> list[float]:
+    """Priors normalised to sum to 1.
+
+    Missing priors share equally what the given ones leave of 1; if the given ones
+    already reach 1, each missing prior is the mean of the given ones.
+    """
+    given = [p for p in grid.priors if p is not None]
+    missing = len(grid.priors) - len(given)
+    if missing:
+        left = 1.0 - sum(given)
+        fill = left / missing if left > 0 else _mean(given)
+        raw = [fill if p is None else p for p in grid.priors]
+    else:
+        raw = list(grid.priors)  # type: ignore[arg-type]
+    total = sum(raw)
+    return [p / total for p in raw]
+
+
+def bayes_log_likelihoods(grid: Grid) -> list[list[float]]:
+    """log P(item | hypothesis) per evidence item (rows) and hypothesis (columns).
+
+    Each code's likelihood is tempered by the item's credibility c (the chance
+    the item is genuine): L' = c L + (1 - c) 0.5.  Several analysts' tempered
+    likelihoods are pooled by their mean log (a geometric mean); an unrated cell
+    counts as neutral, 0.5.
+    """
+    rows = []
+    for cell, credibility in zip(grid.votes, grid.credibility, strict=True):
+        genuine = BAYES_GENUINE[credibility]
+        row = []
+        for hypothesis_id in grid.hypotheses:
+            codes = cell.get(hypothesis_id)
+            if not codes:
+                row.append(math.log(NEUTRAL_LIKELIHOOD))
+                continue
+            logs = [
+                math.log(genuine * BAYES_LIKELIHOOD[c] + (1 - genuine) * NEUTRAL_LIKELIHOOD)
+                for c in codes
+            ]
+            row.append(_mean(logs))
+        rows.append(row)
+    return rows
+
+
+def bayes(grid: Grid) -> Ranking:
+    """Posterior probability per hypothesis: prior x product of tempered likelihoods.
+
+    Computed in logs and normalised with log-sum-exp, so thousands of items
+    neither underflow nor overflow.  Diagnosticity: the log of the largest over
+    the smallest likelihood across hypotheses (0 for an item that cannot shift
+    the posterior).
+    """
+    rows = bayes_log_likelihoods(grid)
+    n = len(grid.hypotheses)
+    log_post = [math.log(p) for p in _priors(grid)]
+    for row in rows:
+        for j in range(n):
+            log_post[j] += row[j]
+    peak = max(log_post)
+    weights = [math.exp(v - peak) for v in log_post]
+    total = sum(weights)
+    posterior = [w / total for w in weights]
+    figures = [
+        {"posterior": p, "log_odds": lp - peak} for p, lp in zip(posterior, log_post, strict=True)
+    ]
+    keys = [-p for p in posterior]
+    ranked = _rank(grid, keys, posterior, figures, _close)
+    diagnosticity = [max(row) - min(row) if row else 0.0 for row in rows]
+    return Ranking("bayes", ranked, _evidence(grid, diagnosticity))
+
+
+SCORERS: dict[str, Callable[[Grid], Ranking]] = {
+    "heuer": heuer,
+    "weighted": weighted,
+    "opensynthesis": opensynthesis,
+    "bayes": bayes,
+}
+
+
+def score(grid: Grid, method: str = "heuer") -> Ranking:
+    """Rank the grid's hypotheses under ``method`` (one of ``METHODS``)."""
+    try:
+        scorer = SCORERS[method]
+    except KeyError:
+        raise ValueError(f"unknown method {method!r}; use one of {', '.join(METHODS)}") from None
+    return scorer(grid)

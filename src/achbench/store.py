@@ -1,0 +1,283 @@
+"""Read and write matrix files: located errors in, atomic byte-stable saves out.
+
+Reading never changes the file.  Every problem becomes a ``Problem`` naming the
+file and line (or key path); see ``achbench.errors``.
+
+Parsing uses ``rtoml`` (a compiled reader, several times faster than the standard
+library on large matrices) and falls back to ``tomllib``, the reference, to word
+any syntax error, so messages are the standard library's whichever reader ran.
+Set ``ACHBENCH_TOML_PARSER=tomllib`` to read with the reference alone.
+
+Saving writes the canonical layout of the spec (key order of ``achbench.model``,
+ratings rows in hypothesis order) to a temporary file in the same folder, flushes
+it to disk, parses it back and compares, then renames it over the target, keeping
+the target's permissions.  A crash at any moment leaves the old file or the new.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import stat
+import tempfile
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from achbench.errors import MatrixFileError, Problem
+from achbench.validate import validate_data
+
+if TYPE_CHECKING:
+    from achbench.model import Matrix
+
+_POSITION = re.compile(r"^(?P<message>.*) \(at line (?P<line>\d+), column (?P<column>\d+)\)$")
+_DECLARED_TWICE = re.compile(r"^Cannot declare \((?P<key>.*)\) twice$")
+_BOM = b"\xef\xbb\xbf"
+TEMP_SUFFIX = ".achbench-tmp"
+"""Temporary files of an unfinished save end with this (see ``clean_stale_temps``)."""
+
+_TOP_ORDER = (
+    "format",
+    "title",
+    "question",
+    "analyst",
+    "hypotheses",
+    "evidence",
+    "ratings",
+    "milestones",
+)
+_HYPOTHESIS_ORDER = ("title", "description", "prior")
+_EVIDENCE_ORDER = ("title", "source", "date", "kind", "credibility", "relevance", "notes")
+_MILESTONE_ORDER = ("hypothesis", "title", "expect", "due", "status", "notes")
+
+
+def _problem(
+    path: Path | str, message: str, line: int | None = None, column: int | None = None
+) -> MatrixFileError:
+    return MatrixFileError([Problem(str(path), message, line, column)])
+
+
+def read_text(path: Path | str) -> str:
+    """The file's text, or a located error for anything that keeps it from being TOML."""
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise _problem(path, "no such file") from None
+    except IsADirectoryError:
+        raise _problem(path, "is a directory, not a matrix file") from None
+    except PermissionError:
+        raise _problem(path, "permission denied: the file cannot be read") from None
+    except OSError as exc:
+        raise _problem(path, f"cannot be read: {exc.strerror or exc}") from None
+    if raw.startswith(_BOM):
+        raise _problem(
+            path, "starts with a UTF-8 byte-order mark (BOM); save it as UTF-8 without BOM", 1, 1
+        )
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        before = raw[: exc.start]
+        line = before.count(b"\n") + 1
+        column = len(before) - (before.rfind(b"\n") + 1) + 1
+        raise _problem(
+            path, f"is not UTF-8 text: byte 0x{raw[exc.start]:02x} cannot be decoded", line, column
+        ) from None
+    if not text.strip():
+        raise _problem(path, "is empty; a matrix needs at least format, title and a hypothesis")
+    return text
+
+
+def _syntax_error(path: Path | str, text: str, fallback: str) -> MatrixFileError:
+    """Word a TOML syntax error as ``tomllib`` does, with its line and column."""
+    try:
+        tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        message = str(exc)
+    else:  # the readers disagree; report the compiled reader's own words
+        message = fallback
+    match = _POSITION.match(message)
+    line = column = None
+    if match:
+        message = match["message"]
+        line, column = int(match["line"]), int(match["column"])
+    twice = _DECLARED_TWICE.match(message)
+    if twice:
+        key = ".".join(part.strip(" '\"") for part in twice["key"].split(","))
+        message = f"[{key}] is declared twice; ids must be unique"
+    elif message == "Cannot overwrite a value":
+        message = "a key is set twice in the same table; ids and keys must be unique"
+    return _problem(path, f"not valid TOML: {message}", line, column)
+
+
+def parse(text: str, path: Path | str = "<matrix>") -> dict[str, Any]:
+    """Parse TOML text into data, raising a located ``MatrixFileError`` if it is not TOML."""
+    if os.environ.get("ACHBENCH_TOML_PARSER") == "tomllib":
+        try:
+            return tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            raise _syntax_error(path, text, str(exc)) from None
+    import rtoml
+
+    try:
+        data: dict[str, Any] = rtoml.loads(text)
+    except Exception as exc:  # rtoml raises its own TomlParsingError, and ValueError
+        raise _syntax_error(path, text, str(exc)) from None
+    return data
+
+
+def load_data(path: Path | str) -> dict[str, Any]:
+    """Read and validate a matrix file, returning plain data (no pydantic import).
+
+    This is the fast path for headless commands; ``load`` builds the models.
+    """
+    text = read_text(path)
+    return validate_data(parse(text, path), str(path), text)
+
+
+def load(path: Path | str) -> Matrix:
+    """Read and validate a matrix file into the pydantic models."""
+    from achbench.model import Matrix
+
+    return Matrix.from_data(load_data(path))
+
+
+def _ordered(table: Mapping[str, Any], order: tuple[str, ...]) -> dict[str, Any]:
+    return {key: table[key] for key in order if key in table and table[key] is not None}
+
+
+def canonical(data: Mapping[str, Any]) -> dict[str, Any]:
+    """The data in the spec's key order, rows in hypothesis and evidence order."""
+    hypotheses = data["hypotheses"]
+    evidence = data.get("evidence", {})
+    out = _ordered(data, _TOP_ORDER)
+    out["hypotheses"] = {k: _ordered(v, _HYPOTHESIS_ORDER) for k, v in hypotheses.items()}
+    if "evidence" in out:
+        out["evidence"] = {k: _ordered(v, _EVIDENCE_ORDER) for k, v in evidence.items()}
+    if "ratings" in out:
+        ratings: dict[str, Any] = {}
+        for analyst, table in data["ratings"].items():
+            rows = {e: table[e] for e in evidence if e in table}
+            ratings[analyst] = {
+                e: {h: row[h] for h in hypotheses if h in row} for e, row in rows.items()
+            }
+        out["ratings"] = ratings
+    if "milestones" in out:
+        out["milestones"] = {
+            k: _ordered(v, _MILESTONE_ORDER) for k, v in data["milestones"].items()
+        }
+    return out
+
+
+def dumps(data: Mapping[str, Any]) -> str:
+    """The file text for valid matrix data: canonical, byte-stable."""
+    import tomli_w
+
+    return tomli_w.dumps(canonical(data), multiline_strings=True)
+
+
+def _as_data(matrix: Matrix | Mapping[str, Any]) -> dict[str, Any]:
+    if isinstance(matrix, Mapping):
+        return dict(matrix)
+    return matrix.to_data()
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def clean_stale_temps(target: Path) -> list[Path]:
+    """Remove temporary files that an interrupted save of ``target`` left behind.
+
+    Their names carry the saving process' id, so a save still under way in
+    another live process is left alone.
+    """
+    removed = []
+    prefix = f".{target.name}."
+    for candidate in target.parent.glob(f"{glob_escape(prefix)}*{TEMP_SUFFIX}"):
+        middle = candidate.name[len(prefix) : -len(TEMP_SUFFIX)]
+        pid_text = middle.split(".", 1)[0]
+        if pid_text.isdigit() and _pid_alive(int(pid_text)) and int(pid_text) != os.getpid():
+            continue
+        with contextlib.suppress(OSError):
+            candidate.unlink()
+            removed.append(candidate)
+    return removed
+
+
+def glob_escape(text: str) -> str:
+    """Escape glob metacharacters in a literal file name part."""
+    return re.sub(r"([*?\[])", r"[\1]", text)
+
+
+def save(matrix: Matrix | Mapping[str, Any], path: Path | str) -> Path:
+    """Write a matrix atomically; return the path written.
+
+    Validates first: a matrix that breaks the format is refused with
+    ``MatrixFileError`` and the file on disk is left as it was.
+    """
+    data = _as_data(matrix)
+    target = Path(path)
+    if target.is_symlink():
+        target = target.resolve()
+    text = dumps(validate_data(data, str(target)))
+    _check_round_trip(text, data, target)
+    encoded = text.encode("utf-8")
+    clean_stale_temps(target)
+    try:
+        mode = stat.S_IMODE(target.stat().st_mode)
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask
+    fd, temp_name = tempfile.mkstemp(
+        prefix=f".{target.name}.{os.getpid()}.", suffix=TEMP_SUFFIX, dir=target.parent
+    )
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(encoded)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temp_name, mode)
+        with open(temp_name, "rb") as check:
+            if check.read() != encoded:
+                raise OSError(f"{temp_name}: written bytes do not read back the same")
+        os.replace(temp_name, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temp_name)
+        raise
+    _fsync_dir(target.parent)
+    return target
+
+
+def _check_round_trip(text: str, data: Mapping[str, Any], target: Path) -> None:
+    """Parse the text to be written and compare: never write what will not read back."""
+    back = tomllib.loads(text)
+    if back != canonical(data):
+        raise MatrixFileError(
+            [
+                Problem(
+                    str(target),
+                    "internal error: the text to be saved does not read back the "
+                    "same; nothing was written",
+                )
+            ]
+        )
+
+
+def _fsync_dir(folder: Path) -> None:
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)

@@ -1,0 +1,187 @@
+"""Check parsed TOML against the matrix format and explain every problem found.
+
+Two layers, both needed by every reader:
+
+1. the field rules of ``achbench.model``, applied by a pydantic-core validator
+   built from the generated ``_fast_schema`` (no pydantic import, so headless
+   commands start fast);
+2. the rules that span the matrix: ratings and milestones must name hypotheses and
+   evidence that exist.
+
+Messages are rewritten from pydantic's wording into the file's terms ("unknown
+key", "not a rating code") and placed on a line by ``achbench.locate``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import Any
+
+from pydantic_core import SchemaValidator, ValidationError
+
+from achbench._fast_schema import SCHEMA
+from achbench.errors import MatrixFileError, Problem
+from achbench.locate import index_keys
+
+FORMAT = "achbench/1"
+CODES = ("CC", "C", "N", "I", "II", "NA")
+_ID_HELP = "an id starts with a letter, then up to 63 letters, digits, '_' or '-'"
+
+_validator = SchemaValidator(SCHEMA)
+
+_TABLE_KEYS: dict[str, tuple[str, ...]] = {
+    "": tuple(SCHEMA["fields"]),
+    "hypotheses": tuple(SCHEMA["fields"]["hypotheses"]["schema"]["values_schema"]["fields"]),
+    "evidence": tuple(SCHEMA["fields"]["evidence"]["schema"]["values_schema"]["fields"]),
+    "milestones": tuple(SCHEMA["fields"]["milestones"]["schema"]["values_schema"]["fields"]),
+}
+
+_TYPE_NAMES = {
+    "str": "a string",
+    "string": "a string",
+    "float": "a number",
+    "int": "an integer",
+    "bool": "true or false",
+    "dict": "a table",
+    "list": "an array",
+    "date": "a date",
+    "datetime": "a date and time",
+    "time": "a time",
+}
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, dict):
+        return "a table"
+    if isinstance(value, list):
+        return "an array"
+    if isinstance(value, bool):
+        return "a boolean"
+    name = type(value).__name__
+    article = "an" if name[:1] in "aeiou" else "a"
+    return f"{article} {_TYPE_NAMES.get(name, name).removeprefix('a ').removeprefix('an ')}"
+
+
+def _table_of(loc: Sequence[str]) -> str:
+    """Which table's key list applies at ``loc`` (for 'unknown key' help)."""
+    if len(loc) <= 1:
+        return ""
+    return loc[0] if loc[0] in _TABLE_KEYS else ""
+
+
+def _message(error: Mapping[str, Any]) -> tuple[tuple[str, ...], str]:
+    """Turn one pydantic-core error into (key path, message in the file's terms)."""
+    loc = tuple(str(part) for part in error["loc"])
+    kind = error["type"]
+    value = error.get("input")
+    ctx = error.get("ctx") or {}
+    if loc and loc[-1] == "[key]":
+        loc = loc[:-1]
+        return loc, f"{str(loc[-1])!r} is not a valid id: {_ID_HELP}"
+    if kind == "missing":
+        if len(loc) == 1:
+            return loc, "required key missing"
+        return loc, f"required key {loc[-1]!r} missing"
+    if kind == "extra_forbidden":
+        known = ", ".join(_TABLE_KEYS[_table_of(loc)])
+        return loc, f"unknown key {loc[-1]!r} (this table takes: {known})"
+    if kind == "literal_error":
+        expected = ctx.get("expected", "")
+        if loc == ("format",):
+            return loc, (f"format {value!r} is not one this build reads; it reads {FORMAT!r}")
+        if loc[0] == "ratings":
+            return loc, f"{value!r} is not a rating code; use one of {', '.join(CODES)}"
+        return loc, f"{value!r} is not allowed here; use one of {expected}"
+    if kind == "string_pattern_mismatch":
+        return loc, f"{value!r} is not a valid id: {_ID_HELP}"
+    if kind == "string_too_short":
+        return loc, "must not be empty"
+    if kind == "too_short" and loc == ("hypotheses",):
+        return loc, "at least one hypothesis is required"
+    if kind in ("greater_than", "less_than_equal", "greater_than_equal", "less_than"):
+        return loc, f"{value!r} is out of range: must be greater than 0 and at most 1"
+    if kind.endswith("_type") or kind.endswith("_parsing") or kind == "model_type":
+        wanted = kind.removesuffix("_type").removesuffix("_parsing")
+        if kind == "date_from_datetime_inexact" or wanted == "date":
+            return loc, f"expected a date such as 2022-01-31, got {_describe(value)}"
+        wanted_text = _TYPE_NAMES.get(wanted, "a table" if wanted == "dict" else wanted)
+        return loc, f"expected {wanted_text}, got {_describe(value)}"
+    return loc, error["msg"]
+
+
+def _tables(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _cross_checks(data: Mapping[str, Any]) -> Iterator[tuple[tuple[str, ...], str]]:
+    """References between tables; defensive, since it also runs on data that failed
+    the field rules (so that one run reports every problem)."""
+    hypotheses = _tables(data.get("hypotheses"))
+    evidence = _tables(data.get("evidence"))
+    for analyst, table in _tables(data.get("ratings")).items():
+        for evidence_id, row in _tables(table).items():
+            row = _tables(row)
+            if evidence_id not in evidence:
+                yield (
+                    ("ratings", analyst, evidence_id),
+                    f"rates evidence {evidence_id!r}, which is not in [evidence]",
+                )
+            unknown = row.keys() - hypotheses.keys()
+            for hypothesis_id in sorted(unknown):
+                yield (
+                    ("ratings", analyst, evidence_id, hypothesis_id),
+                    f"rates hypothesis {hypothesis_id!r}, which is not in [hypotheses]",
+                )
+    for milestone_id, milestone in _tables(data.get("milestones")).items():
+        named = _tables(milestone).get("hypothesis")
+        if isinstance(named, str) and named not in hypotheses:
+            yield (
+                ("milestones", milestone_id, "hypothesis"),
+                f"names hypothesis {named!r}, which is not in [hypotheses]",
+            )
+
+
+def _problems(
+    path: str, text: str | None, found: list[tuple[tuple[str, ...], str]]
+) -> list[Problem]:
+    keys = index_keys(text) if text is not None else {}
+    problems = []
+    for loc, message in found:
+        position = None
+        probe = loc
+        while probe and position is None:
+            position = keys.get(probe)
+            probe = probe[:-1]
+        line, column = position if position else (None, None)
+        problems.append(Problem(path, message, line, column, ".".join(loc) or None))
+    problems.sort(key=lambda p: (p.line or 0, p.column or 0))
+    return problems
+
+
+def validate_data(
+    data: Any,
+    path: str = "<matrix>",
+    text: str | None = None,
+    extra_checks: Callable[[Mapping[str, Any]], Iterator[tuple[tuple[str, ...], str]]]
+    | None = None,
+) -> dict[str, Any]:
+    """Validate parsed data as a matrix; return it, or raise ``MatrixFileError``.
+
+    ``text`` is the source the data was parsed from, used only to put problems on
+    their lines.  The returned dict is the input itself, untouched: unset keys stay
+    unset, so writing it back changes nothing.
+    """
+    if not isinstance(data, dict):
+        raise MatrixFileError([Problem(path, f"expected a table, got {_describe(data)}")])
+    found: list[tuple[tuple[str, ...], str]] = []
+    try:
+        _validator.validate_python(data)
+    except ValidationError as exc:
+        found = [_message(error) for error in exc.errors(include_url=False)]
+    found.extend(_cross_checks(data))
+    if extra_checks is not None:
+        found.extend(extra_checks(data))
+    if found:
+        raise MatrixFileError(_problems(path, text, found))
+    result: dict[str, Any] = data
+    return result
