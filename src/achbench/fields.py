@@ -1,0 +1,184 @@
+"""Turn what an analyst typed into a hypothesis or evidence item, or say what is wrong.
+
+The editor's forms hand over plain strings, one per field of the spec.  This
+module converts them (dates, numbers, empty means unset), checks ids, and runs
+the pydantic models of ``achbench.model`` so that a form refuses exactly what
+the file format refuses, worded as ``achbench check`` words it.  It is plain
+Python: the forms live in the TUI, the rules here, tested headless.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Collection, Mapping
+from typing import Any
+
+from achbench.validate import _message
+
+ID_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,63}$")
+ID_HELP = "an id starts with a letter, then up to 63 letters, digits, '_' or '-'"
+
+HYPOTHESIS_FIELDS = ("id", "title", "description", "prior")
+EVIDENCE_FIELDS = (
+    "id",
+    "title",
+    "source",
+    "date",
+    "kind",
+    "credibility",
+    "relevance",
+    "notes",
+)
+MATRIX_FIELDS = ("title", "question", "analyst")
+MULTILINE_FIELDS = frozenset({"description", "notes", "question"})
+"""Fields whose text may span lines; every other field is one line."""
+
+
+class FieldErrors(ValueError):
+    """What is wrong with a form, one message per field name."""
+
+    def __init__(self, errors: Mapping[str, str]) -> None:
+        self.errors = dict(errors)
+        super().__init__("; ".join(f"{k}: {v}" for k, v in self.errors.items()))
+
+
+def check_id(
+    value: str, taken: Collection[str], kind: str = "id", current: str | None = None
+) -> str | None:
+    """The problem with a new id, or None if it is free and well formed."""
+    if not value:
+        return "required"
+    if not ID_RE.match(value):
+        return f"{value!r} is not a valid id: {ID_HELP}"
+    if value != current and value in taken:
+        return f"{value!r} is already the id of another {kind}"
+    return None
+
+
+def _clean(name: str, text: str) -> str:
+    if name in MULTILINE_FIELDS:
+        return "\n".join(line.rstrip() for line in text.strip().splitlines())
+    return " ".join(text.split())
+
+
+def _typed(
+    values: Mapping[str, str], names: tuple[str, ...]
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """Strings to the types of the spec; empty strings are left out (unset)."""
+    fields: dict[str, Any] = {}
+    errors: dict[str, str] = {}
+    for name in names:
+        if name == "id":
+            continue
+        text = _clean(name, values.get(name, "") or "")
+        if not text:
+            continue
+        if name == "prior":
+            try:
+                fields[name] = float(text)
+            except ValueError:
+                errors[name] = f"{text!r} is not a number; give a prior in (0, 1], such as 0.25"
+        elif name == "date":
+            try:
+                fields[name] = dt.date.fromisoformat(text)
+            except ValueError:
+                errors[name] = f"{text!r} is not a date; write it as 2022-01-31"
+        else:
+            fields[name] = text
+    return fields, errors
+
+
+def _model_errors(model: Any, fields: dict[str, Any]) -> dict[str, str]:
+    from pydantic import ValidationError
+
+    try:
+        model.model_validate(fields)
+    except ValidationError as exc:
+        errors: dict[str, str] = {}
+        for error in exc.errors(include_url=False):
+            loc, message = _message(error)
+            if error["type"] == "missing":
+                message = "required"
+            errors.setdefault(str(loc[0]) if loc else "", message)
+        return errors
+    return {}
+
+
+def hypothesis_from_form(
+    values: Mapping[str, str], taken: Collection[str], current: str | None = None
+) -> tuple[str, dict[str, Any]]:
+    """(id, fields) of a hypothesis from a form's strings; ``FieldErrors`` if any is wrong.
+
+    ``taken`` are the ids in use; ``current`` is the id being edited, which may stay.
+    """
+    from achbench.model import Hypothesis
+
+    new_id = values.get("id", "").strip()
+    fields, errors = _typed(values, HYPOTHESIS_FIELDS)
+    id_error = check_id(new_id, taken, "hypothesis", current)
+    if id_error:
+        errors["id"] = id_error
+    for name, message in _model_errors(Hypothesis, fields).items():
+        errors.setdefault(name, message)
+    if errors:
+        raise FieldErrors(errors)
+    return new_id, fields
+
+
+def evidence_from_form(
+    values: Mapping[str, str], taken: Collection[str], current: str | None = None
+) -> tuple[str, dict[str, Any]]:
+    """(id, fields) of an evidence item from a form's strings; ``FieldErrors`` if wrong.
+
+    Credibility and relevance are always written (the spec's default is medium).
+    """
+    from achbench.model import Evidence
+
+    new_id = values.get("id", "").strip()
+    fields, errors = _typed(values, EVIDENCE_FIELDS)
+    id_error = check_id(new_id, taken, "evidence item", current)
+    if id_error:
+        errors["id"] = id_error
+    for name, message in _model_errors(Evidence, fields).items():
+        errors.setdefault(name, message)
+    if errors:
+        raise FieldErrors(errors)
+    return new_id, fields
+
+
+def matrix_from_form(values: Mapping[str, str]) -> dict[str, Any]:
+    """The matrix' own fields (title, question, default analyst) from a form."""
+    fields, errors = _typed(values, MATRIX_FIELDS)
+    if "title" not in fields:
+        errors["title"] = "required"
+    analyst = fields.get("analyst")
+    if analyst is not None and not ID_RE.match(analyst):
+        errors["analyst"] = f"{analyst!r} is not a valid analyst name: {ID_HELP}"
+    if errors:
+        raise FieldErrors(errors)
+    return fields
+
+
+def form_values(fields: Mapping[str, Any]) -> dict[str, str]:
+    """The strings a form shows for an item's fields (the reverse of the above)."""
+    out = {}
+    for name, value in fields.items():
+        if isinstance(value, dt.date):
+            out[name] = value.isoformat()
+        elif isinstance(value, float):
+            out[name] = repr(value)
+        else:
+            out[name] = str(value)
+    return out
+
+
+def next_id(prefix: str, taken: Collection[str]) -> str:
+    """The first free id of the form PREFIX<number> after the highest in use."""
+    highest = 0
+    pattern = re.compile(rf"^{re.escape(prefix)}(\d+)$")
+    for name in taken:
+        match = pattern.match(name)
+        if match:
+            highest = max(highest, int(match.group(1)))
+    return f"{prefix}{highest + 1}"

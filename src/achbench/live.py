@@ -1,0 +1,360 @@
+"""Scores that follow the ratings as they change, at O(hypotheses) per edited cell.
+
+``achbench.scoring`` ranks a whole grid in one pass: right for ``achbench rank``,
+far too slow to run on every keystroke of the editor at 50 x 5,000 cells.  This
+module keeps, per hypothesis, what every method sums over the evidence, and
+updates it when one cell or one evidence item changes:
+
+* cells rated by one analyst (the common case) are *counted* into 54 buckets per
+  hypothesis (credibility x relevance x code); every method's sum is then a dot
+  product of the counts with a coefficient vector, exact and free of drift;
+* cells rated by several pooled analysts add their contribution to a few float
+  sums per hypothesis, subtracted again before the cell changes.
+
+A ranking is then built from those sums in O(hypotheses log hypotheses).  The
+figures are the ones ``achbench.scoring`` gives on the same ratings (the unit
+tests hold it to that); only the order of hypotheses tied within rounding may
+differ, here always file order.
+
+The session calls ``before_cell``/``after_cell`` around each rating it changes,
+``before_evidence``/``after_evidence`` around a change to an evidence item's
+ratings or weights, and ``rebuild`` after anything structural.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from operator import mul
+from typing import Any
+
+from achbench.scoring import (
+    BAYES_GENUINE,
+    BAYES_LIKELIHOOD,
+    HEUER_VALUE,
+    LEVEL_WEIGHT,
+    METHODS,
+    NEUTRAL_LIKELIHOOD,
+    OPENSYNTHESIS_VALUE,
+    HypothesisScore,
+    Ranking,
+    _aggregate_vote,
+    _pstdev,
+    _spread,
+)
+
+CODES = ("CC", "C", "N", "I", "II", "NA")
+LEVELS = ("low", "medium", "high")
+_CODE_INDEX = {code: i for i, code in enumerate(CODES)}
+_LEVEL_INDEX = {level: i for i, level in enumerate(LEVELS)}
+_N_BUCKETS = len(LEVELS) * len(LEVELS) * len(CODES)
+_LOG_NEUTRAL = math.log(NEUTRAL_LIKELIHOOD)
+
+# Positions of the float sums kept for cells with several votes.
+_RATED, _HEUER, _WEIGHTED, _OS_INC, _OS_CON, _OS_NA, _BAYES = range(7)
+_N_EXTRA = 7
+
+
+def _bucket(credibility: str, relevance: str, code: str) -> int:
+    return (_LEVEL_INDEX[credibility] * len(LEVELS) + _LEVEL_INDEX[relevance]) * len(
+        CODES
+    ) + _CODE_INDEX[code]
+
+
+def _tempered_log(code: str, credibility: str) -> float:
+    genuine = BAYES_GENUINE[credibility]
+    return math.log(genuine * BAYES_LIKELIHOOD[code] + (1 - genuine) * NEUTRAL_LIKELIHOOD)
+
+
+def _coefficients() -> dict[str, list[float]]:
+    """Per bucket, what one single-vote cell adds to each sum."""
+    coef: dict[str, list[float]] = {
+        name: [0.0] * _N_BUCKETS for name in ("heuer", "weighted", "inc", "con", "na", "bayes")
+    }
+    for credibility in LEVELS:
+        for relevance in LEVELS:
+            weight = LEVEL_WEIGHT[credibility] * LEVEL_WEIGHT[relevance]
+            for code in CODES:
+                b = _bucket(credibility, relevance, code)
+                m = OPENSYNTHESIS_VALUE[code]
+                coef["heuer"][b] = HEUER_VALUE[code]
+                coef["weighted"][b] = HEUER_VALUE[code] * weight
+                coef["inc"][b] = (3 - m) ** 2 if m < 3 else 0
+                coef["con"][b] = (m - 3) ** 2 if m > 3 else 0
+                coef["na"][b] = 1 if code == "NA" else 0
+                coef["bayes"][b] = _tempered_log(code, credibility) - _LOG_NEUTRAL
+    return coef
+
+
+_COEF = _coefficients()
+_INT_COEF = {name: [int(v) for v in _COEF[name]] for name in ("inc", "con", "na")}
+
+
+def _key(value: float) -> float:
+    """A sort key that treats floats equal to 12 significant digits as equal,
+    so that hypotheses tied up to rounding keep file order."""
+    return float(f"{value:.12g}")
+
+
+def _close(a: float, b: float) -> bool:
+    return abs(a - b) <= 1e-9 * max(1.0, abs(a), abs(b))
+
+
+class LiveScores:
+    """Per-hypothesis sums of every scoring method, kept current cell by cell.
+
+    ``data`` is the matrix data the session edits in place; this object reads it
+    and never writes it.  ``analysts`` are the analysts whose ratings are pooled.
+    """
+
+    def __init__(self, data: Mapping[str, Any], analysts: Sequence[str]) -> None:
+        self._data = data
+        self.analysts: tuple[str, ...] = tuple(analysts)
+        self._counts: dict[str, list[int]] = {}
+        self._extra: dict[str, list[float]] = {}
+        self.rebuild()
+
+    # -- reading the data ----------------------------------------------------------
+
+    def codes(self, evidence_id: str, hypothesis_id: str) -> list[str]:
+        """The codes the pooled analysts gave one cell (empty: unrated)."""
+        ratings = self._data.get("ratings", {})
+        out = []
+        for analyst in self.analysts:
+            code = ratings.get(analyst, {}).get(evidence_id, {}).get(hypothesis_id)
+            if code is not None:
+                out.append(code)
+        return out
+
+    def _levels(self, evidence_id: str) -> tuple[str, str]:
+        item = self._data["evidence"][evidence_id]
+        return item.get("credibility", "medium"), item.get("relevance", "medium")
+
+    # -- keeping the sums ----------------------------------------------------------
+
+    def rebuild(self, analysts: Sequence[str] | None = None) -> None:
+        """Recount everything: O(cells).  Optionally change the pooled analysts."""
+        if analysts is not None:
+            self.analysts = tuple(analysts)
+        hypotheses = self._data["hypotheses"]
+        evidence = self._data.get("evidence", {})
+        ratings = self._data.get("ratings", {})
+        self._counts = {h: [0] * _N_BUCKETS for h in hypotheses}
+        self._extra = {h: [0.0] * _N_EXTRA for h in hypotheses}
+        tables = [ratings[a] for a in self.analysts if ratings.get(a)]
+        if len(tables) == 1:
+            self._count_single(tables[0], evidence)
+            return
+        for evidence_id in evidence:
+            rows = [t[evidence_id] for t in tables if evidence_id in t]
+            if not rows:
+                continue
+            credibility, relevance = self._levels(evidence_id)
+            hypothesis_ids = rows[0].keys() if len(rows) == 1 else {h for r in rows for h in r}
+            for hypothesis_id in hypothesis_ids:
+                codes = [r[hypothesis_id] for r in rows if hypothesis_id in r]
+                self._add(hypothesis_id, codes, credibility, relevance, 1)
+
+    def _count_single(self, table: Mapping[str, Mapping[str, str]], evidence: Any) -> None:
+        """The fast path of ``rebuild`` for one analyst: every cell is one bucket."""
+        counts = self._counts
+        code_index = _CODE_INDEX
+        for evidence_id, row in table.items():
+            item = evidence[evidence_id]
+            base = (
+                _LEVEL_INDEX[item.get("credibility", "medium")] * len(LEVELS)
+                + _LEVEL_INDEX[item.get("relevance", "medium")]
+            ) * len(CODES)
+            for hypothesis_id, code in row.items():
+                counts[hypothesis_id][base + code_index[code]] += 1
+
+    def _add(
+        self, hypothesis_id: str, codes: Sequence[str], credibility: str, relevance: str, sign: int
+    ) -> None:
+        if not codes:
+            return
+        if len(codes) == 1:
+            self._counts[hypothesis_id][_bucket(credibility, relevance, codes[0])] += sign
+            return
+        extra = self._extra[hypothesis_id]
+        n = len(codes)
+        heuer = sum(HEUER_VALUE[c] for c in codes) / n
+        m = sum(OPENSYNTHESIS_VALUE[c] for c in codes) / n
+        extra[_RATED] += sign
+        extra[_HEUER] += sign * heuer
+        extra[_WEIGHTED] += sign * heuer * LEVEL_WEIGHT[credibility] * LEVEL_WEIGHT[relevance]
+        if m < 3:
+            extra[_OS_INC] += sign * (3 - m) ** 2
+        elif m > 3:
+            extra[_OS_CON] += sign * (m - 3) ** 2
+        if _aggregate_vote(codes) == "NA":
+            extra[_OS_NA] += sign
+        logs = [_tempered_log(c, credibility) for c in codes]
+        extra[_BAYES] += sign * (sum(logs) / n - _LOG_NEUTRAL)
+
+    def before_cell(self, evidence_id: str, hypothesis_id: str) -> None:
+        """Call before a cell's ratings change: takes its contribution out."""
+        credibility, relevance = self._levels(evidence_id)
+        self._add(hypothesis_id, self.codes(evidence_id, hypothesis_id), credibility, relevance, -1)
+
+    def after_cell(self, evidence_id: str, hypothesis_id: str) -> None:
+        """Call after a cell's ratings changed: puts its new contribution in."""
+        credibility, relevance = self._levels(evidence_id)
+        self._add(hypothesis_id, self.codes(evidence_id, hypothesis_id), credibility, relevance, 1)
+
+    def before_evidence(self, evidence_id: str) -> None:
+        """Call before an evidence item's weights or ratings change (or it goes)."""
+        for hypothesis_id in self._counts:
+            self.before_cell(evidence_id, hypothesis_id)
+
+    def after_evidence(self, evidence_id: str) -> None:
+        """Call after an evidence item's weights or ratings changed (or it came)."""
+        for hypothesis_id in self._counts:
+            self.after_cell(evidence_id, hypothesis_id)
+
+    # -- rankings ------------------------------------------------------------------
+
+    def _sum(self, hypothesis_id: str, name: str) -> float:
+        total: float = sum(map(mul, self._counts[hypothesis_id], _COEF[name]))
+        return total
+
+    def _int_sum(self, hypothesis_id: str, name: str) -> int:
+        return sum(map(mul, self._counts[hypothesis_id], _INT_COEF[name]))
+
+    def rated(self, hypothesis_id: str) -> int:
+        """How many evidence items at least one pooled analyst rated for this hypothesis."""
+        return sum(self._counts[hypothesis_id]) + int(self._extra[hypothesis_id][_RATED])
+
+    def ranking(self, method: str) -> Ranking:
+        """The hypotheses in rank order under ``method``, as ``scoring.score`` gives them.
+
+        ``Ranking.evidence`` is left empty: per-item diagnosticity is ``diagnosticity``.
+        """
+        hypotheses = self._data["hypotheses"]
+        ids = list(hypotheses)
+        total = len(self._data.get("evidence", {}))
+        figures: list[dict[str, float | int]] = []
+        if not ids:
+            return Ranking(method, [], [])
+        if method in ("heuer", "weighted"):
+            slot = _HEUER if method == "heuer" else _WEIGHTED
+            scores = [self._sum(h, method) + self._extra[h][slot] for h in ids]
+            for h, s in zip(ids, scores, strict=True):
+                rated = self.rated(h)
+                figures.append({"inconsistency": s, "rated": rated, "unrated": total - rated})
+            keys: list[Any] = [_key(s) for s in scores]
+            same = _close
+        elif method == "opensynthesis":
+            scores = []
+            keys = []
+            for h in ids:
+                extra = self._extra[h]
+                inc = self._int_sum(h, "inc") + extra[_OS_INC]
+                con = self._int_sum(h, "con") + extra[_OS_CON]
+                na_count = self._int_sum(h, "na") + extra[_OS_NA]
+                na = na_count / total if total else 0.0
+                unrated = (total - self.rated(h)) / total if total else 0.0
+                scores.append(float(inc))
+                keys.append((_key(inc), _key(-con), _key(na), _key(unrated)))
+                figures.append(
+                    {
+                        "inconsistency": float(inc),
+                        "consistency": float(con),
+                        "proportion_na": na,
+                        "proportion_unrated": unrated,
+                    }
+                )
+            same = _tuple_equal
+        elif method == "bayes":
+            priors = normalised_priors([h.get("prior") for h in hypotheses.values()])
+            log_post = [
+                math.log(p) + self._sum(h, "bayes") + self._extra[h][_BAYES]
+                for p, h in zip(priors, ids, strict=True)
+            ]
+            peak = max(log_post)
+            weights = [math.exp(v - peak) for v in log_post]
+            norm = sum(weights)
+            scores = [w / norm for w in weights]
+            figures = [
+                {"posterior": p, "log_odds": lp - peak}
+                for p, lp in zip(scores, log_post, strict=True)
+            ]
+            keys = [_key(-p) for p in scores]
+            same = _close
+        else:
+            raise ValueError(f"unknown method {method!r}; use one of {', '.join(METHODS)}")
+        order = sorted(range(len(ids)), key=lambda i: keys[i])
+        ranked: list[HypothesisScore] = []
+        rank = 0
+        for position, index in enumerate(order):
+            if position == 0 or not same(keys[order[position - 1]], keys[index]):
+                rank = position + 1
+            ranked.append(
+                HypothesisScore(
+                    id=ids[index],
+                    title=hypotheses[ids[index]]["title"],
+                    rank=rank,
+                    score=scores[index],
+                    figures=figures[index],
+                )
+            )
+        return Ranking(method, ranked, [])
+
+    def diagnosticity(self, method: str, evidence_id: str) -> float:
+        """How well one item tells the hypotheses apart under ``method`` (O(hypotheses)).
+
+        The same figure ``scoring.score(...).evidence`` gives for the item.
+        """
+        credibility, relevance = self._levels(evidence_id)
+        hypothesis_ids = list(self._data["hypotheses"])
+        cells = [self.codes(evidence_id, h) for h in hypothesis_ids]
+        if method in ("heuer", "weighted"):
+            values = [_mean_of(HEUER_VALUE, c) for c in cells]
+            weight = 1.0
+            if method == "weighted":
+                weight = LEVEL_WEIGHT[credibility] * LEVEL_WEIGHT[relevance]
+            return _spread(values) * weight
+        if method == "opensynthesis":
+            means = [_mean_of(OPENSYNTHESIS_VALUE, c) for c in cells]
+            return _pstdev([m for m in means if m is not None])
+        if method == "bayes":
+            row = [
+                sum(_tempered_log(code, credibility) for code in c) / len(c) if c else _LOG_NEUTRAL
+                for c in cells
+            ]
+            return max(row) - min(row) if row else 0.0
+        raise ValueError(f"unknown method {method!r}; use one of {', '.join(METHODS)}")
+
+    def sorted_by_diagnosticity(self, method: str, evidence_ids: Iterable[str]) -> list[str]:
+        """Evidence ids, most diagnostic first; equal ones keep their given order."""
+        ids = list(evidence_ids)
+        figures = {e: self.diagnosticity(method, e) for e in ids}
+        return sorted(ids, key=lambda e: -_key(figures[e]))
+
+
+def _tuple_equal(a: Any, b: Any) -> bool:
+    return bool(a == b)
+
+
+def _mean_of(table: Mapping[str, float], codes: Sequence[str]) -> float | None:
+    if not codes:
+        return None
+    return sum(table[c] for c in codes) / len(codes)
+
+
+def normalised_priors(priors: Sequence[float | None]) -> list[float]:
+    """Priors normalised to sum to 1, as ``scoring`` reads them.
+
+    Missing priors share equally what the given ones leave of 1; if the given
+    ones already reach 1, each missing prior is the mean of the given ones.
+    """
+    given = [p for p in priors if p is not None]
+    missing = len(priors) - len(given)
+    if missing:
+        left = 1.0 - sum(given)
+        fill = left / missing if left > 0 else sum(given) / len(given)
+        raw = [fill if p is None else p for p in priors]
+    else:
+        raw = [p for p in priors if p is not None]
+    total = sum(raw)
+    return [p / total for p in raw]
