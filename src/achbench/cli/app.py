@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 import click
+from click_default_group import DefaultGroup
 
 from achbench import __version__
 from achbench.errors import AchbenchError
@@ -19,23 +20,24 @@ EXIT_ERROR = 2
 
 
 @click.group(
-    invoke_without_command=True,
+    cls=DefaultGroup,
+    default="edit",
+    default_if_no_args=True,
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
 )
 @click.version_option(__version__, "--version", "-V", prog_name="achbench")
-@click.pass_context
-def main(ctx: click.Context) -> None:
+def main() -> None:
     """achbench: Analysis of Competing Hypotheses, in the terminal and in scripts.
 
     A matrix is a TOML file of hypotheses, evidence and ratings (see
-    docs/format.md). Rate it in the editor, or rank and check it headless:
+    docs/format.md). Rate it in the editor (bare `achbench` opens the bundled
+    example, `achbench FILE` opens FILE), or rank and check it headless:
 
     \b
+      achbench matrices/kazakhstan-2022.toml
       achbench rank matrices/kazakhstan-2022.toml
       achbench check *.toml
     """
-    if ctx.invoked_subcommand is None:
-        click.echo(ctx.get_help())
 
 
 def reports_errors(func: F) -> F:

@@ -1,0 +1,279 @@
+"""The editor application: one session, its main screen, saving, quitting, recovery.
+
+``make_app`` is the one way to build it, for the command line and the tests.
+The app itself holds only what spans screens: the save flow (save-as, the
+external-change question), the quit question (asked from any screen), and the
+guard that writes unsaved work to a recovery file on SIGTERM, SIGHUP or an
+unexpected error, without printing the matrix to the terminal.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import signal
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, ClassVar
+
+from textual.app import App
+from textual.binding import Binding, BindingType
+
+from achbench.errors import MatrixFileError
+from achbench.scoring import METHODS
+from achbench.session import ExternalChangeError, NeedsPathError, Session, example_path
+from achbench.tui.screens.dialogs import ChoiceDialog, PathDialog, ProblemsDialog
+from achbench.tui.screens.main import MainScreen
+from achbench.tui.view import GridView
+
+SIGNALS = ("SIGTERM", "SIGHUP")
+
+
+class AchbenchApp(App[None]):
+    """The ACH matrix editor on one ``Session``."""
+
+    CSS_PATH = "achbench.tcss"
+    TITLE = "achbench"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "ctrl+q",
+            "request_quit",
+            "Quit",
+            id="quit_app",
+            tooltip="Quit from any screen (asks first if unsaved)",
+            priority=True,
+            show=False,
+        ),
+    ]
+
+    def __init__(
+        self,
+        session: Session,
+        *,
+        method: str = "heuer",
+        ask_first_hypothesis: bool = False,
+        keymap: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__()
+        self.session = session
+        self.view = GridView(session, method)
+        self.ask_first_hypothesis = ask_first_hypothesis
+        self.recovered_to: Path | None = None
+        """Where unsaved work went when the editor was stopped by a signal or an error."""
+        self.stopped_by: str | None = None
+        self._quitting = False
+        if keymap:
+            self.set_keymap(keymap)
+
+    @property
+    def main(self) -> MainScreen:
+        screen = self.get_screen("main") if self.is_screen_installed("main") else None
+        assert isinstance(screen, MainScreen)
+        return screen
+
+    def on_mount(self) -> None:
+        self.install_screen(MainScreen(self.view), "main")
+        self.push_screen("main")
+        self._install_signal_handlers()
+        if self.session.pending_recovery():
+            self.call_after_refresh(self._offer_recovery)
+        elif self.ask_first_hypothesis:
+            self.call_after_refresh(self.main.action_add_hypothesis)
+
+    def on_unmount(self) -> None:
+        with contextlib.suppress(Exception):
+            loop = asyncio.get_running_loop()
+            for name in SIGNALS:
+                loop.remove_signal_handler(getattr(signal, name))
+
+    # -- saving ----------------------------------------------------------------------------
+
+    def action_save(self) -> None:
+        self.save()
+
+    def action_save_as(self) -> None:
+        self.save(save_as=True)
+
+    def save(self, then: Callable[[], Any] | None = None, *, save_as: bool = False) -> None:
+        """Save (asking where if needed or asked), then run ``then`` if it worked."""
+        if save_as or self.session.needs_path:
+            self._ask_path(then)
+        else:
+            self._save_to(None, then)
+
+    def _ask_path(self, then: Callable[[], Any] | None) -> None:
+        session = self.session
+        suggestion = str(session.path) if session.path else str(Path.cwd() / session.name)
+        forbidden = [example_path().parent]
+        dialog = PathDialog("Save the matrix as", suggestion, forbidden)
+
+        def chosen(path: Path | None) -> None:
+            if path is not None:
+                self._save_to(path, then)
+
+        self.push_screen(dialog, chosen)
+
+    def _save_to(
+        self, path: Path | None, then: Callable[[], Any] | None, force: bool = False
+    ) -> None:
+        try:
+            written = self.session.save(path, force=force)
+        except NeedsPathError:
+            self._ask_path(then)
+            return
+        except ExternalChangeError as exc:
+            self._external_change(exc.path, path, then)
+            return
+        except MatrixFileError as exc:
+            self.push_screen(ProblemsDialog("Not saved: the matrix is not valid", exc.lines()))
+            return
+        except OSError as exc:
+            self.push_screen(ProblemsDialog("Not saved", [f"{exc.filename or ''}: {exc.strerror}"]))
+            return
+        self.notify(f"Saved {written}")
+        self.main.update_title()
+        if then is not None:
+            then()
+
+    def _external_change(
+        self, target: Path, path: Path | None, then: Callable[[], Any] | None
+    ) -> None:
+        message = (
+            f"{target} was changed on disk since it was loaded.\n\n"
+            "Overwrite it with your version, reload it (losing your unsaved changes), "
+            "or save your version as another file?"
+        )
+
+        def answered(key: str | None) -> None:
+            if key == "o":
+                self._save_to(path, then, force=True)
+            elif key == "r":
+                try:
+                    self.session.reload()
+                except MatrixFileError as exc:
+                    self.push_screen(ProblemsDialog("Cannot reload", exc.lines()))
+                    return
+                self.main.reload_all()
+                self.notify(f"Reloaded {target}")
+            elif key == "a":
+                self._ask_path(then)
+
+        choices = [("o", "Overwrite"), ("r", "Reload"), ("a", "Save as"), ("c", "Cancel")]
+        self.push_screen(
+            ChoiceDialog("The file changed on disk", message, choices, id="external-change"),
+            answered,
+        )
+
+    # -- quitting --------------------------------------------------------------------------
+
+    async def action_quit(self) -> None:
+        self.action_request_quit()
+
+    def action_request_quit(self) -> None:
+        """Quit, asking Save / Discard / Cancel first if there are unsaved changes."""
+        if not self.session.dirty:
+            self.exit()
+            return
+        if self._quitting:
+            return
+        self._quitting = True
+
+        def answered(key: str | None) -> None:
+            self._quitting = False
+            if key == "s":
+                self.save(then=self.exit)
+            elif key == "d":
+                self.session.discard_recovery()
+                self.exit()
+
+        message = f"{self.session.name} has unsaved changes."
+        choices = [("s", "Save"), ("d", "Discard"), ("c", "Cancel")]
+        self.push_screen(ChoiceDialog("Quit achbench?", message, choices, id="quit"), answered)
+
+    # -- recovery --------------------------------------------------------------------------
+
+    def _offer_recovery(self) -> None:
+        found = self.session.pending_recovery()
+        if found is None:
+            return
+        message = (
+            f"The editor stopped with unsaved changes to {self.session.name}; "
+            f"they were kept in {found}.\n\n"
+            "Restore them (you still have to save), discard them, or decide later?"
+        )
+
+        def answered(key: str | None) -> None:
+            if key == "r":
+                try:
+                    self.session.restore_recovery()
+                except MatrixFileError as exc:
+                    self.push_screen(ProblemsDialog("Cannot restore", exc.lines()))
+                    return
+                self.main.reload_all()
+                self.notify("Restored unsaved changes; save to keep them.")
+            elif key == "d":
+                self.session.discard_recovery()
+
+        choices = [("r", "Restore"), ("d", "Discard"), ("l", "Later")]
+        self.push_screen(
+            ChoiceDialog("Recover unsaved changes?", message, choices, id="recover"), answered
+        )
+
+    def _install_signal_handlers(self) -> None:
+        try:
+            loop = asyncio.get_running_loop()
+            for name in SIGNALS:
+                loop.add_signal_handler(getattr(signal, name), self.stop_for_signal, name)
+        except (NotImplementedError, RuntimeError, ValueError):  # not the main thread, Windows
+            pass
+
+    def keep_unsaved_work(self) -> Path | None:
+        """Write unsaved work to the recovery file; never raises, never prints."""
+        try:
+            self.recovered_to = self.session.write_recovery()
+        except Exception:
+            self.recovered_to = None
+        return self.recovered_to
+
+    def stop_for_signal(self, name: str) -> None:
+        """SIGTERM or SIGHUP: keep unsaved work, restore the terminal, exit."""
+        self.stopped_by = name
+        self.keep_unsaved_work()
+        self.exit(return_code=128 + int(getattr(signal, name)))
+
+    def _handle_exception(self, error: Exception) -> None:
+        # Textual's hook for an unhandled exception: keep the work first.
+        self.keep_unsaved_work()
+        super()._handle_exception(error)
+
+    def _fatal_error(self) -> None:
+        # Textual prints the traceback with local variables, which would put the
+        # matrix on the terminal; print it without them.
+        from rich.traceback import Traceback
+
+        self.bell()
+        traceback = Traceback(show_locals=False, width=None)
+        self.panic(traceback)
+
+
+def make_app(
+    path: Path | str | None = None,
+    *,
+    new_title: str | None = None,
+    analyst: str | None = None,
+    method: str = "heuer",
+    keymap: dict[str, str] | None = None,
+) -> AchbenchApp:
+    """Build the editor on a file, on the bundled example (``path=None``), or on a new matrix.
+
+    ``new_title`` starts an empty matrix to be saved at ``path`` and asks for its
+    first hypothesis.  Raises ``MatrixFileError`` if the file does not load.
+    """
+    if method not in METHODS:
+        raise ValueError(f"unknown method {method!r}")
+    if new_title is not None:
+        assert path is not None
+        session = Session.new(path, new_title, analyst)
+        return AchbenchApp(session, method=method, ask_first_hypothesis=True, keymap=keymap)
+    session = Session.example(analyst) if path is None else Session.open(path, analyst)
+    return AchbenchApp(session, method=method, keymap=keymap)

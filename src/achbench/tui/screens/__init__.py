@@ -1,0 +1,1 @@
+"""Screens of the editor: the main grid, help, forms and dialogs."""

@@ -1,0 +1,48 @@
+"""The help screen: every key of the editor, as currently bound (keymap included)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import ClassVar
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Label, Static
+
+CODES_NOTE = (
+    "Codes: CC very consistent, C consistent, N neutral, I inconsistent, "
+    "II very inconsistent, NA not applicable, · unrated. "
+    "Column headers show credibility and relevance as L/M/H."
+)
+
+
+class HelpScreen(ModalScreen[None]):
+    """A table of (keys, action, what it does), closed by Escape, q or ?."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q,question_mark,f1", "close", "Close", id="help_close"),
+    ]
+
+    def __init__(self, rows: Sequence[tuple[str, str, str]]) -> None:
+        super().__init__()
+        self.rows = list(rows)
+
+    def compose(self) -> ComposeResult:
+        table = Table(box=None, show_header=True, header_style="bold", expand=True)
+        table.add_column("Keys", no_wrap=True, style="bold cyan")
+        table.add_column("Action", no_wrap=True)
+        table.add_column("What it does", ratio=1)
+        for keys, name, tip in self.rows:
+            table.add_row(keys, name, tip)
+        with VerticalScroll(classes="dialog help"):
+            yield Label("achbench keys", classes="dialog-title")
+            yield Static(table)
+            yield Static(Text(CODES_NOTE, style="dim"))
+            yield Static(Text("Escape closes this help.", style="dim"))
+
+    def action_close(self) -> None:
+        self.dismiss(None)

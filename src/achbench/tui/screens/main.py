@@ -1,0 +1,484 @@
+"""The main screen: the grid, the detail and ranking panes, and every editing key.
+
+Each key is a ``Binding`` with an id (remap it with ``App.set_keymap``) and a
+tooltip; the help screen (``?``) lists them as bound.  Actions change the
+``Session`` and then tell the widgets what changed (``_changed``), so a rating
+redraws one row of the grid and the scores, never the whole matrix.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Input
+
+from achbench import fields as forms_rules
+from achbench.session import Change
+from achbench.tui.screens.dialogs import AnalystDialog, ChoiceDialog
+from achbench.tui.screens.forms import EVIDENCE_FORM, HYPOTHESIS_FORM, MATRIX_FORM, ItemForm
+from achbench.tui.screens.help import HelpScreen
+from achbench.tui.view import GridView
+from achbench.tui.widgets.detail import DetailPane
+from achbench.tui.widgets.grid import MatrixGrid
+from achbench.tui.widgets.ranking import RankingPane
+
+if TYPE_CHECKING:
+    from achbench.tui.app import AchbenchApp
+
+RATING_KEYS = {"1": "CC", "2": "C", "3": "N", "4": "I", "5": "II", "6": "NA"}
+"""The default key of each code: 1 to 6 in the order of Heuer's scale."""
+
+
+def _key(
+    keys: str, action: str, description: str, id: str, tooltip: str, *, show: bool = False
+) -> Binding:
+    return Binding(keys, action, description, show=show, id=id, tooltip=tooltip)
+
+
+def _rate(key: str, code: str, meaning: str) -> Binding:
+    return _key(key, f"rate('{code}')", code, f"rate_{code.lower()}", f"Rate the cell {meaning}")
+
+
+class MainScreen(Screen[None]):
+    """The matrix editor."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        _key("up,k", "move(-1, 0)", "Up", "cursor_up", "Move the cursor up"),
+        _key("down,j", "move(1, 0)", "Down", "cursor_down", "Move the cursor down"),
+        _key("left,h", "move(0, -1)", "Left", "cursor_left", "Move the cursor left"),
+        _key("right,l", "move(0, 1)", "Right", "cursor_right", "Move the cursor right"),
+        _key("pageup", "page(-1)", "Page up", "page_up", "Move up a screenful"),
+        _key("pagedown", "page(1)", "Page down", "page_down", "Move down a screenful"),
+        _key("home", "edge(-1)", "First", "first_column", "Go to the first column"),
+        _key("end", "edge(1)", "Last", "last_column", "Go to the last column"),
+        _rate("1", "CC", "very consistent (CC)"),
+        _rate("2", "C", "consistent (C)"),
+        _rate("3", "N", "neutral (N)"),
+        _rate("4", "I", "inconsistent (I)"),
+        _rate("5", "II", "very inconsistent (II)"),
+        _rate("6", "NA", "not applicable (NA)"),
+        _key("0,delete", "clear", "Clear", "clear", "Clear the cell (unrated)"),
+        _key(
+            "a",
+            "toggle_advance",
+            "Advance",
+            "toggle_advance",
+            "Toggle: a rating moves the cursor to the next hypothesis for the same item",
+        ),
+        _key("u", "undo", "Undo", "undo", "Undo the last change", show=True),
+        _key("ctrl+r", "redo", "Redo", "redo", "Redo the last change undone"),
+        _key("m", "cycle_method", "Method", "cycle_method", "Next scoring method", show=True),
+        _key(
+            "t",
+            "transpose",
+            "Transpose",
+            "transpose",
+            "Swap rows and columns (evidence as rows, Heuer's layout)",
+            show=True,
+        ),
+        _key(
+            "d",
+            "sort",
+            "Sort",
+            "sort_diagnosticity",
+            "Sort evidence by diagnosticity under the method, or back to file order",
+        ),
+        _key("slash", "filter", "Filter", "filter", "Show only evidence holding a text", show=True),
+        _key("p", "pool", "Pool", "pool", "Score all analysts pooled, or your ratings alone"),
+        _key("A", "choose_analyst", "Analyst", "choose_analyst", "Choose whose ratings you edit"),
+        _key(
+            "e", "edit_evidence", "Edit ev.", "edit_evidence", "Edit the evidence item", show=True
+        ),
+        _key("E", "add_evidence", "Add evidence", "add_evidence", "Add an evidence item"),
+        _key("y", "edit_hypothesis", "Edit hyp.", "edit_hypothesis", "Edit the hypothesis"),
+        _key("Y", "add_hypothesis", "Add hypothesis", "add_hypothesis", "Add a hypothesis"),
+        _key("x", "delete_evidence", "Delete ev.", "delete_evidence", "Delete the evidence item"),
+        _key("X", "delete_hypothesis", "Delete hyp.", "delete_hypothesis", "Delete the hypothesis"),
+        _key("shift+up", "shift(-1, 0)", "Row up", "move_row_up", "Move the row up one place"),
+        _key("shift+down", "shift(1, 0)", "Row down", "move_row_down", "Move the row down"),
+        _key("shift+left", "shift(0, -1)", "Col left", "move_column_left", "Move the column left"),
+        _key("shift+right", "shift(0, 1)", "Col right", "move_column_right", "Move column right"),
+        _key("i", "edit_matrix", "Matrix", "edit_matrix", "Edit the title and question"),
+        _key("ctrl+s", "app.save", "Save", "save", "Save the matrix", show=True),
+        _key("S", "app.save_as", "Save as", "save_as", "Save the matrix to another file"),
+        _key("question_mark,f1", "help", "Help", "help", "Show every key", show=True),
+        _key("q", "app.request_quit", "Quit", "quit", "Quit (asks first if unsaved)", show=True),
+    ]
+
+    def __init__(self, view: GridView) -> None:
+        super().__init__(id="main")
+        self.view = view
+
+    @property
+    def session_app(self) -> AchbenchApp:
+        from achbench.tui.app import AchbenchApp
+
+        assert isinstance(self.app, AchbenchApp)
+        return self.app
+
+    def compose(self) -> ComposeResult:
+        yield Header(show_clock=False, icon="≡")
+        yield MatrixGrid(self.view, id="grid")
+        with Horizontal(id="panes"):
+            with VerticalScroll(id="detail-scroll"):
+                yield DetailPane(self.view, id="detail")
+            with VerticalScroll(id="ranking-scroll"):
+                yield RankingPane(self.view, id="ranking")
+        yield Input(
+            placeholder="filter evidence: text, Enter to keep, Escape to clear", id="filter"
+        )
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#filter", Input).display = False
+        self.grid.focus()
+        self.update_title()
+
+    @property
+    def grid(self) -> MatrixGrid:
+        return self.query_one("#grid", MatrixGrid)
+
+    # -- keeping the widgets in step -----------------------------------------------------
+
+    def update_title(self) -> None:
+        session = self.view.session
+        marker = " [modified]" if session.dirty else ""
+        self.title = f"{session.name}{marker}"
+        pooled = "pooled" if session.pooled else "own ratings"
+        advance = "advance on" if self.view.advance else "advance off"
+        self.sub_title = f"analyst {session.analyst} · {self.view.method} · {pooled} · {advance}"
+        self.app.title = self.title
+
+    def _panes(self) -> None:
+        self.query_one("#detail", DetailPane).refresh(layout=True)
+        self.query_one("#ranking", RankingPane).refresh(layout=True)
+
+    def changed(self, change: Change | None) -> None:
+        """Redraw what ``change`` touched (None: nothing changed)."""
+        if change is None:
+            return
+        view = self.view
+        grid = self.grid
+        if change.kind == "cell":
+            view.rescore()
+            assert change.hypothesis is not None
+            assert change.evidence is not None
+            grid.cell_changed(change.hypothesis, change.evidence)
+        elif change.kind in ("hypothesis", "evidence"):
+            view.rescore()
+            grid.labels_changed()
+        elif change.kind == "meta":
+            pass
+        else:
+            view.sync()
+            if change.hypothesis in view.hypothesis_ids:
+                view.h = view.hypothesis_ids.index(change.hypothesis)
+            if change.evidence in view.evidence_ids:
+                view.e = view.evidence_ids.index(change.evidence)
+            grid.reset()
+        self._panes()
+        self.update_title()
+
+    def cursor_changed(self) -> None:
+        self.grid.cursor_moved()
+        self._panes()
+
+    def reload_all(self) -> None:
+        """The session's matrix was replaced (reload, restore): redraw everything."""
+        self.view.sync()
+        self.grid.reset()
+        self._panes()
+        self.update_title()
+
+    # -- moving ----------------------------------------------------------------------------
+
+    def action_move(self, drow: int, dcol: int) -> None:
+        if self.view.move(drow, dcol):
+            self.cursor_changed()
+
+    def action_page(self, direction: int) -> None:
+        step = max(1, self.grid.scrollable_content_region.height - 4)
+        self.action_move(direction * step, 0)
+
+    def action_edge(self, direction: int) -> None:
+        row, _ = self.view.cursor
+        if self.view.move_to(row, 0 if direction < 0 else len(self.view.cols) - 1):
+            self.cursor_changed()
+
+    @on(MatrixGrid.CursorMoved)
+    def clicked(self) -> None:
+        self._panes()
+
+    # -- rating ----------------------------------------------------------------------------
+
+    def action_rate(self, code: str) -> None:
+        hypothesis, evidence = self.view.current()
+        if hypothesis is None or evidence is None:
+            self.notify("Nothing to rate: add a hypothesis (Y) and evidence (E) first.")
+            return
+        self.changed(self.view.session.rate(evidence, hypothesis, code or None))
+        if self.view.advance and code:
+            self.view.advance_cursor()
+            self.cursor_changed()
+
+    def action_clear(self) -> None:
+        self.action_rate("")
+
+    def action_toggle_advance(self) -> None:
+        self.view.advance = not self.view.advance
+        self.notify(f"Rating {'advances' if self.view.advance else 'stays on the cell'}.")
+        self.update_title()
+
+    def action_undo(self) -> None:
+        change = self.view.session.undo()
+        if change is None:
+            self.notify("Nothing to undo.")
+        self._follow(change)
+
+    def action_redo(self) -> None:
+        change = self.view.session.redo()
+        if change is None:
+            self.notify("Nothing to redo.")
+        self._follow(change)
+
+    def _follow(self, change: Change | None) -> None:
+        """After undo or redo, put the cursor on the cell that changed."""
+        self.changed(change)
+        if change is not None and change.kind == "cell":
+            view = self.view
+            if change.hypothesis in view.hypothesis_ids and change.evidence in view.evidence_ids:
+                view.h = view.hypothesis_ids.index(change.hypothesis)
+                view.e = view.evidence_ids.index(change.evidence)
+                self.cursor_changed()
+
+    # -- what is shown ---------------------------------------------------------------------
+
+    def action_cycle_method(self) -> None:
+        self.view.cycle_method()
+        if self.view.sorted:
+            self.grid.reset()
+        else:
+            self.grid.labels_changed()
+        self._panes()
+        self.update_title()
+
+    def action_transpose(self) -> None:
+        self.view.toggle_transpose()
+        self.grid.reset()
+
+    def action_sort(self) -> None:
+        self.view.toggle_sort()
+        self.grid.reset()
+        self._panes()
+
+    def action_filter(self) -> None:
+        box = self.query_one("#filter", Input)
+        box.display = True
+        box.value = self.view.filter
+        box.focus()
+
+    @on(Input.Changed, "#filter")
+    def filter_typed(self, event: Input.Changed) -> None:
+        self.view.set_filter(event.value)
+        self.grid.reset()
+        self._panes()
+
+    @on(Input.Submitted, "#filter")
+    def filter_kept(self) -> None:
+        box = self.query_one("#filter", Input)
+        box.display = False
+        self.grid.focus()
+
+    def key_escape(self) -> None:
+        box = self.query_one("#filter", Input)
+        if box.display:
+            box.value = ""
+            box.display = False
+            self.view.set_filter("")
+            self.grid.reset()
+            self._panes()
+            self.grid.focus()
+
+    def action_pool(self) -> None:
+        session = self.view.session
+        session.set_pooled(not session.pooled)
+        self.view.rescore()
+        self.grid.scores_changed()
+        self._panes()
+        self.update_title()
+
+    def action_choose_analyst(self) -> None:
+        session = self.view.session
+
+        def chosen(name: str | None) -> None:
+            if name and name != session.analyst:
+                session.set_analyst(name)
+                self.view.rescore()
+                self.grid.labels_changed()
+                self._panes()
+                self.update_title()
+
+        self.app.push_screen(AnalystDialog(session.analysts(), session.analyst), chosen)
+
+    def action_help(self) -> None:
+        self.app.push_screen(HelpScreen(self.key_rows()))
+
+    def key_rows(self) -> list[tuple[str, str, str]]:
+        """(keys, action, tooltip) for every binding with an id, as bound now (keymap applied)."""
+        grouped: dict[str, tuple[list[str], str, str]] = {}
+        for key, active in self.active_bindings.items():
+            binding = active.binding
+            if not binding.id:
+                continue
+            keys, _, _ = grouped.setdefault(binding.id, ([], binding.description, binding.tooltip))
+            display = self.app.get_key_display(binding) or key
+            if display not in keys:
+                keys.append(display)
+        return [(" ".join(keys), desc, tip) for keys, desc, tip in grouped.values()]
+
+    # -- editing items ---------------------------------------------------------------------
+
+    def _open_form(
+        self, title: str, form: Any, values: dict[str, str], check: Any, then: Any
+    ) -> None:
+        self.app.push_screen(ItemForm(title, form, values, check), then)
+
+    def action_add_hypothesis(self) -> None:
+        session = self.view.session
+        taken = list(session.hypotheses)
+        values = {"id": forms_rules.next_id("H", taken)}
+
+        def check(v: dict[str, str]) -> tuple[str, dict[str, Any]]:
+            return forms_rules.hypothesis_from_form(v, taken)
+
+        def done(result: tuple[str, dict[str, Any]] | None) -> None:
+            if result:
+                index = self.view.h + 1 if taken else 0
+                self.changed(session.add_hypothesis(result[0], result[1], index))
+
+        self._open_form("New hypothesis", HYPOTHESIS_FORM, values, check, done)
+
+    def action_edit_hypothesis(self) -> None:
+        session = self.view.session
+        hypothesis, _ = self.view.current()
+        if hypothesis is None:
+            self.action_add_hypothesis()
+            return
+        taken = list(session.hypotheses)
+        values = {"id": hypothesis, **forms_rules.form_values(session.hypotheses[hypothesis])}
+
+        def check(v: dict[str, str]) -> tuple[str, dict[str, Any]]:
+            return forms_rules.hypothesis_from_form(v, taken, hypothesis)
+
+        def done(result: tuple[str, dict[str, Any]] | None) -> None:
+            if result:
+                self.changed(session.update_hypothesis(hypothesis, result[0], result[1]))
+
+        self._open_form(f"Hypothesis {hypothesis}", HYPOTHESIS_FORM, values, check, done)
+
+    def action_add_evidence(self) -> None:
+        session = self.view.session
+        taken = list(session.evidence)
+        values = {"id": forms_rules.next_id("E", taken), "credibility": "medium"}
+        values["relevance"] = "medium"
+
+        def check(v: dict[str, str]) -> tuple[str, dict[str, Any]]:
+            return forms_rules.evidence_from_form(v, taken)
+
+        def done(result: tuple[str, dict[str, Any]] | None) -> None:
+            if result:
+                _, current = self.view.current()
+                index = taken.index(current) + 1 if current in taken else len(taken)
+                self.changed(session.add_evidence(result[0], result[1], index))
+
+        self._open_form("New evidence item", EVIDENCE_FORM, values, check, done)
+
+    def action_edit_evidence(self) -> None:
+        session = self.view.session
+        _, evidence = self.view.current()
+        if evidence is None:
+            self.action_add_evidence()
+            return
+        taken = list(session.evidence)
+        values = {"id": evidence, **forms_rules.form_values(session.evidence[evidence])}
+        values.setdefault("credibility", "medium")
+        values.setdefault("relevance", "medium")
+
+        def check(v: dict[str, str]) -> tuple[str, dict[str, Any]]:
+            return forms_rules.evidence_from_form(v, taken, evidence)
+
+        def done(result: tuple[str, dict[str, Any]] | None) -> None:
+            if result:
+                self.changed(session.update_evidence(evidence, result[0], result[1]))
+
+        self._open_form(f"Evidence {evidence}", EVIDENCE_FORM, values, check, done)
+
+    def action_edit_matrix(self) -> None:
+        session = self.view.session
+
+        def done(result: dict[str, Any] | None) -> None:
+            if result is not None:
+                self.changed(session.update_meta(result))
+
+        values = forms_rules.form_values(session.meta())
+        self._open_form("Matrix", MATRIX_FORM, values, forms_rules.matrix_from_form, done)
+
+    def _confirm_delete(self, kind: str, item_id: str, title: str) -> None:
+        session = self.view.session
+        cells, milestones = session.deletion_cost(kind, item_id)
+        lost = f"{cells} rating{'s' if cells != 1 else ''} (every analyst's)"
+        if milestones:
+            lost += f" and {milestones} milestone{'s' if milestones != 1 else ''}"
+        message = f"{item_id}: {title}\n\nThis also deletes {lost}. Undo (u) brings it back."
+
+        def answered(key: str | None) -> None:
+            if key != "d":
+                return
+            if kind == "hypothesis":
+                self.changed(session.delete_hypothesis(item_id))
+            else:
+                self.changed(session.delete_evidence(item_id))
+
+        self.app.push_screen(
+            ChoiceDialog(f"Delete {kind} {item_id}?", message, [("d", "Delete"), ("c", "Cancel")]),
+            answered,
+        )
+
+    def action_delete_hypothesis(self) -> None:
+        hypothesis, _ = self.view.current()
+        if hypothesis is not None:
+            title = self.view.session.hypotheses[hypothesis]["title"]
+            self._confirm_delete("hypothesis", hypothesis, title)
+
+    def action_delete_evidence(self) -> None:
+        _, evidence = self.view.current()
+        if evidence is not None:
+            self._confirm_delete(
+                "evidence", evidence, self.view.session.evidence[evidence]["title"]
+            )
+
+    def action_shift(self, drow: int, dcol: int) -> None:
+        """Move the row (or column) under the cursor one place, in the file too."""
+        view = self.view
+        moving_rows = drow != 0
+        kind = view.row_kind if moving_rows else view.col_kind
+        delta = drow or dcol
+        hypothesis, evidence = view.current()
+        session = view.session
+        if kind == "hypothesis":
+            if hypothesis is None:
+                return
+            change = session.move_hypothesis(hypothesis, delta)
+        else:
+            if evidence is None:
+                return
+            if view.sorted or view.filter:
+                self.notify("Turn off the sort (d) and the filter (/) to move evidence.")
+                return
+            change = session.move_evidence(evidence, delta)
+        self.changed(change)

@@ -1,0 +1,1 @@
+"""Widgets of the editor, one module per thing shown."""

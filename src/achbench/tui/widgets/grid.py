@@ -1,0 +1,392 @@
+"""The matrix grid: draws only the visible cells, whatever the size of the matrix.
+
+A ``ScrollView`` with ``render_line`` (Textual's Line API): each screen line is
+built from the few rows and columns in view, and cached, so a keystroke at
+50 x 5,000 cells draws no more than at 4 x 30.  The header lines and the left
+label column stay put while the cells scroll under them, both ways.
+
+A cached line is keyed by what it shows: its row's version (bumped when one of
+its cells changes), the scroll offset, the width, the cursor when it is on that
+row, and a generation bumped by anything that changes every line.  A rating
+thus redraws one row of cells; the rest come from the cache.
+
+| Key | What it does |
+| --- | --- |
+| arrows, h j k l | move the cursor (bound on the main screen) |
+| mouse click | put the cursor on a cell |
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.cache import LRUCache
+from textual.geometry import Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from achbench.tui.view import GridView
+
+CODE_CLASS = {
+    "CC": "matrix-grid--cc",
+    "C": "matrix-grid--c",
+    "N": "matrix-grid--n",
+    "I": "matrix-grid--i",
+    "II": "matrix-grid--ii",
+    "NA": "matrix-grid--na",
+    None: "matrix-grid--unrated",
+}
+UNRATED = "·"
+LEVEL_LETTER = {"low": "L", "medium": "M", "high": "H"}
+HEADER_HEIGHT = 3
+
+
+def _fit(text: str, width: int) -> str:
+    """Cut ``text`` to ``width`` cells with an ellipsis, or pad it."""
+    if width <= 0:
+        return ""
+    text = " ".join(text.split())
+    if len(text) > width:
+        return text[: width - 1] + "…"
+    return text.ljust(width)
+
+
+def _pad(text: str, width: int) -> str:
+    """Cut or pad ``text`` to exactly ``width`` cells, keeping its spacing."""
+    return text[:width].ljust(width)
+
+
+def score_text(method: str, score: float) -> str:
+    """A score as the grid and ranking show it: percent for bayes, else a short number."""
+    if method == "bayes":
+        return f"{score:.0%}"
+    if abs(score - round(score)) < 1e-9:
+        return f"{round(score)}"
+    return f"{score:.1f}" if abs(score) < 100 else f"{score:.0f}"
+
+
+class MatrixGrid(ScrollView, can_focus=True):
+    """The hypotheses x evidence grid of codes, drawn lazily from a ``GridView``."""
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        *CODE_CLASS.values(),
+        "matrix-grid--cursor",
+        "matrix-grid--header",
+        "matrix-grid--header-cursor",
+        "matrix-grid--label",
+        "matrix-grid--label-cursor",
+        "matrix-grid--corner",
+    }
+
+    DEFAULT_CSS = """
+    MatrixGrid {
+        background: $surface;
+        & > .matrix-grid--cc { color: $text; background: $success-darken-1; text-style: bold; }
+        & > .matrix-grid--c { color: $success-lighten-1; }
+        & > .matrix-grid--n { color: $foreground-muted; }
+        & > .matrix-grid--i { color: $error-lighten-1; }
+        & > .matrix-grid--ii { color: $text; background: $error-darken-1; text-style: bold; }
+        & > .matrix-grid--na { color: $foreground-disabled; text-style: italic; }
+        & > .matrix-grid--unrated { color: $foreground-disabled; }
+        & > .matrix-grid--cursor { background: $accent; text-style: bold reverse; }
+        & > .matrix-grid--header { color: $text-muted; background: $panel; }
+        & > .matrix-grid--header-cursor { color: $text; background: $accent-darken-1; }
+        & > .matrix-grid--label { color: $text; }
+        & > .matrix-grid--label-cursor { background: $accent-darken-2; color: $text; }
+        & > .matrix-grid--corner { color: $text-muted; background: $panel; text-style: bold; }
+    }
+    """
+
+    class CursorMoved(Message):
+        """The cursor was put on a cell by the mouse."""
+
+        def __init__(self, grid: MatrixGrid) -> None:
+            super().__init__()
+            self.grid = grid
+
+        @property
+        def control(self) -> MatrixGrid:
+            return self.grid
+
+    def __init__(self, view: GridView, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.view = view
+        self._generation = 0
+        self._score_generation = 0
+        self._row_versions: dict[str, int] = {}
+        self._line_cache: LRUCache[tuple[object, ...], Strip] = LRUCache(512)
+        self._label_cache: LRUCache[tuple[object, ...], Strip] = LRUCache(512)
+        self._styles: dict[str, Style] = {}
+        self.lines_rendered = 0
+        """Lines built (not taken from the cache): for tests and benchmarks."""
+
+    # -- geometry -----------------------------------------------------------------------
+
+    @property
+    def column_width(self) -> int:
+        return 10 if self.view.transposed else 5
+
+    @property
+    def label_width(self) -> int:
+        width = self.scrollable_content_region.width or self.size.width
+        if self.view.transposed:
+            return max(24, min(60, int(width * 0.4)))
+        return max(26, min(48, int(width * 0.3)))
+
+    def _update_virtual_size(self) -> None:
+        cols = len(self.view.cols)
+        rows = len(self.view.rows)
+        self.virtual_size = Size(self.label_width + cols * self.column_width, HEADER_HEIGHT + rows)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.reset()
+
+    def on_mount(self) -> None:
+        self._update_virtual_size()
+
+    # -- telling the grid what changed ----------------------------------------------------
+
+    def reset(self) -> None:
+        """Everything may have changed (orientation, order, filter, items): redraw all."""
+        self._generation += 1
+        self._line_cache.clear()
+        self._label_cache.clear()
+        self._update_virtual_size()
+        self.scroll_cursor_visible()
+        self.refresh()
+
+    def cell_changed(self, hypothesis_id: str, evidence_id: str) -> None:
+        """One rating changed: redraw its row of cells and the scores, nothing else."""
+        key = evidence_id if self.view.transposed else hypothesis_id
+        self._row_versions[key] = self._row_versions.get(key, 0) + 1
+        self.scores_changed()
+
+    def scores_changed(self) -> None:
+        self._score_generation += 1
+        self.refresh()
+
+    def labels_changed(self) -> None:
+        """Titles or weights of items changed (not their number or order)."""
+        self._generation += 1
+        self.refresh()
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._styles.clear()
+        if hasattr(self, "_line_cache"):
+            self._generation += 1
+
+    def _style(self, name: str) -> Style:
+        style = self._styles.get(name)
+        if style is None:
+            style = self._styles[name] = self.get_component_rich_style(name, partial=True)
+        return style
+
+    # -- cursor -----------------------------------------------------------------------------
+
+    def cursor_moved(self) -> None:
+        self.scroll_cursor_visible()
+        self.refresh()
+
+    def scroll_cursor_visible(self) -> None:
+        """Scroll as little as needed to bring the cursor's cell into view."""
+        row, col = self.view.cursor
+        region = self.scrollable_content_region
+        cells_width = max(1, region.width - self.label_width)
+        rows_height = max(1, region.height - HEADER_HEIGHT)
+        x = int(self.scroll_x)
+        y = int(self.scroll_y)
+        left = col * self.column_width
+        if left < x:
+            x = left
+        elif left + self.column_width > x + cells_width:
+            x = left + self.column_width - cells_width
+        if row < y:
+            y = row
+        elif row >= y + rows_height:
+            y = row - rows_height + 1
+        if (x, y) != (int(self.scroll_x), int(self.scroll_y)):
+            self.scroll_to(x, y, animate=False, force=True)
+
+    def on_click(self, event: events.Click) -> None:
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return
+        if offset.y < HEADER_HEIGHT or offset.x < self.label_width:
+            return
+        row = offset.y - HEADER_HEIGHT + int(self.scroll_y)
+        col = (offset.x - self.label_width + int(self.scroll_x)) // self.column_width
+        if row < len(self.view.rows) and col < len(self.view.cols):
+            self.view.move_to(row, col)
+            self.cursor_moved()
+            self.post_message(self.CursorMoved(self))
+
+    # -- drawing -----------------------------------------------------------------------------
+
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        label_width = min(self.label_width, width)
+        scroll_x = int(self.scroll_x)
+        cursor_row, cursor_col = self.view.cursor
+        if y < HEADER_HEIGHT:
+            corner = self._corner(y, label_width)
+            key: tuple[object, ...] = (
+                "h",
+                y,
+                scroll_x,
+                width,
+                cursor_col,
+                self._generation,
+                self._score_generation if self.view.transposed else 0,
+            )
+            cells = self._line_cache.get(key)
+            if cells is None:
+                cells = self._header_cells(y, scroll_x, width - label_width, cursor_col)
+                self._line_cache[key] = cells
+            return Strip.join([corner, cells])
+        row = y - HEADER_HEIGHT + int(self.scroll_y)
+        rows = self.view.rows
+        if row >= len(rows):
+            return Strip.blank(width, self.rich_style)
+        row_id = rows[row]
+        on_row = row == cursor_row
+        label_key = (
+            row,
+            row_id,
+            on_row,
+            label_width,
+            self._generation,
+            0 if self.view.transposed else self._score_generation,
+        )
+        label = self._label_cache.get(label_key)
+        if label is None:
+            label = self._row_label(row_id, on_row, label_width)
+            self._label_cache[label_key] = label
+        key = (
+            "r",
+            row,
+            row_id,
+            scroll_x,
+            width,
+            cursor_col if on_row else -1,
+            self._generation,
+            self._row_versions.get(row_id, 0),
+        )
+        cells = self._line_cache.get(key)
+        if cells is None:
+            cells = self._row_cells(
+                row, scroll_x, width - label_width, cursor_col if on_row else -1
+            )
+            self._line_cache[key] = cells
+        return Strip.join([label, cells])
+
+    def _visible_columns(self, scroll_x: int, width: int) -> tuple[range, int]:
+        cw = self.column_width
+        first = scroll_x // cw
+        last = min(len(self.view.cols), (scroll_x + width) // cw + 1)
+        return range(first, last), scroll_x - first * cw
+
+    def _crop(self, segments: list[Segment], offset: int, width: int, style: Style) -> Strip:
+        strip = Strip(segments).crop(offset, offset + width)
+        return strip.extend_cell_length(width, style)
+
+    def _row_cells(self, row: int, scroll_x: int, width: int, cursor_col: int) -> Strip:
+        self.lines_rendered += 1
+        view = self.view
+        session = view.session
+        cw = self.column_width
+        columns, offset = self._visible_columns(scroll_x, width)
+        segments = []
+        cursor = self._style("matrix-grid--cursor")
+        for col in columns:
+            hypothesis_id, evidence_id = view.cell(row, col)
+            code = session.code(evidence_id, hypothesis_id)
+            style = self._style(CODE_CLASS[code])
+            text = (code or UNRATED).center(cw - 1)
+            if col == cursor_col:
+                segments.append(Segment(text, style + cursor))
+            else:
+                segments.append(Segment(text, style))
+            segments.append(Segment(" ", self.rich_style))
+        return self._crop(segments, offset, width, self.rich_style)
+
+    def _header_cells(self, line: int, scroll_x: int, width: int, cursor_col: int) -> Strip:
+        view = self.view
+        session = view.session
+        cw = self.column_width
+        columns, offset = self._visible_columns(scroll_x, width)
+        header = self._style("matrix-grid--header")
+        current = self._style("matrix-grid--header-cursor")
+        segments = []
+        for col in columns:
+            item_id = view.cols[col]
+            if view.transposed:
+                item = session.hypotheses[item_id]
+                if line == 0:
+                    text = item_id
+                elif line == 1:
+                    text = item["title"]
+                else:
+                    score = view.scores.get(item_id)
+                    text = f"#{score.rank} {score_text(view.method, score.score)}" if score else ""
+            else:
+                item = session.evidence[item_id]
+                if line == 0:
+                    text = item_id
+                elif line == 1:
+                    text = item["title"]
+                else:
+                    text = (
+                        LEVEL_LETTER[item.get("credibility", "medium")]
+                        + LEVEL_LETTER[item.get("relevance", "medium")]
+                    )
+            style = current if col == cursor_col else header
+            segments.append(Segment(_fit(text, cw - 1).center(cw - 1), style))
+            segments.append(Segment(" ", header))
+        return self._crop(segments, offset, width, header)
+
+    def _corner(self, line: int, width: int) -> Strip:
+        view = self.view
+        if view.transposed:
+            texts = (f"method: {view.method}", "", "evidence" + " " * (width - 12) + "c r")
+        else:
+            texts = (f"method: {view.method}", "", "rk hypothesis" + " " * (width - 19) + "score")
+        text = texts[line]
+        if line == 1:
+            shown = len(view.evidence_ids)
+            total = len(view.session.evidence)
+            text = f"{shown} of {total} items" if shown != total else f"{total} items"
+            if view.sorted:
+                text += ", by diagnosticity"
+            if view.filter:
+                text += f", filter {view.filter!r}"
+        return Strip([Segment(_pad(text, width), self._style("matrix-grid--corner"))], width)
+
+    def _id_width(self) -> int:
+        return min(8, max((len(h) for h in self.view.hypothesis_ids), default=2))
+
+    def _row_label(self, row_id: str, on_row: bool, width: int) -> Strip:
+        view = self.view
+        style = self._style("matrix-grid--label-cursor" if on_row else "matrix-grid--label")
+        if view.transposed:
+            item = view.session.evidence[row_id]
+            levels = (
+                LEVEL_LETTER[item.get("credibility", "medium")]
+                + " "
+                + LEVEL_LETTER[item.get("relevance", "medium")]
+            )
+            title = _fit(item["title"], max(1, width - 6 - 5))
+            text = f"{row_id:<5.5} {title} {levels} "
+        else:
+            score = view.scores.get(row_id)
+            rank = f"{score.rank:>2}" if score else " -"
+            value = score_text(view.method, score.score) if score else ""
+            id_width = self._id_width()
+            title_width = max(1, width - 2 - id_width - 2 - 6)
+            title = _fit(view.session.hypotheses[row_id]["title"], title_width)
+            text = f"{rank} {row_id:<{id_width}.{id_width}} {title}{value:>5} "
+        return Strip([Segment(_pad(text, width), style)], width)
