@@ -19,14 +19,7 @@ EXIT_ERROR = 2
 """Exit status for bad input, as for ``diff`` and ``git diff --exit-code``."""
 
 
-@click.group(
-    cls=DefaultGroup,
-    default="edit",
-    default_if_no_args=True,
-    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
-)
-@click.version_option(__version__, "--version", "-V", prog_name="achbench")
-def main() -> None:
+def _main() -> None:
     """achbench: Analysis of Competing Hypotheses, in the terminal and in scripts.
 
     A matrix is a TOML file of hypotheses, evidence and ratings (see
@@ -38,6 +31,20 @@ def main() -> None:
       achbench rank matrices/kazakhstan-2022.toml
       achbench check *.toml
     """
+
+
+# DefaultGroup sends bare `achbench` and `achbench FILE` to `edit`; it is untyped,
+# so the group is annotated here to keep `@main.command()` typed for mypy.
+_group: Any = click.group(
+    cls=DefaultGroup,
+    default="edit",
+    default_if_no_args=True,
+    name="achbench",
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
+main: click.Group = _group(
+    click.version_option(__version__, "--version", "-V", prog_name="achbench")(_main)
+)
 
 
 def reports_errors(func: F) -> F:

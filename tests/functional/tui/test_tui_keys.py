@@ -94,6 +94,22 @@ def test_undo_keeps_at_least_a_hundred_steps(small: Path) -> None:
     drive(app, script)
 
 
+def test_cursor_keys_move_the_cursor_not_the_scroll_on_a_wide_matrix() -> None:
+    app = make_app(None)  # 31 evidence items: wider than the terminal
+
+    async def script(pilot: Pilot[None]) -> None:
+        await pilot.press("right", "right", "down")
+        assert app.view.current() == ("H2", "E3")
+        await pilot.press("end")
+        assert app.view.current() == ("H2", "E31")
+        grid = app.main.grid
+        assert grid.scroll_x > 0, "the grid scrolls to keep the cursor in view"
+        assert "E31" in grid.render_line(0).text
+        assert grid.render_line(4).text.startswith(" 1 H2"), "the labels stay in view"
+
+    drive(app, script)
+
+
 def test_cursor_keys_move_and_stop_at_edges(small: Path) -> None:
     app = make_app(small)
 

@@ -51,7 +51,7 @@ class ChoiceDialog(ModalScreen[str | None]):
             with Horizontal(classes="dialog-buttons"):
                 for index, (key, label) in enumerate(self.choices):
                     variant: Literal["primary", "default"] = "primary" if index == 0 else "default"
-                    yield Button(f"{label} [{key}]", id=f"choice-{key}", variant=variant)
+                    yield Button(f"{label} ({key})", id=f"choice-{key}", variant=variant)
 
     def on_key(self, event: events.Key) -> None:
         for key, _ in self.choices:

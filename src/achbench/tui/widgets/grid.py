@@ -69,7 +69,7 @@ def score_text(method: str, score: float) -> str:
     return f"{score:.1f}" if abs(score) < 100 else f"{score:.0f}"
 
 
-class MatrixGrid(ScrollView, can_focus=True):
+class MatrixGrid(ScrollView, can_focus=True, inherit_bindings=False):
     """The hypotheses x evidence grid of codes, drawn lazily from a ``GridView``."""
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {

@@ -1,0 +1,62 @@
+"""Snapshots of what the analyst sees (pytest-textual-snapshot).
+
+Update after an intended change with ``pytest --snapshot-update`` and look at the
+SVGs under ``__snapshots__`` before committing them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import Input, TextArea
+
+from achbench.tui.app import make_app
+
+Compare = Callable[..., bool]
+
+
+@pytest.fixture
+def compare(snap_compare: Any) -> Compare:
+    """Compare the editor's screen at a fixed size after pressing keys, cursors steady."""
+
+    def run(app: Any, press: Sequence[str] = (), size: tuple[int, int] = (100, 30)) -> bool:
+        async def settle(pilot: Pilot[None]) -> None:
+            await pilot.pause()
+            if press:
+                await pilot.press(*press)
+            for widget in pilot.app.screen.query("Input, TextArea"):
+                assert isinstance(widget, Input | TextArea)
+                widget.cursor_blink = False
+            await pilot.pause()
+
+        return bool(snap_compare(app, terminal_size=size, run_before=settle))
+
+    return run
+
+
+def test_main_screen_on_the_example_80x24(compare: Compare) -> None:
+    assert compare(make_app(None), size=(80, 24))
+
+
+def test_main_screen_on_the_example_200x50(compare: Compare) -> None:
+    assert compare(make_app(None), press=["right", "right", "down"], size=(200, 50))
+
+
+def test_transposed_grid(compare: Compare) -> None:
+    assert compare(make_app(None), press=["t", "m", "m", "m"])
+
+
+def test_help_screen(compare: Compare) -> None:
+    assert compare(make_app(None), press=["question_mark"])
+
+
+def test_edit_form(compare: Compare) -> None:
+    assert compare(make_app(None), press=["e"], size=(100, 40))
+
+
+def test_quit_dialog(compare: Compare, small: Path) -> None:
+    assert compare(make_app(small), press=["5", "q"])
