@@ -22,7 +22,6 @@ from textual.binding import Binding, BindingType
 from achbench.errors import MatrixFileError
 from achbench.scoring import METHODS
 from achbench.session import ExternalChangeError, NeedsPathError, Session, example_path
-from achbench.tui.screens.dialogs import ChoiceDialog, PathDialog, ProblemsDialog
 from achbench.tui.screens.main import MainScreen
 from achbench.tui.view import GridView
 
@@ -104,6 +103,8 @@ class AchbenchApp(App[None]):
     def _ask_path(self, then: Callable[[], Any] | None) -> None:
         session = self.session
         suggestion = str(session.path) if session.path else str(Path.cwd() / session.name)
+        from achbench.tui.screens.dialogs import PathDialog
+
         forbidden = [example_path().parent]
         dialog = PathDialog("Save the matrix as", suggestion, forbidden)
 
@@ -116,6 +117,8 @@ class AchbenchApp(App[None]):
     def _save_to(
         self, path: Path | None, then: Callable[[], Any] | None, force: bool = False
     ) -> None:
+        from achbench.tui.screens.dialogs import ProblemsDialog
+
         try:
             written = self.session.save(path, force=force)
         except NeedsPathError:
@@ -138,6 +141,8 @@ class AchbenchApp(App[None]):
     def _external_change(
         self, target: Path, path: Path | None, then: Callable[[], Any] | None
     ) -> None:
+        from achbench.tui.screens.dialogs import ChoiceDialog, ProblemsDialog
+
         message = (
             f"{target} was changed on disk since it was loaded.\n\n"
             "Overwrite it with your version, reload it (losing your unsaved changes), "
@@ -177,6 +182,7 @@ class AchbenchApp(App[None]):
         if self._quitting:
             return
         self._quitting = True
+        from achbench.tui.screens.dialogs import ChoiceDialog
 
         def answered(key: str | None) -> None:
             self._quitting = False
@@ -196,6 +202,8 @@ class AchbenchApp(App[None]):
         found = self.session.pending_recovery()
         if found is None:
             return
+        from achbench.tui.screens.dialogs import ChoiceDialog, ProblemsDialog
+
         message = (
             f"The editor stopped with unsaved changes to {self.session.name}; "
             f"they were kept in {found}.\n\n"

@@ -68,10 +68,19 @@ class GridView:
         self.h = _clamp(self.h, len(self.hypothesis_ids))
         self.e = _clamp(self.e, len(self.evidence_ids))
 
-    def rescore(self) -> None:
-        """Take the ranking under the current method from the live scores: O(hypotheses)."""
+    def rescore(self) -> set[str]:
+        """Take the ranking under the current method from the live scores: O(hypotheses).
+
+        Returns the hypotheses whose rank or score changed.
+        """
+        old = self.scores
         self.ranking = self.session.live.ranking(self.method)
         self.scores = {h.id: h for h in self.ranking.hypotheses}
+        return {
+            h
+            for h, new in self.scores.items()
+            if h not in old or (old[h].rank, old[h].score) != (new.rank, new.score)
+        }
 
     def _matches(self, evidence_id: str) -> bool:
         needle = self.filter.casefold()

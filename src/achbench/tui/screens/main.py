@@ -19,9 +19,6 @@ from textual.widgets import Footer, Header, Input
 
 from achbench import fields as forms_rules
 from achbench.session import Change
-from achbench.tui.screens.dialogs import AnalystDialog, ChoiceDialog
-from achbench.tui.screens.forms import EVIDENCE_FORM, HYPOTHESIS_FORM, MATRIX_FORM, ItemForm
-from achbench.tui.screens.help import HelpScreen
 from achbench.tui.view import GridView
 from achbench.tui.widgets.detail import DetailPane
 from achbench.tui.widgets.grid import MatrixGrid
@@ -29,6 +26,9 @@ from achbench.tui.widgets.ranking import RankingPane
 
 if TYPE_CHECKING:
     from achbench.tui.app import AchbenchApp
+
+# Forms, dialogs and the help screen are imported when first opened: the editor
+# starts faster, and most sessions open few of them.
 
 RATING_KEYS = {"1": "CC", "2": "C", "3": "N", "4": "I", "5": "II", "6": "NA"}
 """The default key of each code: 1 to 6 in the order of Heuer's scale."""
@@ -103,6 +103,20 @@ class MainScreen(Screen[None]):
         _key("shift+down", "shift(1, 0)", "Row down", "move_row_down", "Move the row down"),
         _key("shift+left", "shift(0, -1)", "Col left", "move_column_left", "Move the column left"),
         _key("shift+right", "shift(0, 1)", "Col right", "move_column_right", "Move column right"),
+        _key(
+            "left_square_bracket",
+            "scroll_detail(-3)",
+            "Detail up",
+            "detail_up",
+            "Scroll the detail pane up",
+        ),
+        _key(
+            "right_square_bracket",
+            "scroll_detail(3)",
+            "Detail down",
+            "detail_down",
+            "Scroll the detail pane down",
+        ),
         _key("i", "edit_matrix", "Matrix", "edit_matrix", "Edit the title and question"),
         _key("ctrl+s", "app.save", "Save", "save", "Save the matrix", show=True),
         _key("S", "app.save_as", "Save as", "save_as", "Save the matrix to another file"),
@@ -125,8 +139,7 @@ class MainScreen(Screen[None]):
         yield Header(show_clock=False, icon="≡")
         yield MatrixGrid(self.view, id="grid")
         with Horizontal(id="panes"):
-            with VerticalScroll(id="detail-scroll"):
-                yield DetailPane(self.view, id="detail")
+            yield DetailPane(self.view, id="detail")
             with VerticalScroll(id="ranking-scroll"):
                 yield RankingPane(self.view, id="ranking")
         yield Input(
@@ -146,17 +159,25 @@ class MainScreen(Screen[None]):
     # -- keeping the widgets in step -----------------------------------------------------
 
     def update_title(self) -> None:
+        """File name with a modified marker; analyst, method and toggles beside it."""
         session = self.view.session
         marker = " [modified]" if session.dirty else ""
-        self.title = f"{session.name}{marker}"
+        title = f"{session.name}{marker}"
         pooled = "pooled" if session.pooled else "own ratings"
         advance = "advance on" if self.view.advance else "advance off"
-        self.sub_title = f"analyst {session.analyst} · {self.view.method} · {pooled} · {advance}"
-        self.app.title = self.title
+        sub_title = f"analyst {session.analyst} · {self.view.method} · {pooled} · {advance}"
+        if (title, sub_title) != (self.title, self.sub_title):
+            self.title = title
+            self.sub_title = sub_title
+            self.app.title = title
 
-    def _panes(self) -> None:
-        self.query_one("#detail", DetailPane).refresh(layout=True)
-        self.query_one("#ranking", RankingPane).refresh(layout=True)
+    def _panes(self, ranking: bool = True) -> None:
+        self.query_one("#detail", DetailPane).refresh_text()
+        if ranking:
+            self.query_one("#ranking", RankingPane).update()
+
+    def action_scroll_detail(self, lines: int) -> None:
+        self.query_one("#detail", DetailPane).scroll_text(lines)
 
     def changed(self, change: Change | None) -> None:
         """Redraw what ``change`` touched (None: nothing changed)."""
@@ -165,10 +186,10 @@ class MainScreen(Screen[None]):
         view = self.view
         grid = self.grid
         if change.kind == "cell":
-            view.rescore()
+            rescored = view.rescore()
             assert change.hypothesis is not None
             assert change.evidence is not None
-            grid.cell_changed(change.hypothesis, change.evidence)
+            grid.cell_changed(change.hypothesis, change.evidence, rescored)
         elif change.kind in ("hypothesis", "evidence"):
             view.rescore()
             grid.labels_changed()
@@ -186,7 +207,7 @@ class MainScreen(Screen[None]):
 
     def cursor_changed(self) -> None:
         self.grid.cursor_moved()
-        self._panes()
+        self._panes(ranking=False)
 
     def reload_all(self) -> None:
         """The session's matrix was replaced (reload, restore): redraw everything."""
@@ -212,7 +233,7 @@ class MainScreen(Screen[None]):
 
     @on(MatrixGrid.CursorMoved)
     def clicked(self) -> None:
-        self._panes()
+        self._panes(ranking=False)
 
     # -- rating ----------------------------------------------------------------------------
 
@@ -323,9 +344,13 @@ class MainScreen(Screen[None]):
                 self._panes()
                 self.update_title()
 
+        from achbench.tui.screens.dialogs import AnalystDialog
+
         self.app.push_screen(AnalystDialog(session.analysts(), session.analyst), chosen)
 
     def action_help(self) -> None:
+        from achbench.tui.screens.help import HelpScreen
+
         self.app.push_screen(HelpScreen(self.key_rows()))
 
     def key_rows(self) -> list[tuple[str, str, str]]:
@@ -344,9 +369,16 @@ class MainScreen(Screen[None]):
     # -- editing items ---------------------------------------------------------------------
 
     def _open_form(
-        self, title: str, form: Any, values: dict[str, str], check: Any, then: Any
+        self, title: str, form: str, values: dict[str, str], check: Any, then: Any
     ) -> None:
-        self.app.push_screen(ItemForm(title, form, values, check), then)
+        from achbench.tui.screens import forms
+
+        fields = {
+            "hypothesis": forms.HYPOTHESIS_FORM,
+            "evidence": forms.EVIDENCE_FORM,
+            "matrix": forms.MATRIX_FORM,
+        }
+        self.app.push_screen(forms.ItemForm(title, fields[form], values, check), then)
 
     def action_add_hypothesis(self) -> None:
         session = self.view.session
@@ -361,7 +393,7 @@ class MainScreen(Screen[None]):
                 index = self.view.h + 1 if taken else 0
                 self.changed(session.add_hypothesis(result[0], result[1], index))
 
-        self._open_form("New hypothesis", HYPOTHESIS_FORM, values, check, done)
+        self._open_form("New hypothesis", "hypothesis", values, check, done)
 
     def action_edit_hypothesis(self) -> None:
         session = self.view.session
@@ -379,7 +411,7 @@ class MainScreen(Screen[None]):
             if result:
                 self.changed(session.update_hypothesis(hypothesis, result[0], result[1]))
 
-        self._open_form(f"Hypothesis {hypothesis}", HYPOTHESIS_FORM, values, check, done)
+        self._open_form(f"Hypothesis {hypothesis}", "hypothesis", values, check, done)
 
     def action_add_evidence(self) -> None:
         session = self.view.session
@@ -396,7 +428,7 @@ class MainScreen(Screen[None]):
                 index = taken.index(current) + 1 if current in taken else len(taken)
                 self.changed(session.add_evidence(result[0], result[1], index))
 
-        self._open_form("New evidence item", EVIDENCE_FORM, values, check, done)
+        self._open_form("New evidence item", "evidence", values, check, done)
 
     def action_edit_evidence(self) -> None:
         session = self.view.session
@@ -416,7 +448,7 @@ class MainScreen(Screen[None]):
             if result:
                 self.changed(session.update_evidence(evidence, result[0], result[1]))
 
-        self._open_form(f"Evidence {evidence}", EVIDENCE_FORM, values, check, done)
+        self._open_form(f"Evidence {evidence}", "evidence", values, check, done)
 
     def action_edit_matrix(self) -> None:
         session = self.view.session
@@ -426,7 +458,7 @@ class MainScreen(Screen[None]):
                 self.changed(session.update_meta(result))
 
         values = forms_rules.form_values(session.meta())
-        self._open_form("Matrix", MATRIX_FORM, values, forms_rules.matrix_from_form, done)
+        self._open_form("Matrix", "matrix", values, forms_rules.matrix_from_form, done)
 
     def _confirm_delete(self, kind: str, item_id: str, title: str) -> None:
         session = self.view.session
@@ -443,6 +475,8 @@ class MainScreen(Screen[None]):
                 self.changed(session.delete_hypothesis(item_id))
             else:
                 self.changed(session.delete_evidence(item_id))
+
+        from achbench.tui.screens.dialogs import ChoiceDialog
 
         self.app.push_screen(
             ChoiceDialog(f"Delete {kind} {item_id}?", message, [("d", "Delete"), ("c", "Cancel")]),

@@ -2,11 +2,18 @@
 
 The evidence item with every field of the spec, the hypothesis with its
 description, the current analyst's code, and what other analysts said.
+
+The pane has a fixed size and scrolls its own text (``scroll_text``, the ``[``
+and ``]`` keys, the mouse wheel) rather than growing: a pane that changed its
+height would make Textual lay out the whole screen again on every cursor move.
 """
 
 from __future__ import annotations
 
 from rich.text import Text
+from textual import events
+from textual.geometry import Region
+from textual.strip import Strip
 from textual.widget import Widget
 
 from achbench.tui.view import GridView
@@ -34,7 +41,7 @@ class DetailPane(Widget):
 
     DEFAULT_CSS = """
     DetailPane {
-        height: auto;
+        height: 1fr;
         padding: 0 1;
     }
     """
@@ -42,8 +49,80 @@ class DetailPane(Widget):
     def __init__(self, view: GridView, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.view = view
+        self.offset_lines = 0
+        self._shown_for: tuple[str | None, str | None] = (None, None)
+        self._generation = 0
+        self._key: tuple[object, ...] = ()
+        self._cache: list[Strip] = []
+        self._used = 0
+        self._blank = Strip.blank(1)
 
-    def render(self) -> Text:
+    def scroll_text(self, lines: int) -> None:
+        """Scroll the pane's text by ``lines`` (negative: up)."""
+        self.offset_lines = max(0, self.offset_lines + lines)
+        self.refresh()
+
+    def on_mouse_scroll_down(self, event: events.MouseScrollDown) -> None:
+        event.stop()
+        self.scroll_text(2)
+
+    def on_mouse_scroll_up(self, event: events.MouseScrollUp) -> None:
+        event.stop()
+        self.scroll_text(-2)
+
+    def refresh_text(self) -> None:
+        """The cell, its ratings or its items changed: draw the text again.
+
+        Only the lines that held text before or hold it now are redrawn.
+        """
+        before = self._used
+        self._generation += 1
+        if not self.size.area:
+            self.refresh()
+            return
+        self._strips()
+        lines = max(before, self._used)
+        self.refresh(Region(0, 0, self.size.width, lines))
+
+    def _strips(self) -> list[Strip]:
+        """The visible lines, built once per cell, size and scroll position."""
+        width = max(1, self.content_region.width)
+        height = max(1, self.content_region.height)
+        if self.view.current() != self._shown_for:
+            self._shown_for = self.view.current()
+            self.offset_lines = 0
+        key = (self._shown_for, width, height, self.offset_lines, self._generation)
+        if key == self._key:
+            return self._cache
+        console = self.app.console
+        lines = self.full_text().wrap(console, width)
+        self.offset_lines = min(self.offset_lines, max(0, len(lines) - height))
+        shown = list(lines[self.offset_lines : self.offset_lines + height])
+        more = len(lines) - self.offset_lines - height
+        if more > 0:
+            shown[-1] = Text(f"… {more} more lines: ] scrolls down, [ up", style="dim italic")
+        if self.offset_lines:
+            shown[0] = Text(f"… {self.offset_lines} lines above: [ scrolls up", style="dim italic")
+        base = self.rich_style
+        self._cache = [
+            Strip(list(line.render(console, end="")))
+            .apply_style(base)
+            .adjust_cell_length(width, base)
+            for line in shown
+        ]
+        self._key = (self._shown_for, width, height, self.offset_lines, self._generation)
+        self._used = len(self._cache)
+        self._blank = Strip.blank(width, base)
+        return self._cache
+
+    def render_line(self, y: int) -> Strip:
+        strips = self._strips()
+        if y < len(strips):
+            return strips[y]
+        return self._blank
+
+    def full_text(self) -> Text:
+        """Everything about the cell under the cursor, unwrapped."""
         view = self.view
         session = view.session
         hypothesis_id, evidence_id = view.current()

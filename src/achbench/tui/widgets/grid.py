@@ -24,7 +24,7 @@ from rich.segment import Segment
 from rich.style import Style
 from textual import events
 from textual.cache import LRUCache
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
@@ -121,6 +121,8 @@ class MatrixGrid(ScrollView, can_focus=True, inherit_bindings=False):
         self._line_cache: LRUCache[tuple[object, ...], Strip] = LRUCache(512)
         self._label_cache: LRUCache[tuple[object, ...], Strip] = LRUCache(512)
         self._styles: dict[str, Style] = {}
+        self._base = Style()
+        self._drawn_cursor = view.cursor
         self.lines_rendered = 0
         """Lines built (not taken from the cache): for tests and benchmarks."""
 
@@ -155,19 +157,39 @@ class MatrixGrid(ScrollView, can_focus=True, inherit_bindings=False):
         self._generation += 1
         self._line_cache.clear()
         self._label_cache.clear()
+        self._drawn_cursor = self.view.cursor
         self._update_virtual_size()
         self.scroll_cursor_visible()
         self.refresh()
 
-    def cell_changed(self, hypothesis_id: str, evidence_id: str) -> None:
-        """One rating changed: redraw its row of cells and the scores, nothing else."""
-        key = evidence_id if self.view.transposed else hypothesis_id
+    def cell_changed(self, hypothesis_id: str, evidence_id: str, rescored: set[str]) -> None:
+        """One rating changed: redraw its row and the rows whose rank or score changed."""
+        view = self.view
+        key = evidence_id if view.transposed else hypothesis_id
         self._row_versions[key] = self._row_versions.get(key, 0) + 1
-        self.scores_changed()
+        rows = view.evidence_ids if view.transposed else view.hypothesis_ids
+        self._refresh_rows(rows.index(key) if key in rows else -1)
+        if not rescored:
+            return
+        self._score_generation += 1
+        if view.transposed:
+            self.refresh(Region(0, 0, self.size.width, HEADER_HEIGHT))
+        else:
+            positions = {h: i for i, h in enumerate(view.hypothesis_ids)}
+            self._refresh_rows(*(positions[h] for h in rescored if h in positions))
 
     def scores_changed(self) -> None:
         self._score_generation += 1
         self.refresh()
+
+    def _refresh_rows(self, *rows: int) -> None:
+        """Redraw the screen lines of these rows, where they are in view."""
+        top = int(self.scroll_y)
+        height = self.size.height
+        for row in rows:
+            y = HEADER_HEIGHT + row - top
+            if row >= 0 and HEADER_HEIGHT <= y < height:
+                self.refresh(Region(0, y, self.size.width, 1))
 
     def labels_changed(self) -> None:
         """Titles or weights of items changed (not their number or order)."""
@@ -189,11 +211,17 @@ class MatrixGrid(ScrollView, can_focus=True, inherit_bindings=False):
     # -- cursor -----------------------------------------------------------------------------
 
     def cursor_moved(self) -> None:
-        self.scroll_cursor_visible()
-        self.refresh()
+        """Redraw the rows the cursor left and entered and the headers, or all if scrolled."""
+        old_row, _ = self._drawn_cursor
+        self._drawn_cursor = self.view.cursor
+        if self.scroll_cursor_visible():
+            self.refresh()
+            return
+        self.refresh(Region(0, 0, self.size.width, HEADER_HEIGHT))
+        self._refresh_rows(old_row, self._drawn_cursor[0])
 
-    def scroll_cursor_visible(self) -> None:
-        """Scroll as little as needed to bring the cursor's cell into view."""
+    def scroll_cursor_visible(self) -> bool:
+        """Scroll as little as needed to bring the cursor's cell into view; True if it did."""
         row, col = self.view.cursor
         region = self.scrollable_content_region
         cells_width = max(1, region.width - self.label_width)
@@ -211,6 +239,8 @@ class MatrixGrid(ScrollView, can_focus=True, inherit_bindings=False):
             y = row - rows_height + 1
         if (x, y) != (int(self.scroll_x), int(self.scroll_y)):
             self.scroll_to(x, y, animate=False, force=True)
+            return True
+        return False
 
     def on_click(self, event: events.Click) -> None:
         offset = event.get_content_offset(self)
@@ -226,6 +256,10 @@ class MatrixGrid(ScrollView, can_focus=True, inherit_bindings=False):
             self.post_message(self.CursorMoved(self))
 
     # -- drawing -----------------------------------------------------------------------------
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        self._base = self.rich_style  # computed once per paint, not once per cell
+        return super().render_lines(crop)
 
     def render_line(self, y: int) -> Strip:
         width = self.size.width
@@ -251,16 +285,17 @@ class MatrixGrid(ScrollView, can_focus=True, inherit_bindings=False):
         row = y - HEADER_HEIGHT + int(self.scroll_y)
         rows = self.view.rows
         if row >= len(rows):
-            return Strip.blank(width, self.rich_style)
+            return Strip.blank(width, self._base)
         row_id = rows[row]
         on_row = row == cursor_row
+        shown = None if self.view.transposed else self.view.scores.get(row_id)
         label_key = (
-            row,
             row_id,
             on_row,
             label_width,
             self._generation,
-            0 if self.view.transposed else self._score_generation,
+            self.view.method,
+            (shown.rank, shown.score) if shown else None,
         )
         label = self._label_cache.get(label_key)
         if label is None:
@@ -311,8 +346,8 @@ class MatrixGrid(ScrollView, can_focus=True, inherit_bindings=False):
                 segments.append(Segment(text, style + cursor))
             else:
                 segments.append(Segment(text, style))
-            segments.append(Segment(" ", self.rich_style))
-        return self._crop(segments, offset, width, self.rich_style)
+            segments.append(Segment(" ", self._base))
+        return self._crop(segments, offset, width, self._base)
 
     def _header_cells(self, line: int, scroll_x: int, width: int, cursor_col: int) -> Strip:
         view = self.view

@@ -7,6 +7,8 @@ number of evidence items.
 from __future__ import annotations
 
 from rich.text import Text
+from textual.geometry import Region, Size
+from textual.strip import Strip
 from textual.widget import Widget
 
 from achbench.tui.view import GridView
@@ -31,7 +33,11 @@ def bar(fraction: float, width: int) -> str:
 
 
 class RankingPane(Widget):
-    """Hypotheses best first, each with its rank, score and a bar of its score."""
+    """Hypotheses best first, each with its rank, score and a bar of its score.
+
+    Drawn line by line: after a rating only the lines whose text changed (the
+    hypothesis whose score moved, and any it passed) are drawn again.
+    """
 
     DEFAULT_CSS = """
     RankingPane {
@@ -43,33 +49,76 @@ class RankingPane(Widget):
     def __init__(self, view: GridView, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.view = view
+        self._texts: list[Text] = []
+        self._plain: list[str] = []
+        self._strips: dict[int, Strip] = {}
+        self._width = -1
 
-    def render(self) -> Text:
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return len(self.lines(width))
+
+    def update(self) -> None:
+        """Redraw the lines that changed; lay out again only if their number changed."""
+        old = self._plain
+        texts = self.lines(self._width if self._width > 0 else 40)
+        if len(texts) != len(old):
+            self.refresh(layout=True)
+            return
+        for y, line in enumerate(self._plain):
+            if line != old[y]:
+                self.refresh(Region(0, y, self.size.width, 1))
+
+    def lines(self, width: int) -> list[Text]:
+        """The pane's lines at ``width``, recomputed from the current ranking."""
         view = self.view
         ranking = view.ranking
-        width = max(20, self.size.width or 40)
-        text = Text()
-        text.append(f"Ranking: {view.method}", style="bold")
+        width = max(20, width)
+        texts = [Text(f"Ranking: {view.method}", style="bold")]
         analysts = (
             "all analysts pooled" if view.session.pooled else f"analyst {view.session.analyst}"
         )
-        text.append(f"\n{METHOD_NOTE[view.method]}; {analysts}\n", style="dim")
+        note = f"{METHOD_NOTE[view.method]}; {analysts}"
+        if len(note) > width:
+            note = note[: width - 1] + "…"
+        texts += [Text(note, style="dim"), Text("")]
         if not ranking.hypotheses:
-            text.append("no hypotheses yet", style="dim italic")
-            return text
-        top = max((h.score for h in ranking.hypotheses), default=0.0)
-        scale = 1.0 if view.method == "bayes" else (top or 1.0)
-        bar_width = max(6, min(20, width // 5))
-        id_width = min(8, max(len(h.id) for h in ranking.hypotheses))
-        title_width = max(4, width - bar_width - id_width - 13)
-        hypothesis_id, _ = view.current()
-        for h in ranking.hypotheses:
-            title = h.title if len(h.title) <= title_width else h.title[: title_width - 1] + "…"
-            style = "bold" if h.id == hypothesis_id else ""
-            text.append(
-                f"\n{h.rank:>2} {h.id:<{id_width}.{id_width}} {title:<{title_width}} ", style=style
-            )
-            colour = "green" if h.rank == 1 else "cyan"
-            text.append(bar(h.score / scale, bar_width), style=colour)
-            text.append(f" {score_text(view.method, h.score):>5}", style=style)
-        return text
+            texts.append(Text("no hypotheses yet", style="dim italic"))
+        else:
+            top = max(h.score for h in ranking.hypotheses)
+            scale = 1.0 if view.method == "bayes" else (top or 1.0)
+            bar_width = max(6, min(20, width // 5))
+            id_width = min(8, max(len(h.id) for h in ranking.hypotheses))
+            title_width = max(4, width - bar_width - id_width - 13)
+            for h in ranking.hypotheses:
+                title = h.title if len(h.title) <= title_width else h.title[: title_width - 1] + "…"
+                style = "bold" if h.rank == 1 else ""
+                line = Text(f"{h.rank:>2} {h.id:<{id_width}.{id_width}} {title:<{title_width}} ")
+                line.stylize(style)
+                line.append(
+                    bar(h.score / scale, bar_width), style="green" if h.rank == 1 else "cyan"
+                )
+                line.append(f" {score_text(view.method, h.score):>5}", style=style)
+                texts.append(line)
+        plain = [t.plain + "|" + str(t.spans) for t in texts]
+        for y, key in enumerate(plain):
+            if y >= len(self._plain) or self._plain[y] != key:
+                self._strips.pop(y, None)
+        self._texts, self._plain = texts, plain
+        return texts
+
+    def render_line(self, y: int) -> Strip:
+        width = self.content_region.width
+        if width != self._width:
+            self._width = width
+            self._strips.clear()
+            self.lines(width)
+        strip = self._strips.get(y)
+        if strip is None:
+            base = self.rich_style
+            if y < len(self._texts):
+                segments = list(self._texts[y].render(self.app.console, end=""))
+                strip = Strip(segments).apply_style(base).crop_extend(0, width, base)
+            else:
+                strip = Strip.blank(width, base)
+            self._strips[y] = strip
+        return strip
