@@ -120,7 +120,9 @@ class ItemForm(ModalScreen[Any]):
         first = None
         for field in self.fields:
             message = errors.get(field.name, "")
-            self.query_one(f"#error-{field.name}", Static).update(message)
+            label = self.query_one(f"#error-{field.name}", Static)
+            label.update(message)
+            label.set_class(bool(message), "-shown")
             if message and first is None:
                 first = field.name
         if first is not None:

@@ -123,6 +123,7 @@ class MatrixGrid(ScrollView, can_focus=True, inherit_bindings=False):
         self._styles: dict[str, Style] = {}
         self._base = Style()
         self._drawn_cursor = view.cursor
+        self._column_width = 5
         self.lines_rendered = 0
         """Lines built (not taken from the cache): for tests and benchmarks."""
 
@@ -130,7 +131,15 @@ class MatrixGrid(ScrollView, can_focus=True, inherit_bindings=False):
 
     @property
     def column_width(self) -> int:
-        return 10 if self.view.transposed else 5
+        """Cells are 5 wide (10 transposed), wider if needed to show whole evidence ids."""
+        return self._column_width
+
+    def _measure_columns(self) -> None:
+        if self.view.transposed:
+            self._column_width = 10
+        else:
+            longest = max((len(e) for e in self.view.evidence_ids), default=2)
+            self._column_width = max(5, min(10, longest + 1))
 
     @property
     def label_width(self) -> int:
@@ -140,6 +149,7 @@ class MatrixGrid(ScrollView, can_focus=True, inherit_bindings=False):
         return max(26, min(48, int(width * 0.3)))
 
     def _update_virtual_size(self) -> None:
+        self._measure_columns()
         cols = len(self.view.cols)
         rows = len(self.view.rows)
         self.virtual_size = Size(self.label_width + cols * self.column_width, HEADER_HEIGHT + rows)
