@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from conftest import drive
 from textual.pilot import Pilot
 from textual.widgets import Input, Static, TextArea
+from tui_helpers import drive
 
 from achbench import store
 from achbench.tui.app import make_app

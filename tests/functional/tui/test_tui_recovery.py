@@ -7,8 +7,8 @@ import signal
 from pathlib import Path
 
 import pytest
-from conftest import drive
 from textual.pilot import Pilot
+from tui_helpers import drive
 
 from achbench import store
 from achbench.session import Session
