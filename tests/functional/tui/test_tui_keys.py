@@ -621,3 +621,16 @@ def test_new_matrix_asks_for_the_first_hypothesis(tmp_path: Path) -> None:
     data = store.load_data(target)
     assert data["title"] == "Fresh question"
     assert data["hypotheses"] == {"H1": {"title": "First idea"}}
+
+
+def test_clicking_a_cell_moves_the_cursor_there(small: Path) -> None:
+    app = make_app(small)
+
+    async def script(pilot: Pilot[None]) -> None:
+        grid = app.main.grid
+        x = grid.label_width + 2 * grid.column_width + 1  # third column: E3
+        await pilot.click("#grid", offset=(x, 3 + 1))  # second row: H2
+        assert app.view.current() == ("H2", "E3")
+        assert "E3" in _drawn(app.main.query_one("#detail")).splitlines()[0]
+
+    drive(app, script)
