@@ -9,6 +9,9 @@ in ``achbench.cli.options``.
 from __future__ import annotations
 
 from achbench.cli import check as _check  # noqa: F401  (registers the command)
+from achbench.cli import diff as _diff  # noqa: F401
+from achbench.cli import gitsetup as _gitsetup  # noqa: F401
+from achbench.cli import merge as _merge  # noqa: F401
 from achbench.cli import rank as _rank  # noqa: F401
 from achbench.cli.app import main
 
