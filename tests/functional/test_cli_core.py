@@ -94,7 +94,8 @@ def test_rank_table_is_readable_at_80_columns(example_path: Path) -> None:
 
 def test_rank_csv_and_markdown(example_path: Path) -> None:
     rows = list(csv.DictReader(io.StringIO(invoke("rank", str(example_path), "-f", "csv").stdout)))
-    assert rows[0]["id"] == "H2" and rows[0]["rank"] == "1"
+    assert rows[0]["id"] == "H2"
+    assert rows[0]["rank"] == "1"
     assert float(rows[-1]["score"]) == 4.0
     markdown = invoke("rank", str(example_path), "-f", "markdown").stdout
     assert "| Rank | Id | Hypothesis | Inconsistency | Rated |" in markdown
