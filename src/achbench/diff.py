@@ -40,6 +40,9 @@ FIELDS = ("format", "title", "question", "analyst")
 KINDS = ("hypotheses", "evidence", "milestones", "conflicts")
 """Top-level tables of items keyed by id, in the order a diff reports them."""
 
+OPTIONAL_TABLES = ("evidence", "ratings", "milestones", "conflicts")
+"""Top-level tables that mean the same absent as empty."""
+
 _DATE_FIELDS = {"evidence": "date", "milestones": "due"}
 """Fields holding TOML dates, which JSON carries as ISO strings."""
 
@@ -292,6 +295,19 @@ def _json_default(value: Any) -> Any:
 def dumps_json(patch: Mapping[str, Any], indent: int | None = 2) -> str:
     """A JSON diff as text, dates as ISO strings."""
     return json.dumps(patch, indent=indent, ensure_ascii=False, default=_json_default)
+
+
+def normal_form(data: Mapping[str, Any]) -> dict[str, Any]:
+    """The matrix without what carries no meaning: empty optional tables and empty
+    rating rows.  Two matrices the diff calls the same have equal normal forms,
+    and ``apply_patch`` returns this form."""
+    out = {key: value for key, value in data.items() if value or key not in OPTIONAL_TABLES}
+    if "ratings" in out:
+        out["ratings"] = {
+            analyst: {row_id: row for row_id, row in table.items() if row}
+            for analyst, table in out["ratings"].items()
+        }
+    return out
 
 
 # --- computing the diff ---------------------------------------------------------------

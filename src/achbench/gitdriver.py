@@ -36,9 +36,7 @@ DEFAULT_PATTERNS = ("*.ach.toml",)
 
 _SHORT = 40
 _ID = "[A-Za-z][A-Za-z0-9_-]*"
-FUNCNAME = (
-    f"^(((hypotheses|evidence|milestones)\\.{_ID}\\.title|ratings\\.{_ID}\\.{_ID}): .*)$"
-)
+FUNCNAME = f"^(((hypotheses|evidence|milestones)\\.{_ID}\\.title|ratings\\.{_ID}\\.{_ID}): .*)$"
 """Hunk headers of the textconv view: the item or rating row a change sits in."""
 
 

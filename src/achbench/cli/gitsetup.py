@@ -102,13 +102,21 @@ def _describe_file(data: dict[str, Any]) -> str:
     )
 
 
-@main.command("git-diff-driver", hidden=True)
+@main.command(
+    "git-diff-driver", short_help="Plumbing: git's diff driver for matrices (see git-setup)."
+)
 @click.argument("args", nargs=-1)
 def git_diff_driver(args: tuple[str, ...]) -> None:
-    """Called by git as diff.achbench.command: PATH OLD HEX MODE NEW HEX MODE [...].
+    """Git runs this as diff.achbench.command (set by `achbench git-setup`) with
+    PATH OLD-FILE OLD-HEX OLD-MODE NEW-FILE NEW-HEX NEW-MODE; it prints the
+    `achbench diff` report.
 
     Always exits 0 (git stops at a driver's non-zero exit); a side that is not a
     valid matrix gets its problems listed and a plain line diff instead.
+
+    \b
+    Example (what git does on `git diff`):
+      achbench git-diff-driver m.ach.toml /tmp/old m1 100644 m.ach.toml m2 100644
     """
     from achbench.cli.diffview import render_text
     from achbench.diff import diff_matrices
@@ -147,10 +155,20 @@ def git_diff_driver(args: tuple[str, ...]) -> None:
     click.echo(render_text(result, old_name, new_name, color), nl=False, color=color)
 
 
-@main.command("git-textconv", hidden=True)
+@main.command("git-textconv", short_help="Plumbing: a matrix as one line per fact, for git log -p.")
 @click.argument("file", type=click.Path(path_type=str))
 def git_textconv(file: str) -> None:
-    """Called by git as diff.achbench.textconv: FILE as one line per fact."""
+    """Print FILE as one line per fact, each starting with its key path.
+
+    Git runs this as diff.achbench.textconv (set by `achbench git-setup`) where it
+    runs no external diff, as in `git log -p` and `git show`: a line diff of this
+    view is a diff by id, ending with the ranking under heuer. A file that is not
+    a valid matrix is printed as it is, after its problems.
+
+    \b
+    Example:
+      achbench git-textconv matrices/kazakhstan-2022.toml
+    """
     from achbench.gitdriver import textconv
 
     try:
