@@ -54,9 +54,9 @@ def new_ids(existing: Mapping[str, Any], count: int) -> Iterator[str]:
 
 
 def show(value: Any, limit: int = _SHORT) -> str:
-    """A recorded value in a few words: ``'I'``, ``0.4``, ``2022-01-05``, ``nothing``."""
+    """A recorded value in a few words: ``'I'``, ``0.4``, ``2022-01-05``, ``absent``."""
     if value is None:
-        return "nothing"
+        return "absent"
     if isinstance(value, Mapping):
         title = value.get("title")
         return f"the item titled {show(title, limit)}" if title else "a table"

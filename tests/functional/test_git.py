@@ -234,3 +234,44 @@ def test_git_setup_outside_a_repository_says_what_to_do(tmp_path: Path) -> None:
     done = repo.run(str(ACHBENCH), "git-setup", cwd=outside)
     assert done.returncode == 2
     assert "not inside a git repository; run this in one, or use --global" in done.stderr
+
+
+def test_git_diff_of_a_new_file_and_of_a_broken_one(repo: Repo) -> None:
+    save(small_matrix(title="Second matrix"), repo.path / "two.ach.toml")
+    repo.git("add", "two.ach.toml")
+    added = repo.git("diff", "--cached")
+    assert added.returncode == 0, added.stderr
+    assert "new matrix file 'Second matrix': 3 hypotheses, 3 evidence items, 9 ratings" in (
+        added.stdout
+    )
+    path = repo.path / MATRIX
+    path.write_text(path.read_text(encoding="utf-8") + "\n[oops\n", encoding="utf-8")
+    broken = repo.git("diff", MATRIX)
+    assert broken.returncode == 0, broken.stderr
+    assert f"# b/{MATRIX}:" in broken.stdout  # the located problem, named as git names it
+    assert "not a valid matrix: showing a line diff instead" in broken.stdout
+    assert "+[oops" in broken.stdout
+    shown = repo.git("log", "-p", "-1")  # the textconv view of valid versions still works
+    assert shown.returncode == 0
+
+
+def test_files_matched_by_a_pattern_that_are_not_matrices_merge_by_lines(repo: Repo) -> None:
+    repo.achbench("git-setup", "--pattern", "*.toml")
+    (repo.path / "settings.toml").write_text("a = 1\nb = 2\nc = 3\nd = 4\n", encoding="utf-8")
+    repo.commit("settings")
+
+    def write(text: str) -> Callable[[dict[str, Any]], None]:
+        def change(_: dict[str, Any]) -> None:
+            (repo.path / "settings.toml").write_text(text, encoding="utf-8")
+
+        return change
+
+    branch(repo, "alice", write("a = 10\nb = 2\nc = 3\nd = 4\n"))
+    branch(repo, "bob", write("a = 1\nb = 2\nc = 3\nd = 40\n"))
+    assert repo.git("merge", "-q", "alice").returncode == 0
+    merged = repo.git("merge", "-m", "merge bob", "bob")
+    assert merged.returncode == 0, merged.stdout + merged.stderr
+    assert "falling back to a line merge" in merged.stderr
+    assert (repo.path / "settings.toml").read_text(encoding="utf-8") == (
+        "a = 10\nb = 2\nc = 3\nd = 40\n"
+    )
