@@ -482,9 +482,10 @@ def _apply_table(
     removed = {e["id"] for e in _ids(patch.get("removed", []), kind)}
     added = _ids(patch.get("added", []), kind)
     moved = _ids(patch.get("moved", []), kind)
+    missing = sorted(removed - table.keys())
+    if missing:
+        raise PatchError(f"diff: {kind}: cannot remove {missing[0]!r}: the matrix has no such item")
     items = {key: value for key, value in table.items() if key not in removed}
-    for key in removed - table.keys():
-        raise PatchError(f"diff: {kind}: cannot remove {key!r}: the matrix has no such item")
     for change in _ids(patch.get("changed", []), kind):
         key = change["id"]
         if key not in items:

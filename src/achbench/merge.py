@@ -22,7 +22,7 @@ Pure: no I/O, no Rich.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -115,8 +115,8 @@ class _Merger:
     def items(
         self,
         kind: str,
-        touched_ours: set[str] = frozenset(),  # type: ignore[assignment]
-        touched_theirs: set[str] = frozenset(),  # type: ignore[assignment]
+        touched_ours: Collection[str] = (),
+        touched_theirs: Collection[str] = (),
     ) -> dict[str, Any]:
         """Merge one table of items by id, then its display order."""
         base = self.base.get(kind) or {}

@@ -204,3 +204,16 @@ def test_check_reads_strictly_inside_conflict_records(tmp_path: Path) -> None:
         result.stderr
     )
     assert "conflicts.C1.who: unknown key 'who'" in result.stderr
+
+
+def test_a_clean_merge_says_when_older_conflict_records_remain(tmp_path: Path) -> None:
+    base, ours, theirs = _three(tmp_path, "CC", "N")
+    data = load_data(ours)
+    data["conflicts"] = {"C1": {"key": "title", "base": "a", "ours": "b", "theirs": "c"}}
+    save(data, ours)
+    result = invoke("merge", str(base), str(ours), str(theirs))
+    assert result.exit_code == 0
+    assert result.stderr == (
+        f"{ours}: still holds 1 unresolved conflict record from an earlier merge "
+        "(achbench check lists them)\n"
+    )

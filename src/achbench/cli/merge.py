@@ -105,6 +105,13 @@ def merge(
         sys.exit(_text_merge(base, ours, theirs, target, name))
     result = merge_data(base_data, ours_data, theirs_data)
     save(result.data, target)
+    earlier = len(result.data.get("conflicts", {})) - len(result.conflicts)
+    if earlier:
+        click.echo(
+            f"{name}: still holds {earlier} unresolved conflict record"
+            f"{'s' if earlier != 1 else ''} from an earlier merge (achbench check lists them)",
+            err=True,
+        )
     if result.clean:
         return
     for conflict in result.conflicts:
