@@ -43,7 +43,7 @@ def _same_file(old: str, new: str) -> bool:
         return False
 
 
-@main.command()
+@main.command(short_help="What changed between two matrices, by id, and in the ranking.")
 @click.argument("old", type=click.Path(dir_okay=True, path_type=str))
 @click.argument("new", type=click.Path(dir_okay=True, path_type=str))
 @method_option

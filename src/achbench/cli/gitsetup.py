@@ -18,7 +18,7 @@ from achbench.gitdriver import DEFAULT_PATTERNS
 _NULL = "/dev/null"
 
 
-@main.command("git-setup")
+@main.command("git-setup", short_help="Make git diff and merge matrix files with achbench.")
 @click.option(
     "--global",
     "global_",

@@ -48,7 +48,7 @@ def _text_merge(base: str, ours: str, theirs: str, out: str, label: str) -> int:
     return 0 if done.returncode == 0 else EXIT_CONFLICTS
 
 
-@main.command()
+@main.command(short_help="3-way merge of matrices by id; conflicts recorded in the file.")
 @click.argument("base", type=click.Path(dir_okay=False, path_type=str))
 @click.argument("ours", type=click.Path(dir_okay=False, path_type=str))
 @click.argument("theirs", type=click.Path(dir_okay=False, path_type=str))
