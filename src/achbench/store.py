@@ -43,13 +43,25 @@ _TOP_ORDER = (
     "title",
     "question",
     "analyst",
+    "classification",
     "hypotheses",
     "evidence",
     "ratings",
     "milestones",
 )
 _HYPOTHESIS_ORDER = ("title", "description", "prior")
-_EVIDENCE_ORDER = ("title", "source", "date", "kind", "credibility", "relevance", "notes")
+_EVIDENCE_ORDER = (
+    "title",
+    "source",
+    "date",
+    "kind",
+    "credibility",
+    "relevance",
+    "notes",
+    "code",
+    "link",
+    "flag",
+)
 _MILESTONE_ORDER = ("hypothesis", "title", "expect", "due", "status", "notes")
 
 

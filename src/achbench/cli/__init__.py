@@ -9,6 +9,7 @@ in ``achbench.cli.options``.
 from __future__ import annotations
 
 from achbench.cli import check as _check  # noqa: F401  (registers the command)
+from achbench.cli import io as _io  # noqa: F401
 from achbench.cli import rank as _rank  # noqa: F401
 from achbench.cli.app import main
 
