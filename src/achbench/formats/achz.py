@@ -258,7 +258,8 @@ def _parse_date(text: str, where: str, report: Report) -> dt.date | None:
     if ms % _DAY_MS:
         moment = dt.datetime(1970, 1, 1) + dt.timedelta(milliseconds=ms)
         report.warn(
-            f"{text} is {moment:%Y-%m-%d %H:%M} UTC, not a midnight; read as the nearest "
+            f"{text} is {moment.isoformat(' ', 'milliseconds')} UTC, not a midnight; "
+            "read as the nearest "
             f"date, {day.isoformat()} (achbench holds dates, not times)",
             key=where,
         )
@@ -300,7 +301,8 @@ def _parse_values(
         if len(tokens) < len(hypothesis_ids):
             rest = "the missing ones are read as unrated"
         else:
-            rest = f"tokens past the {len(hypothesis_ids)}th are ignored"
+            extra = tokens[len(hypothesis_ids) :]
+            rest = f"the extra ones ({', '.join(map(repr, extra))}) are ignored"
         report.warn(
             f"{len(tokens)} rating tokens for {len(hypothesis_ids)} hypotheses; {rest}",
             key=where,
@@ -346,9 +348,11 @@ def read_achz(
             if matrix is None:
                 matrix = child
             else:
-                report.warn("a second MATRIX is ignored; PARC reads only the first")
+                report.warn("a second MATRIX is ignored; PARC reads only the first", key=root.tag)
         elif child.tag not in _IGNORED_ROOT_TAGS and _text(child).strip():
-            report.warn(f"element {child.tag} is not read: achbench has no place for it")
+            report.warn(
+                f"element {child.tag} is not read: achbench has no place for it", key=root.tag
+            )
     if matrix is None:
         raise fail(path, f"no MATRIX element under <{root.tag}>: not a PARC ACH project")
     data: dict[str, Any] = {"format": "achbench/1"}
@@ -392,7 +396,8 @@ def read_achz(
             rows[evidence_id] = row
     if empty_cells:
         report.warn(
-            f"{len(empty_cells)} empty rating tokens read as unrated ({id_list(empty_cells)})"
+            f"empty rating tokens read as unrated: {len(empty_cells)} "
+            f"(evidence/hypothesis {id_list(empty_cells)})"
         )
     data["hypotheses"] = hypotheses
     data["evidence"] = evidence

@@ -15,7 +15,7 @@ One file, read top to bottom in a spreadsheet (layout documented in
     ...
     [milestones]                    <- only when there are milestones
     [matrix]
-    title,question,analyst,classification
+    format,title,question,analyst,classification
 
 Keeping it one file means it can go to stdout, travel as one attachment and open
 as one sheet.  The grid holds one analyst's ratings (the ``analyst`` of the
@@ -60,7 +60,7 @@ EVIDENCE_COLUMNS = (
     "flag",
 )
 MILESTONE_COLUMNS = ("id", "hypothesis", "title", "expect", "due", "status", "notes")
-MATRIX_COLUMNS = ("title", "question", "analyst", "classification")
+MATRIX_COLUMNS = ("format", "title", "question", "analyst", "classification")
 _SECTIONS: dict[str, tuple[str, ...]] = {
     "hypotheses": HYPOTHESIS_COLUMNS,
     "evidence": EVIDENCE_COLUMNS,
@@ -131,7 +131,7 @@ def write_csv(
     out.writerow([])
     out.writerow(["[matrix]"])
     out.writerow(MATRIX_COLUMNS)
-    meta = {**data, "analyst": chosen or data.get("analyst")}
+    meta = {**data, "analyst": chosen or data.get("analyst"), "format": "achbench/1"}
     out.writerow([_cell(meta.get(key)) for key in MATRIX_COLUMNS])
     return buffer.getvalue()
 
@@ -169,8 +169,16 @@ class _Row:
     line: int
     number: int
 
-    def get(self, index: int) -> str:
+    def raw(self, index: int) -> str:
+        """The cell as written (text fields keep their spaces)."""
         return self.cells[index] if index < len(self.cells) else ""
+
+    def get(self, index: int) -> str:
+        """The cell trimmed (labels, ids, codes, dates and the like)."""
+        return self.raw(index).strip()
+
+    def blank(self, start: int = 0, stop: int | None = None) -> bool:
+        return not any(c.strip() for c in self.cells[start:stop])
 
 
 @dataclass
@@ -227,7 +235,7 @@ def _records(text: str, delimiter: str, path: str) -> Iterator[_Row]:
         except csv.Error as exc:
             raise fail(path, f"not valid CSV: {exc}", line=reader.line_num) from None
         number += 1
-        yield _Row([c.strip() for c in cells], last_line + 1, number)
+        yield _Row(cells, last_line + 1, number)
         last_line = reader.line_num
 
 
@@ -236,9 +244,9 @@ def _split(rows: Iterator[_Row], report: Report) -> _Sections:
     sections = _Sections()
     current: list[_Row] | None = sections.grid
     for row in rows:
-        if not any(row.cells):
+        if row.blank():
             continue
-        marker = _MARKER.match(row.cells[0]) if not any(row.cells[1:]) else None
+        marker = _MARKER.match(row.get(0)) if row.blank(1) else None
         if marker:
             name = marker.group(1).lower()
             if name in _SECTIONS and name not in sections.named:
@@ -269,7 +277,12 @@ class _Values(dict[str, tuple[str, int]]):
     """One section row: column name to (text, column index)."""
 
     def get(self, name: str, default: str = "") -> str:  # type: ignore[override]
+        """The cell as written: text fields keep their spaces."""
         return self[name][0] if name in self else default
+
+    def word(self, name: str) -> str:
+        """The cell trimmed: ids, codes, dates, levels, flags, numbers."""
+        return self.get(name).strip()
 
     def at(self, name: str) -> int:
         return self[name][1] if name in self else 0
@@ -297,7 +310,10 @@ class _Reader:
                         column + 1 if row and column is not None else None,
                         f"cell {_cell_ref(row, column)}" if row and column is not None else None,
                     )
-                    for message, row, column in self.problems
+                    for message, row, column in sorted(
+                        self.problems,
+                        key=lambda p: (p[1].line if p[1] else 0, p[2] if p[2] is not None else -1),
+                    )
                 ]
             )
 
@@ -308,7 +324,7 @@ class _Reader:
         columns = _SECTIONS[name]
         if not rows:
             return {}
-        header = [c.lower() for c in rows[0].cells]
+        header = [c.strip().lower() for c in rows[0].cells]
         while header and not header[-1]:
             header.pop()
         for index, column in enumerate(header):
@@ -324,8 +340,8 @@ class _Reader:
             return {}
         out: dict[str, tuple[_Row, _Values]] = {}
         for number, row in enumerate(rows[1:], start=1):
-            values = _Values({c: (row.get(i), i) for i, c in enumerate(header) if c in columns})
-            item_id = values.get("id") if name != "matrix" else str(number)
+            values = _Values({c: (row.raw(i), i) for i, c in enumerate(header) if c in columns})
+            item_id = values.word("id") if name != "matrix" else str(number)
             if name != "matrix" and not _ID.match(item_id):
                 self.problem(f"[{name}] {item_id!r} is not a valid id", row, 0)
                 continue
@@ -382,7 +398,9 @@ def read_csv(
     data["title"] = title
     if meta.get("question"):
         data["question"] = meta.get("question")
-    name = analyst or meta.get("analyst") or DEFAULT_ANALYST
+    if meta.word("format") not in ("", "achbench/1"):
+        reader.problem(f"[matrix] format {meta.word('format')!r} is not one this build reads")
+    name = analyst or meta.word("analyst") or DEFAULT_ANALYST
     if not _ID.match(name):
         reader.problem(f"[matrix] analyst {name!r} is not a valid id")
         name = DEFAULT_ANALYST
@@ -414,13 +432,15 @@ def _hypotheses(sheet: Mapping[str, tuple[_Row, _Values]], reader: _Reader) -> d
             reader.problem(f"[hypotheses] {item_id} has no title", row)
         if values.get("description"):
             item["description"] = values.get("description")
-        if values.get("prior"):
+        if values.word("prior"):
             try:
-                item["prior"] = float(values.get("prior"))
+                item["prior"] = float(values.word("prior"))
                 if not math.isfinite(item["prior"]):
                     raise ValueError
             except ValueError:
-                reader.problem(f"{values.get('prior')!r} is not a number", row, values.at("prior"))
+                reader.problem(
+                    f"prior {values.word('prior')!r} is not a number", row, values.at("prior")
+                )
         out[item_id] = item
     return out
 
@@ -434,14 +454,14 @@ def _evidence(sheet: Mapping[str, tuple[_Row, _Values]], reader: _Reader) -> dic
         for key in ("source", "kind", "notes", "code", "link"):
             if values.get(key):
                 item[key] = values.get(key)
-        date = reader.date(values.get("date"), row, values.at("date"))
+        date = reader.date(values.word("date"), row, values.at("date"))
         if date is not None:
             item["date"] = date
         for key in ("credibility", "relevance"):
-            level = reader.level(values.get(key), row, values.at(key))
+            level = reader.level(values.word(key), row, values.at(key))
             if level is not None:
                 item[key] = level
-        flag = values.get("flag").lower()
+        flag = values.word("flag").lower()
         if flag in _FLAG_TRUE:
             item["flag"] = True
         elif flag not in _FLAG_FALSE:
@@ -454,14 +474,16 @@ def _milestones(sheet: Mapping[str, tuple[_Row, _Values]], reader: _Reader) -> d
     out: dict[str, Any] = {}
     for item_id, (row, values) in sheet.items():
         item: dict[str, Any] = {
-            key: values.get(key) for key in ("hypothesis", "title", "expect") if key in values
+            key: values.word(key) for key in ("hypothesis", "expect") if key in values
         }
-        due = reader.date(values.get("due"), row, values.at("due"))
+        item["title"] = values.get("title")
+        due = reader.date(values.word("due"), row, values.at("due"))
         if due is not None:
             item["due"] = due
-        for key in ("status", "notes"):
-            if values.get(key):
-                item[key] = values.get(key)
+        if values.word("status"):
+            item["status"] = values.word("status")
+        if values.get("notes"):
+            item["notes"] = values.get("notes")
         out[item_id] = item
     return out
 
@@ -495,7 +517,7 @@ def _grid(
     has_titles = header.get(1).lower() == "title"
     first = 2 if has_titles else 1
     width = len(header.cells)
-    while width > first and not header.cells[width - 1]:
+    while width > first and not header.get(width - 1):
         width -= 1
     columns = _Axis("", [], [], [])
     for index in range(first, width):
@@ -507,15 +529,15 @@ def _grid(
     for row in rows[1:]:
         label = row.get(0)
         if not label:
-            if any(row.cells[first:width]):
+            if not row.blank(first, width):
                 report.warn("a grid row without a label is ignored", line=row.line)
             continue
         lines.labels.append(label)
-        lines.titles.append(row.get(1) if has_titles else "")
+        lines.titles.append(row.raw(1) if has_titles else "")
         lines.places.append((row, 0))
         body.append(row)
         for index in range(width, len(row.cells)):
-            if row.cells[index]:
+            if row.get(index):
                 report.warn(
                     "a cell beyond the last labelled column is ignored",
                     line=row.line,
@@ -583,7 +605,11 @@ def _orientation(
         return transpose
     words = [(corner.find(w), w) for w in ("hypothes", "evidence") if w in corner]
     if words:
-        return min(words)[1] == "evidence"
+        rows_are_evidence = min(words)[1] == "evidence"
+        if corner not in ("hypothesis", "evidence"):
+            kind = "evidence" if rows_are_evidence else "hypotheses"
+            report.note(f"rows are {kind}, as the top-left cell says")
+        return rows_are_evidence
     if hypotheses or evidence:
         score = sum(label in hypotheses for label in lines.labels) + sum(
             label in evidence for label in columns.labels
@@ -653,7 +679,7 @@ def _ids(axis: _Axis, table: dict[str, Any], reader: _Reader) -> list[str | None
     if not made:
         return out
     if had_items:
-        report.note(f"{axis.kind} {id_list(made)} are in the grid only; added")
+        report.note(f"{axis.kind} {id_list(made)}: in the grid only; added, titled by the grid")
     elif as_ids:
         titles = "" if any(axis.titles) else " and as titles"
         report.note(f"{axis.kind}: grid labels used as ids{titles} ({id_list(made)})")
