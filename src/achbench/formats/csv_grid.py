@@ -114,7 +114,7 @@ def write_csv(
     evidence: Mapping[str, Any] = data.get("evidence", {})
     ratings: Mapping[str, Any] = data.get("ratings", {}).get(chosen, {}) if chosen else {}
     buffer = io.StringIO()
-    out = csv.writer(buffer, lineterminator="\n")
+    out = csv.writer(buffer, lineterminator="\r\n")
     if transpose:
         out.writerow(["evidence", "title", *hypotheses])
         for e, item in evidence.items():
@@ -233,7 +233,8 @@ def _records(text: str, delimiter: str, path: str) -> Iterator[_Row]:
         except StopIteration:
             return
         except csv.Error as exc:
-            raise fail(path, f"not valid CSV: {exc}", line=reader.line_num) from None
+            hint = " (a quoted cell is never closed?)" if "end of data" in str(exc) else ""
+            raise fail(path, f"not valid CSV: {exc}{hint}", line=last_line + 1) from None
         number += 1
         yield _Row(cells, last_line + 1, number)
         last_line = reader.line_num
