@@ -12,12 +12,14 @@ import datetime as dt
 import gzip
 import io
 import zlib
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 from formats_strategies import XML_SAFE, matrices, same_matrix
 from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from achbench.errors import MatrixFileError
 from achbench.formats import Report
@@ -478,3 +480,35 @@ def test_import_of_an_export_gives_the_same_matrix(data: dict[str, Any]) -> None
     back, _ = read(write_achz(validate_data(data), report))
     assert report.warnings == []
     assert same_matrix(back, data)
+
+
+def test_a_declared_codec_that_is_not_a_text_encoding_falls_back_to_utf8() -> None:
+    text = '<?xml version="1.0" encoding="hex"?><ACH><PROJECT-TITLE>Caf\xe9</PROJECT-TITLE>'
+    text += "<MATRIX><HYPOTHESIS><NAME>H</NAME></HYPOTHESIS></MATRIX></ACH>"
+    data, report = read(gzip.compress(text.encode("latin-1")))
+    assert data["title"] == "Caf\ufffd"
+    assert "declares encoding 'hex', which is not a text encoding" in warnings(report)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.binary(max_size=300), st.booleans())
+def test_any_bytes_give_a_matrix_or_a_located_error_never_a_crash(raw: bytes, zipped: bool) -> None:
+    assert all(
+        line.startswith("in.achz")
+        for line in problems(lambda: read(gzip.compress(raw) if zipped else raw))
+    )
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet="<>/ACHMTRIXYPOESNVLU=\"'&;#!-[]1 ,\n", max_size=200))
+def test_any_xml_like_text_gives_a_matrix_or_a_located_error(text: str) -> None:
+    assert all(line.startswith("in.achz") for line in problems(lambda: read(achz(text))))
+
+
+def problems(action: Callable[[], object]) -> list[str]:
+    """The error lines an action raises, or none: anything else propagates."""
+    try:
+        action()
+    except MatrixFileError as exc:
+        return exc.lines()
+    return []

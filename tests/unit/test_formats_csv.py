@@ -6,12 +6,14 @@ import codecs
 import csv
 import datetime as dt
 import io
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 from formats_strategies import matrices, same_matrix
 from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from achbench.errors import MatrixFileError
 from achbench.formats import Report
@@ -346,3 +348,18 @@ def test_files_that_cannot_be_read_are_refused_with_the_place(raw: bytes, messag
     with pytest.raises(MatrixFileError) as caught:
         read(raw)
     assert caught.value.lines() == [message]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=',;\t"\n\r[]HEhe1 +-CINAtitleid', max_size=200))
+def test_any_text_gives_a_matrix_or_a_located_error_never_a_crash(text: str) -> None:
+    assert all(line.startswith("in.csv") for line in problems(lambda: read(text.encode("utf-8"))))
+
+
+def problems(action: Callable[[], object]) -> list[str]:
+    """The error lines an action raises, or none: anything else propagates."""
+    try:
+        action()
+    except MatrixFileError as exc:
+        return exc.lines()
+    return []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,7 @@ import jsonschema
 import pytest
 from formats_strategies import matrices, same_matrix
 from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from achbench.errors import MatrixFileError
 from achbench.formats import Report
@@ -194,3 +196,48 @@ def test_the_format_modules_import_neither_textual_nor_rich() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.recursive(
+        st.none() | st.booleans() | st.integers() | st.text(max_size=5),
+        lambda c: (
+            st.lists(c, max_size=3)
+            | st.dictionaries(
+                st.sampled_from(
+                    [
+                        "format",
+                        "title",
+                        "hypotheses",
+                        "evidence",
+                        "ratings",
+                        "milestones",
+                        "H1",
+                        "E1",
+                        "date",
+                        "due",
+                        "title",
+                    ]
+                ),
+                c,
+                max_size=4,
+            )
+        ),
+        max_leaves=20,
+    )
+)
+def test_any_json_value_gives_a_matrix_or_a_located_error_never_a_crash(value: Any) -> None:
+    assert all(
+        line.startswith("in.json")
+        for line in problems(lambda: read(json.dumps(value).encode("utf-8")))
+    )
+
+
+def problems(action: Callable[[], object]) -> list[str]:
+    """The error lines an action raises, or none: anything else propagates."""
+    try:
+        action()
+    except MatrixFileError as exc:
+        return exc.lines()
+    return []

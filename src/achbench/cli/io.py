@@ -9,7 +9,9 @@ command overwrites an existing file unless ``--force`` is given.
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
 import click
 
@@ -25,6 +27,8 @@ from achbench.formats import (
     write_matrix,
 )
 
+F = TypeVar("F", bound=Callable[..., Any])
+
 transpose_option = click.option(
     "--transpose/--no-transpose",
     default=None,
@@ -32,12 +36,16 @@ transpose_option = click.option(
     "orientation). Export default: rows are hypotheses. Import default: guessed.",
 )
 force_option = click.option("--force", is_flag=True, help="Overwrite the output file if it exists.")
-output_option = click.option(
-    "--output",
-    "-o",
-    metavar="OUT",
-    help="File to write; '-' writes to stdout. Default: FILE with the new format's suffix.",
-)
+
+
+def output_option(default: str) -> Callable[[F], F]:
+    """``-o/--output`` with the default named in its help."""
+    return click.option(
+        "--output",
+        "-o",
+        metavar="OUT",
+        help=f"File to write; '-' writes to stdout. Default: {default}.",
+    )
 
 
 def _print_report(report: Report) -> None:
@@ -76,7 +84,7 @@ def _write(target: Path, payload: bytes) -> None:
 
 @main.command("import")
 @click.argument("file", type=click.Path(path_type=str))
-@output_option
+@output_option("FILE with the suffix .toml")
 @click.option(
     "--from",
     "source_format",
@@ -159,7 +167,7 @@ def import_(
     type=click.Choice(FORMATS),
     help="Format to write. Default: from the suffix of OUT.",
 )
-@output_option
+@output_option("FILE with the new format's suffix")
 @click.option(
     "--analyst",
     "-a",

@@ -143,7 +143,7 @@ class _Prefixed(io.RawIOBase):
         return len(chunk)
 
 
-def decode(raw: bytes, path: str, report: Report) -> str:
+def decode(raw: bytes, report: Report) -> str:
     """The document's text, decoded by its BOM, else UTF-8, else its declared encoding.
 
     The XML parser is never left to guess: real files are UTF-16 with a BOM
@@ -180,6 +180,9 @@ def decode(raw: bytes, path: str, report: Report) -> str:
 def _decode(raw: bytes, codec: str, label: str, report: Report) -> str:
     try:
         return raw.decode(codec)
+    except LookupError:  # a declared codec that is not a text encoding ("hex", "zlib")
+        report.warn(f"declares encoding {label!r}, which is not a text encoding; read as UTF-8")
+        return _decode(raw, "utf-8", "UTF-8", report)
     except UnicodeDecodeError as exc:
         report.warn(
             f"not valid {label} at byte {exc.start}: undecodable bytes replaced with U+FFFD"
@@ -335,7 +338,7 @@ def read_achz(
     limit: int = MAX_XML_BYTES,
 ) -> dict[str, Any]:
     """Read a PARC ACH project into matrix data (not yet validated)."""
-    root = parse_xml(decode(gunzip(stream, path, limit), path, report), path)
+    root = parse_xml(decode(gunzip(stream, path, limit), report), path)
     title = ""
     classification = ""
     matrix: Element | None = None

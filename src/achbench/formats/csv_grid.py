@@ -187,7 +187,7 @@ class _Sections:
     named: dict[str, list[_Row]] = field(default_factory=dict)
 
 
-def decode(raw: bytes, path: str, report: Report) -> str:
+def decode(raw: bytes, path: str) -> str:
     """CSV text from UTF-8 (with or without a BOM) or UTF-16 with a BOM."""
     if raw.startswith(codecs.BOM_UTF8):
         raw = raw[3:]
@@ -380,7 +380,7 @@ def read_csv(
     transpose: bool | None = None,
 ) -> dict[str, Any]:
     """Read our CSV layout or a plain grid into matrix data (not yet validated)."""
-    text = decode(raw, path, report)
+    text = decode(raw, path)
     sections = _split(_records(text, _delimiter(text, path, report), path), report)
     reader = _Reader(path, report)
     hyp_sheet = reader.table("hypotheses", sections.named.get("hypotheses", []))
