@@ -138,28 +138,32 @@ class Matrix(_Strict):
         Skips a second validation (the fast schema applied the same rules), which
         matters at thousands of evidence items.
         """
-        return cls.model_construct(
-            format=data["format"],
-            title=data["title"],
-            question=data.get("question"),
-            analyst=data.get("analyst"),
-            classification=data.get("classification"),
-            hypotheses={k: Hypothesis.model_construct(**v) for k, v in data["hypotheses"].items()},
-            evidence={
-                k: Evidence.model_construct(**v) for k, v in data.get("evidence", {}).items()
-            },
-            ratings=data.get("ratings", {}),
-            milestones={
-                k: Milestone.model_construct(**v) for k, v in data.get("milestones", {}).items()
-            },
-        )
+        fields: dict[str, Any] = {
+            k: data[k]
+            for k in ("format", "title", "question", "analyst", "classification")
+            if k in data
+        }
+        fields["hypotheses"] = {
+            k: Hypothesis.model_construct(**v) for k, v in data["hypotheses"].items()
+        }
+        if "evidence" in data:
+            fields["evidence"] = {
+                k: Evidence.model_construct(**v) for k, v in data["evidence"].items()
+            }
+        if "ratings" in data:
+            fields["ratings"] = data["ratings"]
+        if "milestones" in data:
+            fields["milestones"] = {
+                k: Milestone.model_construct(**v) for k, v in data["milestones"].items()
+            }
+        return cls.model_construct(**fields)
 
     def to_data(self) -> dict[str, Any]:
         """The matrix as plain data in file order, unset optional keys left out.
 
         This is what the writer serialises and what the scoring functions read.
         """
-        return self.model_dump(exclude_none=True)
+        return self.model_dump(exclude_unset=True, exclude_none=True)
 
     def analysts(self) -> list[str]:
         """Analysts in file order, with the default analyst first if it has no ratings yet."""

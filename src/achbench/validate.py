@@ -14,6 +14,8 @@ key", "not a rating code") and placed on a line by ``achbench.locate``.
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
@@ -88,7 +90,7 @@ def _message(error: Mapping[str, Any]) -> tuple[tuple[str, ...], str]:
     if kind == "literal_error":
         expected = ctx.get("expected", "")
         if loc == ("format",):
-            return loc, (f"format {value!r} is not one this build reads; it reads {FORMAT!r}")
+            return loc, f"{value!r} is not a format this build reads; it reads {FORMAT!r}"
         if loc[0] == "ratings":
             return loc, f"{value!r} is not a rating code; use one of {', '.join(CODES)}"
         return loc, f"{value!r} is not allowed here; use one of {expected}"
@@ -141,19 +143,38 @@ def _cross_checks(data: Mapping[str, Any]) -> Iterator[tuple[tuple[str, ...], st
             )
 
 
+_BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
+
+
+def key_path(loc: Sequence[str]) -> str:
+    """A key path as TOML would write it: ``ratings."lead analyst".E1``."""
+    return ".".join(part if _BARE_KEY.match(part) else json.dumps(part) for part in loc)
+
+
+def _position(
+    keys: Mapping[tuple[str, ...], tuple[int, int]], loc: tuple[str, ...]
+) -> tuple[int, int] | None:
+    """Where ``loc`` sits: the key itself, else the first key inside it, else its parent."""
+    probe = loc
+    while probe:
+        if probe in keys:
+            return keys[probe]
+        inside = [pos for key, pos in keys.items() if key[: len(probe)] == probe]
+        if inside:
+            return min(inside)
+        probe = probe[:-1]
+    return None
+
+
 def _problems(
     path: str, text: str | None, found: list[tuple[tuple[str, ...], str]]
 ) -> list[Problem]:
     keys = index_keys(text) if text is not None else {}
     problems = []
     for loc, message in found:
-        position = None
-        probe = loc
-        while probe and position is None:
-            position = keys.get(probe)
-            probe = probe[:-1]
+        position = _position(keys, loc)
         line, column = position if position else (None, None)
-        problems.append(Problem(path, message, line, column, ".".join(loc) or None))
+        problems.append(Problem(path, message, line, column, key_path(loc) or None))
     problems.sort(key=lambda p: (p.line or 0, p.column or 0))
     return problems
 

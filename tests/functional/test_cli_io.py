@@ -16,7 +16,7 @@ from achbench.store import dumps, load_data
 
 ROOT = Path(__file__).parents[2]
 DATA = ROOT / "tests" / "data" / "formats"
-KAZAKHSTAN = ROOT / "src" / "achbench" / "data" / "kazakhstan-2022.toml"
+KAZAKHSTAN = ROOT / "matrices" / "kazakhstan-2022.toml"
 
 
 def run(*args: str | Path) -> Result:

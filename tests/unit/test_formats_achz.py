@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from formats_strategies import XML_SAFE, matrices, same_matrix
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -26,6 +25,7 @@ from achbench.formats import Report
 from achbench.formats.achz import MAX_XML_BYTES, read_achz, render_xml, write_achz
 from achbench.store import load_data
 from achbench.validate import validate_data
+from tests.unit.formats_strategies import XML_SAFE, matrices, same_matrix
 
 DATA = Path(__file__).parents[1] / "data" / "formats"
 ACHZ = DATA / "achz"

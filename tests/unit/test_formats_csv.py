@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from formats_strategies import matrices, same_matrix
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -20,11 +19,12 @@ from achbench.formats import Report
 from achbench.formats.csv_grid import read_csv, write_csv
 from achbench.store import load_data
 from achbench.validate import validate_data
+from tests.unit.formats_strategies import matrices, same_matrix
 
 DATA = Path(__file__).parents[1] / "data" / "formats"
 CSV = DATA / "csv"
 TOML = DATA / "toml"
-KAZAKHSTAN = Path(__file__).parents[2] / "src" / "achbench" / "data" / "kazakhstan-2022.toml"
+KAZAKHSTAN = Path(__file__).parents[2] / "matrices" / "kazakhstan-2022.toml"
 
 
 def read(

@@ -10,7 +10,6 @@ from typing import Any
 
 import jsonschema
 import pytest
-from formats_strategies import matrices, same_matrix
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -20,12 +19,13 @@ from achbench.formats.json_io import json_schema, read_json, render_schema, writ
 from achbench.schema import json_schema_paths
 from achbench.store import load_data
 from achbench.validate import validate_data
+from tests.unit.formats_strategies import matrices, same_matrix
 
 ROOT = Path(__file__).parents[2]
 DATA = ROOT / "tests" / "data" / "formats"
 JSON = DATA / "json"
 TOML = DATA / "toml"
-KAZAKHSTAN = ROOT / "src" / "achbench" / "data" / "kazakhstan-2022.toml"
+KAZAKHSTAN = ROOT / "matrices" / "kazakhstan-2022.toml"
 VALIDATOR = jsonschema.Draft202012Validator(json_schema())
 
 
@@ -183,19 +183,6 @@ def test_empty_and_undecodable_files_are_refused(raw: bytes, message: str) -> No
     with pytest.raises(MatrixFileError) as caught:
         read(raw)
     assert caught.value.lines() == [message]
-
-
-def test_the_format_modules_import_neither_textual_nor_rich() -> None:
-    import subprocess
-    import sys
-
-    code = (
-        "import sys, achbench.formats.achz, achbench.formats.csv_grid, "
-        "achbench.formats.json_io, achbench.cli.io; "
-        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'rich')))"
-    )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "[]"
 
 
 @settings(max_examples=200, deadline=None)

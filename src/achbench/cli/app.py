@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import importlib
 import sys
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -14,11 +15,38 @@ from achbench.errors import AchbenchError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
+COMMANDS: dict[str, str] = {
+    "check": "achbench.cli.check",
+    "export": "achbench.cli.io",
+    "import": "achbench.cli.io",
+    "rank": "achbench.cli.rank",
+}
+"""Each command's name and the module that defines it, imported only when needed.
+
+A module registers its command on ``main`` with ``@main.command()``; importing
+only the one a user asked for keeps ``achbench rank`` from paying for every
+other command's imports (the editor's Textual above all).
+"""
+
+
+class LazyGroup(click.Group):
+    """A group that imports a command's module the first time the command is needed."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(super().list_commands(ctx)) | set(COMMANDS))
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in COMMANDS:
+            importlib.import_module(COMMANDS[cmd_name])
+        return super().get_command(ctx, cmd_name)
+
+
 EXIT_ERROR = 2
 """Exit status for bad input, as for ``diff`` and ``git diff --exit-code``."""
 
 
 @click.group(
+    cls=LazyGroup,
     invoke_without_command=True,
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
 )
