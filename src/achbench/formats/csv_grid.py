@@ -94,6 +94,7 @@ CODE_SPELLINGS: dict[str, str] = {
 }
 """Cell spellings accepted on import, after trimming, collapsing spaces and upper-casing."""
 _CODES = ("CC", "C", "N", "I", "II", "NA")
+_EXACT = {code: code for code in _CODES}
 _FLAG_TRUE = {"yes", "y", "true", "1", "x"}
 _FLAG_FALSE = {"", "no", "n", "false", "0"}
 _LEVELS = ("low", "medium", "high")
@@ -562,27 +563,34 @@ def _grid(
     }
     ratings: dict[str, dict[str, str]] = {}
     spelled: dict[str, str] = {}
+    column_ids = list(enumerate(ids[columns.kind], start=first))
     for row, line_id in zip(body, ids[lines.kind], strict=True):
         if line_id is None:
             continue
-        for offset, column_id in enumerate(ids[columns.kind]):
-            index = first + offset
-            cell = row.get(index)
-            if column_id is None or not cell:
-                continue
-            key = " ".join(cell.split()).upper()
-            code = CODE_SPELLINGS.get(key)
+        cells = row.cells
+        for index, column_id in column_ids:
+            if index >= len(cells):
+                break
+            code = _EXACT.get(cells[index])  # the common case, without normalising
             if code is None:
-                report.warn(
-                    f"{cell!r} is not a rating code ({', '.join(_CODES)}, or ++ + -- -); "
-                    "left unrated",
-                    line=row.line,
-                    column=index + 1,
-                    key=f"cell {_cell_ref(row, index)}",
-                )
+                cell = cells[index].strip()
+                if column_id is None or not cell:
+                    continue
+                key = " ".join(cell.split()).upper()
+                code = CODE_SPELLINGS.get(key)
+                if code is None:
+                    report.warn(
+                        f"{cell!r} is not a rating code ({', '.join(_CODES)}, or ++ + -- -); "
+                        "left unrated",
+                        line=row.line,
+                        column=index + 1,
+                        key=f"cell {_cell_ref(row, index)}",
+                    )
+                    continue
+                if key not in _CODES:
+                    spelled.setdefault(cell, code)
+            elif column_id is None:
                 continue
-            if key not in _CODES:
-                spelled.setdefault(cell, code)
             h, e = (column_id, line_id) if rows_are_evidence else (line_id, column_id)
             ratings.setdefault(e, {})[h] = code
     if spelled:
