@@ -250,3 +250,17 @@ def test_help_has_an_example(command: str) -> None:
     assert result.exit_code == 0
     assert "Examples:" in result.stdout
     assert f"achbench {command} " in result.stdout
+
+
+@pytest.mark.parametrize("command", ["import", "export"])
+def test_an_output_folder_that_does_not_exist_is_a_clear_error(
+    command: str, project: Path, matrix: Path, tmp_path: Path
+) -> None:
+    source = project if command == "import" else matrix
+    target = tmp_path / "missing" / "out.json"
+    args = ["--to", "json"] if command == "export" else []
+    result = run(command, source, "-o", target, *args)
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[-1] == (
+        f"{target}: cannot save: No such file or directory; the file is unchanged"
+    )

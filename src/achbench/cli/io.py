@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 import click
 
 from achbench.cli.app import main, reports_errors
-from achbench.errors import UsageError
+from achbench.errors import SaveError, UsageError
 from achbench.formats import (
     FORMATS,
     ID_RE,
@@ -79,7 +79,8 @@ def _write(target: Path, payload: bytes) -> None:
     try:
         write_atomic(target, payload)
     except OSError as exc:
-        raise UsageError(f"{target}: cannot be written: {exc.strerror or exc}") from None
+        reason = exc.strerror or str(exc)
+        raise SaveError(f"{target}: cannot save: {reason}; the file is unchanged") from None
 
 
 @main.command("import")
@@ -149,10 +150,7 @@ def import_(
     if target is None:
         click.echo(dumps(data), nl=False)
         return
-    try:
-        save(data, target)
-    except OSError as exc:
-        raise UsageError(f"{target}: cannot be written: {exc.strerror or exc}") from None
+    save(data, target)
     n_e = len(data.get("evidence", {}))
     click.echo(
         f"wrote {target} ({len(data['hypotheses'])} hypotheses, {n_e} evidence items)", err=True
