@@ -38,7 +38,7 @@ from achbench.cli.diffview import render_text
 from achbench.diff import diff_matrices
 from achbench.merge import merge
 from achbench.store import dumps, load_data
-from common import ACHBENCH, PYTHON, print_table, time_call
+from common import ACHBENCH, PYTHON, Result, markdown_table, ratio_result, time_call
 from generate import make_matrix
 
 TARGET = 2.5
@@ -74,7 +74,8 @@ def parse_process(paths: Sequence[Path]) -> list[str]:
     return [PYTHON, "-c", f"import tomllib\nfor p in ({names},): tomllib.load(open(p, 'rb'))"]
 
 
-def run(quick: bool, runs: int) -> tuple[str, bool]:
+def run(quick: bool = False, runs: int = 5) -> list[Result]:
+    """Measure diff and merge, in-process and as commands; return one result each."""
     n_hyp, n_ev = (12, 300) if quick else (50, 5000)
     rng = random.Random(1)
     base = make_matrix(n_hyp, n_ev, 1, seed=0)
@@ -83,28 +84,15 @@ def run(quick: bool, runs: int) -> tuple[str, bool]:
     picked = rng.sample(every, 2 * share)
     ours = changed(base, picked[:share], rng)
     theirs = changed(base, picked[share:], rng)
-    rows: list[list[str]] = []
-    ok = True
+    size = f"{n_hyp}x{n_ev}, 1% cells changed"
+    results: list[Result] = []
 
-    def row(operation: str, how: str, median: float, baseline: float) -> None:
-        nonlocal ok
-        ratio = median / baseline
-        # At --quick sizes a process is mostly start-up: no target there.
-        judged = not (quick and how == "process")
-        passed = ratio <= TARGET or not judged
-        ok &= passed
-        rows.append(
-            [
-                operation,
-                how,
-                f"{n_hyp}x{n_ev}",
-                f"{median * 1000:.0f} ms",
-                f"{baseline * 1000:.0f} ms",
-                f"{ratio:.2f}x",
-                f"<= {TARGET}x" if judged else "-",
-                ("pass" if passed else "FAIL") if judged else "-",
-            ]
-        )
+    def add(operation: str, median: float, baseline: float, baseline_name: str) -> None:
+        if quick and "process" in baseline_name:
+            # At --quick sizes a process is mostly start-up: no target there.
+            results.append(Result(operation, size, median, baseline, baseline_name, "-", True))
+        else:
+            results.append(ratio_result(operation, size, median, baseline, baseline_name, TARGET))
 
     with tempfile.TemporaryDirectory() as folder:
         paths = {}
@@ -123,42 +111,30 @@ def run(quick: bool, runs: int) -> tuple[str, bool]:
             assert len(result.ratings) == share
             render_text(result, "old", "new")
 
-        row("diff (diff_matrices + report)", "in-process", time_call(diff_core, runs), parse_two)
-
         def merge_core() -> None:
             assert merge(loaded["base"], loaded["ours"], loaded["theirs"]).clean
-
-        row("merge (merge)", "in-process", time_call(merge_core, runs), parse_three)
 
         def merge_and_dump() -> None:
             dumps(merge(loaded["base"], loaded["ours"], loaded["theirs"]).data)
 
-        row("merge + dumps", "in-process", time_call(merge_and_dump, runs), parse_three)
+        two, three = "tomllib.loads, 2 texts", "tomllib.loads, 3 texts"
+        add("diff_matrices + text report (in-process)", time_call(diff_core, runs), parse_two, two)
+        add("merge (in-process)", time_call(merge_core, runs), parse_three, three)
+        add("merge + store.dumps (in-process)", time_call(merge_and_dump, runs), parse_three, three)
 
         # Whole processes: the commands against python -c parsing the same files.
         base_p, ours_p, theirs_p = paths["base"], paths["ours"], paths["theirs"]
         parse_two_p = time_command(parse_process([base_p, ours_p]), runs)
         parse_three_p = time_command(parse_process([base_p, ours_p, theirs_p]), runs)
+        two_p, three_p = "tomllib process, 2 files", "tomllib process, 3 files"
         diff_argv = [*ACHBENCH, "diff", str(base_p), str(ours_p), "--format", "json"]
-        row("achbench diff --format json", "process", time_command(diff_argv, runs), parse_two_p)
+        add("achbench diff --format json", time_command(diff_argv, runs), parse_two_p, two_p)
         text_argv = [*ACHBENCH, "diff", str(base_p), str(ours_p)]
-        row("achbench diff (text)", "process", time_command(text_argv, runs), parse_two_p)
+        add("achbench diff (text)", time_command(text_argv, runs), parse_two_p, two_p)
         out = Path(folder) / "merged.ach.toml"
         merge_argv = [*ACHBENCH, "merge", str(base_p), str(ours_p), str(theirs_p), "-o", str(out)]
-        row("achbench merge -o", "process", time_command(merge_argv, runs), parse_three_p)
-
-    headers = [
-        "operation",
-        "how",
-        "size",
-        "median",
-        "tomllib parse",
-        "ratio",
-        "target",
-        "result",
-    ]
-    print(f"1% of cells changed: {share} per side; medians of {runs} runs")
-    return print_table(headers, rows), ok
+        add("achbench merge -o", time_command(merge_argv, runs), parse_three_p, three_p)
+    return results
 
 
 def main() -> int:
@@ -166,8 +142,9 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true", help="small sizes only (for CI)")
     parser.add_argument("--runs", type=int, default=None, help="runs per measurement")
     args = parser.parse_args()
-    _, ok = run(args.quick, args.runs or (3 if args.quick else 5))
-    return 0 if ok else 1
+    results = run(args.quick, args.runs or (3 if args.quick else 5))
+    print(markdown_table(results))
+    return 0 if all(r.passed for r in results) else 1
 
 
 if __name__ == "__main__":

@@ -34,8 +34,8 @@ from achbench.errors import AchbenchError
 DIFF_FORMAT = "achbench-diff/1"
 """The ``format`` value of a JSON diff; ``apply_patch`` refuses any other."""
 
-FIELDS = ("format", "title", "question", "analyst")
-"""Top-level keys holding a single value."""
+TABLES = ("hypotheses", "evidence", "ratings", "milestones", "conflicts")
+"""Top-level keys holding tables; every other top-level key holds a single value."""
 
 KINDS = ("hypotheses", "evidence", "milestones", "conflicts")
 """Top-level tables of items keyed by id, in the order a diff reports them."""
@@ -297,6 +297,12 @@ def dumps_json(patch: Mapping[str, Any], indent: int | None = 2) -> str:
     return json.dumps(patch, indent=indent, ensure_ascii=False, default=_json_default)
 
 
+def top_fields(*matrices: Mapping[str, Any]) -> list[str]:
+    """The single-value top-level keys (``title``, ``question``...) any of them has,
+    in first-seen order: whatever the format adds there is diffed and merged too."""
+    return [key for key in dict.fromkeys(k for m in matrices for k in m) if key not in TABLES]
+
+
 def normal_form(data: Mapping[str, Any]) -> dict[str, Any]:
     """The matrix without what carries no meaning: empty optional tables and empty
     rating rows.  Two matrices the diff calls the same have equal normal forms,
@@ -453,7 +459,7 @@ def diff_matrices(
     """
     fields = [
         FieldChange(key, old.get(key), new.get(key))
-        for key in FIELDS
+        for key in top_fields(old, new)
         if old.get(key) != new.get(key)
     ]
     tables = {kind: diff_order(old.get(kind) or {}, new.get(kind) or {}) for kind in KINDS}
@@ -596,5 +602,5 @@ def apply_patch(old_data: Mapping[str, Any], diff_json: Mapping[str, Any]) -> di
     if pruned:
         data["ratings"] = pruned
     _revive_dates(data)
-    order = [*FIELDS, "hypotheses", "evidence", "ratings", "milestones", "conflicts"]
+    order = [*top_fields(data), *TABLES]
     return {key: data[key] for key in order if key in data}

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from achbench.conflicts import new_ids, record
-from achbench.diff import FIELDS, kept_in_order
+from achbench.diff import kept_in_order, top_fields
 
 
 @dataclass(slots=True)
@@ -232,7 +232,7 @@ class _Merger:
 
     def run(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
-        for key in FIELDS:
+        for key in top_fields(self.ours, self.theirs, self.base):
             value = self.value(key, self.base.get(key), self.ours.get(key), self.theirs.get(key))
             if value is not None:
                 out[key] = value

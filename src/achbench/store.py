@@ -43,6 +43,7 @@ _TOP_ORDER = (
     "title",
     "question",
     "analyst",
+    "classification",
     "hypotheses",
     "evidence",
     "ratings",
@@ -50,7 +51,18 @@ _TOP_ORDER = (
     "conflicts",
 )
 _HYPOTHESIS_ORDER = ("title", "description", "prior")
-_EVIDENCE_ORDER = ("title", "source", "date", "kind", "credibility", "relevance", "notes")
+_EVIDENCE_ORDER = (
+    "title",
+    "source",
+    "date",
+    "kind",
+    "credibility",
+    "relevance",
+    "notes",
+    "code",
+    "link",
+    "flag",
+)
 _MILESTONE_ORDER = ("hypothesis", "title", "expect", "due", "status", "notes")
 _CONFLICT_ORDER = ("key", "base", "ours", "theirs", "note")
 

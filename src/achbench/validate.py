@@ -137,7 +137,8 @@ def _collapse_unions(errors: list[Any]) -> list[Any]:
                 {
                     "loc": loc[:3],
                     "type": "recorded_value",
-                    "msg": f"expected a string, number, date or a table of those, got {described}",
+                    "msg": "expected a string, boolean, number, date or a table of those, "
+                    f"got {described}",
                 }
             )
             continue

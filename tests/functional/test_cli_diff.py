@@ -197,11 +197,12 @@ def test_merge_with_an_empty_base_merges_two_additions(tmp_path: Path) -> None:
 def test_check_reads_strictly_inside_conflict_records(tmp_path: Path) -> None:
     path = tmp_path / "m.ach.toml"
     text = save(small_matrix(), path).read_text(encoding="utf-8")
-    path.write_text(text + '\n[conflicts.C1]\nkey = "title"\nours = true\nwho = "x"\n', "utf-8")
+    path.write_text(text + '\n[conflicts.C1]\nkey = "title"\nours = [1]\nwho = "x"\n', "utf-8")
     result = invoke("check", str(path))
     assert result.exit_code == 2
-    assert "conflicts.C1.ours: expected a string, number, date or a table of those" in (
-        result.stderr
+    assert (
+        "conflicts.C1.ours: expected a string, boolean, number, date or a table of those, got an array"
+        in result.stderr
     )
     assert "conflicts.C1.who: unknown key 'who'" in result.stderr
 

@@ -18,9 +18,11 @@ F = TypeVar("F", bound=Callable[..., Any])
 COMMANDS: dict[str, str] = {
     "check": "achbench.cli.check",
     "diff": "achbench.cli.diff",
+    "export": "achbench.cli.io",
     "git-diff-driver": "achbench.cli.gitsetup",
     "git-setup": "achbench.cli.gitsetup",
     "git-textconv": "achbench.cli.gitsetup",
+    "import": "achbench.cli.io",
     "merge": "achbench.cli.merge",
     "rank": "achbench.cli.rank",
 }
