@@ -1,101 +1,77 @@
-"""Generate large, valid ACH matrices for benchmarks.
-
-Shared by every benchmark under ``benchmarks/`` so that their figures are
-measured on the same kind of data: every cell of the first analyst is rated
-with a random code, and further analysts rate about four cells in five.
+"""Generate valid matrices of any size for benchmarks and scale tests.
 
     python benchmarks/generate.py 50 5000 -o /tmp/big.toml
-    python benchmarks/generate.py 12 300 --analysts 3 -o /tmp/three.toml
+    python benchmarks/generate.py 20 1000 --analysts 5 -o /tmp/team.toml
+
+Ratings are random but reproducible (``seed``); every cell is rated by every
+analyst, as a finished matrix would be.
 """
 
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import random
 import sys
 from pathlib import Path
 from typing import Any
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+
 CODES = ("CC", "C", "N", "I", "II", "NA")
+WEIGHTS = (1, 3, 4, 3, 1, 1)
 LEVELS = ("low", "medium", "high")
-KINDS = ("fact", "report", "claim", "assumption", "absence of evidence")
-_WORD_TEXT = (
-    "protest fuel price elite security service foreign troops airport looting curfew "
-    "internet shutdown president decree arrest statement riots capital region militants "
-    "negotiation parliament resignation police army border pipeline"
-)
-WORDS = _WORD_TEXT.split()
-
-
-def _sentence(rng: random.Random, low: int, high: int) -> str:
-    words = [rng.choice(WORDS) for _ in range(rng.randint(low, high))]
-    return " ".join(words).capitalize()
 
 
 def make_matrix(n_hyp: int, n_ev: int, n_analysts: int = 1, seed: int = 0) -> dict[str, Any]:
-    """A valid matrix as plain data: ``n_hyp`` hypotheses, ``n_ev`` evidence items.
-
-    The first analyst rates every cell; each further analyst rates about 80 % of
-    them.  The same arguments always give the same matrix.
-    """
+    """A valid matrix of ``n_hyp`` hypotheses and ``n_ev`` evidence items as plain data."""
     rng = random.Random(seed)
-    analysts = [f"analyst{i + 1}" for i in range(n_analysts)]
-    hypotheses = {
-        f"H{i + 1}": {"title": _sentence(rng, 2, 4), "description": _sentence(rng, 8, 20)}
-        for i in range(n_hyp)
-    }
-    start = dt.date(2022, 1, 1)
-    evidence: dict[str, Any] = {}
-    for i in range(n_ev):
-        item: dict[str, Any] = {
-            "title": _sentence(rng, 4, 10),
-            "source": f"report {rng.randint(1, 400)}, page {rng.randint(1, 60)}",
-            "date": start + dt.timedelta(days=rng.randint(0, 60)),
-            "kind": rng.choice(KINDS),
-            "credibility": rng.choice(LEVELS),
-            "relevance": rng.choice(LEVELS),
-        }
-        if rng.random() < 0.3:
-            item["notes"] = _sentence(rng, 10, 30)
-        evidence[f"E{i + 1}"] = item
-    ratings: dict[str, Any] = {}
-    for index, analyst in enumerate(analysts):
-        share = 1.0 if index == 0 else 0.8
-        table: dict[str, dict[str, str]] = {}
-        for evidence_id in evidence:
-            row = {h: rng.choice(CODES) for h in hypotheses if rng.random() < share}
-            if row:
-                table[evidence_id] = row
-        ratings[analyst] = table
-    data: dict[str, Any] = {
+    hyps = [f"H{i + 1}" for i in range(n_hyp)]
+    evs = [f"E{i + 1}" for i in range(n_ev)]
+    analysts = ["lead"] + [f"analyst{i + 1}" for i in range(1, n_analysts)]
+    return {
         "format": "achbench/1",
         "title": f"Generated matrix {n_hyp}x{n_ev}",
-        "question": "Which generated hypothesis best explains the generated evidence?",
+        "question": "Which generated hypothesis does the generated evidence support?",
+        "analyst": analysts[0],
+        "hypotheses": {
+            h: {"title": f"Hypothesis {h}", "description": f"Generated hypothesis {h}."}
+            for h in hyps
+        },
+        "evidence": {
+            e: {
+                "title": f"Evidence item {e}",
+                "source": "generated",
+                "kind": rng.choice(("fact", "report", "assumption")),
+                "credibility": rng.choice(LEVELS),
+                "relevance": rng.choice(LEVELS),
+            }
+            for e in evs
+        },
+        "ratings": {
+            a: {e: {h: rng.choices(CODES, WEIGHTS)[0] for h in hyps} for e in evs} for a in analysts
+        },
     }
-    if analysts:
-        data["analyst"] = analysts[0]
-    data["hypotheses"] = hypotheses
-    data["evidence"] = evidence
-    if ratings:
-        data["ratings"] = ratings
-    return data
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Write a generated matrix file.")
-    parser.add_argument("hypotheses", type=int, help="number of hypotheses")
-    parser.add_argument("evidence", type=int, help="number of evidence items")
-    parser.add_argument("--analysts", type=int, default=1, help="number of analysts (default 1)")
-    parser.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
-    parser.add_argument("-o", "--output", required=True, help="file to write")
-    args = parser.parse_args(argv)
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
-    from achbench.store import save
+def write_matrix(path: Path, n_hyp: int, n_ev: int, n_analysts: int = 1, seed: int = 0) -> Path:
+    """Generate and save a matrix with achbench's own writer."""
+    from achbench.store import dumps
 
-    save(make_matrix(args.hypotheses, args.evidence, args.analysts, args.seed), args.output)
+    path.write_text(dumps(make_matrix(n_hyp, n_ev, n_analysts, seed)), encoding="utf-8")
+    return path
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("hypotheses", type=int)
+    parser.add_argument("evidence", type=int)
+    parser.add_argument("--analysts", type=int, default=1)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("-o", "--output", type=Path, required=True)
+    args = parser.parse_args()
+    write_matrix(args.output, args.hypotheses, args.evidence, args.analysts, args.seed)
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    raise SystemExit(main())

@@ -19,6 +19,8 @@ its first paint, against ``achbench rank`` on the same file (target: at most 2x)
 
     python benchmarks/tui_bench.py            # 4x30, 12x300, 50x5,000
     python benchmarks/tui_bench.py --quick    # small sizes only
+
+``run(quick, runs)`` gives the same figures as rows for ``benchmarks/run.py``.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent / "src"))
 
 from achbench import store  # noqa: E402
+from common import Result, ratio_result  # noqa: E402
 from generate import make_matrix  # noqa: E402
 
 SIZES = [(4, 30), (12, 300), (50, 5000)]
@@ -149,6 +152,65 @@ def _wall(command: list[str], runs: int) -> float:
     return statistics.median(times)
 
 
+TABLES = {
+    "pilot": (
+        "Pilot.press(key), then every message handled and the repaint drawn (the issue's "
+        "protocol: the baseline carries Pilot's own waits)"
+    ),
+    "direct": (
+        "key event sent straight to the app, then every message handled and the repaint "
+        "drawn (the editor's own work per key; the baseline is Textual's key dispatch)"
+    ),
+}
+
+
+def measure(
+    sizes: list[tuple[int, int]], repeats: int, launches: int
+) -> tuple[dict[str, list[tuple[str, dict[str, float]]]], tuple[str, float, float]]:
+    """Key medians per protocol and size, and (size, rank seconds, first-paint seconds)."""
+    rank = str(Path(sys.executable).parent / "achbench")
+    results: dict[str, list[tuple[str, dict[str, float]]]] = {name: [] for name in TABLES}
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder)
+        for n_hyp, n_ev in sizes:
+            path = Path(folder) / f"m{n_hyp}x{n_ev}.toml"
+            store.save(make_matrix(n_hyp, n_ev, 1, 0), path)
+            for name in TABLES:
+                result = asyncio.run(_keys(path, repeats, name == "pilot"))
+                results[name].append((f"{n_hyp}x{n_ev}", result))
+        rank_time = _wall([rank, "rank", str(path)], launches)
+        paint_time = _wall([sys.executable, "-c", FIRST_PAINT, str(path)], launches)
+    n_hyp, n_ev = sizes[-1]
+    return results, (f"{n_hyp}x{n_ev}", rank_time, paint_time)
+
+
+def run(quick: bool = False, runs: int = 7) -> list[Result]:
+    """Rows for ``benchmarks/run.py``: rating and cursor keys (Pilot), and launch."""
+    keys, (size, rank_time, paint_time) = measure(
+        QUICK_SIZES if quick else SIZES, max(15, 5 * runs), max(3, runs)
+    )
+    rows = []
+    for at, r in keys["pilot"]:
+        for kind in ("rating", "cursor"):
+            rows.append(
+                ratio_result(
+                    f"editor: {kind} key to repaint",
+                    at,
+                    r[kind],
+                    r["baseline"],
+                    "key bound to nothing",
+                    2.0,
+                )
+            )
+    operation = "editor: launch to first paint"
+    if quick:  # the 2x target is set at 50x5,000, where loading the file dominates
+        target = "2x at 50x5000"
+        rows.append(Result(operation, size, paint_time, rank_time, "rank", target, True))
+    else:
+        rows.append(ratio_result(operation, size, paint_time, rank_time, "rank", 2.0))
+    return rows
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="small sizes only")
@@ -157,48 +219,22 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     sizes = QUICK_SIZES if args.quick else SIZES
     repeats = args.repeats or (15 if args.quick else 41)
-    rank = str(Path(sys.executable).parent / "achbench")
-    tables = {
-        "pilot": (
-            "Pilot.press(key), then every message handled and the repaint drawn (the issue's "
-            "protocol: the baseline carries Pilot's own waits)"
-        ),
-        "direct": (
-            "key event sent straight to the app, then every message handled and the repaint "
-            "drawn (the editor's own work per key; the baseline is Textual's key dispatch)"
-        ),
-    }
-    results: dict[str, list[tuple[str, dict[str, float]]]] = {name: [] for name in tables}
-    launch_file = None
-    with tempfile.TemporaryDirectory() as folder:
-        for n_hyp, n_ev in sizes:
-            path = Path(folder) / f"m{n_hyp}x{n_ev}.toml"
-            store.save(make_matrix(n_hyp, n_ev, 1, 0), path)
-            launch_file = path
-            for name in tables:
-                result = asyncio.run(_keys(path, repeats, name == "pilot"))
-                results[name].append((f"{n_hyp}x{n_ev:,}", result))
-        for name, caption in tables.items():
-            print(f"Key to settled repaint, {caption}.")
-            print(f"Terminal {TERMINAL[0]}x{TERMINAL[1]}, median of {repeats} keys of each kind.")
-            print()
+    keys, (size, rank_time, paint_time) = measure(sizes, repeats, args.launches)
+    for name, caption in TABLES.items():
+        print(f"Key to settled repaint, {caption}.")
+        print(f"Terminal {TERMINAL[0]}x{TERMINAL[1]}, median of {repeats} keys of each kind.")
+        print()
+        print("| size | baseline ms | rating key ms (x baseline) | cursor key ms (x baseline) |")
+        print("|---|---:|---:|---:|")
+        for at, r in keys[name]:
+            base = r["baseline"]
             print(
-                "| size | baseline ms | rating key ms (x baseline) | cursor key ms (x baseline) |"
+                f"| {at} | {base * 1e3:.1f} "
+                f"| {r['rating'] * 1e3:.1f} ({r['rating'] / base:.2f}x) "
+                f"| {r['cursor'] * 1e3:.1f} ({r['cursor'] / base:.2f}x) |"
             )
-            print("|---|---:|---:|---:|")
-            for size, r in results[name]:
-                base = r["baseline"]
-                print(
-                    f"| {size} | {base * 1e3:.1f} "
-                    f"| {r['rating'] * 1e3:.1f} ({r['rating'] / base:.2f}x) "
-                    f"| {r['cursor'] * 1e3:.1f} ({r['cursor'] / base:.2f}x) |"
-                )
-            print()
-        assert launch_file is not None
-        n_hyp, n_ev = sizes[-1]
-        rank_time = _wall([rank, "rank", str(launch_file)], args.launches)
-        paint_time = _wall([sys.executable, "-c", FIRST_PAINT, str(launch_file)], args.launches)
-    print(f"Launch at {n_hyp}x{n_ev:,}, median of {args.launches} process starts")
+        print()
+    print(f"Launch at {size}, median of {args.launches} process starts")
     print()
     print("| command | seconds | x rank |")
     print("|---|---:|---:|")

@@ -54,7 +54,9 @@ class _Strict(BaseModel):
     file that other tools write must mean exactly what it says.
     """
 
-    model_config = ConfigDict(extra="forbid", strict=True, validate_assignment=False)
+    model_config = ConfigDict(
+        extra="forbid", strict=True, validate_assignment=False, use_attribute_docstrings=True
+    )
 
 
 class Hypothesis(_Strict):
@@ -85,6 +87,12 @@ class Evidence(_Strict):
     """How much the item bears on the question."""
     notes: str | None = None
     """The analyst's reasoning, caveats and the like."""
+    code: str | None = None
+    """Extension: a short reference code for the item (PARC ACH's evidence code)."""
+    link: str | None = None
+    """Extension: a URL or path to the item itself (PARC ACH's link)."""
+    flag: bool | None = None
+    """Extension: true when the item is flagged for attention (PARC ACH's flag); unset is false."""
 
 
 class Milestone(_Strict):
@@ -103,6 +111,37 @@ class Milestone(_Strict):
     notes: str | None = None
 
 
+Scalar = str | bool | int | float | dt.date
+"""A value a conflict can record: any single value of a matrix field, or a position."""
+Recorded = Scalar | dict[str, Scalar]
+"""A recorded side of a conflict: one field's value, or a whole hypothesis, evidence
+item or milestone table."""
+
+
+class Conflict(_Strict):
+    """A difference ``achbench merge`` could not settle, recorded for resolution.
+
+    The matrix around it holds *ours* in place, so the file stays valid and
+    usable; the record says what base and theirs had.  A side whose key is
+    absent had nothing there (the item or field was removed, or never set).
+    ``achbench check`` reports every record as a problem until it is deleted.
+    """
+
+    key: NonEmpty
+    """Dotted key path the conflict is about: ``ratings.lead.E3.H2``,
+    ``evidence.E5.title``, ``evidence.E5`` (a whole item, removed on one side and
+    changed on the other), ``ratings.bob`` (an analyst's whole table) or
+    ``evidence.E5.position`` (display order, 1-based)."""
+    base: Recorded | None = None
+    """The value in the common ancestor."""
+    ours: Recorded | None = None
+    """The value kept in the file (ours)."""
+    theirs: Recorded | None = None
+    """The value the other side wanted."""
+    note: str | None = None
+    """What happened, in words, where the values alone do not say it."""
+
+
 class Matrix(_Strict):
     """A whole ACH matrix, as one file holds it.
 
@@ -116,10 +155,14 @@ class Matrix(_Strict):
     """The analytic question the hypotheses answer."""
     analyst: Id | None = None
     """Whose ratings an editor writes when none is chosen."""
+    classification: str | None = None
+    """Extension: the matrix's security classification marking, free text (PARC ACH's)."""
     hypotheses: Annotated[dict[Id, Hypothesis], Field(min_length=1)]
     evidence: dict[Id, Evidence] = Field(default_factory=dict)
     ratings: Ratings = Field(default_factory=dict)
     milestones: dict[Id, Milestone] = Field(default_factory=dict)
+    conflicts: dict[Id, Conflict] = Field(default_factory=dict)
+    """Unresolved merge conflicts (an extension, see docs/format.md); none when clean."""
 
     @classmethod
     def from_data(cls, data: dict[str, Any]) -> Matrix:
@@ -128,27 +171,36 @@ class Matrix(_Strict):
         Skips a second validation (the fast schema applied the same rules), which
         matters at thousands of evidence items.
         """
-        return cls.model_construct(
-            format=data["format"],
-            title=data["title"],
-            question=data.get("question"),
-            analyst=data.get("analyst"),
-            hypotheses={k: Hypothesis.model_construct(**v) for k, v in data["hypotheses"].items()},
-            evidence={
-                k: Evidence.model_construct(**v) for k, v in data.get("evidence", {}).items()
-            },
-            ratings=data.get("ratings", {}),
-            milestones={
-                k: Milestone.model_construct(**v) for k, v in data.get("milestones", {}).items()
-            },
-        )
+        fields: dict[str, Any] = {
+            k: data[k]
+            for k in ("format", "title", "question", "analyst", "classification")
+            if k in data
+        }
+        fields["hypotheses"] = {
+            k: Hypothesis.model_construct(**v) for k, v in data["hypotheses"].items()
+        }
+        if "evidence" in data:
+            fields["evidence"] = {
+                k: Evidence.model_construct(**v) for k, v in data["evidence"].items()
+            }
+        if "ratings" in data:
+            fields["ratings"] = data["ratings"]
+        if "milestones" in data:
+            fields["milestones"] = {
+                k: Milestone.model_construct(**v) for k, v in data["milestones"].items()
+            }
+        if "conflicts" in data:
+            fields["conflicts"] = {
+                k: Conflict.model_construct(**v) for k, v in data["conflicts"].items()
+            }
+        return cls.model_construct(**fields)
 
     def to_data(self) -> dict[str, Any]:
         """The matrix as plain data in file order, unset optional keys left out.
 
         This is what the writer serialises and what the scoring functions read.
         """
-        return self.model_dump(exclude_none=True)
+        return self.model_dump(exclude_unset=True, exclude_none=True)
 
     def analysts(self) -> list[str]:
         """Analysts in file order, with the default analyst first if it has no ratings yet."""

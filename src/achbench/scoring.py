@@ -390,6 +390,20 @@ def bayes(grid: Grid) -> Ranking:
     return Ranking("bayes", ranked, _evidence(grid, diagnosticity))
 
 
+def rated_alike(grid: Grid) -> list[bool]:
+    """Per evidence item: is it rated the same for every hypothesis (Heuer's step 4)?
+
+    Such an item cannot help choose between the hypotheses under any method, so
+    it is non-diagnostic.  An item not yet rated for every hypothesis is not
+    counted as alike: it may still turn out to discriminate.
+    """
+    flags = []
+    for cell in grid.votes:
+        columns = [sorted(cell.get(h, ())) for h in grid.hypotheses]
+        flags.append(bool(columns) and bool(columns[0]) and all(c == columns[0] for c in columns))
+    return flags
+
+
 SCORERS: dict[str, Callable[[Grid], Ranking]] = {
     "heuer": heuer,
     "weighted": weighted,

@@ -14,6 +14,8 @@ key", "not a rating code") and placed on a line by ``achbench.locate``.
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
@@ -34,6 +36,7 @@ _TABLE_KEYS: dict[str, tuple[str, ...]] = {
     "hypotheses": tuple(SCHEMA["fields"]["hypotheses"]["schema"]["values_schema"]["fields"]),
     "evidence": tuple(SCHEMA["fields"]["evidence"]["schema"]["values_schema"]["fields"]),
     "milestones": tuple(SCHEMA["fields"]["milestones"]["schema"]["values_schema"]["fields"]),
+    "conflicts": tuple(SCHEMA["fields"]["conflicts"]["schema"]["values_schema"]["fields"]),
 }
 
 _TYPE_NAMES = {
@@ -88,7 +91,7 @@ def _message(error: Mapping[str, Any]) -> tuple[tuple[str, ...], str]:
     if kind == "literal_error":
         expected = ctx.get("expected", "")
         if loc == ("format",):
-            return loc, (f"format {value!r} is not one this build reads; it reads {FORMAT!r}")
+            return loc, f"{value!r} is not a format this build reads; it reads {FORMAT!r}"
         if loc[0] == "ratings":
             return loc, f"{value!r} is not a rating code; use one of {', '.join(CODES)}"
         return loc, f"{value!r} is not allowed here; use one of {expected}"
@@ -107,6 +110,40 @@ def _message(error: Mapping[str, Any]) -> tuple[tuple[str, ...], str]:
         wanted_text = _TYPE_NAMES.get(wanted, "a table" if wanted == "dict" else wanted)
         return loc, f"expected {wanted_text}, got {_describe(value)}"
     return loc, error["msg"]
+
+
+_RECORDED_SIDES = ("base", "ours", "theirs")
+
+
+def _collapse_unions(errors: list[Any]) -> list[Any]:
+    """A recorded conflict value fails once per type it may take; report it once.
+
+    (``conflicts.C1.ours`` may be a string, number, date or table: a boolean
+    there would otherwise give five messages, one per choice.)
+    """
+    out = []
+    seen: set[tuple[str, ...]] = set()
+    for error in errors:
+        loc = tuple(str(part) for part in error["loc"])
+        if len(loc) > 3 and loc[0] == "conflicts" and loc[2] in _RECORDED_SIDES:
+            if loc[:3] in seen:
+                continue
+            seen.add(loc[:3])
+            value = error.get("input")
+            described = (
+                "a table holding something else" if isinstance(value, dict) else _describe(value)
+            )
+            out.append(
+                {
+                    "loc": loc[:3],
+                    "type": "recorded_value",
+                    "msg": "expected a string, boolean, number, date or a table of those, "
+                    f"got {described}",
+                }
+            )
+            continue
+        out.append(error)
+    return out
 
 
 def _tables(value: Any) -> dict[str, Any]:
@@ -141,19 +178,38 @@ def _cross_checks(data: Mapping[str, Any]) -> Iterator[tuple[tuple[str, ...], st
             )
 
 
+_BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
+
+
+def key_path(loc: Sequence[str]) -> str:
+    """A key path as TOML would write it: ``ratings."lead analyst".E1``."""
+    return ".".join(part if _BARE_KEY.match(part) else json.dumps(part) for part in loc)
+
+
+def _position(
+    keys: Mapping[tuple[str, ...], tuple[int, int]], loc: tuple[str, ...]
+) -> tuple[int, int] | None:
+    """Where ``loc`` sits: the key itself, else the first key inside it, else its parent."""
+    probe = loc
+    while probe:
+        if probe in keys:
+            return keys[probe]
+        inside = [pos for key, pos in keys.items() if key[: len(probe)] == probe]
+        if inside:
+            return min(inside)
+        probe = probe[:-1]
+    return None
+
+
 def _problems(
     path: str, text: str | None, found: list[tuple[tuple[str, ...], str]]
 ) -> list[Problem]:
     keys = index_keys(text) if text is not None else {}
     problems = []
     for loc, message in found:
-        position = None
-        probe = loc
-        while probe and position is None:
-            position = keys.get(probe)
-            probe = probe[:-1]
+        position = _position(keys, loc)
         line, column = position if position else (None, None)
-        problems.append(Problem(path, message, line, column, ".".join(loc) or None))
+        problems.append(Problem(path, message, line, column, key_path(loc) or None))
     problems.sort(key=lambda p: (p.line or 0, p.column or 0))
     return problems
 
@@ -177,7 +233,8 @@ def validate_data(
     try:
         _validator.validate_python(data)
     except ValidationError as exc:
-        found = [_message(error) for error in exc.errors(include_url=False)]
+        errors = _collapse_unions(exc.errors(include_url=False))
+        found = [_message(error) for error in errors]
     found.extend(_cross_checks(data))
     if extra_checks is not None:
         found.extend(extra_checks(data))

@@ -1,16 +1,13 @@
 """The command line: a thin door onto the core.
 
-Bare ``achbench`` (and ``achbench FILE``) open the editor (``DefaultGroup``); subcommands run
-headless and never import Textual.  Each command lives in its own module and
-registers itself on ``main``; options several commands share are defined once
-in ``achbench.cli.options``.
+Bare ``achbench`` (and ``achbench FILE``) open the editor (``edit``); subcommands run
+headless and never import Textual.  Each command lives in its own module, listed
+in ``achbench.cli.app.COMMANDS`` and imported only when it runs; options several
+commands share are defined once in ``achbench.cli.options``.
 """
 
 from __future__ import annotations
 
-from achbench.cli import check as _check  # noqa: F401  (registers the command)
-from achbench.cli import edit as _edit  # noqa: F401
-from achbench.cli import rank as _rank  # noqa: F401
 from achbench.cli.app import main
 
 __all__ = ["main"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import importlib
 import sys
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -14,6 +15,47 @@ from achbench import __version__
 from achbench.errors import AchbenchError
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+COMMANDS: dict[str, str] = {
+    "check": "achbench.cli.check",
+    "diff": "achbench.cli.diff",
+    "edit": "achbench.cli.edit",
+    "export": "achbench.cli.io",
+    "git-diff-driver": "achbench.cli.gitsetup",
+    "git-setup": "achbench.cli.gitsetup",
+    "git-textconv": "achbench.cli.gitsetup",
+    "import": "achbench.cli.io",
+    "merge": "achbench.cli.merge",
+    "new": "achbench.cli.edit",
+    "rank": "achbench.cli.rank",
+}
+"""Each command's name and the module that defines it, imported only when needed.
+
+A module registers its command on ``main`` with ``@main.command()``; importing
+only the one a user asked for keeps ``achbench rank`` from paying for every
+other command's imports (the editor's Textual above all).
+"""
+
+
+# DefaultGroup comes from an untyped package, hence the ignore.
+class LazyGroup(DefaultGroup):  # type: ignore[misc]
+    """A group that imports a command's module the first time the command is needed.
+
+    It is also a ``DefaultGroup``: a first argument that names no command (a file)
+    and no argument at all go to ``edit``, so bare ``achbench`` and
+    ``achbench FILE`` open the editor.
+    """
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(super().list_commands(ctx)) | set(COMMANDS))
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        wanted = cmd_name if cmd_name in COMMANDS else self.default_cmd_name
+        if wanted not in self.commands and wanted in COMMANDS:
+            importlib.import_module(COMMANDS[wanted])
+        command: click.Command | None = super().get_command(ctx, cmd_name)
+        return command
+
 
 EXIT_ERROR = 2
 """Exit status for bad input, as for ``diff`` and ``git diff --exit-code``."""
@@ -33,16 +75,16 @@ def _main() -> None:
     """
 
 
-# DefaultGroup sends bare `achbench` and `achbench FILE` to `edit`; it is untyped,
-# so the group is annotated here to keep `@main.command()` typed for mypy.
-_group: Any = click.group(
-    cls=DefaultGroup,
+# LazyGroup derives from the untyped DefaultGroup; the group is annotated here so
+# that `@main.command()` stays typed for mypy.
+_make_group: Any = click.group(
+    cls=LazyGroup,
     default="edit",
     default_if_no_args=True,
     name="achbench",
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
 )
-main: click.Group = _group(
+main: click.Group = _make_group(
     click.version_option(__version__, "--version", "-V", prog_name="achbench")(_main)
 )
 

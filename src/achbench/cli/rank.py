@@ -8,7 +8,7 @@ from achbench.cli.app import main, reports_errors
 from achbench.cli.options import analyst_option, format_option, matrix_files, method_option
 from achbench.cli.output import emit, print_table, to_csv, to_json, to_markdown
 from achbench.pool import load_pooled, select_analysts
-from achbench.scoring import Grid, score
+from achbench.scoring import Grid, rated_alike, score
 
 
 @main.command()
@@ -44,8 +44,11 @@ def rank(
     chosen = select_analysts(data, analysts)
     grid = Grid.from_data(data, chosen)
     ranking = score(grid, method)
+    alike = rated_alike(grid)
     if hide_nondiagnostic:
-        ranking.evidence[:] = [e for e in ranking.evidence if e.diagnosticity > 0]
+        ranking.evidence[:] = [
+            e for e, flat in zip(ranking.evidence, alike, strict=True) if not flat
+        ]
     if output_format == "json":
         emit(to_json(ranking))
     elif output_format == "csv":
@@ -54,6 +57,6 @@ def rank(
         emit(to_markdown(ranking, f"{data['title']} ({method})"))
     else:
         pooled = ", ".join(grid.analysts) if grid.analysts else "no ratings yet"
-        flat = sum(1 for e in ranking.evidence if e.diagnosticity == 0)
+        flat = sum(alike)
         caption = f"{len(grid.evidence)} evidence items, {flat} non-diagnostic; analysts: {pooled}"
         print_table(ranking, f"{data['title']} - method: {method}", caption)

@@ -105,7 +105,7 @@ class AchbenchApp(App[None]):
         suggestion = str(session.path) if session.path else str(Path.cwd() / session.name)
         from achbench.tui.screens.dialogs import PathDialog
 
-        forbidden = [example_path().parent]
+        forbidden = [example_path().parent, example_path().resolve()]
         dialog = PathDialog("Save the matrix as", suggestion, forbidden)
 
         def chosen(path: Path | None) -> None:

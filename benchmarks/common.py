@@ -1,0 +1,103 @@
+"""Helpers shared by the benchmark scripts: timing, result rows, the table."""
+
+from __future__ import annotations
+
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PYTHON = sys.executable
+ACHBENCH = [PYTHON, "-m", "achbench"]
+
+
+@dataclass(frozen=True)
+class Result:
+    """One measured operation against its baseline and target."""
+
+    operation: str
+    size: str
+    median: float
+    """Seconds."""
+    baseline: float | None
+    """Seconds, for the baseline run in the same invocation; None for an absolute target."""
+    baseline_name: str
+    target: str
+    passed: bool
+
+    @property
+    def ratio(self) -> float | None:
+        return None if self.baseline is None else self.median / self.baseline
+
+    def cells(self) -> list[str]:
+        ratio = self.ratio
+        return [
+            self.operation,
+            self.size,
+            _ms(self.median),
+            f"{_ms(self.baseline)} ({self.baseline_name})" if self.baseline is not None else "-",
+            f"{ratio:.2f}x" if ratio is not None else "-",
+            self.target,
+            "pass" if self.passed else "FAIL",
+        ]
+
+
+HEADERS = ["operation", "size", "median", "baseline", "ratio", "target", "result"]
+
+
+def _ms(seconds: float | None) -> str:
+    if seconds is None:
+        return "-"
+    return f"{seconds * 1000:.0f} ms" if seconds < 10 else f"{seconds:.1f} s"
+
+
+def ratio_result(
+    operation: str, size: str, median: float, baseline: float, baseline_name: str, limit: float
+) -> Result:
+    """A result whose target is ``median <= limit x baseline``."""
+    return Result(
+        operation,
+        size,
+        median,
+        baseline,
+        baseline_name,
+        f"<= {limit:g}x",
+        median <= limit * baseline,
+    )
+
+
+def time_process(argv: Sequence[str], runs: int) -> float:
+    """Median wall time in seconds of running ``argv`` to completion ``runs`` times."""
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run(argv, check=True, stdout=subprocess.DEVNULL)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def time_call(func: Callable[[], object], runs: int) -> float:
+    """Median wall time in seconds of calling ``func`` ``runs`` times."""
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        func()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def markdown_table(results: Sequence[Result]) -> str:
+    """The results as a Markdown table."""
+    rows = [r.cells() for r in results]
+    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(HEADERS)]
+    lines = [
+        "| " + " | ".join(h.ljust(w) for h, w in zip(HEADERS, widths, strict=True)) + " |",
+        "|" + "|".join("-" * (w + 2) for w in widths) + "|",
+    ]
+    for row in rows:
+        lines.append("| " + " | ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)) + " |")
+    return "\n".join(lines)

@@ -1,0 +1,204 @@
+"""Saving: the spec's layout, byte-stable, atomic, permission-keeping, lossless."""
+
+from __future__ import annotations
+
+import os
+import stat
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+
+from achbench.errors import MatrixFileError, SaveError
+from achbench.model import Matrix
+from achbench.store import TEMP_SUFFIX, canonical, dumps, load, load_data, save
+from tests.conftest import small_matrix
+from tests.strategies import matrices
+
+SPEC_EXAMPLE = """format = "achbench/1"
+title = "Kazakhstan unrest, January 2022"
+question = "What best explains the unrest in Kazakhstan in the first week of January 2022?"
+analyst = "lead"
+
+[hypotheses.H1]
+title = "Spontaneous protest"
+description = "A popular reaction to the fuel price rise that escalated on its own."
+
+[hypotheses.H2]
+title = "Elite power struggle"
+
+[evidence.E1]
+title = "LPG price roughly doubled on 1 January 2022"
+source = "kazakhstan-2022.txt, 'Wrap-up of unrest'"
+date = 2022-01-01
+kind = "fact"
+credibility = "high"
+relevance = "high"
+
+[ratings.lead.E1]
+H1 = "CC"
+H2 = "N"
+"""
+
+
+def test_the_spec_example_round_trips_byte_for_byte(tmp_path: Path) -> None:
+    path = tmp_path / "spec.toml"
+    path.write_text(SPEC_EXAMPLE, encoding="utf-8")
+    save(load(path), path)
+    assert path.read_text(encoding="utf-8") == SPEC_EXAMPLE
+
+
+def test_keys_are_written_in_the_spec_order_whatever_the_input_order(tmp_path: Path) -> None:
+    data = {
+        "ratings": {"lead": {"E1": {"H2": "N", "H1": "CC"}}},
+        "evidence": {
+            "E1": {
+                "relevance": "high",
+                "title": "LPG price roughly doubled on 1 January 2022",
+                "credibility": "high",
+                "kind": "fact",
+                "date": tomllib.loads("d = 2022-01-01")["d"],
+                "source": "kazakhstan-2022.txt, 'Wrap-up of unrest'",
+            }
+        },
+        "hypotheses": {
+            "H1": {
+                "description": "A popular reaction to the fuel price rise that escalated on its own.",
+                "title": "Spontaneous protest",
+            },
+            "H2": {"title": "Elite power struggle"},
+        },
+        "analyst": "lead",
+        "question": "What best explains the unrest in Kazakhstan in the first week of January 2022?",
+        "title": "Kazakhstan unrest, January 2022",
+        "format": "achbench/1",
+    }
+    path = save(data, tmp_path / "ordered.toml")
+    assert path.read_text(encoding="utf-8") == SPEC_EXAMPLE
+
+
+def test_one_rating_changes_one_line(tmp_path: Path, example_path: Path) -> None:
+    matrix = load(example_path)
+    path = save(matrix, tmp_path / "a.toml")
+    before = path.read_text(encoding="utf-8").splitlines()
+    matrix.ratings["lead"]["E3"]["H2"] = "II"
+    save(matrix, path)
+    after = path.read_text(encoding="utf-8").splitlines()
+    changed = [(a, b) for a, b in zip(before, after, strict=True) if a != b]
+    assert changed == [('H2 = "C"', 'H2 = "II"')]
+
+
+def test_saving_twice_gives_identical_bytes(tmp_path: Path, example_path: Path) -> None:
+    first = save(load(example_path), tmp_path / "one.toml").read_bytes()
+    second = save(load(tmp_path / "one.toml"), tmp_path / "two.toml").read_bytes()
+    assert first == second
+    assert first == example_path.read_bytes(), "the bundled example is kept in canonical form"
+
+
+def test_save_keeps_the_file_mode(tmp_path: Path) -> None:
+    path = tmp_path / "m.toml"
+    save(small_matrix(), path)
+    os.chmod(path, 0o640)
+    save(small_matrix(title="Changed"), path)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o640
+    assert load_data(path)["title"] == "Changed"
+
+
+def test_save_writes_a_temp_file_in_the_same_folder_then_renames(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen: list[tuple[str, str]] = []
+    real_replace = os.replace
+
+    def spy(src: str, dst: Any) -> None:
+        seen.append((str(src), str(dst)))
+        assert Path(src).read_bytes() == dumps(small_matrix()).encode()
+        real_replace(src, dst)
+
+    monkeypatch.setattr(os, "replace", spy)
+    save(small_matrix(), tmp_path / "m.toml")
+    [(src, dst)] = seen
+    assert Path(src).parent == tmp_path
+    assert src.endswith(TEMP_SUFFIX)
+    assert dst == str(tmp_path / "m.toml")
+    assert list(tmp_path.iterdir()) == [tmp_path / "m.toml"]
+
+
+def test_a_failed_write_leaves_the_old_file_and_no_temp(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = save(small_matrix(), tmp_path / "m.toml")
+    before = path.read_bytes()
+
+    def disk_full(fd: int) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", disk_full)
+    with pytest.raises(SaveError, match="No space left on device; the file is unchanged"):
+        save(small_matrix(title="New"), path)
+    assert path.read_bytes() == before
+    assert list(tmp_path.iterdir()) == [path]
+
+
+def test_an_invalid_matrix_is_refused_and_the_file_kept(tmp_path: Path) -> None:
+    path = save(small_matrix(), tmp_path / "m.toml")
+    before = path.read_bytes()
+    broken = small_matrix()
+    broken["ratings"]["lead"]["E1"]["H9"] = "C"
+    with pytest.raises(MatrixFileError, match="rates hypothesis 'H9'"):
+        save(broken, path)
+    assert path.read_bytes() == before
+
+
+def test_stale_temp_files_of_dead_savers_are_cleaned_at_the_next_save(tmp_path: Path) -> None:
+    path = save(small_matrix(), tmp_path / "m.toml")
+    stale = tmp_path / f".m.toml.999999999.abc{TEMP_SUFFIX}"
+    stale.write_text("half a matrix", encoding="utf-8")
+    save(small_matrix(title="Again"), path)
+    assert not stale.exists()
+
+
+def test_save_through_a_symlink_writes_the_target(tmp_path: Path) -> None:
+    real = save(small_matrix(), tmp_path / "real.toml")
+    link = tmp_path / "link.toml"
+    link.symlink_to(real)
+    save(small_matrix(title="Via link"), link)
+    assert link.is_symlink()
+    assert load_data(real)["title"] == "Via link"
+
+
+def test_model_and_data_views_agree(example_path: Path) -> None:
+    data = load_data(example_path)
+    matrix = Matrix.from_data(data)
+    assert canonical(matrix.to_data()) == canonical(data)
+    assert Matrix.model_validate(data).to_data() == matrix.to_data()
+
+
+def test_multiline_notes_are_written_as_multiline_strings(tmp_path: Path) -> None:
+    data = small_matrix()
+    data["evidence"]["E1"]["notes"] = "First line.\nSecond line."
+    text = save(data, tmp_path / "m.toml").read_text(encoding="utf-8")
+    assert 'notes = """\nFirst line.\nSecond line."""' in text
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(matrices())
+def test_any_valid_matrix_survives_save_load_save(tmp_path_factory: Any, data: dict) -> None:
+    folder = tmp_path_factory.mktemp("prop")
+    path = save(data, folder / "m.toml")
+    first = path.read_bytes()
+    loaded = load_data(path)
+    assert loaded == canonical(data)
+    save(load(path), path)
+    assert path.read_bytes() == first
+
+
+@settings(max_examples=100, deadline=None)
+@given(matrices())
+def test_fast_schema_and_models_accept_the_same_valid_data(data: dict) -> None:
+    from achbench.validate import validate_data
+
+    assert validate_data(data) is data
+    Matrix.model_validate(data)
