@@ -163,6 +163,44 @@ def test_touching_without_changing_bytes_is_not_an_external_change(path: Path) -
     assert session.disk_changed()
 
 
+def test_same_size_same_mtime_rewrite_is_an_external_change(path: Path) -> None:
+    """Coarse timestamps (one second on ext3 and HFS+) and a one-code change (C to N)
+    leave size and mtime as they were: the bytes still tell."""
+    session = Session.open(path)
+    before = path.stat()
+    text = path.read_text(encoding="utf-8")
+    assert 'H1 = "C"' in text
+    path.write_text(text.replace('H1 = "C"', 'H1 = "N"', 1), encoding="utf-8")
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert path.stat().st_size == before.st_size
+    assert session.disk_changed()
+    session.rate("E2", "H1", "CC")
+    with pytest.raises(ExternalChangeError):
+        session.save()
+
+
+def test_a_save_during_loading_is_an_external_change(
+    path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another editor's save that lands while this one parses (seconds, for a big
+    matrix) is caught: the fingerprint is of the text parsed, not a second read."""
+    parse = store.parse
+
+    def slow_parse(text: str, where: Any = "<matrix>") -> dict[str, Any]:
+        path.write_text(text.replace('"T"', '"Saved meanwhile"'), encoding="utf-8")
+        return parse(text, where)
+
+    monkeypatch.setattr(store, "parse", slow_parse)
+    session = Session.open(path)
+    monkeypatch.setattr(store, "parse", parse)
+    assert session.data["title"] == "T"
+    assert session.disk_changed()
+    session.rate("E2", "H1", "CC")
+    with pytest.raises(ExternalChangeError):
+        session.save()
+    assert store.load_data(path)["title"] == "Saved meanwhile"
+
+
 def test_reload_takes_the_disk_version(path: Path) -> None:
     session = Session.open(path)
     session.rate("E2", "H1", "CC")
