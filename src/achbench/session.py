@@ -40,6 +40,8 @@ HISTORY_LIMIT = 1000
 """Undo steps kept; the oldest are forgotten beyond this."""
 
 RECOVERY_SUFFIX = ".recover.toml"
+BASE_MARK = "# edited from the file whose SHA-256 is "
+"""Header line of a recovery file naming the version of the file the work began from."""
 EXAMPLE_NAME = "kazakhstan-2022.toml"
 
 ChangeKind = Literal["cell", "hypothesis", "evidence", "structure", "meta", "all"]
@@ -123,6 +125,17 @@ def _load(path: Path) -> tuple[dict[str, Any], Fingerprint]:
     return data, Fingerprint.of_bytes(text.encode("utf-8"))
 
 
+def _recovered_base(text: str) -> Fingerprint | None:
+    """The fingerprint a recovery file's header names, if any."""
+    for line in text.splitlines():
+        if not line.startswith("#"):
+            break
+        digest = line.removeprefix(BASE_MARK)
+        if digest != line and len(digest) == 64:
+            return Fingerprint(digest)
+    return None
+
+
 def example_path() -> Path:
     """The bundled Kazakhstan example inside the installed package (read it, never write it)."""
     return Path(str(resources.files("achbench") / "data" / EXAMPLE_NAME))
@@ -180,6 +193,8 @@ class Session:
             fingerprint = Fingerprint.of(path)
         self.fingerprint = fingerprint
         """The bytes of ``path`` as loaded or last saved, to tell another writer's save."""
+        self._own_recovery: Path | None = None
+        """The recovery file this session wrote or restored: the only one its save retires."""
         self._undo: deque[_Command] = deque(maxlen=HISTORY_LIMIT)
         self._redo: list[_Command] = []
         self._serial = 0
@@ -652,15 +667,17 @@ class Session:
         same = self.path is not None and target.resolve() == self.path.resolve()
         if same and not force and self.disk_changed():
             raise ExternalChangeError(target)
-        old_recovery = self.recovery_path()
         store.save(self.data, target)
         self.path = target
         self.name = target.name
         self.fingerprint = Fingerprint.of(target)
         self._saved_state = self._state
-        for stale in {old_recovery, self.recovery_path()}:
+        # Only our own recovery file is retired: one beside the file may hold
+        # another editor's unsaved work (it was stopped while this one ran).
+        if self._own_recovery is not None:
             with contextlib.suppress(OSError):
-                stale.unlink()
+                self._own_recovery.unlink()
+            self._own_recovery = None
         return target
 
     def reload(self) -> None:
@@ -701,6 +718,8 @@ class Session:
             f"# written {when} by process {os.getpid()}.\n"
             "# The next `achbench FILE` offers to restore it; delete it to discard them.\n"
         )
+        if self.fingerprint is not None:
+            header += f"{BASE_MARK}{self.fingerprint.digest}\n"
         try:
             body = store.dumps(self.data)
         except Exception:  # invalid data (no hypotheses yet): write it as it is
@@ -721,6 +740,7 @@ class Session:
             with contextlib.suppress(OSError):
                 os.unlink(temp)
             raise
+        self._own_recovery = target
         return target
 
     def pending_recovery(self) -> Path | None:
@@ -737,11 +757,18 @@ class Session:
             data = validate_data(data, str(target), text)
         self._replace_all(data)
         self._saved_state = -1
+        self._own_recovery = target
+        base = _recovered_base(text)
+        if base is not None and self.path is not None:
+            # The work was done on this version of the file: if another editor
+            # saved since, saving the restored work asks first.
+            self.fingerprint = base
 
     def discard_recovery(self) -> None:
         """Delete the recovery file, if any."""
         with contextlib.suppress(OSError):
             self.recovery_path().unlink()
+        self._own_recovery = None
 
 
 def store_format() -> str:

@@ -201,6 +201,39 @@ def test_a_save_during_loading_is_an_external_change(
     assert store.load_data(path)["title"] == "Saved meanwhile"
 
 
+def test_a_save_retires_only_its_own_recovery_file(path: Path) -> None:
+    """Two editors: B is stopped and leaves its unsaved work in the recovery file;
+    A's save must not delete it.  B's own save (after restoring) does."""
+    a, b = Session.open(path), Session.open(path)
+    b.rate("E2", "H3", "II")
+    written = b.write_recovery()
+    assert written is not None
+    a.rate("E1", "H3", "N")
+    a.save()
+    assert written.exists(), "another editor's unsaved work is kept"
+    again = Session.open(path)
+    again.restore_recovery()
+    assert again.code("E2", "H3") == "II"
+    assert again.code("E1", "H3") is None, "the recovery is B's matrix, from before A's save"
+    with pytest.raises(ExternalChangeError):
+        again.save()  # so saving it would undo A's save: asked first
+    assert written.exists()
+    again.save(force=True)
+    assert not written.exists(), "the editor that restored it retires it"
+
+
+def test_restored_work_saves_without_a_question_when_the_file_is_as_it_was(
+    path: Path,
+) -> None:
+    b = Session.open(path)
+    b.rate("E2", "H3", "II")
+    b.write_recovery()
+    again = Session.open(path)
+    again.restore_recovery()
+    again.save()
+    assert store.load_data(path)["ratings"]["lead"]["E2"]["H3"] == "II"
+
+
 def test_reload_takes_the_disk_version(path: Path) -> None:
     session = Session.open(path)
     session.rate("E2", "H1", "CC")
