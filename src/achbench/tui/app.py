@@ -19,7 +19,7 @@ from typing import Any, ClassVar
 from textual.app import App
 from textual.binding import Binding, BindingType
 
-from achbench.errors import MatrixFileError
+from achbench.errors import MatrixFileError, SaveError
 from achbench.scoring import METHODS
 from achbench.session import ExternalChangeError, NeedsPathError, Session, example_path
 from achbench.tui.screens.main import MainScreen
@@ -129,6 +129,9 @@ class AchbenchApp(App[None]):
             return
         except MatrixFileError as exc:
             self.push_screen(ProblemsDialog("Not saved: the matrix is not valid", exc.lines()))
+            return
+        except SaveError as exc:  # a full disk, a read-only folder: the file is unchanged
+            self.push_screen(ProblemsDialog("Not saved", exc.lines()))
             return
         except OSError as exc:
             self.push_screen(ProblemsDialog("Not saved", [f"{exc.filename or ''}: {exc.strerror}"]))

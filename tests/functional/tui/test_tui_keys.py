@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
+import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input, Static, TextArea
 from tui_helpers import drive
@@ -634,3 +636,35 @@ def test_clicking_a_cell_moves_the_cursor_there(small: Path) -> None:
         assert "E3" in _drawn(app.main.query_one("#detail")).splitlines()[0]
 
     drive(app, script)
+
+
+def test_a_failed_save_is_shown_and_the_work_kept(
+    small: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A full disk (or a folder gone read-only) while saving: the editor says so and
+    keeps running with the changes unsaved; the file is as it was."""
+    import errno
+    import tempfile
+
+    before = small.read_bytes()
+    app = make_app(small)
+
+    def full(*args: Any, **kwargs: Any) -> Any:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    async def script(pilot: Pilot[None]) -> None:
+        await pilot.press("5")
+        monkeypatch.setattr(tempfile, "mkstemp", full)
+        await pilot.press("ctrl+s")
+        assert app.is_running
+        assert "No space left on device" in str(app.screen.query_one(".dialog-message").render())
+        await pilot.press("enter")
+        assert app.session.dirty
+        assert small.read_bytes() == before, "the file is as it was"
+        monkeypatch.undo()
+        await pilot.press("ctrl+s")
+        assert not app.session.dirty
+
+    drive(app, script)
+    assert small.read_bytes() != before
+    assert store.load_data(small)["ratings"]["lead"]["E1"]["H1"] == "II"
