@@ -28,6 +28,8 @@ class Result:
     baseline_name: str
     target: str
     passed: bool
+    unit: str = "s"
+    """What ``median`` and ``baseline`` count: seconds, or "MiB" for a memory figure."""
 
     @property
     def ratio(self) -> float | None:
@@ -35,11 +37,12 @@ class Result:
 
     def cells(self) -> list[str]:
         ratio = self.ratio
+        shown = _mib if self.unit == "MiB" else _ms
         return [
             self.operation,
             self.size,
-            _ms(self.median),
-            f"{_ms(self.baseline)} ({self.baseline_name})" if self.baseline is not None else "-",
+            shown(self.median),
+            f"{shown(self.baseline)} ({self.baseline_name})" if self.baseline is not None else "-",
             f"{ratio:.2f}x" if ratio is not None else "-",
             self.target,
             "pass" if self.passed else "FAIL",
@@ -53,6 +56,10 @@ def _ms(seconds: float | None) -> str:
     if seconds is None:
         return "-"
     return f"{seconds * 1000:.0f} ms" if seconds < 10 else f"{seconds:.1f} s"
+
+
+def _mib(value: float | None) -> str:
+    return "-" if value is None else f"{value:.0f} MiB"
 
 
 def ratio_result(
