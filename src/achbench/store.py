@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from achbench.errors import MatrixFileError, Problem, SaveError
+from achbench.ratings_text import ratings_chunks, read_ratings
 from achbench.validate import validate_data
 
 if TYPE_CHECKING:
@@ -135,6 +136,9 @@ def parse(text: str, path: Path | str = "<matrix>") -> dict[str, Any]:
             raise _syntax_error(path, text, str(exc)) from None
     import rtoml
 
+    fast = read_ratings(text, rtoml.loads)
+    if fast is not None:
+        return fast
     try:
         data: dict[str, Any] = rtoml.loads(text)
     except Exception as exc:  # rtoml raises its own TomlParsingError, and ValueError
@@ -195,14 +199,35 @@ def dumps(data: Mapping[str, Any]) -> str:
     if the multi-line text does not read back the same, every string is written on
     one line with escapes instead.  Raises ``SaveError`` if neither reads back.
     """
-    import tomli_w
-
     ordered = canonical(data)
     for multiline in (True, False):
-        text = tomli_w.dumps(ordered, multiline_strings=multiline)
+        text = _write(ordered, multiline)
         if parse(text) == ordered:
             return text
     raise SaveError("internal error: the matrix does not read back the same; nothing was written")
+
+
+def _write(ordered: Mapping[str, Any], multiline: bool) -> str:
+    """``tomli_w.dumps(ordered)``, the ratings tables written directly when they can be.
+
+    The result is byte for byte the same (``ratings_chunks`` says when it can
+    write them); only the time differs: 0.2 s rather than 2 s at 100 x 10,000.
+    """
+    import tomli_w
+
+    keys = list(ordered)
+    at = keys.index("ratings") if "ratings" in keys else -1
+    after = {k: ordered[k] for k in keys[at + 1 :]}
+    fast = ratings_chunks(ordered["ratings"]) if at > 0 else None
+    if fast is None or not all(isinstance(v, Mapping) for v in after.values()):
+        return tomli_w.dumps(ordered, multiline_strings=multiline)
+    # What comes before the ratings always writes something (format, title, the
+    # hypotheses table), so tomli_w would put a blank line before each table.
+    before = {k: ordered[k] for k in keys[:at]}
+    text = tomli_w.dumps(before, multiline_strings=multiline) + "\n" + fast
+    if after:
+        text += "\n" + tomli_w.dumps(after, multiline_strings=multiline)
+    return text
 
 
 def _as_data(matrix: Matrix | Mapping[str, Any]) -> dict[str, Any]:

@@ -1,0 +1,129 @@
+"""The ratings section in achbench's own layout, read and written without a TOML library.
+
+At 100 hypotheses x 10,000 evidence items a matrix file is a million lines of
+``H1 = "C"``, nearly all of it under ``[ratings.ANALYST.EVIDENCE]`` headers.  A
+general TOML reader (``rtoml``) first builds its own tree of the whole file and
+then the Python one, so reading such a file peaks at twice the memory the data
+needs (500 MiB), and ``tomli_w`` takes two seconds to write it.  Files that
+achbench writes hold that section in one strict layout, which this module reads
+and writes directly:
+
+* ``read_ratings(text)`` splits the text into the part before the section, the
+  section and the part after; if every line of the section is a header
+  ``[ratings.A.E]`` or a line ``H = "CODE"`` of bare keys and rating codes (or
+  blank), it builds the ratings from it line by line and leaves the other two
+  parts to the TOML reader.  Anything else (comments, quoted keys, other
+  spacing, a code that is not a rating code, a key or table given twice, the
+  section split in two) returns None, and the caller parses the whole text as
+  before, so a file is accepted, rejected and worded exactly as the TOML reader
+  would.  The ids and codes it builds are shared string objects, which also
+  halves the memory the ratings take.
+* ``ratings_chunks(ratings)`` writes the section byte for byte as ``tomli_w``
+  would, when every id is a bare key and every value a rating code (else None).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from typing import Any
+
+CODES = ("CC", "C", "N", "I", "II", "NA")
+_CODE = {code: code for code in CODES}
+_BARE = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_")
+
+_SECTION_START = re.compile(r"^\[ratings\.", re.MULTILINE)
+_SECTION_END = re.compile(r"^\[(?!ratings\.)", re.MULTILINE)
+_HEADER = re.compile(r"^\[ratings\.([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]+)\]\n", re.MULTILINE)
+_BODY = re.compile(r'(?:[A-Za-z0-9_-]+ = "(?:CC|C|N|II|I|NA)"\n|\n)*')
+_PAIR = re.compile(r'^([A-Za-z0-9_-]+) = "(CC|C|N|II|I|NA)"$', re.MULTILINE)
+
+Parser = Callable[[str], dict[str, Any]]
+
+
+def read_ratings(text: str, parse: Parser) -> dict[str, Any] | None:
+    """The whole file's data, with ``parse`` reading all but the ratings section.
+
+    None when the section is not in achbench's strict layout (or absent): then
+    parse the whole text instead.  ``parse`` may raise on its parts; the caller
+    then parses the whole text, to word the error as for the whole file.
+    """
+    found = _SECTION_START.search(text)
+    if found is None:
+        return None
+    start = found.start()
+    finish = _SECTION_END.search(text, start)
+    end = finish.start() if finish else len(text)
+    section = text[start:end]
+    if not section.endswith("\n"):
+        section += "\n"
+    ratings = _section(section)
+    if ratings is None:
+        return None
+    try:
+        head = parse(text[:start])
+        tail = parse(text[end:])
+    except Exception:
+        return None
+    if "ratings" in head or "ratings" in tail or head.keys() & tail.keys():
+        return None
+    return {**head, "ratings": ratings, **tail}
+
+
+def _section(section: str) -> dict[str, dict[str, dict[str, str]]] | None:
+    """The ratings of a section in the strict layout, or None if it is not."""
+    parts = _HEADER.split(section)
+    if parts[0] != "":
+        return None
+    ratings: dict[str, dict[str, dict[str, str]]] = {}
+    ids: dict[str, str] = {}
+    intern = ids.setdefault
+    code = _CODE
+    for i in range(1, len(parts), 3):
+        analyst, evidence, body = parts[i], parts[i + 1], parts[i + 2]
+        if _BODY.fullmatch(body) is None:
+            return None
+        table = ratings.setdefault(intern(analyst, analyst), {})
+        if evidence in table:
+            return None  # [ratings.A.E] given twice
+        pairs = _PAIR.findall(body)
+        row = {intern(h, h): code[c] for h, c in pairs}
+        if len(row) != len(pairs):
+            return None  # a key given twice in one table
+        table[intern(evidence, evidence)] = row
+    return ratings
+
+
+def _bare(key: Any) -> bool:
+    return isinstance(key, str) and bool(key) and _BARE.issuperset(key)
+
+
+def ratings_chunks(ratings: Mapping[str, Any]) -> str | None:
+    """The ``[ratings.A.E]`` tables as ``tomli_w`` writes them, or None if it must.
+
+    Only for bare-key ids and rating codes, with every analyst's table and row
+    non-empty (``tomli_w`` writes an empty table as a lone header).
+    """
+    if not ratings:
+        return None
+    lines: dict[str, dict[str, str]] = {}
+    chunks = []
+    for analyst, table in ratings.items():
+        if not _bare(analyst) or not isinstance(table, Mapping) or not table:
+            return None
+        for evidence, row in table.items():
+            if not _bare(evidence) or not isinstance(row, Mapping) or not row:
+                return None
+            out = [f"[ratings.{analyst}.{evidence}]\n"]
+            for hypothesis, value in row.items():
+                by_code = lines.get(hypothesis)
+                if by_code is None:
+                    if not _bare(hypothesis):
+                        return None
+                    by_code = lines[hypothesis] = {c: f'{hypothesis} = "{c}"\n' for c in CODES}
+                line = by_code.get(value) if isinstance(value, str) else None
+                if line is None:
+                    return None
+                out.append(line)
+            chunks.append("".join(out))
+    return "\n".join(chunks)
