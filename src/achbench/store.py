@@ -6,7 +6,10 @@ file and line (or key path); see ``achbench.errors``.
 Parsing uses ``rtoml`` (a compiled reader, several times faster than the standard
 library on large matrices) and falls back to ``tomllib``, the reference, to word
 any syntax error, so messages are the standard library's whichever reader ran.
-Set ``ACHBENCH_TOML_PARSER=tomllib`` to read with the reference alone.
+Set ``ACHBENCH_TOML_PARSER=tomllib`` to read with the reference alone.  The
+ratings section of a file in achbench's own layout is read and written without
+either library (``achbench.ratings_text``): the same data and bytes, in half
+the memory and a fraction of the time at 100 x 10,000.
 
 Saving writes the canonical layout of the spec (key order of ``achbench.model``,
 ratings rows in hypothesis order) to a temporary file in the same folder, flushes
