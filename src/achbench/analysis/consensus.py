@@ -104,7 +104,7 @@ def krippendorff_alpha_ordinal(units: Iterable[Sequence[int]]) -> float | None:
     when fewer than two pairable values, or when all of them are equal (no
     variation: alpha is undefined).
     """
-    coincidence: Counter[tuple[int, int]] = Counter()
+    coincidence: dict[tuple[int, int], float] = {}
     for unit in units:
         m = len(unit)
         if m < 2:
@@ -114,10 +114,10 @@ def krippendorff_alpha_ordinal(units: Iterable[Sequence[int]]) -> float | None:
             for k, n_k in counts.items():
                 pairs = n_c * (n_k - 1) if c == k else n_c * n_k
                 if pairs:
-                    coincidence[c, k] += pairs / (m - 1)
-    margins: Counter[int] = Counter()
+                    coincidence[c, k] = coincidence.get((c, k), 0.0) + pairs / (m - 1)
+    margins: dict[int, float] = {}
     for (c, _), weight in coincidence.items():
-        margins[c] += weight
+        margins[c] = margins.get(c, 0.0) + weight
     n = sum(margins.values())
     values = sorted(margins)
     if n <= 1 or len(values) < 2:
