@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from achbench.analysis.sensitivity import Findings, Flip, RatingChange
+    from achbench.analysis.sensitivity import Findings, Flip, RatingChange, Standing
 
 LISTED = 5
 """Items or changes named in one sentence before 'and N more'."""
@@ -42,9 +42,22 @@ def _listed(items: Sequence[str]) -> str:
 
 
 def change_text(change: RatingChange) -> str:
-    """'E12 x H2: I -> II (lead)'."""
+    """'E12 × H2: I → II (lead)': evidence × hypothesis: old → new (analyst)."""
     who = f" ({change.analyst})" if change.analyst else ""
-    return f"{change.evidence} x {change.hypothesis}: {change.old} -> {change.new}{who}"
+    return f"{change.evidence} × {change.hypothesis}: {change.old} → {change.new}{who}"
+
+
+def order_text(standing: Standing) -> str:
+    """'H2 = H4 > H1 > H3': rank order, tied hypotheses joined by '='."""
+    parts: list[str] = []
+    previous = None
+    for h in standing.order:
+        rank = standing.ranks[h]
+        if parts:
+            parts.append(" = " if rank == previous else " > ")
+        parts.append(h)
+        previous = rank
+    return "".join(parts)
 
 
 def _name(findings: Findings, hypothesis: str) -> str:

@@ -17,7 +17,10 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 COMMANDS: dict[str, str] = {
     "check": "achbench.cli.check",
+    "consensus": "achbench.cli.consensus",
     "rank": "achbench.cli.rank",
+    "report": "achbench.cli.report",
+    "sensitivity": "achbench.cli.sensitivity",
 }
 """Each command's name and the module that defines it, imported only when needed.
 
