@@ -1,4 +1,4 @@
-"""Helpers shared by the benchmark scripts: timing whole processes, printing tables."""
+"""Helpers shared by the benchmark scripts: timing, result rows, the table."""
 
 from __future__ import annotations
 
@@ -7,11 +7,67 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable
 ACHBENCH = [PYTHON, "-m", "achbench"]
+
+
+@dataclass(frozen=True)
+class Result:
+    """One measured operation against its baseline and target."""
+
+    operation: str
+    size: str
+    median: float
+    """Seconds."""
+    baseline: float | None
+    """Seconds, for the baseline run in the same invocation; None for an absolute target."""
+    baseline_name: str
+    target: str
+    passed: bool
+
+    @property
+    def ratio(self) -> float | None:
+        return None if self.baseline is None else self.median / self.baseline
+
+    def cells(self) -> list[str]:
+        ratio = self.ratio
+        return [
+            self.operation,
+            self.size,
+            _ms(self.median),
+            f"{_ms(self.baseline)} ({self.baseline_name})" if self.baseline is not None else "-",
+            f"{ratio:.2f}x" if ratio is not None else "-",
+            self.target,
+            "pass" if self.passed else "FAIL",
+        ]
+
+
+HEADERS = ["operation", "size", "median", "baseline", "ratio", "target", "result"]
+
+
+def _ms(seconds: float | None) -> str:
+    if seconds is None:
+        return "-"
+    return f"{seconds * 1000:.0f} ms" if seconds < 10 else f"{seconds:.1f} s"
+
+
+def ratio_result(
+    operation: str, size: str, median: float, baseline: float, baseline_name: str, limit: float
+) -> Result:
+    """A result whose target is ``median <= limit x baseline``."""
+    return Result(
+        operation,
+        size,
+        median,
+        baseline,
+        baseline_name,
+        f"<= {limit:g}x",
+        median <= limit * baseline,
+    )
 
 
 def time_process(argv: Sequence[str], runs: int) -> float:
@@ -34,15 +90,14 @@ def time_call(func: Callable[[], object], runs: int) -> float:
     return statistics.median(times)
 
 
-def print_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
-    """Print and return a Markdown table."""
-    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(headers)]
+def markdown_table(results: Sequence[Result]) -> str:
+    """The results as a Markdown table."""
+    rows = [r.cells() for r in results]
+    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(HEADERS)]
     lines = [
-        "| " + " | ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)) + " |",
+        "| " + " | ".join(h.ljust(w) for h, w in zip(HEADERS, widths, strict=True)) + " |",
         "|" + "|".join("-" * (w + 2) for w in widths) + "|",
     ]
     for row in rows:
         lines.append("| " + " | ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)) + " |")
-    text = "\n".join(lines)
-    print(text)
-    return text
+    return "\n".join(lines)

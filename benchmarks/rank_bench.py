@@ -18,7 +18,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import ACHBENCH, PYTHON, print_table, time_process
+from common import (
+    ACHBENCH,
+    PYTHON,
+    Result,
+    markdown_table,
+    ratio_result,
+    time_process,
+)
 from generate import write_matrix
 
 SIZES = [(4, 30, 1), (12, 300, 1), (50, 5000, 1), (20, 1000, 5)]
@@ -26,39 +33,40 @@ QUICK_SIZES = [(4, 30, 1), (12, 300, 1)]
 METHODS = ("heuer", "weighted", "opensynthesis", "bayes")
 
 
-def run(quick: bool, runs: int) -> tuple[str, bool]:
-    rows = []
-    ok = True
+def run(quick: bool = False, runs: int = 7) -> list[Result]:
+    """Measure every size and method; return one result each."""
+    results = []
     with tempfile.TemporaryDirectory() as folder:
         for n_hyp, n_ev, n_analysts in QUICK_SIZES if quick else SIZES:
             path = write_matrix(Path(folder) / f"m{n_hyp}x{n_ev}.toml", n_hyp, n_ev, n_analysts)
-            size = f"{n_hyp}x{n_ev}" + (f" ({n_analysts} analysts)" if n_analysts > 1 else "")
+            size = f"{n_hyp}x{n_ev}" + (f", {n_analysts} analysts" if n_analysts > 1 else "")
             parse = [PYTHON, "-c", f"import tomllib; tomllib.load(open({str(path)!r}, 'rb'))"]
             baseline = time_process(parse, runs)
             for method in METHODS:
                 argv = [*ACHBENCH, "rank", str(path), "--method", method, "--format", "json"]
                 median = time_process(argv, runs)
-                ratio = median / baseline
-                if (n_hyp, n_ev) == (50, 5000):
-                    target, passed = "<= 1.0x", ratio <= 1.0
-                elif (n_hyp, n_ev) == (4, 30):
-                    target, passed = "<= 0.25 s", median <= 0.25
+                operation = f"rank --method {method}"
+                if (n_hyp, n_ev) == (4, 30):
+                    results.append(
+                        Result(
+                            operation,
+                            size,
+                            median,
+                            baseline,
+                            "tomllib parse",
+                            "<= 0.25 s",
+                            median <= 0.25,
+                        )
+                    )
+                elif (n_hyp, n_ev) == (50, 5000):
+                    results.append(
+                        ratio_result(operation, size, median, baseline, "tomllib parse", 1.0)
+                    )
                 else:
-                    target, passed = "-", True
-                ok &= passed
-                rows.append(
-                    [
-                        f"rank --method {method}",
-                        size,
-                        f"{median * 1000:.0f} ms",
-                        f"{baseline * 1000:.0f} ms",
-                        f"{ratio:.2f}x",
-                        target,
-                        "pass" if passed else "FAIL",
-                    ]
-                )
-    headers = ["operation", "size", "median", "tomllib parse", "ratio", "target", "result"]
-    return print_table(headers, rows), ok
+                    results.append(
+                        Result(operation, size, median, baseline, "tomllib parse", "-", True)
+                    )
+    return results
 
 
 def main() -> int:
@@ -66,8 +74,9 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true", help="small sizes only (for CI)")
     parser.add_argument("--runs", type=int, default=None, help="runs per measurement")
     args = parser.parse_args()
-    _, ok = run(args.quick, args.runs or (3 if args.quick else 7))
-    return 0 if ok else 1
+    results = run(args.quick, args.runs or (3 if args.quick else 7))
+    print(markdown_table(results))
+    return 0 if all(r.passed for r in results) else 1
 
 
 if __name__ == "__main__":

@@ -28,7 +28,7 @@ def matrices(draw: st.DrawFn, max_hypotheses: int = 5, max_evidence: int = 6) ->
     evidence_ids = draw(st.lists(ids, max_size=max_evidence, unique=True))
     analysts = draw(st.lists(ids, max_size=3, unique=True))
     data: dict[str, Any] = {"format": "achbench/1", "title": draw(titles)}
-    data.update(draw(_optional(question=text)))
+    data.update(draw(_optional(question=text, classification=text)))
     if analysts and draw(st.booleans()):
         data["analyst"] = analysts[0]
     data["hypotheses"] = {
@@ -55,6 +55,9 @@ def matrices(draw: st.DrawFn, max_hypotheses: int = 5, max_evidence: int = 6) ->
                         credibility=st.sampled_from(LEVELS),
                         relevance=st.sampled_from(LEVELS),
                         notes=text,
+                        code=text,
+                        link=text,
+                        flag=st.booleans(),
                     )
                 ),
             }

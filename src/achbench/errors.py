@@ -57,3 +57,7 @@ class MatrixFileError(AchbenchError):
 
 class UsageError(AchbenchError):
     """Inputs that are each valid but do not fit together (say, two different matrices)."""
+
+
+class SaveError(AchbenchError):
+    """A save that could not be completed; the file on disk is as it was before."""

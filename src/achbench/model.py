@@ -54,7 +54,9 @@ class _Strict(BaseModel):
     file that other tools write must mean exactly what it says.
     """
 
-    model_config = ConfigDict(extra="forbid", strict=True, validate_assignment=False)
+    model_config = ConfigDict(
+        extra="forbid", strict=True, validate_assignment=False, use_attribute_docstrings=True
+    )
 
 
 class Hypothesis(_Strict):
@@ -85,6 +87,12 @@ class Evidence(_Strict):
     """How much the item bears on the question."""
     notes: str | None = None
     """The analyst's reasoning, caveats and the like."""
+    code: str | None = None
+    """Extension: a short reference code for the item (PARC ACH's evidence code)."""
+    link: str | None = None
+    """Extension: a URL or path to the item itself (PARC ACH's link)."""
+    flag: bool | None = None
+    """Extension: true when the item is flagged for attention (PARC ACH's flag); unset is false."""
 
 
 class Milestone(_Strict):
@@ -116,6 +124,8 @@ class Matrix(_Strict):
     """The analytic question the hypotheses answer."""
     analyst: Id | None = None
     """Whose ratings an editor writes when none is chosen."""
+    classification: str | None = None
+    """Extension: the matrix's security classification marking, free text (PARC ACH's)."""
     hypotheses: Annotated[dict[Id, Hypothesis], Field(min_length=1)]
     evidence: dict[Id, Evidence] = Field(default_factory=dict)
     ratings: Ratings = Field(default_factory=dict)
@@ -129,7 +139,9 @@ class Matrix(_Strict):
         matters at thousands of evidence items.
         """
         fields: dict[str, Any] = {
-            k: data[k] for k in ("format", "title", "question", "analyst") if k in data
+            k: data[k]
+            for k in ("format", "title", "question", "analyst", "classification")
+            if k in data
         }
         fields["hypotheses"] = {
             k: Hypothesis.model_construct(**v) for k, v in data["hypotheses"].items()

@@ -9,7 +9,9 @@ validated data says exactly what the file said (the writer leaves unset keys out
 
 The result is written to ``_fast_schema.py`` as a Python literal.  After changing
 ``model.py`` run ``python -m achbench.schema`` to regenerate it; a unit test fails
-while the two disagree.
+while the two disagree.  The same command writes the published JSON Schema
+(``achbench/data/matrix.schema.json`` and, in a source checkout,
+``docs/matrix.schema.json``; see ``achbench.formats.json_io``).
 """
 
 from __future__ import annotations
@@ -81,10 +83,26 @@ def render() -> str:
     )
 
 
+def json_schema_paths() -> list[Path]:
+    """Where the JSON Schema is published: in the package, and in docs/ of a checkout."""
+    package = Path(__file__).parent
+    paths = [package / "data" / "matrix.schema.json"]
+    docs = package.parents[1] / "docs"
+    if docs.is_dir():
+        paths.append(docs / "matrix.schema.json")
+    return paths
+
+
 def main() -> int:
+    from achbench.formats.json_io import render_schema
+
     target = Path(__file__).with_name("_fast_schema.py")
     target.write_text(render(), encoding="utf-8")
     print(f"wrote {target}", file=sys.stderr)
+    text = render_schema()
+    for path in json_schema_paths():
+        path.write_text(text, encoding="utf-8")
+        print(f"wrote {path}", file=sys.stderr)
     return 0
 
 

@@ -26,7 +26,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from achbench.errors import MatrixFileError, Problem
+from achbench.errors import MatrixFileError, Problem, SaveError
 from achbench.validate import validate_data
 
 if TYPE_CHECKING:
@@ -43,13 +43,25 @@ _TOP_ORDER = (
     "title",
     "question",
     "analyst",
+    "classification",
     "hypotheses",
     "evidence",
     "ratings",
     "milestones",
 )
 _HYPOTHESIS_ORDER = ("title", "description", "prior")
-_EVIDENCE_ORDER = ("title", "source", "date", "kind", "credibility", "relevance", "notes")
+_EVIDENCE_ORDER = (
+    "title",
+    "source",
+    "date",
+    "kind",
+    "credibility",
+    "relevance",
+    "notes",
+    "code",
+    "link",
+    "flag",
+)
 _MILESTONE_ORDER = ("hypothesis", "title", "expect", "due", "status", "notes")
 
 
@@ -172,10 +184,21 @@ def canonical(data: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def dumps(data: Mapping[str, Any]) -> str:
-    """The file text for valid matrix data: canonical, byte-stable."""
+    """The file text for valid matrix data: canonical, byte-stable, checked to read back.
+
+    Text with line breaks is written as multi-line strings, which diff well; a
+    carriage return does not survive in one (TOML readers normalise line ends), so
+    if the multi-line text does not read back the same, every string is written on
+    one line with escapes instead.  Raises ``SaveError`` if neither reads back.
+    """
     import tomli_w
 
-    return tomli_w.dumps(canonical(data), multiline_strings=True)
+    ordered = canonical(data)
+    for multiline in (True, False):
+        text = tomli_w.dumps(ordered, multiline_strings=multiline)
+        if parse(text) == ordered:
+            return text
+    raise SaveError("internal error: the matrix does not read back the same; nothing was written")
 
 
 def _as_data(matrix: Matrix | Mapping[str, Any]) -> dict[str, Any]:
@@ -229,7 +252,6 @@ def save(matrix: Matrix | Mapping[str, Any], path: Path | str) -> Path:
     if target.is_symlink():
         target = target.resolve()
     text = dumps(validate_data(data, str(target)))
-    _check_round_trip(text, data, target)
     encoded = text.encode("utf-8")
     clean_stale_temps(target)
     try:
@@ -238,9 +260,14 @@ def save(matrix: Matrix | Mapping[str, Any], path: Path | str) -> Path:
         umask = os.umask(0)
         os.umask(umask)
         mode = 0o666 & ~umask
-    fd, temp_name = tempfile.mkstemp(
-        prefix=f".{target.name}.{os.getpid()}.", suffix=TEMP_SUFFIX, dir=target.parent
-    )
+    try:
+        fd, temp_name = tempfile.mkstemp(
+            prefix=f".{target.name}.{os.getpid()}.", suffix=TEMP_SUFFIX, dir=target.parent
+        )
+    except OSError as exc:
+        raise SaveError(
+            f"{target}: cannot save: {exc.strerror or exc}; the file is unchanged"
+        ) from None
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(encoded)
@@ -251,27 +278,15 @@ def save(matrix: Matrix | Mapping[str, Any], path: Path | str) -> Path:
             if check.read() != encoded:
                 raise OSError(f"{temp_name}: written bytes do not read back the same")
         os.replace(temp_name, target)
-    except BaseException:
+    except BaseException as exc:
         with contextlib.suppress(OSError):
             os.unlink(temp_name)
+        if isinstance(exc, OSError):
+            reason = exc.strerror or str(exc)
+            raise SaveError(f"{target}: cannot save: {reason}; the file is unchanged") from None
         raise
     _fsync_dir(target.parent)
     return target
-
-
-def _check_round_trip(text: str, data: Mapping[str, Any], target: Path) -> None:
-    """Parse the text to be written and compare: never write what will not read back."""
-    back = tomllib.loads(text)
-    if back != canonical(data):
-        raise MatrixFileError(
-            [
-                Problem(
-                    str(target),
-                    "internal error: the text to be saved does not read back the "
-                    "same; nothing was written",
-                )
-            ]
-        )
 
 
 def _fsync_dir(folder: Path) -> None:

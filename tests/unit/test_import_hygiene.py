@@ -21,6 +21,11 @@ CORE_MODULES = [
     "achbench.store",
     "achbench.scoring",
     "achbench.pool",
+    "achbench.formats",
+    "achbench.formats.achz",
+    "achbench.formats.csv_grid",
+    "achbench.formats.json_io",
+    "achbench.cli.io",
 ]
 
 

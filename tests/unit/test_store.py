@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from achbench.errors import MatrixFileError
+from achbench.errors import MatrixFileError, SaveError
 from achbench.model import Matrix
 from achbench.store import TEMP_SUFFIX, canonical, dumps, load, load_data, save
 from tests.conftest import small_matrix
@@ -136,7 +136,7 @@ def test_a_failed_write_leaves_the_old_file_and_no_temp(
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(os, "fsync", disk_full)
-    with pytest.raises(OSError, match="No space"):
+    with pytest.raises(SaveError, match="No space left on device; the file is unchanged"):
         save(small_matrix(title="New"), path)
     assert path.read_bytes() == before
     assert list(tmp_path.iterdir()) == [path]

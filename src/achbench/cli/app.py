@@ -18,6 +18,8 @@ F = TypeVar("F", bound=Callable[..., Any])
 COMMANDS: dict[str, str] = {
     "check": "achbench.cli.check",
     "consensus": "achbench.cli.consensus",
+    "export": "achbench.cli.io",
+    "import": "achbench.cli.io",
     "rank": "achbench.cli.rank",
     "report": "achbench.cli.report",
     "sensitivity": "achbench.cli.sensitivity",

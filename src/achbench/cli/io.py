@@ -1,0 +1,233 @@
+"""``achbench import`` and ``achbench export``: matrices in and out of other formats.
+
+Both commands are thin: the formats live in ``achbench.formats``.  What a
+conversion cannot carry, or had to assume, is printed on stderr as warnings and
+notes; stdout carries only an exported file sent there with ``-o -``.  Neither
+command overwrites an existing file unless ``--force`` is given.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from achbench.cli.app import main, reports_errors
+from achbench.errors import SaveError, UsageError
+from achbench.formats import (
+    FORMATS,
+    ID_RE,
+    Report,
+    format_of,
+    read_matrix,
+    write_atomic,
+    write_matrix,
+)
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+transpose_option = click.option(
+    "--transpose/--no-transpose",
+    default=None,
+    help="CSV only: the grid's rows are evidence and its columns hypotheses (Heuer's "
+    "orientation). Export default: rows are hypotheses. Import default: guessed.",
+)
+force_option = click.option("--force", is_flag=True, help="Overwrite the output file if it exists.")
+
+
+def output_option(default: str) -> Callable[[F], F]:
+    """``-o/--output`` with the default named in its help."""
+    return click.option(
+        "--output",
+        "-o",
+        metavar="OUT",
+        help=f"File to write; '-' writes to stdout. Default: {default}.",
+    )
+
+
+def _print_report(report: Report) -> None:
+    for line in report.lines():
+        click.echo(line, err=True)
+
+
+def _target(source: str, output: str | None, suffix: str, force: bool) -> Path | None:
+    """The output path (None for stdout), refusing to overwrite without --force."""
+    if output == "-":
+        return None
+    target = Path(output) if output else Path(source).with_suffix(suffix)
+    if target.is_dir():
+        raise UsageError(f"{target}: is a directory; give a file name with -o")
+    if target.exists() and not force:
+        raise UsageError(
+            f"{target}: already exists; use --force to overwrite it, or -o to write elsewhere"
+        )
+    return target
+
+
+def _check_analyst(analyst: str | None) -> None:
+    if analyst is not None and not ID_RE.match(analyst):
+        raise UsageError(
+            f"--analyst {analyst!r} is not a valid name: it starts with a letter, then up "
+            "to 63 letters, digits, '_' or '-'"
+        )
+
+
+def _write(target: Path, payload: bytes) -> None:
+    try:
+        write_atomic(target, payload)
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise SaveError(f"{target}: cannot save: {reason}; the file is unchanged") from None
+
+
+@main.command("import")
+@click.argument("file", type=click.Path(path_type=str))
+@output_option("FILE with the suffix .toml")
+@click.option(
+    "--from",
+    "source_format",
+    type=click.Choice(FORMATS),
+    help="Format of FILE. Default: from its suffix (.achz, .csv, .tsv, .json).",
+)
+@click.option(
+    "--analyst",
+    "-a",
+    metavar="NAME",
+    help="File the imported ratings under NAME. Default: the name the file gives, "
+    "else 'analyst'. PARC ACH and CSV grids only.",
+)
+@transpose_option
+@force_option
+@reports_errors
+def import_(
+    file: str,
+    output: str | None,
+    source_format: str | None,
+    analyst: str | None,
+    transpose: bool | None,
+    force: bool,
+) -> None:
+    """Import FILE (PARC ACH .achz, CSV or JSON) as an achbench matrix.
+
+    Writes FILE with a .toml suffix, or OUT, and never overwrites an existing
+    file without --force. Notes (what was assumed) and warnings (what could not
+    be carried over) are printed on stderr; any error exits with status 2 and
+    nothing is written.
+
+    A CSV file may be achbench's own export or a plain grid typed in a
+    spreadsheet: labels in the first row and column, codes in the cells
+    (CC C N I II NA in any case, or ++ + -- -).
+
+    \b
+    Examples:
+      achbench import project.achz
+      achbench import grid.csv -o matrices/grid.toml --transpose
+      achbench import project.achz --analyst alice -o alice.toml
+    """
+    from achbench.store import dumps, save
+    from achbench.validate import validate_data
+
+    fmt = source_format or format_of(file)
+    if fmt is None:
+        raise UsageError(
+            f"{file}: cannot tell the format from the suffix; say --from {'|'.join(FORMATS)}"
+        )
+    _check_analyst(analyst)
+    if fmt == "json" and analyst is not None:
+        raise UsageError("--analyst applies to achz and csv; a JSON matrix names its analysts")
+    if fmt != "csv" and transpose is not None:
+        raise UsageError("--transpose applies to CSV only")
+    target = _target(file, output, ".toml", force)
+    report = Report(file)
+    try:
+        data = read_matrix(file, fmt, report, analyst, transpose)
+        validate_data(data, file)
+    finally:
+        _print_report(report)
+    if target is None:
+        click.echo(dumps(data), nl=False)
+        return
+    save(data, target)
+    n_e = len(data.get("evidence", {}))
+    click.echo(
+        f"wrote {target} ({len(data['hypotheses'])} hypotheses, {n_e} evidence items)", err=True
+    )
+
+
+@main.command("export")
+@click.argument("file", type=click.Path(path_type=str))
+@click.option(
+    "--to",
+    "target_format",
+    type=click.Choice(FORMATS),
+    help="Format to write. Default: from the suffix of OUT.",
+)
+@output_option("FILE with the new format's suffix")
+@click.option(
+    "--analyst",
+    "-a",
+    metavar="NAME",
+    help="Whose ratings to write (achz and csv hold one analyst). Default: the matrix's "
+    "default analyst, else the first.",
+)
+@transpose_option
+@click.option(
+    "--bom",
+    is_flag=True,
+    help="CSV only: start with a UTF-8 byte-order mark, which Excel needs to read UTF-8.",
+)
+@force_option
+@reports_errors
+def export(
+    file: str,
+    target_format: str | None,
+    output: str | None,
+    analyst: str | None,
+    transpose: bool | None,
+    bom: bool,
+    force: bool,
+) -> None:
+    """Export the matrix FILE as PARC ACH (.achz), CSV or JSON.
+
+    Writes FILE with the new suffix, or OUT ('-' for stdout), and never
+    overwrites an existing file without --force. Whatever the target format
+    cannot hold (a second analyst, hypothesis descriptions, milestones in PARC
+    ACH...) is listed as a warning on stderr.
+
+    \b
+    Examples:
+      achbench export matrices/kazakhstan-2022.toml --to achz
+      achbench export m.toml --to csv --transpose -o - > grid.csv
+      achbench export m.toml -o m.json
+    """
+    from achbench.store import load_data
+
+    fmt = target_format or (format_of(output) if output and output != "-" else None)
+    if fmt is None:
+        raise UsageError(f"say which format to write: --to {'|'.join(FORMATS)}")
+    _check_analyst(analyst)
+    if fmt == "json" and analyst is not None:
+        raise UsageError("--analyst applies to achz and csv; JSON holds every analyst")
+    if fmt != "csv" and (transpose is not None or bom):
+        raise UsageError("--transpose and --bom apply to CSV only")
+    target = _target(file, output, f".{fmt}", force)
+    if target is None and fmt == "achz" and sys.stdout.isatty():
+        raise UsageError("an .achz file is binary: give -o FILE rather than a terminal")
+    data = load_data(file)
+    report = Report(file)
+    try:
+        payload = write_matrix(data, fmt, report, analyst, bool(transpose))
+    finally:
+        _print_report(report)
+    if fmt == "csv" and bom:
+        payload = b"\xef\xbb\xbf" + payload
+    if target is None:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(payload)
+        sys.stdout.buffer.flush()
+        return
+    _write(target, payload)
+    click.echo(f"wrote {target}", err=True)

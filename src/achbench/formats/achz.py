@@ -1,0 +1,566 @@
+"""PARC ACH 2 project files (``.achz``): gzip-compressed XML, read tolerantly and safely.
+
+PARC never published the format; ``shared/spec/parc-achz.md`` collects what is
+known (from the Open Source ACH importer) and what is guessed.  This module
+follows it:
+
+* **Reading is tolerant.**  The bytes are decoded here, never by the XML parser:
+  UTF-16 of either byte order with a BOM (PARC's likeliest form), UTF-8 with or
+  without a BOM, and any declared encoding as a last resort.  Rating tokens are
+  read in PARC's spelling (``C C``, ``I I``) and in ours; an empty or unknown
+  token is read as unrated, with a warning; a row of the wrong length is reported.
+* **Reading is safe.**  A file from elsewhere is untrusted: decompression stops
+  at ``MAX_XML_BYTES`` (a gzip bomb is refused), and ``defusedxml`` refuses
+  entity declarations and external references (billion laughs, XXE).
+* **Writing takes the likeliest real form** (spec section 8): UTF-16 big-endian
+  with a BOM, an XML declaration without an encoding, one gzip member.  What PARC
+  cannot hold (a second analyst, hypothesis descriptions, priors, milestones,
+  the question, evidence sources, characters outside the BMP) goes into the
+  report as a warning.
+
+PARC has no ids: cells are tied to hypotheses and evidence by position, so an
+import numbers them ``H1``..``Hn`` and ``E1``..``Em``.  Export then import gives
+the same matrix wherever the matrix already uses those ids (property-tested).
+"""
+
+from __future__ import annotations
+
+import codecs
+import datetime as dt
+import gzip
+import io
+import re
+import zlib
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any
+from xml.sax.saxutils import escape
+
+from achbench.formats import DEFAULT_ANALYST, Report, fail, id_list, pick_analyst
+
+if TYPE_CHECKING:
+    from xml.etree.ElementTree import Element
+
+MAX_XML_BYTES = 64 * 1024 * 1024
+"""Largest decompressed document read.  Real projects are far smaller (Open
+Source ACH capped uploads at 3 MB compressed); past this it is a gzip bomb."""
+
+_GZIP_MAGIC = b"\x1f\x8b"
+_DAY_MS = 86_400_000
+_EPOCH = dt.date(1970, 1, 1)
+_MIN_MS = (dt.date.min - _EPOCH).days * _DAY_MS
+_MAX_MS = (dt.date.max - _EPOCH).days * _DAY_MS
+
+TOKEN_OF_CODE = {"CC": "C C", "C": "C", "N": "N", "I": "I", "II": "I I", "NA": "NA"}
+"""How PARC spells each code in ``VALUES`` (spec section 5)."""
+_CODE_OF_TOKEN = {
+    **{token: code for code, token in TOKEN_OF_CODE.items()},
+    "CC": "CC",
+    "II": "II",
+    "N/A": "NA",
+}
+_LEVELS = {"HIGH": "high", "MEDIUM": "medium", "LOW": "low"}
+_FLAG_TRUE = {"1", "true", "yes", "y"}
+_FLAG_FALSE = {"", "0", "false", "no", "n"}
+
+_TITLE_TAGS = ("PROJECT-TITLE", "PROJECTTITLE")
+_IGNORED_ROOT_TAGS = {"LAST-INDEX", "LASTINDEX", "COLOR-SCHEME", "COLORSCHEME"}
+"""View state PARC keeps (spec section 6); it means nothing to the matrix."""
+_EVIDENCE_TAGS = (
+    "NAME",
+    "NOTES",
+    "LINK",
+    "TYPE",
+    "DATE",
+    "CODE",
+    "FLAG",
+    "CREDIBILITY",
+    "RELEVANCE",
+    "VALUES",
+)
+_HYPOTHESIS_TAGS = ("NAME", "NOTES")
+
+_DECLARED_ENCODING = re.compile(rb"""^<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._:-]+)["']""")
+_NOT_XML_CHAR = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd]")
+"""Characters XML 1.0 cannot carry, and (past U+FFFD) those outside the BMP,
+which PARC's UTF-16 text and the PHP importer cannot take (spec section 1)."""
+
+
+# --- reading -----------------------------------------------------------------
+
+
+def gunzip(stream: IO[bytes], path: str, limit: int = MAX_XML_BYTES) -> bytes:
+    """Decompress an ``.achz`` stream, refusing more than ``limit`` bytes of output.
+
+    ``gzip.GzipFile.read(n)`` never inflates more than ``n`` bytes, so a bomb
+    costs at most ``limit`` bytes of memory before it is refused.
+    """
+    head = stream.read(2)
+    if head != _GZIP_MAGIC:
+        rest = head + stream.read(510)
+        hint = ""
+        if rest.lstrip().startswith(b"<") or rest[:2] in (b"\xfe\xff", b"\xff\xfe"):
+            hint = " (it looks like uncompressed XML: gzip it, or save it again from PARC ACH)"
+        elif not rest:
+            hint = " (the file is empty)"
+        raise fail(path, f"not a gzip file; a PARC ACH .achz file is gzip-compressed XML{hint}")
+    whole = io.BufferedReader(_Prefixed(head, stream))
+    try:
+        with gzip.GzipFile(fileobj=whole, mode="rb") as inflated:
+            raw = inflated.read(limit + 1)
+    except EOFError:
+        raise fail(path, "truncated: the gzip data ends early (an incomplete copy?)") from None
+    except (gzip.BadGzipFile, zlib.error) as exc:
+        raise fail(path, f"corrupt gzip data: {exc}") from None
+    if len(raw) > limit:
+        raise fail(
+            path,
+            f"refused: decompresses to more than {limit // (1024 * 1024)} MiB, far beyond any "
+            "real ACH project (a gzip bomb?)",
+        )
+    return raw
+
+
+class _Prefixed(io.RawIOBase):
+    """A stream with bytes already read put back in front."""
+
+    def __init__(self, head: bytes, rest: IO[bytes]) -> None:
+        self._head = head
+        self._rest = rest
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        view = memoryview(buffer).cast("B")
+        if self._head:
+            n = min(len(view), len(self._head))
+            view[:n] = self._head[:n]
+            self._head = self._head[n:]
+            return n
+        chunk = self._rest.read(len(view))
+        view[: len(chunk)] = chunk
+        return len(chunk)
+
+
+def decode(raw: bytes, report: Report) -> str:
+    """The document's text, decoded by its BOM, else UTF-8, else its declared encoding.
+
+    The XML parser is never left to guess: real files are UTF-16 with a BOM
+    while declaring no encoding or the wrong one (spec section 1).
+    """
+    if raw.startswith(codecs.BOM_UTF16_BE):
+        return _decode(raw[2:], "utf-16-be", "UTF-16 (big-endian)", report)
+    if raw.startswith(codecs.BOM_UTF16_LE):
+        return _decode(raw[2:], "utf-16-le", "UTF-16 (little-endian)", report)
+    if raw.startswith(codecs.BOM_UTF8):
+        return _decode(raw[3:], "utf-8", "UTF-8", report)
+    if raw[:2] == b"\x00<":
+        report.note("no byte-order mark; read as UTF-16 big-endian")
+        return _decode(raw, "utf-16-be", "UTF-16 (big-endian)", report)
+    if raw[:2] == b"<\x00":
+        report.note("no byte-order mark; read as UTF-16 little-endian")
+        return _decode(raw, "utf-16-le", "UTF-16 (little-endian)", report)
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    declared = _DECLARED_ENCODING.match(raw)
+    if declared:
+        name = declared.group(1).decode("ascii")
+        try:
+            codecs.lookup(name)
+        except LookupError:
+            report.warn(f"declares encoding {name!r}, which is unknown here; read as UTF-8")
+        else:
+            return _decode(raw, name, name, report)
+    return _decode(raw, "utf-8", "UTF-8", report)
+
+
+def _decode(raw: bytes, codec: str, label: str, report: Report) -> str:
+    try:
+        return raw.decode(codec)
+    except LookupError:  # a declared codec that is not a text encoding ("hex", "zlib")
+        report.warn(f"declares encoding {label!r}, which is not a text encoding; read as UTF-8")
+        return _decode(raw, "utf-8", "UTF-8", report)
+    except UnicodeDecodeError as exc:
+        report.warn(
+            f"not valid {label} at byte {exc.start}: undecodable bytes replaced with U+FFFD"
+        )
+        return raw.decode(codec, errors="replace")
+
+
+def parse_xml(text: str, path: str) -> Element:
+    """Parse with entity declarations and external references refused."""
+    from defusedxml import EntitiesForbidden, ExternalReferenceForbidden
+    from defusedxml.ElementTree import ParseError, fromstring
+
+    try:
+        root: Element = fromstring(
+            text, forbid_dtd=False, forbid_entities=True, forbid_external=True
+        )
+    except EntitiesForbidden as exc:
+        raise fail(
+            path,
+            f"refused: the XML declares entity {exc.name!r}; entities are not accepted in a "
+            "file from elsewhere (they can expand without bound or read local files)",
+        ) from None
+    except ExternalReferenceForbidden as exc:
+        raise fail(
+            path,
+            f"refused: the XML refers to an external resource ({exc.sysid!r}); "
+            "nothing outside the file is read",
+        ) from None
+    except ParseError as exc:
+        line, column = exc.position
+        message = re.sub(r": line \d+, column \d+$", "", str(exc))
+        raise fail(path, f"not well-formed XML: {message}", line=line, column=column + 1) from None
+    return root
+
+
+def _text(element: Element) -> str:
+    return "".join(element.itertext())
+
+
+def _leaves(parent: Element, where: str, known: tuple[str, ...], report: Report) -> dict[str, str]:
+    """The text of the first child of each known name; the rest reported."""
+    found: dict[str, str] = {}
+    for child in parent:
+        tag = child.tag
+        if tag in known:
+            if tag in found:
+                if _text(child) != found[tag]:
+                    report.warn(f"a second {tag} is ignored; the first is used", key=where)
+                continue
+            found[tag] = _text(child)
+        elif _text(child).strip():
+            report.warn(f"element {tag} is not read: achbench has no place for it", key=where)
+    return found
+
+
+def _parse_date(text: str, where: str, report: Report) -> dt.date | None:
+    """Java milliseconds since 1970 UTC to a date; 0 or empty means no date.
+
+    PARC stores a date picked in local time as that day's local midnight, which
+    in UTC falls within 12 hours either side of the day's start: the nearest
+    UTC midnight gives back the day the analyst picked.
+    """
+    text = text.strip()
+    if text in ("", "0"):
+        return None
+    try:
+        ms = int(text)
+    except ValueError:
+        report.warn(f"{text!r} is not a date in milliseconds; no date read", key=where)
+        return None
+    if not _MIN_MS <= ms <= _MAX_MS:
+        report.warn(f"{text} is out of the range of dates; no date read", key=where)
+        return None
+    days = (ms + _DAY_MS // 2) // _DAY_MS
+    day = _EPOCH + dt.timedelta(days=days)
+    if ms % _DAY_MS:
+        moment = dt.datetime(1970, 1, 1) + dt.timedelta(milliseconds=ms)
+        report.warn(
+            f"{text} is {moment.isoformat(' ', 'milliseconds')} UTC, not a midnight; "
+            "read as the nearest "
+            f"date, {day.isoformat()} (achbench holds dates, not times)",
+            key=where,
+        )
+    return day
+
+
+def _parse_level(text: str, where: str, report: Report) -> str | None:
+    value = text.strip()
+    if not value:
+        return None
+    level = _LEVELS.get(value.upper())
+    if level is None:
+        report.warn(f"{value!r} is not HIGH, MEDIUM or LOW; read as medium", key=where)
+    return level
+
+
+def _parse_flag(text: str, where: str, report: Report) -> bool | None:
+    value = text.strip().lower()
+    if value in _FLAG_TRUE:
+        return True
+    if value not in _FLAG_FALSE:
+        report.warn(f"{text.strip()!r} is not a flag (1 or 0); read as not flagged", key=where)
+    return None
+
+
+def _parse_values(
+    text: str | None,
+    where: str,
+    hypothesis_ids: list[str],
+    report: Report,
+) -> tuple[dict[str, str], list[str]]:
+    """One evidence row's ratings from its comma-separated tokens, by position,
+    and the hypotheses whose token was empty."""
+    empty: list[str] = []
+    if text is None or not text.strip():
+        return {}, empty
+    tokens = text.split(",")
+    if len(tokens) != len(hypothesis_ids):
+        if len(tokens) < len(hypothesis_ids):
+            rest = "the missing ones are read as unrated"
+        else:
+            extra = tokens[len(hypothesis_ids) :]
+            rest = f"the extra ones ({', '.join(map(repr, extra))}) are ignored"
+        report.warn(
+            f"{len(tokens)} rating tokens for {len(hypothesis_ids)} hypotheses; {rest}",
+            key=where,
+        )
+    row: dict[str, str] = {}
+    for position, (token, hypothesis_id) in enumerate(
+        zip(tokens, hypothesis_ids, strict=False), start=1
+    ):
+        spelled = " ".join(token.split()).upper()
+        if not spelled:
+            empty.append(hypothesis_id)
+            continue
+        code = _CODE_OF_TOKEN.get(spelled)
+        if code is None:
+            report.warn(
+                f"token {position} ({token!r}, for {hypothesis_id}) is not a PARC rating "
+                "(C C, C, N, I, I I, NA); read as unrated",
+                key=where,
+            )
+            continue
+        row[hypothesis_id] = code
+    return row, empty
+
+
+def read_achz(
+    stream: IO[bytes],
+    path: str,
+    report: Report,
+    analyst: str = DEFAULT_ANALYST,
+    limit: int = MAX_XML_BYTES,
+) -> dict[str, Any]:
+    """Read a PARC ACH project into matrix data (not yet validated)."""
+    root = parse_xml(decode(gunzip(stream, path, limit), report), path)
+    title = ""
+    classification = ""
+    matrix: Element | None = None
+    for child in root:
+        if child.tag in _TITLE_TAGS:
+            title = title or _text(child)
+        elif child.tag == "CLASSIFICATION":
+            classification = classification or _text(child)
+        elif child.tag == "MATRIX":
+            if matrix is None:
+                matrix = child
+            else:
+                report.warn("a second MATRIX is ignored; PARC reads only the first", key=root.tag)
+        elif child.tag not in _IGNORED_ROOT_TAGS and _text(child).strip():
+            report.warn(
+                f"element {child.tag} is not read: achbench has no place for it", key=root.tag
+            )
+    if matrix is None:
+        raise fail(path, f"no MATRIX element under <{root.tag}>: not a PARC ACH project")
+    data: dict[str, Any] = {"format": "achbench/1"}
+    if not title.strip():
+        title = Path(path).stem or "Imported matrix"
+        report.warn(f"no PROJECT-TITLE; the title is taken from the file name: {title!r}")
+    data["title"] = title
+    data["analyst"] = analyst
+    if classification.strip():
+        data["classification"] = classification
+
+    hypotheses: dict[str, Any] = {}
+    evidence: dict[str, Any] = {}
+    rows: dict[str, dict[str, str]] = {}
+    empty_cells: list[str] = []
+    items = [c for c in matrix if c.tag in ("HYPOTHESIS", "EVIDENCE")]
+    for child in matrix:
+        if child.tag not in ("HYPOTHESIS", "EVIDENCE") and _text(child).strip():
+            report.warn(f"element {child.tag} is not read", key="MATRIX")
+    for number, element in enumerate((c for c in items if c.tag == "HYPOTHESIS"), start=1):
+        where = f"MATRIX/HYPOTHESIS[{number}]"
+        leaves = _leaves(element, where, _HYPOTHESIS_TAGS, report)
+        item: dict[str, Any] = {"title": leaves.get("NAME", "")}
+        if not item["title"].strip():
+            item["title"] = f"Hypothesis {number}"
+            report.warn(f"no NAME; titled {item['title']!r}", key=where)
+        if leaves.get("NOTES", "").strip():
+            item["description"] = leaves["NOTES"]
+        hypotheses[f"H{number}"] = item
+    if not hypotheses:
+        raise fail(path, "no HYPOTHESIS element: a matrix needs at least one", key="MATRIX")
+    hypothesis_ids = list(hypotheses)
+    for number, element in enumerate((c for c in items if c.tag == "EVIDENCE"), start=1):
+        where = f"MATRIX/EVIDENCE[{number}]"
+        evidence_id = f"E{number}"
+        evidence[evidence_id], row, empty = _read_evidence(
+            element, where, number, hypothesis_ids, report
+        )
+        empty_cells += [f"{evidence_id}/{h}" for h in empty]
+        if row:
+            rows[evidence_id] = row
+    if empty_cells:
+        report.warn(
+            f"empty rating tokens read as unrated: {len(empty_cells)} "
+            f"(evidence/hypothesis {id_list(empty_cells)})"
+        )
+    data["hypotheses"] = hypotheses
+    data["evidence"] = evidence
+    if rows:
+        data["ratings"] = {analyst: rows}
+    return data
+
+
+def _read_evidence(
+    element: Element,
+    where: str,
+    number: int,
+    hypothesis_ids: list[str],
+    report: Report,
+) -> tuple[dict[str, Any], dict[str, str], list[str]]:
+    """One EVIDENCE element: the item, its ratings row, and the hypotheses left empty."""
+    leaves = _leaves(element, where, _EVIDENCE_TAGS, report)
+    item: dict[str, Any] = {"title": leaves.get("NAME", "")}
+    if not item["title"].strip():
+        item["title"] = f"Evidence {number}"
+        report.warn(f"no NAME; titled {item['title']!r}", key=where)
+    date = _parse_date(leaves.get("DATE", ""), f"{where}/DATE", report)
+    if date is not None:
+        item["date"] = date
+    for tag, key in (("TYPE", "kind"), ("NOTES", "notes"), ("CODE", "code"), ("LINK", "link")):
+        if leaves.get(tag, "").strip():
+            item[key] = leaves[tag]
+    for tag, key in (("CREDIBILITY", "credibility"), ("RELEVANCE", "relevance")):
+        level = _parse_level(leaves.get(tag, ""), f"{where}/{tag}", report)
+        if level is not None and level != "medium":
+            item[key] = level
+    if _parse_flag(leaves.get("FLAG", ""), f"{where}/FLAG", report):
+        item["flag"] = True
+    row, empty = _parse_values(leaves.get("VALUES"), f"{where}/VALUES", hypothesis_ids, report)
+    return item, row, empty
+
+
+# --- writing -----------------------------------------------------------------
+
+
+def _clean(value: str, key: str, report: Report) -> str:
+    """Text PARC can hold: XML 1.0 characters of the BMP; others replaced and reported."""
+    bad = _NOT_XML_CHAR.findall(value)
+    if bad:
+        shown = ", ".join(f"U+{ord(c):04X}" for c in dict.fromkeys(bad))
+        report.warn(
+            f"{len(bad)} character(s) PARC ACH cannot hold ({shown}: outside the Basic "
+            "Multilingual Plane or not allowed in XML) replaced with U+FFFD",
+            key=key,
+        )
+        value = _NOT_XML_CHAR.sub("\ufffd", value)
+    return value
+
+
+def _leaf(tag: str, value: str, key: str, report: Report) -> str:
+    text = escape(_clean(value, key, report), {"\r": "&#13;"})
+    return f"<{tag}>{text}</{tag}>"
+
+
+def _date_ms(value: dt.date | None) -> str:
+    if value is None:
+        return "0"
+    return str((value - _EPOCH).days * _DAY_MS)
+
+
+def _warn_losses(data: Mapping[str, Any], report: Report, analyst: str | None) -> None:
+    """Report everything in the matrix that a PARC project has no place for."""
+    hypotheses: Mapping[str, Any] = data["hypotheses"]
+    evidence: Mapping[str, Any] = data.get("evidence", {})
+    if data.get("question"):
+        report.warn("PARC ACH has no question; the question is left out", key="question")
+    for key, label in (("description", "descriptions"), ("prior", "priors")):
+        having = [h for h, item in hypotheses.items() if item.get(key) is not None]
+        if having:
+            report.warn(
+                f"PARC ACH has no hypothesis {label}; left out for {id_list(having)}",
+                key="hypotheses",
+            )
+    sourced = [e for e, item in evidence.items() if item.get("source")]
+    if sourced:
+        report.warn(
+            f"PARC ACH has no evidence source; left out for {id_list(sourced)}", key="evidence"
+        )
+    epoch = [e for e, item in evidence.items() if item.get("date") == _EPOCH]
+    if epoch:
+        report.warn(
+            f"PARC ACH writes 1970-01-01 as 'no date'; the date of {id_list(epoch)} will "
+            "read back as unset",
+            key="evidence",
+        )
+    milestones = list(data.get("milestones", {}))
+    if milestones:
+        report.warn(
+            f"PARC ACH has no milestones; left out {len(milestones)} ({id_list(milestones)})",
+            key="milestones",
+        )
+    positional = list(hypotheses) == [f"H{i}" for i in range(1, len(hypotheses) + 1)] and list(
+        evidence
+    ) == [f"E{i}" for i in range(1, len(evidence) + 1)]
+    if not positional:
+        report.warn(
+            "PARC ACH has no ids; an import numbers hypotheses H1.. and evidence E1.. in order",
+            key="hypotheses",
+        )
+    if analyst is not None and analyst != DEFAULT_ANALYST:
+        report.warn(
+            f"PARC ACH does not name the analyst; import with --analyst {analyst} "
+            "to file the ratings under that name again",
+            key="ratings",
+        )
+
+
+def render_xml(data: Mapping[str, Any], report: Report, analyst: str | None = None) -> str:
+    """The project document as text, in the element order of spec section 8."""
+    chosen = pick_analyst(data, analyst, report, "PARC ACH")
+    _warn_losses(data, report, chosen)
+    hypotheses: Mapping[str, Any] = data["hypotheses"]
+    evidence: Mapping[str, Any] = data.get("evidence", {})
+    ratings: Mapping[str, Any] = data.get("ratings", {}).get(chosen, {}) if chosen else {}
+    lines = [
+        '<?xml version="1.0"?>',
+        "<ACH>",
+        "  " + _leaf("PROJECT-TITLE", data["title"], "title", report),
+        "  " + _leaf("CLASSIFICATION", data.get("classification", ""), "classification", report),
+        f"  <LAST-INDEX>{len(hypotheses) + len(evidence)}</LAST-INDEX>",
+        "  <COLOR-SCHEME>0</COLOR-SCHEME>",
+        "  <MATRIX>",
+    ]
+    for hypothesis_id, item in hypotheses.items():
+        name = _leaf("NAME", item["title"], f"hypotheses.{hypothesis_id}.title", report)
+        lines += ["    <HYPOTHESIS>", f"      {name}", "    </HYPOTHESIS>"]
+    for evidence_id, item in evidence.items():
+        lines.append("    <EVIDENCE>")
+        lines += _evidence_lines(evidence_id, item, report, hypotheses, ratings)
+        lines.append("    </EVIDENCE>")
+    lines += ["  </MATRIX>", "</ACH>", ""]
+    return "\n".join(lines)
+
+
+def _evidence_lines(
+    evidence_id: str,
+    item: Mapping[str, Any],
+    report: Report,
+    hypotheses: Mapping[str, Any],
+    ratings: Mapping[str, Any],
+) -> Iterator[str]:
+    key = f"evidence.{evidence_id}"
+    row: Mapping[str, str] = ratings.get(evidence_id, {})
+    values = ",".join(TOKEN_OF_CODE[row[h]] if h in row else "" for h in hypotheses)
+    for tag, field in (("NAME", "title"), ("NOTES", "notes"), ("LINK", "link"), ("TYPE", "kind")):
+        yield "      " + _leaf(tag, item.get(field) or "", f"{key}.{field}", report)
+    yield f"      <DATE>{_date_ms(item.get('date'))}</DATE>"
+    yield "      " + _leaf("CODE", item.get("code") or "", f"{key}.code", report)
+    yield f"      <FLAG>{1 if item.get('flag') else 0}</FLAG>"
+    yield f"      <CREDIBILITY>{item.get('credibility', 'medium').upper()}</CREDIBILITY>"
+    yield f"      <RELEVANCE>{item.get('relevance', 'medium').upper()}</RELEVANCE>"
+    yield f"      <VALUES>{values}</VALUES>"
+
+
+def write_achz(data: Mapping[str, Any], report: Report, analyst: str | None = None) -> bytes:
+    """The ``.achz`` bytes: UTF-16BE with BOM, gzip, byte-stable (no timestamp)."""
+    text = render_xml(data, report, analyst)
+    return gzip.compress(codecs.BOM_UTF16_BE + text.encode("utf-16-be"), mtime=0)

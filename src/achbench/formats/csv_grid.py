@@ -1,0 +1,697 @@
+"""CSV: the matrix as a spreadsheet grid, plus sheets for everything else.
+
+One file, read top to bottom in a spreadsheet (layout documented in
+``docs/formats.md``)::
+
+    hypothesis,title,E1,E2          <- the grid: a row per hypothesis (default),
+    H1,Spontaneous protest,CC,I        or a row per evidence item (--transpose)
+    H2,Elite power struggle,C,
+                                    <- blank rows separate sections
+    [hypotheses]                    <- a marker row names each later section
+    id,title,description,prior
+    ...
+    [evidence]                      <- the evidence sheet
+    id,title,source,date,kind,credibility,relevance,notes,code,link,flag
+    ...
+    [milestones]                    <- only when there are milestones
+    [matrix]
+    format,title,question,analyst,classification
+
+Keeping it one file means it can go to stdout, travel as one attachment and open
+as one sheet.  The grid holds one analyst's ratings (the ``analyst`` of the
+``[matrix]`` section); the others are reported on export.
+
+Reading also takes a **plain grid typed in a spreadsheet**: labels in the first
+row and column (ids or titles), codes in the cells in any case, ``++``/``+``/
+``--``/``-`` for CC/C/II/I.  Whatever the reader assumes (ids generated, titles
+used, orientation, delimiter) is reported as a note.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as dt
+import io
+import math
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from achbench.errors import MatrixFileError, Problem
+from achbench.formats import DEFAULT_ANALYST, ID_RE, Report, fail, id_list, pick_analyst
+
+_ID = ID_RE
+
+HYPOTHESIS_COLUMNS = ("id", "title", "description", "prior")
+EVIDENCE_COLUMNS = (
+    "id",
+    "title",
+    "source",
+    "date",
+    "kind",
+    "credibility",
+    "relevance",
+    "notes",
+    "code",
+    "link",
+    "flag",
+)
+MILESTONE_COLUMNS = ("id", "hypothesis", "title", "expect", "due", "status", "notes")
+MATRIX_COLUMNS = ("format", "title", "question", "analyst", "classification")
+_SECTIONS: dict[str, tuple[str, ...]] = {
+    "hypotheses": HYPOTHESIS_COLUMNS,
+    "evidence": EVIDENCE_COLUMNS,
+    "milestones": MILESTONE_COLUMNS,
+    "matrix": MATRIX_COLUMNS,
+}
+_MARKER = re.compile(r"^\[\s*([A-Za-z]+)\s*\]$")
+
+CODE_SPELLINGS: dict[str, str] = {
+    "CC": "CC",
+    "C C": "CC",
+    "C": "C",
+    "N": "N",
+    "I": "I",
+    "II": "II",
+    "I I": "II",
+    "NA": "NA",
+    "N/A": "NA",
+    "++": "CC",
+    "+": "C",
+    "--": "II",
+    "-": "I",
+    "\u2013": "II",  # en dash: what a spreadsheet's autocorrect makes of "--"
+    "\u2014": "II",  # em dash, likewise
+    "VERY CONSISTENT": "CC",
+    "CONSISTENT": "C",
+    "NEUTRAL": "N",
+    "INCONSISTENT": "I",
+    "VERY INCONSISTENT": "II",
+    "NOT APPLICABLE": "NA",
+}
+"""Cell spellings accepted on import, after trimming, collapsing spaces and upper-casing."""
+_CODES = ("CC", "C", "N", "I", "II", "NA")
+_EXACT = {code: code for code in _CODES}
+_FLAG_TRUE = {"yes", "y", "true", "1", "x"}
+_FLAG_FALSE = {"", "no", "n", "false", "0"}
+_LEVELS = ("low", "medium", "high")
+
+
+# --- writing -----------------------------------------------------------------
+
+
+def write_csv(
+    data: Mapping[str, Any],
+    report: Report,
+    analyst: str | None = None,
+    transpose: bool = False,
+) -> str:
+    """The CSV text: grid, then the hypotheses, evidence, milestones and matrix sections."""
+    chosen = pick_analyst(data, analyst, report, "the CSV grid")
+    hypotheses: Mapping[str, Any] = data["hypotheses"]
+    evidence: Mapping[str, Any] = data.get("evidence", {})
+    ratings: Mapping[str, Any] = data.get("ratings", {}).get(chosen, {}) if chosen else {}
+    buffer = io.StringIO()
+    out = csv.writer(buffer, lineterminator="\r\n")
+    if transpose:
+        out.writerow(["evidence", "title", *hypotheses])
+        for e, item in evidence.items():
+            row = ratings.get(e, {})
+            out.writerow([e, item["title"], *(row.get(h, "") for h in hypotheses)])
+    else:
+        out.writerow(["hypothesis", "title", *evidence])
+        for h, item in hypotheses.items():
+            out.writerow([h, item["title"], *(ratings.get(e, {}).get(h, "") for e in evidence)])
+    _section(out, "hypotheses", HYPOTHESIS_COLUMNS, hypotheses)
+    _section(out, "evidence", EVIDENCE_COLUMNS, evidence)
+    if data.get("milestones"):
+        _section(out, "milestones", MILESTONE_COLUMNS, data["milestones"])
+    out.writerow([])
+    out.writerow(["[matrix]"])
+    out.writerow(MATRIX_COLUMNS)
+    meta = {**data, "analyst": chosen or data.get("analyst"), "format": "achbench/1"}
+    out.writerow([_cell(meta.get(key)) for key in MATRIX_COLUMNS])
+    return buffer.getvalue()
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else ""
+    if isinstance(value, float):
+        return repr(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def _section(
+    out: Any, name: str, columns: tuple[str, ...], table: Mapping[str, Mapping[str, Any]]
+) -> None:
+    out.writerow([])
+    out.writerow([f"[{name}]"])
+    out.writerow(columns)
+    for item_id, item in table.items():
+        out.writerow([item_id, *(_cell(item.get(c)) for c in columns[1:])])
+
+
+# --- reading -----------------------------------------------------------------
+
+
+@dataclass
+class _Row:
+    """One CSV record with the line it starts on and its 1-based record number."""
+
+    cells: list[str]
+    line: int
+    number: int
+
+    def raw(self, index: int) -> str:
+        """The cell as written (text fields keep their spaces)."""
+        return self.cells[index] if index < len(self.cells) else ""
+
+    def get(self, index: int) -> str:
+        """The cell trimmed (labels, ids, codes, dates and the like)."""
+        return self.raw(index).strip()
+
+    def blank(self, start: int = 0, stop: int | None = None) -> bool:
+        return not any(c.strip() for c in self.cells[start:stop])
+
+
+@dataclass
+class _Sections:
+    grid: list[_Row] = field(default_factory=list)
+    named: dict[str, list[_Row]] = field(default_factory=dict)
+
+
+def decode(raw: bytes, path: str) -> str:
+    """CSV text from UTF-8 (with or without a BOM) or UTF-16 with a BOM."""
+    if raw.startswith(codecs.BOM_UTF8):
+        raw = raw[3:]
+    elif raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return raw.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise fail(path, f"not valid UTF-16 text at byte {exc.start}") from None
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        before = raw[: exc.start]
+        line = before.count(b"\n") + 1
+        column = len(before) - (before.rfind(b"\n") + 1) + 1
+        raise fail(
+            path,
+            f"not UTF-8 text: byte 0x{raw[exc.start]:02x} cannot be decoded; "
+            "save it from the spreadsheet as 'CSV UTF-8'",
+            line=line,
+            column=column,
+        ) from None
+
+
+def _delimiter(text: str, path: str, report: Report) -> str:
+    if Path(path).suffix.lower() == ".tsv":
+        return "\t"
+    first = text.split("\n", 1)[0]
+    counts = {d: first.count(d) for d in (",", ";", "\t")}
+    best = max(counts, key=lambda d: counts[d])
+    if counts[best] == 0 or counts[","] == counts[best]:
+        return ","
+    report.note(f"cells are separated by {'tabs' if best == chr(9) else repr(best)}")
+    return best
+
+
+def _records(text: str, delimiter: str, path: str) -> Iterator[_Row]:
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    last_line = 0
+    number = 0
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            hint = " (a quoted cell is never closed?)" if "end of data" in str(exc) else ""
+            raise fail(path, f"not valid CSV: {exc}{hint}", line=last_line + 1) from None
+        number += 1
+        yield _Row(cells, last_line + 1, number)
+        last_line = reader.line_num
+
+
+def _split(rows: Iterator[_Row], report: Report) -> _Sections:
+    """Unmarked rows up to the first ``[name]`` marker are the grid; blank rows are skipped."""
+    sections = _Sections()
+    current: list[_Row] | None = sections.grid
+    for row in rows:
+        if row.blank():
+            continue
+        marker = _MARKER.match(row.get(0)) if row.blank(1) else None
+        if marker:
+            name = marker.group(1).lower()
+            if name in _SECTIONS and name not in sections.named:
+                current = sections.named[name] = []
+            else:
+                why = (
+                    "appears twice" if name in sections.named else "is not a section achbench knows"
+                )
+                report.warn(f"[{name}] {why}; its rows are ignored", line=row.line)
+                current = None
+            continue
+        if current is not None:
+            current.append(row)
+    return sections
+
+
+def _cell_ref(row: _Row, column: int) -> str:
+    """Spreadsheet name of a cell: column letters then the record number (C4)."""
+    letters = ""
+    n = column + 1
+    while n:
+        n, rest = divmod(n - 1, 26)
+        letters = chr(65 + rest) + letters
+    return f"{letters}{row.number}"
+
+
+class _Values(dict[str, tuple[str, int]]):
+    """One section row: column name to (text, column index)."""
+
+    def get(self, name: str, default: str = "") -> str:  # type: ignore[override]
+        """The cell as written: text fields keep their spaces."""
+        return self[name][0] if name in self else default
+
+    def word(self, name: str) -> str:
+        """The cell trimmed: ids, codes, dates, levels, flags, numbers."""
+        return self.get(name).strip()
+
+    def at(self, name: str) -> int:
+        return self[name][1] if name in self else 0
+
+
+class _Reader:
+    """Builds matrix data from the sections, gathering every problem before failing."""
+
+    def __init__(self, path: str, report: Report) -> None:
+        self.path = path
+        self.report = report
+        self.problems: list[tuple[str, _Row | None, int | None]] = []
+
+    def problem(self, message: str, row: _Row | None = None, column: int | None = None) -> None:
+        self.problems.append((message, row, column))
+
+    def raise_problems(self) -> None:
+        if self.problems:
+            raise MatrixFileError(
+                [
+                    Problem(
+                        self.path,
+                        message,
+                        row.line if row else None,
+                        column + 1 if row and column is not None else None,
+                        f"cell {_cell_ref(row, column)}" if row and column is not None else None,
+                    )
+                    for message, row, column in sorted(
+                        self.problems,
+                        key=lambda p: (p[1].line if p[1] else 0, p[2] if p[2] is not None else -1),
+                    )
+                ]
+            )
+
+    # sections ------------------------------------------------------------
+
+    def table(self, name: str, rows: list[_Row]) -> dict[str, tuple[_Row, _Values]]:
+        """A section's rows by id: {id: (row, {column: (text, index)})}, header checked."""
+        columns = _SECTIONS[name]
+        if not rows:
+            return {}
+        header = [c.strip().lower() for c in rows[0].cells]
+        while header and not header[-1]:
+            header.pop()
+        for index, column in enumerate(header):
+            if column not in columns:
+                self.report.warn(
+                    f"[{name}] column {column!r} is not one achbench reads "
+                    f"({', '.join(columns)}); ignored",
+                    line=rows[0].line,
+                    key=f"cell {_cell_ref(rows[0], index)}",
+                )
+        if name != "matrix" and (not header or header[0] != "id"):
+            self.problem(f"[{name}] must start with a header row whose first cell is 'id'", rows[0])
+            return {}
+        out: dict[str, tuple[_Row, _Values]] = {}
+        for number, row in enumerate(rows[1:], start=1):
+            values = _Values({c: (row.raw(i), i) for i, c in enumerate(header) if c in columns})
+            item_id = values.word("id") if name != "matrix" else str(number)
+            if name != "matrix" and not _ID.match(item_id):
+                self.problem(f"[{name}] {item_id!r} is not a valid id", row, 0)
+                continue
+            if item_id in out:
+                self.problem(f"[{name}] id {item_id!r} appears twice", row, 0)
+                continue
+            out[item_id] = (row, values)
+        return out
+
+    def date(self, text: str, row: _Row, column: int) -> dt.date | None:
+        if not text:
+            return None
+        try:
+            if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+                raise ValueError
+            return dt.date.fromisoformat(text)
+        except ValueError:
+            self.problem(f"{text!r} is not a date (YYYY-MM-DD)", row, column)
+            return None
+
+    def level(self, text: str, row: _Row, column: int) -> str | None:
+        if not text:
+            return None
+        if text.lower() not in _LEVELS:
+            self.problem(f"{text!r} is not low, medium or high", row, column)
+            return None
+        return text.lower()
+
+
+def read_csv(
+    raw: bytes,
+    path: str,
+    report: Report,
+    analyst: str | None = None,
+    transpose: bool | None = None,
+) -> dict[str, Any]:
+    """Read our CSV layout or a plain grid into matrix data (not yet validated)."""
+    text = decode(raw, path)
+    sections = _split(_records(text, _delimiter(text, path, report), path), report)
+    reader = _Reader(path, report)
+    hyp_sheet = reader.table("hypotheses", sections.named.get("hypotheses", []))
+    ev_sheet = reader.table("evidence", sections.named.get("evidence", []))
+    ms_sheet = reader.table("milestones", sections.named.get("milestones", []))
+    meta_rows = reader.table("matrix", sections.named.get("matrix", []))
+    meta = next(iter(meta_rows.values()))[1] if meta_rows else _Values()
+    if len(meta_rows) > 1:
+        report.warn("[matrix] has more than one row; the first is used")
+
+    data: dict[str, Any] = {"format": "achbench/1"}
+    title = meta.get("title")
+    if not title:
+        title = Path(path).stem or "Imported matrix"
+        report.note(f"no [matrix] title; the title is taken from the file name: {title!r}")
+    data["title"] = title
+    if meta.get("question"):
+        data["question"] = meta.get("question")
+    if meta.word("format") not in ("", "achbench/1"):
+        reader.problem(f"[matrix] format {meta.word('format')!r} is not one this build reads")
+    name = analyst or meta.word("analyst") or DEFAULT_ANALYST
+    if not _ID.match(name):
+        reader.problem(f"[matrix] analyst {name!r} is not a valid id")
+        name = DEFAULT_ANALYST
+    data["analyst"] = name
+    if meta.get("classification"):
+        data["classification"] = meta.get("classification")
+
+    hypotheses = _hypotheses(hyp_sheet, reader)
+    evidence = _evidence(ev_sheet, reader)
+    ratings = _grid(sections.grid, hypotheses, evidence, reader, transpose)
+    if not hypotheses:
+        reader.problem("no hypotheses: give a grid or a [hypotheses] section")
+    milestones = _milestones(ms_sheet, reader)
+    reader.raise_problems()
+    data["hypotheses"] = hypotheses
+    data["evidence"] = evidence
+    if ratings:
+        data["ratings"] = {name: ratings}
+    if milestones:
+        data["milestones"] = milestones
+    return data
+
+
+def _hypotheses(sheet: Mapping[str, tuple[_Row, _Values]], reader: _Reader) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for item_id, (row, values) in sheet.items():
+        item: dict[str, Any] = {"title": values.get("title")}
+        if not item["title"]:
+            reader.problem(f"[hypotheses] {item_id} has no title", row)
+        if values.get("description"):
+            item["description"] = values.get("description")
+        if values.word("prior"):
+            try:
+                item["prior"] = float(values.word("prior"))
+                if not math.isfinite(item["prior"]):
+                    raise ValueError
+            except ValueError:
+                reader.problem(
+                    f"prior {values.word('prior')!r} is not a number", row, values.at("prior")
+                )
+        out[item_id] = item
+    return out
+
+
+def _evidence(sheet: Mapping[str, tuple[_Row, _Values]], reader: _Reader) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for item_id, (row, values) in sheet.items():
+        item: dict[str, Any] = {"title": values.get("title")}
+        if not item["title"]:
+            reader.problem(f"[evidence] {item_id} has no title", row)
+        for key in ("source", "kind", "notes", "code", "link"):
+            if values.get(key):
+                item[key] = values.get(key)
+        date = reader.date(values.word("date"), row, values.at("date"))
+        if date is not None:
+            item["date"] = date
+        for key in ("credibility", "relevance"):
+            level = reader.level(values.word(key), row, values.at(key))
+            if level is not None:
+                item[key] = level
+        flag = values.word("flag").lower()
+        if flag in _FLAG_TRUE:
+            item["flag"] = True
+        elif flag not in _FLAG_FALSE:
+            reader.problem(f"flag {flag!r} is not yes or no", row, values.at("flag"))
+        out[item_id] = item
+    return out
+
+
+def _milestones(sheet: Mapping[str, tuple[_Row, _Values]], reader: _Reader) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for item_id, (row, values) in sheet.items():
+        item: dict[str, Any] = {
+            key: values.word(key) for key in ("hypothesis", "expect") if key in values
+        }
+        item["title"] = values.get("title")
+        due = reader.date(values.word("due"), row, values.at("due"))
+        if due is not None:
+            item["due"] = due
+        if values.word("status"):
+            item["status"] = values.word("status")
+        if values.get("notes"):
+            item["notes"] = values.get("notes")
+        out[item_id] = item
+    return out
+
+
+# --- the grid ----------------------------------------------------------------
+
+
+@dataclass
+class _Axis:
+    """One side of the grid: labels in order, with where each sits."""
+
+    kind: str  # "hypotheses" or "evidence"
+    labels: list[str]
+    titles: list[str]
+    places: list[tuple[_Row, int]]
+
+
+def _grid(
+    rows: list[_Row],
+    hypotheses: dict[str, Any],
+    evidence: dict[str, Any],
+    reader: _Reader,
+    transpose: bool | None,
+) -> dict[str, dict[str, str]]:
+    """Read the grid into ratings, adding the hypotheses and evidence it names."""
+    report = reader.report
+    if not rows:
+        return {}
+    header = rows[0]
+    corner = header.get(0).lower()
+    has_titles = header.get(1).lower() == "title"
+    first = 2 if has_titles else 1
+    width = len(header.cells)
+    while width > first and not header.get(width - 1):
+        width -= 1
+    columns = _Axis("", [], [], [])
+    for index in range(first, width):
+        columns.labels.append(header.get(index))
+        columns.titles.append("")
+        columns.places.append((header, index))
+    lines = _Axis("", [], [], [])
+    body: list[_Row] = []
+    for row in rows[1:]:
+        label = row.get(0)
+        if not label:
+            if not row.blank(first, width):
+                report.warn("a grid row without a label is ignored", line=row.line)
+            continue
+        lines.labels.append(label)
+        lines.titles.append(row.raw(1) if has_titles else "")
+        lines.places.append((row, 0))
+        body.append(row)
+        for index in range(width, len(row.cells)):
+            if row.get(index):
+                report.warn(
+                    "a cell beyond the last labelled column is ignored",
+                    line=row.line,
+                    key=f"cell {_cell_ref(row, index)}",
+                )
+    for index, label in enumerate(columns.labels):
+        if not label and any(row.get(first + index) for row in body):
+            report.warn(
+                "a grid column without a label is ignored",
+                key=f"cell {_cell_ref(header, first + index)}",
+            )
+    rows_are_evidence = _orientation(
+        corner, lines, columns, hypotheses, evidence, transpose, report
+    )
+    lines.kind, columns.kind = (
+        ("evidence", "hypotheses") if rows_are_evidence else ("hypotheses", "evidence")
+    )
+    ids = {
+        axis.kind: _ids(axis, hypotheses if axis.kind == "hypotheses" else evidence, reader)
+        for axis in (lines, columns)
+    }
+    ratings: dict[str, dict[str, str]] = {}
+    spelled: dict[str, str] = {}
+    column_ids = list(enumerate(ids[columns.kind], start=first))
+    for row, line_id in zip(body, ids[lines.kind], strict=True):
+        if line_id is None:
+            continue
+        cells = row.cells
+        for index, column_id in column_ids:
+            if index >= len(cells):
+                break
+            code = _EXACT.get(cells[index])  # the common case, without normalising
+            if code is None:
+                cell = cells[index].strip()
+                if column_id is None or not cell:
+                    continue
+                key = " ".join(cell.split()).upper()
+                code = CODE_SPELLINGS.get(key)
+                if code is None:
+                    report.warn(
+                        f"{cell!r} is not a rating code ({', '.join(_CODES)}, or ++ + -- -); "
+                        "left unrated",
+                        line=row.line,
+                        column=index + 1,
+                        key=f"cell {_cell_ref(row, index)}",
+                    )
+                    continue
+                if key not in _CODES:
+                    spelled.setdefault(cell, code)
+            elif column_id is None:
+                continue
+            h, e = (column_id, line_id) if rows_are_evidence else (line_id, column_id)
+            ratings.setdefault(e, {})[h] = code
+    if spelled:
+        shown = ", ".join(f"{k!r} as {v}" for k, v in spelled.items())
+        report.note(f"read {shown}")
+    order = list(evidence)
+    return {e: ratings[e] for e in order if e in ratings}
+
+
+def _orientation(
+    corner: str,
+    lines: _Axis,
+    columns: _Axis,
+    hypotheses: Mapping[str, Any],
+    evidence: Mapping[str, Any],
+    transpose: bool | None,
+    report: Report,
+) -> bool:
+    """Whether the grid's rows are evidence (Heuer's orientation), and why it seems so."""
+    if transpose is not None:
+        return transpose
+    words = [(corner.find(w), w) for w in ("hypothes", "evidence") if w in corner]
+    if words:
+        rows_are_evidence = min(words)[1] == "evidence"
+        if corner not in ("hypothesis", "evidence"):
+            kind = "evidence" if rows_are_evidence else "hypotheses"
+            report.note(f"rows are {kind}, as the top-left cell says")
+        return rows_are_evidence
+    if hypotheses or evidence:
+        score = sum(label in hypotheses for label in lines.labels) + sum(
+            label in evidence for label in columns.labels
+        )
+        flipped = sum(label in evidence for label in lines.labels) + sum(
+            label in hypotheses for label in columns.labels
+        )
+        if score != flipped:
+            return flipped > score
+    if _prefixed(lines.labels, "H") and _prefixed(columns.labels, "E"):
+        return False
+    if _prefixed(lines.labels, "E") and _prefixed(columns.labels, "H"):
+        return True
+    rows_are_evidence = len(lines.labels) > len(columns.labels)
+    if rows_are_evidence:
+        why = "rows are evidence and columns hypotheses (Heuer's layout), as there are more rows"
+    else:
+        why = "rows are hypotheses and columns evidence, as there are no more rows than columns"
+    report.note(f"orientation guessed: {why}; say --transpose or --no-transpose to choose")
+    return rows_are_evidence
+
+
+def _prefixed(labels: Sequence[str], letter: str) -> bool:
+    return bool(labels) and all(re.fullmatch(rf"{letter}\d+", label) for label in labels)
+
+
+def _ids(axis: _Axis, table: dict[str, Any], reader: _Reader) -> list[str | None]:
+    """Ids for the labels of one axis, adding the items the sections do not hold.
+
+    A label that a section knows is that item.  The others are ids when each is
+    a valid, distinct id; otherwise they are titles, and ids are numbered H1..
+    or E1.. in order, skipping ids already taken.
+    """
+    report = reader.report
+    prefix = "H" if axis.kind == "hypotheses" else "E"
+    new = [label for label in axis.labels if label and label not in table]
+    as_ids = len(set(new)) == len(new) and all(_ID.match(label) for label in new)
+    had_items = bool(table)
+    out: list[str | None] = []
+    counter = 0
+    made: list[str] = []
+    for label, title, (row, column) in zip(axis.labels, axis.titles, axis.places, strict=True):
+        if not label:
+            out.append(None)
+            continue
+        if label in table:
+            known = table[label]["title"]
+            if title and title != known:
+                report.warn(
+                    f"grid title {title!r} differs from [{axis.kind}] title {known!r}; "
+                    f"the [{axis.kind}] one is kept",
+                    line=row.line,
+                    key=f"cell {_cell_ref(row, column + 1)}",
+                )
+            out.append(label)
+            continue
+        if as_ids:
+            item_id = label
+        else:
+            counter += 1
+            while f"{prefix}{counter}" in table:
+                counter += 1
+            item_id = f"{prefix}{counter}"
+        table[item_id] = {"title": title or label}
+        made.append(item_id)
+        out.append(item_id)
+    if not made:
+        return out
+    if had_items:
+        report.note(f"{axis.kind} {id_list(made)}: in the grid only; added, titled by the grid")
+    elif as_ids:
+        titles = "" if any(axis.titles) else " and as titles"
+        report.note(f"{axis.kind}: grid labels used as ids{titles} ({id_list(made)})")
+    else:
+        report.note(f"{axis.kind}: ids {made[0]}..{made[-1]} generated; grid labels used as titles")
+    return out
