@@ -208,3 +208,24 @@ def test_consensus_json_lists_every_cell() -> None:
     assert len(payload["cells"]) == 9
     assert payload["counts"]["extreme"] == 1
     assert {p["analyst"] for p in payload["per_analyst"]} == {"ann", "bob", "cy"}
+
+
+@settings(max_examples=200, deadline=None)
+@given(codes=st.lists(st.sampled_from(("CC", "C", "N", "I", "II", "NA")), max_size=8))
+def test_disagreement_equals_the_statistics_module(codes: list[str]) -> None:
+    """Open Synthesis computes with ``statistics.stdev``; ours must give the same."""
+    import statistics
+
+    ours = disagreement(codes)
+    if not codes:
+        assert ours is None
+        return
+    values = {"CC": 5, "C": 4, "N": 3, "I": 2, "II": 1}
+    rated = [values[c] for c in codes if c != "NA"]
+    flags = [0 if c == "NA" else 1 for c in codes]
+    expected = max(
+        statistics.stdev(flags) if len(flags) > 1 else 0.0,
+        statistics.stdev(rated) if len(rated) > 1 else 0.0,
+    )
+    assert ours == pytest.approx(expected, rel=1e-12, abs=1e-15)
+    assert category(ours) == category(expected)

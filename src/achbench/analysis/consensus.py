@@ -27,7 +27,6 @@ data with alpha >= 0.8 and drawing tentative conclusions down to 0.667.
 from __future__ import annotations
 
 import math
-import statistics
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -62,15 +61,24 @@ ALPHA_TENTATIVE = 0.667
 """Krippendorff's suggested floors for relying on, and tentatively using, the data."""
 
 
+def _stdev(values: Sequence[int]) -> float:
+    """Sample standard deviation of integers, from the exact variance
+    (n sum x^2 - (sum x)^2) / (n (n - 1)), as ``statistics.stdev`` gives it
+    but without its cost; 0 for fewer than two values."""
+    n = len(values)
+    if n < 2:
+        return 0.0
+    total = sum(values)
+    return math.sqrt((n * sum(v * v for v in values) - total * total) / (n * (n - 1)))
+
+
 def disagreement(codes: Sequence[str]) -> float | None:
     """Open Synthesis' ``calc_disagreement`` of one cell's votes."""
     if not codes:
         return None
     rated = [OPENSYNTHESIS_VALUE[c] for c in codes if c != "NA"]
     na = len(codes) - len(rated)
-    na_spread = statistics.stdev([0] * na + [1] * len(rated)) if len(codes) > 1 else 0.0
-    rated_spread = statistics.stdev(rated) if len(rated) > 1 else 0.0
-    return max(na_spread, rated_spread)
+    return max(_stdev([0] * na + [1] * len(rated)), _stdev(rated))
 
 
 def category(value: float | None) -> str:
@@ -257,14 +265,18 @@ def consensus(data: Mapping[str, Any], analysts: Sequence[str] | None = None) ->
     tallies = {a: dict.fromkeys(COMPARISONS, 0) for a in chosen}
     distances: dict[str, list[int]] = {a: [] for a in chosen}
     units = []
+    memo: dict[tuple[str, ...], tuple[str | None, float | None, str]] = {}
     for e in evidence:
         rows = [(a, ratings.get(a, {}).get(e) or {}) for a in chosen]
         for h in hypotheses:
             votes = {a: row[h] for a, row in rows if h in row}
-            codes = list(votes.values())
-            agreed = _aggregate_vote(codes)
-            spread = disagreement(codes)
-            cells.append(CellConsensus(e, h, votes, agreed, spread, category(spread)))
+            codes = tuple(votes.values())
+            known = memo.get(codes)
+            if known is None:
+                spread = disagreement(codes)
+                known = memo[codes] = (_aggregate_vote(codes), spread, category(spread))
+            agreed = known[0]
+            cells.append(CellConsensus(e, h, votes, *known))
             if agreed is not None:
                 for a, code in votes.items():
                     tallies[a][compare(code, agreed)] += 1
