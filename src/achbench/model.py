@@ -111,6 +111,37 @@ class Milestone(_Strict):
     notes: str | None = None
 
 
+Scalar = str | bool | int | float | dt.date
+"""A value a conflict can record: any single value of a matrix field, or a position."""
+Recorded = Scalar | dict[str, Scalar]
+"""A recorded side of a conflict: one field's value, or a whole hypothesis, evidence
+item or milestone table."""
+
+
+class Conflict(_Strict):
+    """A difference ``achbench merge`` could not settle, recorded for resolution.
+
+    The matrix around it holds *ours* in place, so the file stays valid and
+    usable; the record says what base and theirs had.  A side whose key is
+    absent had nothing there (the item or field was removed, or never set).
+    ``achbench check`` reports every record as a problem until it is deleted.
+    """
+
+    key: NonEmpty
+    """Dotted key path the conflict is about: ``ratings.lead.E3.H2``,
+    ``evidence.E5.title``, ``evidence.E5`` (a whole item, removed on one side and
+    changed on the other), ``ratings.bob`` (an analyst's whole table) or
+    ``evidence.E5.position`` (display order, 1-based)."""
+    base: Recorded | None = None
+    """The value in the common ancestor."""
+    ours: Recorded | None = None
+    """The value kept in the file (ours)."""
+    theirs: Recorded | None = None
+    """The value the other side wanted."""
+    note: str | None = None
+    """What happened, in words, where the values alone do not say it."""
+
+
 class Matrix(_Strict):
     """A whole ACH matrix, as one file holds it.
 
@@ -130,6 +161,8 @@ class Matrix(_Strict):
     evidence: dict[Id, Evidence] = Field(default_factory=dict)
     ratings: Ratings = Field(default_factory=dict)
     milestones: dict[Id, Milestone] = Field(default_factory=dict)
+    conflicts: dict[Id, Conflict] = Field(default_factory=dict)
+    """Unresolved merge conflicts (an extension, see docs/format.md); none when clean."""
 
     @classmethod
     def from_data(cls, data: dict[str, Any]) -> Matrix:
@@ -155,6 +188,10 @@ class Matrix(_Strict):
         if "milestones" in data:
             fields["milestones"] = {
                 k: Milestone.model_construct(**v) for k, v in data["milestones"].items()
+            }
+        if "conflicts" in data:
+            fields["conflicts"] = {
+                k: Conflict.model_construct(**v) for k, v in data["conflicts"].items()
             }
         return cls.model_construct(**fields)
 

@@ -48,6 +48,7 @@ _TOP_ORDER = (
     "evidence",
     "ratings",
     "milestones",
+    "conflicts",
 )
 _HYPOTHESIS_ORDER = ("title", "description", "prior")
 _EVIDENCE_ORDER = (
@@ -63,6 +64,7 @@ _EVIDENCE_ORDER = (
     "flag",
 )
 _MILESTONE_ORDER = ("hypothesis", "title", "expect", "due", "status", "notes")
+_CONFLICT_ORDER = ("key", "base", "ours", "theirs", "note")
 
 
 def _problem(
@@ -180,6 +182,8 @@ def canonical(data: Mapping[str, Any]) -> dict[str, Any]:
         out["milestones"] = {
             k: _ordered(v, _MILESTONE_ORDER) for k, v in data["milestones"].items()
         }
+    if "conflicts" in out:
+        out["conflicts"] = {k: _ordered(v, _CONFLICT_ORDER) for k, v in data["conflicts"].items()}
     return out
 
 

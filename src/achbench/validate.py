@@ -36,6 +36,7 @@ _TABLE_KEYS: dict[str, tuple[str, ...]] = {
     "hypotheses": tuple(SCHEMA["fields"]["hypotheses"]["schema"]["values_schema"]["fields"]),
     "evidence": tuple(SCHEMA["fields"]["evidence"]["schema"]["values_schema"]["fields"]),
     "milestones": tuple(SCHEMA["fields"]["milestones"]["schema"]["values_schema"]["fields"]),
+    "conflicts": tuple(SCHEMA["fields"]["conflicts"]["schema"]["values_schema"]["fields"]),
 }
 
 _TYPE_NAMES = {
@@ -109,6 +110,40 @@ def _message(error: Mapping[str, Any]) -> tuple[tuple[str, ...], str]:
         wanted_text = _TYPE_NAMES.get(wanted, "a table" if wanted == "dict" else wanted)
         return loc, f"expected {wanted_text}, got {_describe(value)}"
     return loc, error["msg"]
+
+
+_RECORDED_SIDES = ("base", "ours", "theirs")
+
+
+def _collapse_unions(errors: list[Any]) -> list[Any]:
+    """A recorded conflict value fails once per type it may take; report it once.
+
+    (``conflicts.C1.ours`` may be a string, number, date or table: a boolean
+    there would otherwise give five messages, one per choice.)
+    """
+    out = []
+    seen: set[tuple[str, ...]] = set()
+    for error in errors:
+        loc = tuple(str(part) for part in error["loc"])
+        if len(loc) > 3 and loc[0] == "conflicts" and loc[2] in _RECORDED_SIDES:
+            if loc[:3] in seen:
+                continue
+            seen.add(loc[:3])
+            value = error.get("input")
+            described = (
+                "a table holding something else" if isinstance(value, dict) else _describe(value)
+            )
+            out.append(
+                {
+                    "loc": loc[:3],
+                    "type": "recorded_value",
+                    "msg": "expected a string, boolean, number, date or a table of those, "
+                    f"got {described}",
+                }
+            )
+            continue
+        out.append(error)
+    return out
 
 
 def _tables(value: Any) -> dict[str, Any]:
@@ -198,7 +233,8 @@ def validate_data(
     try:
         _validator.validate_python(data)
     except ValidationError as exc:
-        found = [_message(error) for error in exc.errors(include_url=False)]
+        errors = _collapse_unions(exc.errors(include_url=False))
+        found = [_message(error) for error in errors]
     found.extend(_cross_checks(data))
     if extra_checks is not None:
         found.extend(extra_checks(data))

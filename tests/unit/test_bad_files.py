@@ -94,7 +94,7 @@ EXPECTED: dict[str, list[str]] = {
         "{path}:15:1: ratings.lead.E1.H2: 'X' is not a rating code; use one of CC, C, N, I, II, NA"
     ],
     "unknown_top_level_key.toml": [
-        "{path}:3:1: author: unknown key 'author' (this table takes: format, title, question, analyst, classification, hypotheses, evidence, ratings, milestones)"
+        "{path}:3:1: author: unknown key 'author' (this table takes: format, title, question, analyst, classification, hypotheses, evidence, ratings, milestones, conflicts)"
     ],
     "utf8_bom.toml": [
         "{path}:1:1: starts with a UTF-8 byte-order mark (BOM); save it as UTF-8 without BOM"

@@ -18,8 +18,13 @@ F = TypeVar("F", bound=Callable[..., Any])
 COMMANDS: dict[str, str] = {
     "check": "achbench.cli.check",
     "consensus": "achbench.cli.consensus",
+    "diff": "achbench.cli.diff",
     "export": "achbench.cli.io",
+    "git-diff-driver": "achbench.cli.gitsetup",
+    "git-setup": "achbench.cli.gitsetup",
+    "git-textconv": "achbench.cli.gitsetup",
     "import": "achbench.cli.io",
+    "merge": "achbench.cli.merge",
     "rank": "achbench.cli.rank",
     "report": "achbench.cli.report",
     "sensitivity": "achbench.cli.sensitivity",

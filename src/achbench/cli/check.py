@@ -8,8 +8,9 @@ import click
 
 from achbench.cli.app import EXIT_ERROR, main
 from achbench.cli.options import matrix_files
+from achbench.conflicts import problems as conflict_problems
 from achbench.errors import MatrixFileError
-from achbench.store import load_data
+from achbench.store import load_data, read_text
 
 
 @main.command()
@@ -19,8 +20,10 @@ def check(files: tuple[str, ...], quiet: bool) -> None:
     """Check that each FILE is a valid matrix.
 
     Every problem is printed on stderr as FILE:LINE:COLUMN: KEY: MESSAGE (or
-    FILE: KEY: MESSAGE where no line applies). Exit status 0 when every file is
-    valid, 2 otherwise.
+    FILE: KEY: MESSAGE where no line applies). A merge conflict that `achbench
+    merge` recorded in the file counts as a problem until it is resolved and its
+    [conflicts.<id>] table deleted. Exit status 0 when every file is valid, 2
+    otherwise.
 
     \b
     Example:
@@ -34,6 +37,11 @@ def check(files: tuple[str, ...], quiet: bool) -> None:
             failed = True
             for line in exc.lines():
                 click.echo(line, err=True)
+            continue
+        if data.get("conflicts"):
+            failed = True
+            for problem in conflict_problems(data, name, read_text(name)):
+                click.echo(str(problem), err=True)
             continue
         if not quiet:
             n_h = len(data["hypotheses"])

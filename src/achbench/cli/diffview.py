@@ -1,0 +1,330 @@
+"""Show a ``MatrixDiff`` to people: coloured text for the terminal, or Markdown.
+
+No Rich here: the report is a list of lines, styled with ANSI codes (through
+``click.style``) only when colour is wanted, so piped output stays plain.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import click
+
+from achbench.conflicts import describe
+from achbench.diff import KINDS, FieldChange, MatrixDiff, TableDiff
+
+KIND_NAMES = {
+    "hypotheses": ("Hypotheses", "hypothesis", "hypotheses"),
+    "evidence": ("Evidence", "evidence item", "evidence items"),
+    "milestones": ("Milestones", "milestone", "milestones"),
+    "conflicts": ("Recorded merge conflicts", "conflict record", "conflict records"),
+}
+SCORE_FORMAT = {
+    "heuer": "{:.2f}",
+    "weighted": "{:.2f}",
+    "opensynthesis": "{:.2f}",
+    "bayes": "{:.1%}",
+}
+_INLINE = 70
+
+Style = Callable[..., str]
+
+
+def _plain(text: str, **_: Any) -> str:
+    return text
+
+
+def _value(value: Any) -> str:
+    """A field value on one line, as in the file: strings quoted, dates ISO."""
+    if value is None:
+        return "(unset)"
+    if isinstance(value, str):
+        return '"' + value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, Mapping):
+        return "{" + ", ".join(f"{k} = {_value(v)}" for k, v in value.items()) + "}"
+    return str(value)
+
+
+def _long(value: Any) -> bool:
+    return isinstance(value, str) and ("\n" in value or len(value) > _INLINE)
+
+
+def _plural(count: int, one: str, many: str) -> str:
+    return f"{count} {one if count == 1 else many}"
+
+
+def _score(method: str, value: float | None) -> str:
+    return "-" if value is None else SCORE_FORMAT.get(method, "{:.3g}").format(value)
+
+
+def _rank(value: int | None) -> str:
+    return "-" if value is None else str(value)
+
+
+def summary(diff: MatrixDiff) -> str:
+    """One line: what kinds of things changed, with counts."""
+    parts = []
+    if diff.fields:
+        parts.append(", ".join(f.key for f in diff.fields) + " changed")
+    for kind in KINDS:
+        table = diff.tables[kind]
+        _, one, many = KIND_NAMES[kind]
+        retitled = {item_id for item_id, _, _ in table.retitled()}
+        other = [c for c in table.changed if any(f.key != "title" for f in c.fields)]
+        for label, count in (
+            ("added", len(table.added)),
+            ("removed", len(table.removed)),
+            ("retitled", len(retitled)),
+            ("changed", len(other)),
+            ("moved", len(table.moved)),
+        ):
+            if count:
+                parts.append(f"{_plural(count, one, many)} {label}")
+    if diff.analysts.added or diff.analysts.removed:
+        parts.append(f"analysts +{len(diff.analysts.added)} -{len(diff.analysts.removed)}")
+    if diff.ratings:
+        parts.append(_plural(len(diff.ratings), "rating changed", "ratings changed"))
+    return "; ".join(parts)
+
+
+def _field_lines(prefix: str, change: FieldChange, style: Style, indent: str = "    ") -> list[str]:
+    if change.key == "title" and not (_long(change.old) or _long(change.new)):
+        return [
+            f"{prefix} retitled: {style(_value(change.old), fg='red')} -> "
+            f"{style(_value(change.new), fg='green')}"
+        ]
+    if _long(change.old) or _long(change.new):
+        lines = [f"{prefix} {change.key}:"]
+        for sign, value, colour in (("-", change.old, "red"), ("+", change.new, "green")):
+            if value is None:
+                lines.append(style(f"{indent}{sign} (unset)", fg=colour))
+                continue
+            text = value if isinstance(value, str) else _value(value)
+            lines += [style(f"{indent}{sign} {line}", fg=colour) for line in text.split("\n")]
+        return lines
+    return [
+        f"{prefix} {change.key}: {style(_value(change.old), fg='red')} -> "
+        f"{style(_value(change.new), fg='green')}"
+    ]
+
+
+def _item_label(kind: str, value: Mapping[str, Any]) -> str:
+    if kind == "conflicts":
+        return describe(value)
+    return str(value.get("title", ""))
+
+
+def _table_lines(diff: MatrixDiff, kind: str, table: TableDiff, style: Style) -> list[str]:
+    heading = KIND_NAMES[kind][0]
+    lines = [style(heading, bold=True)]
+    for added in table.added:
+        lines.append(style(f"  + {added.id}  {_item_label(kind, added.value)}", fg="green"))
+        if kind != "conflicts":
+            for key, value in added.value.items():
+                if key != "title":
+                    shown = value.replace("\n", " ") if isinstance(value, str) else _value(value)
+                    if len(shown) > _INLINE:
+                        shown = shown[: _INLINE - 3] + "..."
+                    lines.append(style(f"      {key}: {shown}", fg="green"))
+    for removed in table.removed:
+        lines.append(style(f"  - {removed.id}  {_item_label(kind, removed.value)}", fg="red"))
+    for changed in table.changed:
+        for change in changed.fields:
+            prefix = style(f"  ~ {changed.id}", fg="yellow")
+            if change.key != "title":
+                prefix += f" ({diff.title(kind, changed.id)})"
+            lines += _field_lines(prefix, change, style)
+    for moved in table.moved:
+        where = f"after {moved.after}" if moved.after else "first"
+        lines.append(
+            style(f"  > {moved.id}", fg="cyan")
+            + f" ({diff.title(kind, moved.id)}) moved from {moved.old_position} to "
+            f"{moved.new_position}, now {where}"
+        )
+    return lines
+
+
+def _count_cells(table: Mapping[str, Any] | None) -> int:
+    return sum(len(row) for row in (table or {}).values())
+
+
+def _analyst_lines(diff: MatrixDiff, style: Style) -> list[str]:
+    lines = [style("Analysts", bold=True)]
+    new_ratings = diff.new.get("ratings") or {}
+    old_ratings = diff.old.get("ratings") or {}
+    for added in diff.analysts.added:
+        count = _plural(_count_cells(new_ratings.get(added.id)), "rating", "ratings")
+        lines.append(style(f"  + {added.id} ({count})", fg="green"))
+    for removed in diff.analysts.removed:
+        count = _plural(_count_cells(old_ratings.get(removed.id)), "rating", "ratings")
+        lines.append(style(f"  - {removed.id} (had {count})", fg="red"))
+    for moved in diff.analysts.moved:
+        where = f"after {moved.after}" if moved.after else "first"
+        lines.append(style(f"  > {moved.id}", fg="cyan") + f" moved, now {where}")
+    return lines
+
+
+def _code(code: str | None) -> str:
+    return code if code is not None else "unrated"
+
+
+def _rating_lines(diff: MatrixDiff, style: Style) -> list[str]:
+    lines = [style(f"Ratings ({_plural(len(diff.ratings), 'cell', 'cells')} changed)", bold=True)]
+    for analyst, cells in diff.ratings_by_analyst().items():
+        lines.append(f"  {style(analyst, bold=True)}")
+        current = None
+        for cell in cells:
+            if cell.evidence != current:
+                current = cell.evidence
+                lines.append(f"    {cell.evidence}  {diff.title('evidence', cell.evidence)}")
+            old = style(_code(cell.old), fg="red")
+            new = style(_code(cell.new), fg="green")
+            title = diff.title("hypotheses", cell.hypothesis)
+            lines.append(f"      {cell.hypothesis} {title}: {old} -> {new}")
+    return lines
+
+
+def _conclusion_lines(diff: MatrixDiff, style: Style) -> list[str]:
+    conclusion = diff.conclusion
+    if conclusion is None:
+        return []
+    titles = {s.id: s.title for s in conclusion.hypotheses}
+    method = conclusion.method
+    lines = [style(f"Conclusion under {method}", bold=True)]
+    headline = conclusion.headline(titles)
+    if conclusion.leader_changed:
+        lines.append("  " + style(headline, fg="magenta", bold=True))
+    else:
+        lines.append(f"  {headline}")
+    rows = [("rank", "id", "score", "hypothesis")]
+    for s in conclusion.hypotheses:
+        rank = (
+            _rank(s.old_rank)
+            if s.old_rank == s.new_rank
+            else (f"{_rank(s.old_rank)} -> {_rank(s.new_rank)}")
+        )
+        old_score, new_score = _score(method, s.old_score), _score(method, s.new_score)
+        score = old_score if old_score == new_score else f"{old_score} -> {new_score}"
+        rows.append((rank, s.id, score, s.title))
+    widths = [max(len(row[i]) for row in rows) for i in range(3)]
+    for index, row in enumerate(rows):
+        text = "  " + "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=False))
+        text += "  " + row[3]
+        changed = index and (" -> " in row[0] or " -> " in row[2])
+        lines.append(style(text, bold=True) if changed else text)
+    return lines
+
+
+def render_text(diff: MatrixDiff, old_name: str, new_name: str, color: bool = False) -> str:
+    """The report ``achbench diff`` prints by default."""
+    style: Style = click.style if color else _plain
+    lines = [style(f"achbench diff {old_name} {new_name}", bold=True)]
+    if diff.same:
+        lines.append("No differences: the two files hold the same matrix.")
+        return "\n".join(lines) + "\n"
+    lines.append(summary(diff))
+    for change in diff.fields:
+        lines.append("")
+        lines += _field_lines(style(change.key.capitalize(), bold=True), change, style, "  ")
+    for kind in KINDS:
+        if diff.tables[kind]:
+            lines.append("")
+            lines += _table_lines(diff, kind, diff.tables[kind], style)
+    if diff.analysts:
+        lines.append("")
+        lines += _analyst_lines(diff, style)
+    if diff.ratings:
+        lines.append("")
+        lines += _rating_lines(diff, style)
+    if diff.conclusion is not None:
+        lines.append("")
+        lines += _conclusion_lines(diff, style)
+    return "\n".join(lines) + "\n"
+
+
+# --- Markdown -----------------------------------------------------------------------------
+
+
+def _md(text: Any) -> str:
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def _md_value(value: Any) -> str:
+    shown = _value(value)
+    return "`" + shown.replace("`", "'") + "`" if shown else "``"
+
+
+def render_markdown(diff: MatrixDiff, old_name: str, new_name: str) -> str:
+    """The report as Markdown, for a pull request or a mail."""
+    lines = [f"## achbench diff: `{old_name}` → `{new_name}`", ""]
+    if diff.same:
+        lines.append("No differences: the two files hold the same matrix.")
+        return "\n".join(lines) + "\n"
+    lines += [summary(diff), ""]
+    if diff.conclusion is not None:
+        titles = {s.id: s.title for s in diff.conclusion.hypotheses}
+        headline = diff.conclusion.headline(titles)
+        lines += [f"**{headline}**" if diff.conclusion.leader_changed else headline, ""]
+    for change in diff.fields:
+        lines.append(f"- **{change.key}**: {_md_value(change.old)} → {_md_value(change.new)}")
+    if diff.fields:
+        lines.append("")
+    for kind in KINDS:
+        table = diff.tables[kind]
+        if not table:
+            continue
+        lines += [f"### {KIND_NAMES[kind][0]}", ""]
+        for added in table.added:
+            lines.append(f"- **added** {added.id}: {_md(_item_label(kind, added.value))}")
+        for removed in table.removed:
+            lines.append(f"- **removed** {removed.id}: {_md(_item_label(kind, removed.value))}")
+        for changed in table.changed:
+            for f in changed.fields:
+                verb = "retitled" if f.key == "title" else f"{f.key} changed"
+                lines.append(f"- **{verb}** {changed.id}: {_md_value(f.old)} → {_md_value(f.new)}")
+        for moved in table.moved:
+            where = f"after {moved.after}" if moved.after else "first"
+            lines.append(
+                f"- **moved** {moved.id}: position {moved.old_position} → "
+                f"{moved.new_position} ({where})"
+            )
+        lines.append("")
+    if diff.analysts:
+        lines += ["### Analysts", ""]
+        lines += [f"- **added** {a.id}" for a in diff.analysts.added]
+        lines += [f"- **removed** {r.id}" for r in diff.analysts.removed]
+        lines += [f"- **moved** {m.id}" for m in diff.analysts.moved]
+        lines.append("")
+    if diff.ratings:
+        lines += [
+            f"### Ratings ({_plural(len(diff.ratings), 'cell', 'cells')} changed)",
+            "",
+            "| Analyst | Evidence | Hypothesis | Old | New |",
+            "|---|---|---|---|---|",
+        ]
+        for c in diff.ratings:
+            lines.append(
+                f"| {_md(c.analyst)} | {c.evidence} {_md(diff.title('evidence', c.evidence))} "
+                f"| {c.hypothesis} {_md(diff.title('hypotheses', c.hypothesis))} "
+                f"| {_code(c.old)} | {_code(c.new)} |"
+            )
+        lines.append("")
+    if diff.conclusion is not None:
+        method = diff.conclusion.method
+        lines += [
+            f"### Conclusion under {method}",
+            "",
+            "| Id | Hypothesis | Rank before | Rank after | Score before | Score after |",
+            "|---|---|---:|---:|---:|---:|",
+        ]
+        for s in diff.conclusion.hypotheses:
+            lines.append(
+                f"| {s.id} | {_md(s.title)} | {_rank(s.old_rank)} | {_rank(s.new_rank)} "
+                f"| {_score(method, s.old_score)} | {_score(method, s.new_score)} |"
+            )
+        lines.append("")
+    return "\n".join(lines)

@@ -1,0 +1,126 @@
+"""``achbench merge``: a 3-way merge of matrices by id, for people and for git."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from typing import Any
+
+import click
+
+from achbench.cli.app import EXIT_ERROR, main, reports_errors
+from achbench.errors import MatrixFileError
+from achbench.store import load_data, read_text
+
+EXIT_CONFLICTS = 1
+"""Exit status when conflicts were recorded (git's merge drivers use the same rule)."""
+
+
+def _load_base(path: str) -> dict[str, Any]:
+    """The base, or an empty matrix when the file is empty (git passes an empty base
+    when both branches added the file)."""
+    from achbench.merge import EMPTY_BASE
+
+    try:
+        text = read_text(path)
+    except MatrixFileError as exc:
+        if any("is empty" in p.message for p in exc.problems):
+            return dict(EMPTY_BASE)
+        raise
+    from achbench.store import parse
+    from achbench.validate import validate_data
+
+    return validate_data(parse(text, path), path, text)
+
+
+def _text_merge(base: str, ours: str, theirs: str, out: str, label: str) -> int:
+    """Fall back to git's line merge, for files that are not matrices."""
+    import shutil
+
+    if out != ours:
+        shutil.copyfile(ours, out)
+    labels = ["-L", f"{label} (ours)", "-L", f"{label} (base)", "-L", f"{label} (theirs)"]
+    try:
+        done = subprocess.run(["git", "merge-file", *labels, out, base, theirs], check=False)
+    except OSError as exc:
+        click.echo(f"{label}: cannot run git merge-file: {exc}", err=True)
+        return EXIT_ERROR
+    return 0 if done.returncode == 0 else EXIT_CONFLICTS
+
+
+@main.command(short_help="3-way merge of matrices by id; conflicts recorded in the file.")
+@click.argument("base", type=click.Path(dir_okay=False, path_type=str))
+@click.argument("ours", type=click.Path(dir_okay=False, path_type=str))
+@click.argument("theirs", type=click.Path(dir_okay=False, path_type=str))
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=str),
+    help="Write the merged matrix here. Default: over OURS, as git's merge drivers do.",
+)
+@click.option("--label", metavar="NAME", help="Name to show in messages (default: OURS).")
+@click.option(
+    "--git-driver",
+    is_flag=True,
+    hidden=True,
+    help="Called by git: fall back to a line merge when an input is not a matrix.",
+)
+@reports_errors
+def merge(
+    base: str, ours: str, theirs: str, output: str | None, label: str | None, git_driver: bool
+) -> None:
+    """Merge THEIRS into OURS, given their common ancestor BASE, by id.
+
+    A change made on one side is taken; the same change on both sides is taken
+    once; different changes to the same field or rating cell are conflicts. The
+    result is always a valid matrix: ours is kept in place and each conflict is
+    recorded in the file as a [conflicts.<id>] table (docs/format.md), listed on
+    stderr, and reported by `achbench check` until resolved.
+
+    Exit status: 0 merged cleanly, 1 conflicts recorded, 2 an input is not a
+    valid matrix (nothing is written). An empty BASE means the two sides share no
+    ancestor.
+
+    \b
+    Examples:
+      achbench merge base.ach.toml mine.ach.toml alice.ach.toml -o merged.ach.toml
+      achbench git-setup      # let git merge matrices this way
+    """
+    from achbench.conflicts import describe
+    from achbench.merge import merge as merge_data
+    from achbench.store import save
+
+    target = output or ours
+    name = label or target
+    try:
+        base_data = _load_base(base)
+        ours_data = load_data(ours)
+        theirs_data = load_data(theirs)
+    except MatrixFileError as exc:
+        if not git_driver:
+            raise
+        for line in exc.lines():
+            click.echo(line, err=True)
+        click.echo(f"{name}: not merged as a matrix; falling back to a line merge", err=True)
+        sys.exit(_text_merge(base, ours, theirs, target, name))
+    result = merge_data(base_data, ours_data, theirs_data)
+    save(result.data, target)
+    earlier = len(result.data.get("conflicts", {})) - len(result.conflicts)
+    if earlier:
+        click.echo(
+            f"{name}: still holds {earlier} unresolved conflict record"
+            f"{'s' if earlier != 1 else ''} from an earlier merge (achbench check lists them)",
+            err=True,
+        )
+    if result.clean:
+        return
+    for conflict in result.conflicts:
+        click.echo(f"{name}: conflict: {describe(conflict)}", err=True)
+    count = len(result.conflicts)
+    click.echo(
+        f"{name}: {count} conflict{'s' if count != 1 else ''} recorded in the file "
+        "(ours kept in place); settle each, delete its [conflicts.<id>] table, and "
+        "`achbench check` will pass",
+        err=True,
+    )
+    sys.exit(EXIT_CONFLICTS)

@@ -1,0 +1,606 @@
+"""Semantic diff of two matrices, matched by id; and the patch that replays it.
+
+Two versions of a matrix are compared item by item (hypotheses, evidence,
+milestones, recorded conflicts, analysts) and rating cell by rating cell, always
+by id: an item that moved is reported as moved, never as removed and added.
+The diff also says what the change does to the conclusion, by scoring both
+versions with ``achbench.scoring``.
+
+The same structure is the JSON patch of ``achbench diff --format json``
+(docs/diff.md): ``apply_patch(old, diff_matrices(old, new).to_json())`` gives
+``new`` back, order included.  A property test holds this on generated pairs.
+
+Meaning, not text, is compared: an absent optional table and an empty one are
+the same, as are an absent rating row and an empty one; key order inside a
+table and the order of rating rows carry no meaning (the writer fixes both).
+Display order of hypotheses, evidence, milestones and analysts does.
+
+Pure and fast: no I/O, no Rich; a 50 x 5,000 matrix diffs in a fraction of the
+time it takes to parse it.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import json
+from bisect import bisect_left
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from achbench.errors import AchbenchError
+
+DIFF_FORMAT = "achbench-diff/1"
+"""The ``format`` value of a JSON diff; ``apply_patch`` refuses any other."""
+
+TABLES = ("hypotheses", "evidence", "ratings", "milestones", "conflicts")
+"""Top-level keys holding tables; every other top-level key holds a single value."""
+
+KINDS = ("hypotheses", "evidence", "milestones", "conflicts")
+"""Top-level tables of items keyed by id, in the order a diff reports them."""
+
+OPTIONAL_TABLES = ("evidence", "ratings", "milestones", "conflicts")
+"""Top-level tables that mean the same absent as empty."""
+
+_DATE_FIELDS = {"evidence": "date", "milestones": "due"}
+"""Fields holding TOML dates, which JSON carries as ISO strings."""
+
+
+class PatchError(AchbenchError):
+    """A JSON diff that cannot be applied to the matrix given."""
+
+
+@dataclass(frozen=True, slots=True)
+class FieldChange:
+    """One key whose value differs; ``None`` means the key is not set."""
+
+    key: str
+    old: Any
+    new: Any
+
+
+@dataclass(frozen=True, slots=True)
+class Added:
+    """An item only NEW has, at ``position`` (1-based) in NEW, right after ``after``."""
+
+    id: str
+    position: int
+    after: str | None
+    value: Any
+
+
+@dataclass(frozen=True, slots=True)
+class Removed:
+    """An item only OLD has, at ``position`` (1-based) in OLD."""
+
+    id: str
+    position: int
+    value: Any
+
+
+@dataclass(frozen=True, slots=True)
+class Moved:
+    """An item both have whose place in the display order changed.
+
+    Moves are the fewest that explain the new order: the items not in a
+    longest run that kept its relative order.
+    """
+
+    id: str
+    old_position: int
+    new_position: int
+    after: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Changed:
+    """An item both have with different fields."""
+
+    id: str
+    fields: list[FieldChange]
+
+
+@dataclass(slots=True)
+class TableDiff:
+    """What changed in one table of items (or in the list of analysts)."""
+
+    added: list[Added] = field(default_factory=list)
+    removed: list[Removed] = field(default_factory=list)
+    moved: list[Moved] = field(default_factory=list)
+    changed: list[Changed] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.added or self.removed or self.moved or self.changed)
+
+    def retitled(self) -> list[tuple[str, Any, Any]]:
+        """(id, old title, new title) of the items whose title changed."""
+        return [(c.id, f.old, f.new) for c in self.changed for f in c.fields if f.key == "title"]
+
+
+@dataclass(frozen=True, slots=True)
+class CellChange:
+    """One rating cell of one analyst whose code changed; ``None`` is unrated."""
+
+    analyst: str
+    evidence: str
+    hypothesis: str
+    old: str | None
+    new: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Standing:
+    """A hypothesis' rank and score before and after; ``None`` where it is absent."""
+
+    id: str
+    title: str
+    old_rank: int | None
+    new_rank: int | None
+    old_score: float | None
+    new_score: float | None
+
+
+@dataclass(slots=True)
+class Conclusion:
+    """What the change does to the ranking under one scoring method."""
+
+    method: str
+    hypotheses: list[Standing]
+    """In NEW's rank order, then hypotheses only OLD has, in OLD's rank order."""
+    old_leaders: list[str]
+    new_leaders: list[str]
+
+    @property
+    def leader_changed(self) -> bool:
+        return set(self.old_leaders) != set(self.new_leaders)
+
+    def headline(self, titles: Mapping[str, str]) -> str:
+        """One sentence on the lead: who had it, who has it now."""
+
+        def name(ids: Sequence[str]) -> str:
+            return " and ".join(f"{i} ({titles.get(i, i)})" for i in ids) or "none"
+
+        if self.leader_changed:
+            return f"The lead changes: {name(self.old_leaders)} -> {name(self.new_leaders)}"
+        verb = "still lead" if len(self.new_leaders) > 1 else "still leads"
+        return f"{name(self.new_leaders)} {verb}"
+
+
+@dataclass(slots=True)
+class MatrixDiff:
+    """Everything that differs between two matrices, and what it does to the ranking."""
+
+    old: Mapping[str, Any]
+    new: Mapping[str, Any]
+    fields: list[FieldChange]
+    tables: dict[str, TableDiff]
+    analysts: TableDiff
+    ratings: list[CellChange]
+    conclusion: Conclusion | None = None
+
+    @property
+    def same(self) -> bool:
+        """True when the two hold the same matrix (ignoring layout and key order)."""
+        return not (self.fields or any(self.tables.values()) or self.analysts or self.ratings)
+
+    def title(self, kind: str, item_id: str) -> str:
+        """An item's title (a conflict's key) in NEW, else in OLD, else its id."""
+        for data in (self.new, self.old):
+            item = (data.get(kind) or {}).get(item_id)
+            if item is not None:
+                return str(item.get("key" if kind == "conflicts" else "title", item_id))
+        return item_id
+
+    def ratings_by_analyst(self) -> dict[str, list[CellChange]]:
+        out: dict[str, list[CellChange]] = {}
+        for cell in self.ratings:
+            out.setdefault(cell.analyst, []).append(cell)
+        return out
+
+    def to_json(self) -> dict[str, Any]:
+        """The diff as plain data: the documented JSON patch (docs/diff.md).
+
+        Dates stay ``datetime.date`` here; ``dumps_json`` writes them as ISO strings.
+        """
+        out: dict[str, Any] = {
+            "format": DIFF_FORMAT,
+            "same": self.same,
+            "fields": [_field_json(f) for f in self.fields],
+        }
+        for kind in KINDS:
+            out[kind] = _table_json(self.tables[kind], self, kind)
+        analysts = _table_json(self.analysts, self, "analysts")
+        del analysts["changed"]
+        for entry in analysts["added"] + analysts["removed"]:
+            del entry["value"]
+        out["analysts"] = analysts
+        out["ratings"] = [
+            {
+                "analyst": c.analyst,
+                "evidence": c.evidence,
+                "hypothesis": c.hypothesis,
+                "old": c.old,
+                "new": c.new,
+                "evidence_title": self.title("evidence", c.evidence),
+                "hypothesis_title": self.title("hypotheses", c.hypothesis),
+            }
+            for c in self.ratings
+        ]
+        out["conclusion"] = _conclusion_json(self) if self.conclusion else None
+        return out
+
+
+def _field_json(change: FieldChange) -> dict[str, Any]:
+    return {"key": change.key, "old": change.old, "new": change.new}
+
+
+def _table_json(table: TableDiff, diff: MatrixDiff, kind: str) -> dict[str, Any]:
+    return {
+        "added": [
+            {"id": a.id, "position": a.position, "after": a.after, "value": a.value}
+            for a in table.added
+        ],
+        "removed": [{"id": r.id, "position": r.position, "value": r.value} for r in table.removed],
+        "moved": [
+            {
+                "id": m.id,
+                "old_position": m.old_position,
+                "new_position": m.new_position,
+                "after": m.after,
+            }
+            for m in table.moved
+        ],
+        "changed": [
+            {
+                "id": c.id,
+                "title": diff.title(kind, c.id),
+                "fields": [_field_json(f) for f in c.fields],
+            }
+            for c in table.changed
+        ],
+    }
+
+
+def _conclusion_json(diff: MatrixDiff) -> dict[str, Any]:
+    conclusion = diff.conclusion
+    assert conclusion is not None
+    titles = {s.id: s.title for s in conclusion.hypotheses}
+    return {
+        "method": conclusion.method,
+        "old_leaders": conclusion.old_leaders,
+        "new_leaders": conclusion.new_leaders,
+        "leader_changed": conclusion.leader_changed,
+        "headline": conclusion.headline(titles),
+        "hypotheses": [
+            {
+                "id": s.id,
+                "title": s.title,
+                "old_rank": s.old_rank,
+                "new_rank": s.new_rank,
+                "old_score": s.old_score,
+                "new_score": s.new_score,
+            }
+            for s in conclusion.hypotheses
+        ],
+    }
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    raise TypeError(f"cannot write {type(value).__name__} as JSON")
+
+
+def dumps_json(patch: Mapping[str, Any], indent: int | None = 2) -> str:
+    """A JSON diff as text, dates as ISO strings."""
+    return json.dumps(patch, indent=indent, ensure_ascii=False, default=_json_default)
+
+
+def top_fields(*matrices: Mapping[str, Any]) -> list[str]:
+    """The single-value top-level keys (``title``, ``question``...) any of them has,
+    in first-seen order: whatever the format adds there is diffed and merged too."""
+    return [key for key in dict.fromkeys(k for m in matrices for k in m) if key not in TABLES]
+
+
+def normal_form(data: Mapping[str, Any]) -> dict[str, Any]:
+    """The matrix without what carries no meaning: empty optional tables and empty
+    rating rows.  Two matrices the diff calls the same have equal normal forms,
+    and ``apply_patch`` returns this form."""
+    out = {key: value for key, value in data.items() if value or key not in OPTIONAL_TABLES}
+    if "ratings" in out:
+        out["ratings"] = {
+            analyst: {row_id: row for row_id, row in table.items() if row}
+            for analyst, table in out["ratings"].items()
+        }
+    return out
+
+
+# --- computing the diff ---------------------------------------------------------------
+
+
+def kept_in_order(old_order: Sequence[str], new_order: Sequence[str]) -> set[str]:
+    """The ids common to both orders that did not move: a longest run of them that
+    keeps its relative order in both (patience LIS, O(n log n)).
+
+    Both sequences must hold the same ids.  Every other id counts as moved, so a
+    single item dragged elsewhere is one move, not a shift of all the others.
+    """
+    if list(old_order) == list(new_order):
+        return set(new_order)
+    index = {key: i for i, key in enumerate(old_order)}
+    sequence = [index[key] for key in new_order]
+    tail_values: list[int] = []
+    tail_positions: list[int] = []
+    previous = [-1] * len(sequence)
+    for position, value in enumerate(sequence):
+        slot = bisect_left(tail_values, value)
+        if slot == len(tail_values):
+            tail_values.append(value)
+            tail_positions.append(position)
+        else:
+            tail_values[slot] = value
+            tail_positions[slot] = position
+        previous[position] = tail_positions[slot - 1] if slot else -1
+    kept: set[str] = set()
+    cursor = tail_positions[-1] if tail_positions else -1
+    while cursor != -1:
+        kept.add(new_order[cursor])
+        cursor = previous[cursor]
+    return kept
+
+
+def _fields(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[FieldChange]:
+    keys = list(old) + [k for k in new if k not in old]
+    return [
+        FieldChange(key, old.get(key), new.get(key)) for key in keys if old.get(key) != new.get(key)
+    ]
+
+
+def diff_order(
+    old: Mapping[str, Any], new: Mapping[str, Any], compare_values: bool = True
+) -> TableDiff:
+    """Added, removed, moved and (if ``compare_values``) changed items of two tables."""
+    table = TableDiff()
+    old_ids, new_ids = list(old), list(new)
+    if old_ids != new_ids:
+        table.removed = [
+            Removed(key, position, old[key])
+            for position, key in enumerate(old_ids, start=1)
+            if key not in new
+        ]
+        kept = kept_in_order(
+            [key for key in old_ids if key in new], [key for key in new_ids if key in old]
+        )
+        old_position = {key: position for position, key in enumerate(old_ids, start=1)}
+        previous: str | None = None
+        for position, key in enumerate(new_ids, start=1):
+            if key not in old:
+                table.added.append(Added(key, position, previous, new[key]))
+            elif key not in kept:
+                table.moved.append(Moved(key, old_position[key], position, previous))
+            previous = key
+    if compare_values:
+        for key in new_ids:
+            before = old.get(key)
+            if before is not None and before != new[key]:
+                table.changed.append(Changed(key, _fields(before, new[key])))
+    return table
+
+
+def _diff_ratings(
+    old: Mapping[str, Any], new: Mapping[str, Any], analysts: TableDiff
+) -> list[CellChange]:
+    """Cell changes per analyst, in NEW's analyst, evidence and hypothesis order.
+
+    Cells that go with a removed analyst, evidence item or hypothesis are left
+    out: removing the item says they are gone.
+    """
+    old_ratings = old.get("ratings") or {}
+    new_ratings = new.get("ratings") or {}
+    evidence_ids = list(new.get("evidence") or {})
+    hypothesis_ids = list(new["hypotheses"])
+    changes: list[CellChange] = []
+    empty: dict[str, Any] = {}
+    for analyst, new_table in new_ratings.items():
+        old_table = old_ratings.get(analyst, empty)
+        if old_table == new_table:
+            continue
+        for evidence_id in evidence_ids:
+            old_row = old_table.get(evidence_id) or empty
+            new_row = new_table.get(evidence_id) or empty
+            if old_row == new_row:
+                continue
+            for hypothesis_id in hypothesis_ids:
+                before = old_row.get(hypothesis_id)
+                after = new_row.get(hypothesis_id)
+                if before != after:
+                    changes.append(CellChange(analyst, evidence_id, hypothesis_id, before, after))
+    return changes
+
+
+def _conclusion(old: Mapping[str, Any], new: Mapping[str, Any], method: str) -> Conclusion:
+    from achbench.scoring import Grid, score
+
+    before = score(Grid.from_data(old), method)
+    after = score(Grid.from_data(new), method)
+    old_by_id = {h.id: h for h in before.hypotheses}
+    new_ids = {h.id for h in after.hypotheses}
+    standings = [
+        Standing(
+            h.id,
+            h.title,
+            old_by_id[h.id].rank if h.id in old_by_id else None,
+            h.rank,
+            old_by_id[h.id].score if h.id in old_by_id else None,
+            h.score,
+        )
+        for h in after.hypotheses
+    ]
+    standings += [
+        Standing(h.id, h.title, h.rank, None, h.score, None)
+        for h in before.hypotheses
+        if h.id not in new_ids
+    ]
+    return Conclusion(
+        method,
+        standings,
+        [h.id for h in before.hypotheses if h.rank == 1],
+        [h.id for h in after.hypotheses if h.rank == 1],
+    )
+
+
+def diff_matrices(
+    old: Mapping[str, Any], new: Mapping[str, Any], method: str | None = "heuer"
+) -> MatrixDiff:
+    """Compare two valid matrices by id; score both under ``method`` when they differ.
+
+    ``method=None`` leaves the conclusion out (it is the costly part).
+    """
+    fields = [
+        FieldChange(key, old.get(key), new.get(key))
+        for key in top_fields(old, new)
+        if old.get(key) != new.get(key)
+    ]
+    tables = {kind: diff_order(old.get(kind) or {}, new.get(kind) or {}) for kind in KINDS}
+    analysts = diff_order(old.get("ratings") or {}, new.get("ratings") or {}, False)
+    diff = MatrixDiff(old, new, fields, tables, analysts, _diff_ratings(old, new, analysts))
+    if method is not None and not diff.same:
+        diff.conclusion = _conclusion(old, new, method)
+    return diff
+
+
+# --- applying a JSON diff -------------------------------------------------------------
+
+
+def _ids(entries: Any, kind: str) -> list[dict[str, Any]]:
+    if not isinstance(entries, list) or not all(
+        isinstance(e, dict) and isinstance(e.get("id"), str) for e in entries
+    ):
+        raise PatchError(f"diff: {kind}: expected a list of objects with an 'id'")
+    return entries
+
+
+def _apply_table(
+    table: Mapping[str, Any], patch: Mapping[str, Any], kind: str, fresh: Any = None
+) -> dict[str, Any]:
+    """Replay one table's removals, field changes, additions and moves, in order."""
+    removed = {e["id"] for e in _ids(patch.get("removed", []), kind)}
+    added = _ids(patch.get("added", []), kind)
+    moved = _ids(patch.get("moved", []), kind)
+    missing = sorted(removed - table.keys())
+    if missing:
+        raise PatchError(f"diff: {kind}: cannot remove {missing[0]!r}: the matrix has no such item")
+    items = {key: value for key, value in table.items() if key not in removed}
+    for change in _ids(patch.get("changed", []), kind):
+        key = change["id"]
+        if key not in items:
+            raise PatchError(f"diff: {kind}: cannot change {key!r}: the matrix has no such item")
+        item = dict(items[key])
+        for entry in change.get("fields", []):
+            if entry.get("new") is None:
+                item.pop(entry["key"], None)
+            else:
+                item[entry["key"]] = copy.deepcopy(entry["new"])
+        items[key] = item
+    placed: dict[int, str] = {}
+    for entry in added:
+        key = entry["id"]
+        if key in items:
+            raise PatchError(f"diff: {kind}: cannot add {key!r}: the matrix already has it")
+        items[key] = copy.deepcopy(entry["value"]) if fresh is None else fresh()
+        placed[int(entry["position"])] = key
+    for entry in moved:
+        if entry["id"] not in items:
+            raise PatchError(f"diff: {kind}: cannot move {entry['id']!r}: no such item")
+        placed[int(entry["new_position"])] = entry["id"]
+    if not placed:
+        return items
+    moving = {entry["id"] for entry in moved}
+    staying = iter([key for key in items if key not in moving and key not in placed.values()])
+    order = []
+    for position in range(1, len(items) + 1):
+        key = placed.get(position)
+        order.append(key if key is not None else next(staying, None))
+    if None in order or len(set(order)) != len(items):
+        raise PatchError(f"diff: {kind}: the positions given do not fit this matrix")
+    return {key: items[key] for key in order if key is not None}
+
+
+def _revive_dates(data: dict[str, Any]) -> None:
+    """Turn the ISO strings JSON carries back into dates where the format has dates."""
+
+    def revive(table: Any, key: str) -> None:
+        if isinstance(table, dict) and isinstance(table.get(key), str):
+            table[key] = dt.date.fromisoformat(table[key])
+
+    for kind, key in _DATE_FIELDS.items():
+        for item in (data.get(kind) or {}).values():
+            revive(item, key)
+    for conflict in (data.get("conflicts") or {}).values():
+        path = str(conflict.get("key", "")).split(".")
+        if len(path) < 2 or path[0] not in _DATE_FIELDS:
+            continue
+        date_key = _DATE_FIELDS[path[0]]
+        for side in ("base", "ours", "theirs"):
+            if len(path) == 2:
+                revive(conflict.get(side), date_key)
+            elif len(path) == 3 and path[2] == date_key:
+                revive(conflict, side)
+
+
+def apply_patch(old_data: Mapping[str, Any], diff_json: Mapping[str, Any]) -> dict[str, Any]:
+    """Apply a JSON diff (``MatrixDiff.to_json()``, or that parsed back from JSON text)
+    to the OLD matrix it was made from; return NEW.
+
+    The input is not changed.  Empty optional tables are left out of the result.
+    A diff that does not fit raises ``PatchError``.
+    """
+    if diff_json.get("format") != DIFF_FORMAT:
+        raise PatchError(f"diff: not an achbench diff (expected format {DIFF_FORMAT!r})")
+    data: dict[str, Any] = {
+        key: copy.deepcopy(value) for key, value in old_data.items() if key != "ratings"
+    }
+    for change in diff_json.get("fields", []):
+        if change.get("new") is None:
+            data.pop(change["key"], None)
+        else:
+            data[change["key"]] = change["new"]
+    for kind in KINDS:
+        table = _apply_table(data.get(kind) or {}, diff_json.get(kind) or {}, kind)
+        if table or kind == "hypotheses":
+            data[kind] = table
+        else:
+            data.pop(kind, None)
+    old_ratings = old_data.get("ratings") or {}
+    ratings = _apply_table(old_ratings, diff_json.get("analysts") or {}, "analysts", dict)
+    ratings = {
+        analyst: {row_id: dict(row) for row_id, row in table.items()}
+        for analyst, table in ratings.items()
+    }
+    for cell in diff_json.get("ratings", []):
+        analyst, evidence_id = cell["analyst"], cell["evidence"]
+        if analyst not in ratings:
+            raise PatchError(f"diff: ratings: analyst {analyst!r} is not in the matrix")
+        row = ratings[analyst].setdefault(evidence_id, {})
+        if cell.get("new") is None:
+            row.pop(cell["hypothesis"], None)
+        else:
+            row[cell["hypothesis"]] = cell["new"]
+    evidence = data.get("evidence") or {}
+    hypotheses = data["hypotheses"]
+    pruned: dict[str, Any] = {}
+    for analyst, table in ratings.items():
+        rows = {}
+        for evidence_id in evidence:
+            row = table.get(evidence_id)
+            if row:
+                kept = {h: row[h] for h in hypotheses if h in row}
+                if kept:
+                    rows[evidence_id] = kept
+        pruned[analyst] = rows
+    if pruned:
+        data["ratings"] = pruned
+    _revive_dates(data)
+    order = [*top_fields(data), *TABLES]
+    return {key: data[key] for key in order if key in data}

@@ -1,0 +1,204 @@
+"""Let git diff and merge matrix files by meaning: drivers, attributes, textconv.
+
+``achbench git-setup`` writes three things (docs/diff.md, "Git"):
+
+* a diff driver ``achbench``: ``command`` runs the semantic diff for ``git diff``;
+  ``textconv`` turns a matrix into one line per fact (key path first), so that
+  ``git log -p`` and ``git show``, which do not run external diff commands,
+  still show a diff by id with titles, and the ranking before and after;
+* a merge driver ``achbench``: ``achbench merge %O %A %B -o %A``;
+* an attributes line (``*.ach.toml diff=achbench merge=achbench`` by default)
+  in the repository's ``.gitattributes``, or the global attributes file.
+
+Git runs drivers through ``sh``.  Each command is a small shell function that
+runs achbench by the absolute path it had at setup, else from ``PATH``, else
+prints how to fix it: git's own message would only say ``not found``.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import shutil
+import subprocess
+import sys
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from achbench.errors import UsageError
+
+DRIVER = "achbench"
+"""Name of the diff and merge drivers in git's configuration and attributes."""
+
+DEFAULT_PATTERNS = ("*.ach.toml",)
+"""Files that count as matrices unless ``--pattern`` says otherwise."""
+
+_SHORT = 40
+_ID = "[A-Za-z][A-Za-z0-9_-]*"
+FUNCNAME = f"^(((hypotheses|evidence|milestones)\\.{_ID}\\.title|ratings\\.{_ID}\\.{_ID}): .*)$"
+"""Hunk headers of the textconv view: the item or rating row a change sits in."""
+
+
+def current_executable() -> str:
+    """The absolute path of the ``achbench`` being run, or ``achbench`` (PATH)."""
+    argv0 = Path(sys.argv[0])
+    if argv0.name == "achbench" and argv0.is_file():
+        return str(argv0.absolute())
+    beside = Path(sys.executable).parent / "achbench"
+    if beside.is_file():
+        return str(beside)
+    found = shutil.which("achbench")
+    return str(Path(found).absolute()) if found else "achbench"
+
+
+def driver_command(executable: str, arguments: str) -> str:
+    """A shell command that runs ``achbench ARGUMENTS``, or says how to get achbench.
+
+    Git appends ``"$@"`` (the files) to diff commands and textconv, and puts
+    the files in place of ``%O %A %B`` in merge drivers; both reach the function.
+    """
+    candidates = " ".join(dict.fromkeys([shlex.quote(executable), "achbench"]))
+    shown = "".join(c for c in executable if c not in "\"'`$\\")
+    where = "" if executable == "achbench" else f"{shown} is missing and "
+    return (
+        "achbench_driver() { "
+        f"for a in {candidates}; do "
+        'if command -v "$a" >/dev/null 2>&1; then exec "$a" "$@"; fi; '
+        "done; "
+        f'echo "achbench git driver: cannot run achbench: {where}achbench is not on PATH. '
+        "Install achbench or put it on PATH (or activate its virtual environment), "
+        'then run: achbench git-setup" >&2; '
+        "exit 127; }; "
+        f"achbench_driver {arguments}"
+    )
+
+
+def settings(executable: str) -> list[tuple[str, str]]:
+    """The git configuration entries, in the order they are written."""
+    return [
+        (f"diff.{DRIVER}.command", driver_command(executable, "git-diff-driver")),
+        (f"diff.{DRIVER}.textconv", driver_command(executable, "git-textconv")),
+        (f"diff.{DRIVER}.xfuncname", FUNCNAME),
+        (f"merge.{DRIVER}.name", "achbench: 3-way merge of ACH matrices by id"),
+        (
+            f"merge.{DRIVER}.driver",
+            driver_command(executable, "merge --git-driver --label %P %O %A %B -o %A"),
+        ),
+    ]
+
+
+def attribute_line(pattern: str) -> str:
+    return f"{pattern} diff={DRIVER} merge={DRIVER}"
+
+
+def _git(args: Sequence[str], cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    try:
+        return subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=False)
+    except FileNotFoundError:
+        raise UsageError("git is not installed or not on PATH") from None
+
+
+def _toplevel(cwd: Path) -> Path:
+    done = _git(["rev-parse", "--show-toplevel"], cwd)
+    if done.returncode != 0:
+        raise UsageError(f"{cwd}: not inside a git repository; run this in one, or use --global")
+    return Path(done.stdout.strip())
+
+
+def _global_attributes() -> Path:
+    done = _git(["config", "--global", "--get", "core.attributesFile"])
+    if done.returncode == 0 and done.stdout.strip():
+        return Path(done.stdout.strip()).expanduser()
+    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    return Path(base) / "git" / "attributes"
+
+
+def setup(
+    global_: bool = False,
+    patterns: Sequence[str] = DEFAULT_PATTERNS,
+    executable: str | None = None,
+    cwd: Path | None = None,
+) -> list[str]:
+    """Configure the drivers and the attributes; return what was changed, if anything.
+
+    Idempotent: settings already in place and attribute lines already present
+    are left alone, so a second run changes nothing.
+    """
+    cwd = cwd or Path.cwd()
+    executable = executable or current_executable()
+    scope = ["--global"] if global_ else ["--local"]
+    top = None if global_ else _toplevel(cwd)
+    changes = []
+    for key, value in settings(executable):
+        current = _git(["config", *scope, "--get", key], top)
+        if current.returncode == 0 and current.stdout.rstrip("\n") == value:
+            continue
+        done = _git(["config", *scope, key, value], top)
+        if done.returncode != 0:
+            raise UsageError(f"git config {key} failed: {done.stderr.strip()}")
+        changes.append(f"set {key} ({'global' if global_ else 'this repository'})")
+    attributes = _global_attributes() if global_ else (top or cwd) / ".gitattributes"
+    existing = attributes.read_text(encoding="utf-8") if attributes.exists() else ""
+    have = {line.strip() for line in existing.splitlines()}
+    wanted = [attribute_line(p) for p in patterns if attribute_line(p) not in have]
+    if wanted:
+        attributes.parent.mkdir(parents=True, exist_ok=True)
+        prefix = "" if not existing or existing.endswith("\n") else "\n"
+        with attributes.open("a", encoding="utf-8") as handle:
+            handle.write(prefix + "".join(line + "\n" for line in wanted))
+        changes += [f"added '{line}' to {attributes}" for line in wanted]
+    return changes
+
+
+# --- textconv: one line per fact -------------------------------------------------------
+
+
+def _short(value: Any, limit: int = _SHORT) -> str:
+    text = str(value).replace("\n", " ")
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _value_lines(path: str, value: Any) -> list[str]:
+    if isinstance(value, str) and "\n" in value:
+        return [f"{path}| {line}" for line in value.split("\n")]
+    if isinstance(value, Mapping):
+        out = []
+        for key, inner in value.items():
+            out += _value_lines(f"{path}.{key}", inner)
+        return out
+    return [f"{path}: {value}"]
+
+
+def textconv(data: Mapping[str, Any], method: str = "heuer") -> str:
+    """The matrix as one line per fact, each starting with its key path.
+
+    A line diff of two of these is a diff by id: a changed rating is one ``-``
+    and one ``+`` line naming the analyst, evidence and hypothesis; the hunk
+    header (``FUNCNAME``) gives the evidence item's title; the ranking at the
+    end shows how the conclusion moved.  Titles are not repeated on each cell,
+    so retitling a hypothesis changes one line, not one per evidence item.
+    """
+    from achbench.conflicts import describe
+    from achbench.scoring import Grid, score
+
+    lines = ["# achbench matrix, one line per fact (achbench diff shows the full report)"]
+    for key in ("title", "question", "analyst"):
+        if key in data:
+            lines += _value_lines(key, data[key])
+    evidence = data.get("evidence") or {}
+    for kind in ("hypotheses", "evidence", "milestones"):
+        for item_id, item in (data.get(kind) or {}).items():
+            for field, value in item.items():
+                lines += _value_lines(f"{kind}.{item_id}.{field}", value)
+    for analyst, table in (data.get("ratings") or {}).items():
+        for evidence_id, row in table.items():
+            title = evidence.get(evidence_id, {}).get("title", "")
+            lines.append(f"ratings.{analyst}.{evidence_id}: {_short(title, 100)}")
+            lines += [f"ratings.{analyst}.{evidence_id}.{h}: {code}" for h, code in row.items()]
+    for conflict_id, conflict in (data.get("conflicts") or {}).items():
+        lines.append(f"conflicts.{conflict_id}: unresolved: {describe(conflict)}")
+    ranking = score(Grid.from_data(data), method)
+    for h in ranking.hypotheses:
+        lines.append(f"conclusion.{method}: rank {h.rank}: {h.id} {h.title} (score {h.score:.4g})")
+    return "\n".join(lines) + "\n"
