@@ -12,7 +12,7 @@ import itertools
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from achbench.analysis.sensitivity import (
@@ -54,6 +54,39 @@ def leaders_of(data: dict[str, Any], method: str) -> tuple[str, ...]:
 
 def ranks_of(grid: Grid, method: str) -> dict[str, int]:
     return {h.id: h.rank for h in score(grid, method).hypotheses}
+
+
+def close(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
+    return all(abs(x - y) <= 1e-9 * max(1.0, abs(x), abs(y)) for x, y in zip(a, b, strict=True))
+
+
+def float_noise_tie(grid: Grid) -> bool:
+    """Two Open Synthesis scores equal within 1e-9 but not bit for bit.
+
+    ``scoring.opensynthesis`` sums floats and ranks with exact equality, as Open
+    Synthesis sorts; sensitivity sums exactly.  They differ only when sums of
+    several analysts' means that are equal come out a last bit apart; such
+    matrices are left out of the comparisons with scoring.
+    """
+    keys = [
+        (
+            h.figures["inconsistency"],
+            -h.figures["consistency"],
+            h.figures["proportion_na"],
+            h.figures["proportion_unrated"],
+        )
+        for h in score(grid, "opensynthesis").hypotheses
+    ]
+    return any(a != b and close(a, b) for a, b in itertools.combinations(keys, 2))
+
+
+def noisy(grid: Grid, method: str) -> bool:
+    if method != "opensynthesis":
+        return False
+    return float_noise_tie(grid) or any(
+        float_noise_tie(subgrid(grid, [k != i for k in range(len(grid.evidence))]))
+        for i in range(len(grid.evidence))
+    )
 
 
 @st.composite
@@ -227,6 +260,7 @@ def test_one_step_changes_can_be_impossible() -> None:
 @given(data=matrices(max_hypotheses=4, max_evidence=5))
 def test_leave_one_out_matches_rescoring(method: str, data: dict) -> None:
     grid = Grid.from_data(data)
+    assume(not noisy(grid, method))
     base = ranks_of(grid, method)
     removals = leave_one_out(grid, method)
     assert [r.evidence for r in removals] == list(grid.evidence)
@@ -248,6 +282,7 @@ def test_leave_one_out_matches_rescoring(method: str, data: dict) -> None:
 @given(data=matrices(max_hypotheses=4, max_evidence=5))
 def test_base_standing_is_the_scoring_ranking(method: str, data: dict) -> None:
     grid = Grid.from_data(data)
+    assume(not noisy(grid, method))
     findings = analyse(grid, method)
     ranking = score(grid, method)
     assert list(findings.standing.order) == [h.id for h in ranking.hypotheses]

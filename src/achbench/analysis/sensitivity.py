@@ -46,6 +46,7 @@ import bisect
 import dataclasses
 import itertools
 import math
+import operator
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -285,15 +286,6 @@ def standing(ids: Sequence[str], keys: Sequence[Key], same: Callable[[Key, Key],
     return Standing(tuple(ids[i] for i in order), ranks)
 
 
-def _same_tuple(a: Sequence[float], b: Sequence[float]) -> bool:
-    if a == b:
-        return True
-    for x, y in zip(a, b, strict=True):
-        if x != y and abs(x - y) > 1e-9 * max(1.0, abs(x), abs(y)):
-            return False
-    return True
-
-
 @dataclass(slots=True)
 class _Scores:
     """One method's scores split into per-item shares, so that any item can be
@@ -359,36 +351,43 @@ def _additive_scores(
     return _Scores(list(totals), _close, without, inert, list(totals))
 
 
-def _opensynthesis_cell(codes: tuple[str, ...]) -> tuple[float, float, int, int]:
-    """A cell's shares of inconsistency, consistency, NA and unrated, as
-    ``scoring.opensynthesis`` computes them."""
+def _opensynthesis_cell(codes: tuple[str, ...], scale: int) -> tuple[int, int, int, int]:
+    """A cell's shares of inconsistency, consistency, NA and unrated, exactly:
+    the squared distances times ``scale``, a multiple of k^2 for every cell's
+    k votes, so that they are whole numbers."""
     if not codes:
-        return 0.0, 0.0, 0, 1
-    if len(codes) == 1:
-        m = float(OPENSYNTHESIS_VALUE[codes[0]])
-    else:
-        m = sum(OPENSYNTHESIS_VALUE[c] for c in codes) / len(codes)
-    inc = (3 - m) ** 2 if m < 3 else 0.0
-    cons = (m - 3) ** 2 if m > 3 else 0.0
+        return 0, 0, 0, 1
+    k = len(codes)
+    distance = sum(OPENSYNTHESIS_VALUE[c] for c in codes) - 3 * k  # k (m - 3)
+    squared = distance * distance * (scale // (k * k))
+    inc = squared if distance < 0 else 0
+    cons = squared if distance > 0 else 0
     return inc, cons, int(_aggregate_vote(codes) == "NA"), 0
 
 
 def _opensynthesis_scores(grid: Grid) -> _Scores:
+    """Open Synthesis' order in exact arithmetic: the same order as
+    ``scoring.opensynthesis`` (whose sums are floats), and ties that taking an
+    item out cannot blur with rounding.  Shares of NA and unrated cells are
+    compared as counts: every hypothesis has the same number of items."""
     n = len(grid.hypotheses)
-    total = len(grid.evidence)
-    inc = [0.0] * n
-    cons = [0.0] * n
+    sizes = {len(codes) for cell in grid.votes for codes in cell.values() if codes}
+    scale = 1
+    for k in sizes:
+        scale = math.lcm(scale, k * k)
+    inc = [0] * n
+    cons = [0] * n
     na = [0] * n
     unrated = [0] * n
-    parts: list[tuple[list[float], list[float], list[int], list[int]]] = []
-    memo: dict[tuple[str, ...], tuple[float, float, int, int]] = {}
+    parts: list[tuple[list[int], list[int], list[int], list[int]]] = []
+    memo: dict[tuple[str, ...], tuple[int, int, int, int]] = {}
     for cell in grid.votes:
         shares = []
         for h in grid.hypotheses:
             codes = tuple(cell.get(h, ()))
             share = memo.get(codes)
             if share is None:
-                share = memo[codes] = _opensynthesis_cell(codes)
+                share = memo[codes] = _opensynthesis_cell(codes, scale)
             shares.append(share)
         p_inc = [x[0] for x in shares]
         p_cons = [x[1] for x in shares]
@@ -401,35 +400,18 @@ def _opensynthesis_scores(grid: Grid) -> _Scores:
             unrated[j] += p_un[j]
         parts.append((p_inc, p_cons, p_na, p_un))
 
-    def keys_of(
-        a: Sequence[float], b: Sequence[float], c: Sequence[int], d: Sequence[int], size: int
-    ) -> list[Key]:
+    def without(i: int) -> list[Key]:
+        p_inc, p_cons, p_na, p_un = parts[i]
         return [
-            (a[j], -b[j], c[j] / size if size else 0.0, d[j] / size if size else 0.0)
+            (inc[j] - p_inc[j], p_cons[j] - cons[j], na[j] - p_na[j], unrated[j] - p_un[j])
             for j in range(n)
         ]
 
-    def without(i: int) -> list[Key]:
-        p_inc, p_cons, p_na, p_un = parts[i]
-        return keys_of(
-            [x - y for x, y in zip(inc, p_inc, strict=True)],
-            [x - y for x, y in zip(cons, p_cons, strict=True)],
-            [x - y for x, y in zip(na, p_na, strict=True)],
-            [x - y for x, y in zip(unrated, p_un, strict=True)],
-            total - 1,
-        )
-
     def inert(i: int) -> bool:
-        p_inc, p_cons, p_na, p_un = parts[i]
-        return (
-            min(p_inc) == max(p_inc)
-            and min(p_cons) == max(p_cons)
-            and min(p_na) == max(p_na)
-            and min(p_un) == max(p_un)
-            and total > 1
-        )
+        return all(min(part) == max(part) for part in parts[i])
 
-    return _Scores(keys_of(inc, cons, na, unrated, total), _same_tuple, without, inert, list(inc))
+    keys: list[Key] = [(inc[j], -cons[j], na[j], unrated[j]) for j in range(n)]
+    return _Scores(keys, operator.eq, without, inert, [x / scale for x in inc])
 
 
 def _posterior_keys(log_post: Sequence[float]) -> list[Key]:
