@@ -18,6 +18,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 COMMANDS: dict[str, str] = {
     "check": "achbench.cli.check",
+    "consensus": "achbench.cli.consensus",
     "diff": "achbench.cli.diff",
     "edit": "achbench.cli.edit",
     "export": "achbench.cli.io",
@@ -28,6 +29,8 @@ COMMANDS: dict[str, str] = {
     "merge": "achbench.cli.merge",
     "new": "achbench.cli.edit",
     "rank": "achbench.cli.rank",
+    "report": "achbench.cli.report",
+    "sensitivity": "achbench.cli.sensitivity",
 }
 """Each command's name and the module that defines it, imported only when needed.
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
 from achbench.cli.app import main, reports_errors
 from achbench.cli.options import analyst_option, format_option, matrix_files, method_option
 from achbench.cli.output import emit, print_table, to_csv, to_json, to_markdown
+from achbench.errors import UsageError
 from achbench.pool import load_pooled, select_analysts
 from achbench.scoring import Grid, rated_alike, score
 
@@ -21,6 +24,14 @@ from achbench.scoring import Grid, rated_alike, score
     is_flag=True,
     help="Leave evidence rated alike for every hypothesis out of the evidence list.",
 )
+@click.option(
+    "--sort",
+    "sort_evidence",
+    type=click.Choice(["file", "diagnosticity"]),
+    default=None,
+    help="List the evidence too (table, markdown), in file order or most diagnostic "
+    "first; with json, adds evidence_by_diagnosticity (ids).",
+)
 @reports_errors
 def rank(
     files: tuple[str, ...],
@@ -28,35 +39,67 @@ def rank(
     analysts: tuple[str, ...],
     output_format: str,
     hide_nondiagnostic: bool,
+    sort_evidence: str | None,
 ) -> None:
     """Rank the hypotheses of FILE, best supported first.
 
     Several FILEs are the same matrix rated by different analysts: their
     ratings are pooled (a cell's value is the mean over the analysts who rated
-    it). Tied hypotheses share a rank.
+    it). Tied hypotheses share a rank. A milestone that tells against the
+    leading hypothesis (observed and refuting it, or supporting it and not
+    observed by its due date) is printed as a warning.
 
     \b
     Examples:
       achbench rank matrices/kazakhstan-2022.toml
+      achbench rank matrices/kazakhstan-2022.toml --sort diagnosticity
       achbench rank alice.toml bob.toml --method opensynthesis --format json
     """
+    from achbench.analysis.milestones import warnings as milestone_warnings
+    from achbench.cli import analysis_output as extra
+
     data = load_pooled(files)
     chosen = select_analysts(data, analysts)
     grid = Grid.from_data(data, chosen)
     ranking = score(grid, method)
     alike = rated_alike(grid)
+    flat_count = sum(alike)
     if hide_nondiagnostic:
-        ranking.evidence[:] = [
-            e for e, flat in zip(ranking.evidence, alike, strict=True) if not flat
-        ]
+        kept = [(e, flat) for e, flat in zip(ranking.evidence, alike, strict=True) if not flat]
+        ranking.evidence[:] = [e for e, _ in kept]
+        alike = [flat for _, flat in kept]
+    leaders = [h.id for h in ranking.hypotheses if h.rank == 1]
+    warnings = milestone_warnings(data, leaders)
+    listed = None
+    if sort_evidence == "diagnosticity":
+        listed = extra.by_diagnosticity(ranking.evidence, alike)
+    elif sort_evidence == "file":
+        listed = list(zip(ranking.evidence, alike, strict=True))
+    order = "most diagnostic first" if sort_evidence == "diagnosticity" else "file order"
+    evidence_caption = f"Evidence under {method} ({order})"
     if output_format == "json":
-        emit(to_json(ranking))
+        payload: dict[str, Any] = {"warnings": [w.to_json() for w in warnings]}
+        if sort_evidence == "diagnosticity":
+            payload["evidence_by_diagnosticity"] = [e.id for e, _ in listed or []]
+        emit(to_json(ranking, payload))
     elif output_format == "csv":
+        if sort_evidence:
+            raise UsageError("--sort lists the evidence, which the csv output does not hold")
         emit(to_csv(ranking))
+        extra.echo_warnings(warnings)
     elif output_format == "markdown":
-        emit(to_markdown(ranking, f"{data['title']} ({method})"))
+        text = to_markdown(ranking, f"{data['title']} ({method})")
+        if warnings:
+            text += "\n" + extra.warnings_markdown(warnings)
+        if listed is not None:
+            text += "\n" + extra.evidence_markdown(listed, evidence_caption)
+        emit(text)
     else:
         pooled = ", ".join(grid.analysts) if grid.analysts else "no ratings yet"
-        flat = sum(alike)
-        caption = f"{len(grid.evidence)} evidence items, {flat} non-diagnostic; analysts: {pooled}"
+        caption = (
+            f"{len(grid.evidence)} evidence items, {flat_count} non-diagnostic; analysts: {pooled}"
+        )
         print_table(ranking, f"{data['title']} - method: {method}", caption)
+        extra.print_warnings(warnings)
+        if listed is not None:
+            extra.print_evidence_table(listed, evidence_caption)

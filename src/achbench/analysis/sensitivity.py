@@ -1,0 +1,954 @@
+"""How far the ranking rests on single items, single ratings and single weights.
+
+Heuer's step 6: "analyze how sensitive your conclusion is to a few critical
+items of evidence".  ``analyse(grid, method)`` answers five questions and returns
+them as one ``Findings`` value:
+
+* **leave one out**: for each evidence item, does removing it change the leader,
+  or any rank, and what is the new order?  Computed from each item's share of
+  the scores (the scores minus one row), so all items together cost O(E x H),
+  not E re-scorings.
+* **fewest rating changes**: for each other hypothesis, the smallest set of
+  single-rating changes that would make it the sole leader, with the cells
+  named.  A *change* sets one analyst's rating of one cell to another code:
+  ``steps="any"`` allows any code, ``steps="one"`` only a neighbour on Heuer's
+  scale (CC-C-N-I-II, and NA-N).  Exact for ``heuer``, ``weighted`` and
+  ``bayes``; a heuristic upper bound for ``opensynthesis`` (see ``_cheapest``).
+* **weights** (under ``weighted``): the items whose credibility or relevance,
+  moved one level, would change the leader.
+* **margin** between the top two, with a close-race flag (``CLOSE_*`` below).
+* **credibility**: the leader with only high-credibility evidence, and with
+  low-credibility evidence dropped.
+
+Why the rating changes can be exact: under heuer, weighted and bayes a
+hypothesis' score is a sum over its own cells of per-rating terms (Heuer's
+inconsistency count; the same times a weight; the log likelihood, which ranks
+exactly as the posterior does).  A change to a rating of hypothesis Y moves Y's
+score alone, by a known *gain*.  For challenger X to lead it must beat every Y:
+``S_X + S_Y > B_X - B_Y`` where ``B`` is the score (lower is better), ``S_X``
+the gain of the changes that help X and ``S_Y`` of those that hurt Y.  Any
+solution stays a solution when its k changes on X's column are replaced by the
+k largest gains there, and likewise on each Y's column; so some minimum
+solution takes a top-k prefix of X's gains and, for that k, the fewest of each
+Y's largest gains that close Y's gap.  Trying every k (stopping once k alone
+costs more than the best found) gives the minimum.  The tests check this
+against brute force on small matrices.
+
+Open Synthesis' score squares each cell's mean over analysts and breaks ties on
+consistency, so gains do not add up across ratings of one cell; there the same
+search, one change per cell and a strict lead on inconsistency alone, gives a
+set that works but may not be the smallest: it is labelled ``exact=False``.
+"""
+
+from __future__ import annotations
+
+import bisect
+import dataclasses
+import itertools
+import math
+import operator
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from achbench.scoring import (
+    BAYES_GENUINE,
+    BAYES_LIKELIHOOD,
+    HEUER_VALUE,
+    LEVEL_WEIGHT,
+    METHODS,
+    NEUTRAL_LIKELIHOOD,
+    OPENSYNTHESIS_VALUE,
+    Grid,
+    _aggregate_vote,
+    _priors,
+    bayes_log_likelihoods,
+    pooled,
+    rank_order,
+    tied,
+)
+
+STEPS = ("any", "one")
+"""How far one rating change may move a rating: to any code, or one scale step."""
+
+SCALE = ("CC", "C", "N", "I", "II")
+"""Heuer's scale in order; NA sits off it, next to N."""
+
+CLOSE_ABSOLUTE = 2.0
+"""Close race (heuer, weighted, opensynthesis): the runner-up trails by less than
+this many points: two I ratings, or one II, at medium weight ..."""
+CLOSE_RELATIVE = 0.05
+"""... or by less than this share of the runner-up's own score, if that is larger."""
+CLOSE_ODDS = 3.0
+"""Close race (bayes): the leader's posterior is less than this many times the
+runner-up's (Jeffreys' 'barely worth mentioning' below about 3)."""
+
+LEVELS = ("low", "medium", "high")
+
+_NEIGHBOURS: dict[str, dict[str, tuple[str, ...]]] = {
+    "one": {
+        "CC": ("C",),
+        "C": ("CC", "N"),
+        "N": ("C", "I", "NA"),
+        "I": ("N", "II"),
+        "II": ("I",),
+        "NA": ("N",),
+    },
+    "any": {c: tuple(o for o in (*SCALE, "NA") if o != c) for c in (*SCALE, "NA")},
+}
+_POSITION = {"CC": 0.0, "C": 1.0, "N": 2.0, "I": 3.0, "II": 4.0, "NA": 2.5}
+
+Key = Any
+"""A hypothesis' sort key under a method (lower ranks first)."""
+
+
+# --------------------------------------------------------------------------- results
+
+
+@dataclass(frozen=True, slots=True)
+class Standing:
+    """Hypotheses in rank order, each with its rank (tied hypotheses share one)."""
+
+    order: tuple[str, ...]
+    ranks: dict[str, int]
+
+    @property
+    def leaders(self) -> tuple[str, ...]:
+        """The hypotheses ranked first: one, or several tied."""
+        return tuple(h for h in self.order if self.ranks[h] == 1)
+
+
+@dataclass(frozen=True, slots=True)
+class Removal:
+    """What leaving one evidence item out does to the ranking."""
+
+    evidence: str
+    title: str
+    leader_changed: bool
+    ranks_changed: bool
+    standing: Standing | None
+    """The new standing when any rank changed, else None (same as before)."""
+
+
+@dataclass(frozen=True, slots=True)
+class RatingChange:
+    """One analyst's rating of one cell, changed from ``old`` to ``new``."""
+
+    evidence: str
+    hypothesis: str
+    analyst: str | None
+    """Whose rating; None when several analysts rated and their names are unknown."""
+    old: str
+    new: str
+    gain: float
+    """How far the change moves the hypothesis' score in the direction wanted."""
+
+
+@dataclass(frozen=True, slots=True)
+class Flip:
+    """The fewest rating changes that make ``challenger`` the sole leader."""
+
+    challenger: str
+    title: str
+    changes: tuple[RatingChange, ...] | None
+    """The changes, or None when no set of allowed changes can do it."""
+    exact: bool
+    """True when the set is proved smallest; False for a heuristic upper bound."""
+
+    @property
+    def count(self) -> int | None:
+        return None if self.changes is None else len(self.changes)
+
+
+@dataclass(frozen=True, slots=True)
+class WeightShift:
+    """An item whose credibility or relevance, moved one level, changes the leader."""
+
+    evidence: str
+    title: str
+    attribute: str
+    """``credibility`` or ``relevance``."""
+    old: str
+    new: str
+    leaders: tuple[str, ...]
+    """The leader (or tied leaders) after the shift."""
+
+
+@dataclass(frozen=True, slots=True)
+class Margin:
+    """How far the runner-up trails the leader, and whether that is a close race."""
+
+    leader: str
+    runner_up: str | None
+    margin: float | None
+    """Score difference (posterior difference under bayes); None with one hypothesis."""
+    close: bool
+    threshold: float
+    """The margin below which the race is close (odds ratio under bayes)."""
+    measure: str
+    """What ``margin`` measures, in words."""
+    odds: float | None = None
+    """Under bayes: the leader's posterior over the runner-up's."""
+
+
+@dataclass(frozen=True, slots=True)
+class CredibilityCheck:
+    """The leader when evidence is kept or dropped by credibility."""
+
+    name: str
+    """``high-only`` or ``without-low``."""
+    kept: int
+    """Evidence items kept."""
+    dropped: int
+    leaders: tuple[str, ...]
+    changed: bool
+    """True when the leaders differ from those with all evidence."""
+
+
+@dataclass(frozen=True, slots=True)
+class Findings:
+    """Everything ``analyse`` found, ready to print, serialise or show."""
+
+    method: str
+    steps: str
+    standing: Standing
+    hypothesis_titles: dict[str, str]
+    evidence_titles: dict[str, str]
+    removals: tuple[Removal, ...]
+    flips: tuple[Flip, ...]
+    weight_shifts: tuple[WeightShift, ...]
+    margin: Margin
+    credibility: tuple[CredibilityCheck, ...]
+
+    @property
+    def leaders(self) -> tuple[str, ...]:
+        return self.standing.leaders
+
+    @property
+    def critical(self) -> tuple[Removal, ...]:
+        """Items whose removal changes the leader."""
+        return tuple(r for r in self.removals if r.leader_changed)
+
+    def to_json(self) -> dict[str, Any]:
+        """Plain data for ``--format json`` (every float as computed)."""
+        return {
+            "method": self.method,
+            "steps": self.steps,
+            "order": list(self.standing.order),
+            "ranks": dict(self.standing.ranks),
+            "leaders": list(self.leaders),
+            "margin": dataclasses.asdict(self.margin),
+            "leave_one_out": [
+                {
+                    "evidence": r.evidence,
+                    "title": r.title,
+                    "leader_changed": r.leader_changed,
+                    "ranks_changed": r.ranks_changed,
+                    "order": list(r.standing.order) if r.standing else None,
+                    "leaders": list(r.standing.leaders) if r.standing else list(self.leaders),
+                }
+                for r in self.removals
+            ],
+            "rating_changes": [
+                {
+                    "challenger": f.challenger,
+                    "title": f.title,
+                    "exact": f.exact,
+                    "count": f.count,
+                    "changes": None
+                    if f.changes is None
+                    else [dataclasses.asdict(c) for c in f.changes],
+                }
+                for f in self.flips
+            ],
+            "weight_shifts": [dataclasses.asdict(w) for w in self.weight_shifts],
+            "credibility": [dataclasses.asdict(c) for c in self.credibility],
+        }
+
+    def sentences(self) -> list[str]:
+        """The findings in plain sentences, most important first."""
+        from achbench.analysis.wording import sentences
+
+        return sentences(self)
+
+
+# --------------------------------------------------------------------------- ranking
+
+
+def standing(ids: Sequence[str], keys: Sequence[Key], same: Callable[[Key, Key], bool]) -> Standing:
+    """Order ``ids`` by ``keys`` (file order breaks ties of order) and give ranks
+    as ``scoring`` does: a hypothesis ``same`` as the one before shares its rank."""
+    order = rank_order(keys, same)
+    return Standing(tuple(ids[i] for i, _ in order), {ids[i]: rank for i, rank in order})
+
+
+@dataclass(slots=True)
+class _Scores:
+    """One method's scores split into per-item shares, so that any item can be
+    taken out (or reweighted) in O(H)."""
+
+    keys: list[Key]
+    same: Callable[[Key, Key], bool]
+    without: Callable[[int], list[Key]]
+    """Keys with evidence item ``i`` left out."""
+    inert: Callable[[int], bool]
+    """True when leaving item ``i`` out cannot change any order (a flat row)."""
+    badness: list[float]
+    """The part of each key that rating changes move, lower ranking first: the
+    inconsistency (heuer, weighted, opensynthesis) or minus the log posterior."""
+
+
+def item_weights(grid: Grid) -> list[float]:
+    """Credibility x relevance weight of each item, as ``weighted`` uses it."""
+    return [
+        LEVEL_WEIGHT[c] * LEVEL_WEIGHT[r]
+        for c, r in zip(grid.credibility, grid.relevance, strict=True)
+    ]
+
+
+def _additive_scores(
+    grid: Grid, weights: Sequence[float], cells: list[list[float | None]] | None = None
+) -> _Scores:
+    if cells is None:
+        cells = pooled(grid, HEUER_VALUE)
+    n = len(grid.hypotheses)
+    totals = [0.0] * n
+    for row, weight in zip(cells, weights, strict=True):
+        for j, value in enumerate(row):
+            if value is not None:
+                totals[j] += value * weight
+    shares = [
+        [0.0 if v is None else v * w for v in row] for row, w in zip(cells, weights, strict=True)
+    ]
+
+    def without(i: int) -> list[Key]:
+        return [t - s for t, s in zip(totals, shares[i], strict=True)]
+
+    def inert(i: int) -> bool:
+        row = shares[i]
+        return min(row) == max(row) if row else True
+
+    return _Scores(list(totals), tied, without, inert, list(totals))
+
+
+def _opensynthesis_cell(codes: tuple[str, ...], scale: int) -> tuple[int, int, int, int]:
+    """A cell's shares of inconsistency, consistency, NA and unrated, exactly:
+    the squared distances times ``scale``, a multiple of k^2 for every cell's
+    k votes, so that they are whole numbers."""
+    if not codes:
+        return 0, 0, 0, 1
+    k = len(codes)
+    distance = sum(OPENSYNTHESIS_VALUE[c] for c in codes) - 3 * k  # k (m - 3)
+    squared = distance * distance * (scale // (k * k))
+    inc = squared if distance < 0 else 0
+    cons = squared if distance > 0 else 0
+    return inc, cons, int(_aggregate_vote(codes) == "NA"), 0
+
+
+def _opensynthesis_scores(grid: Grid) -> _Scores:
+    """Open Synthesis' order in exact arithmetic: the same order as
+    ``scoring.opensynthesis`` (whose sums are floats), and ties that taking an
+    item out cannot blur with rounding.  Shares of NA and unrated cells are
+    compared as counts: every hypothesis has the same number of items."""
+    n = len(grid.hypotheses)
+    sizes = {len(codes) for cell in grid.votes for codes in cell.values() if codes}
+    scale = 1
+    for k in sizes:
+        scale = math.lcm(scale, k * k)
+    inc = [0] * n
+    cons = [0] * n
+    na = [0] * n
+    unrated = [0] * n
+    parts: list[tuple[list[int], list[int], list[int], list[int]]] = []
+    memo: dict[tuple[str, ...], tuple[int, int, int, int]] = {}
+    for cell in grid.votes:
+        shares = []
+        for h in grid.hypotheses:
+            codes = tuple(cell.get(h, ()))
+            share = memo.get(codes)
+            if share is None:
+                share = memo[codes] = _opensynthesis_cell(codes, scale)
+            shares.append(share)
+        p_inc = [x[0] for x in shares]
+        p_cons = [x[1] for x in shares]
+        p_na = [x[2] for x in shares]
+        p_un = [x[3] for x in shares]
+        for j in range(n):
+            inc[j] += p_inc[j]
+            cons[j] += p_cons[j]
+            na[j] += p_na[j]
+            unrated[j] += p_un[j]
+        parts.append((p_inc, p_cons, p_na, p_un))
+
+    def without(i: int) -> list[Key]:
+        p_inc, p_cons, p_na, p_un = parts[i]
+        return [
+            (inc[j] - p_inc[j], p_cons[j] - cons[j], na[j] - p_na[j], unrated[j] - p_un[j])
+            for j in range(n)
+        ]
+
+    def inert(i: int) -> bool:
+        return all(min(part) == max(part) for part in parts[i])
+
+    keys: list[Key] = [(inc[j], -cons[j], na[j], unrated[j]) for j in range(n)]
+    return _Scores(keys, operator.eq, without, inert, [x / scale for x in inc])
+
+
+def _posterior_keys(log_post: Sequence[float]) -> list[Key]:
+    peak = max(log_post)
+    weights = [math.exp(v - peak) for v in log_post]
+    total = sum(weights)
+    return [-(w / total) for w in weights]
+
+
+def _bayes_log_posts(grid: Grid) -> tuple[list[float], list[list[float]]]:
+    rows = bayes_log_likelihoods(grid)
+    log_post = [math.log(p) for p in _priors(grid)]
+    n = len(log_post)
+    for row in rows:
+        for j in range(n):
+            log_post[j] += row[j]
+    return log_post, rows
+
+
+def _bayes_scores(grid: Grid) -> _Scores:
+    log_post, rows = _bayes_log_posts(grid)
+
+    def without(i: int) -> list[Key]:
+        return _posterior_keys([p - r for p, r in zip(log_post, rows[i], strict=True)])
+
+    def inert(i: int) -> bool:
+        row = rows[i]
+        return min(row) == max(row) if row else True
+
+    return _Scores(_posterior_keys(log_post), tied, without, inert, [-p for p in log_post])
+
+
+def _scores(grid: Grid, method: str, cells: list[list[float | None]] | None = None) -> _Scores:
+    if method == "heuer":
+        return _additive_scores(grid, [1.0] * len(grid.evidence), cells)
+    if method == "weighted":
+        return _additive_scores(grid, item_weights(grid), cells)
+    if method == "opensynthesis":
+        return _opensynthesis_scores(grid)
+    if method == "bayes":
+        return _bayes_scores(grid)
+    raise ValueError(f"unknown method {method!r}; use one of {', '.join(METHODS)}")
+
+
+# --------------------------------------------------------------------------- leave one out
+
+
+def leave_one_out(grid: Grid, method: str = "heuer") -> tuple[Removal, ...]:
+    """For each evidence item: the ranking without it, compared with the ranking with it."""
+    scores = _scores(grid, method)
+    return _leave_one_out(grid, scores, standing(grid.hypotheses, scores.keys, scores.same))
+
+
+def _leave_one_out(grid: Grid, scores: _Scores, base: Standing) -> tuple[Removal, ...]:
+    ids = grid.hypotheses
+    index = {h: j for j, h in enumerate(ids)}
+    order = [index[h] for h in base.order]
+    same = scores.same
+    tied = [same(scores.keys[a], scores.keys[b]) for a, b in itertools.pairwise(order)]
+    base_leaders = base.leaders
+    out = []
+    for i, (evidence_id, title) in enumerate(zip(grid.evidence, grid.evidence_titles, strict=True)):
+        if scores.inert(i):
+            out.append(Removal(evidence_id, title, False, False, None))
+            continue
+        keys = scores.without(i)
+        unchanged = True
+        for p, (a, b) in enumerate(itertools.pairwise(order)):
+            ka, kb = keys[a], keys[b]
+            if ka > kb or (ka == kb and a > b) or same(ka, kb) != tied[p]:
+                unchanged = False
+                break
+        if unchanged:
+            out.append(Removal(evidence_id, title, False, False, None))
+            continue
+        new = standing(ids, keys, same)
+        ranks_changed = new.ranks != base.ranks
+        out.append(
+            Removal(
+                evidence_id,
+                title,
+                new.leaders != base_leaders,
+                ranks_changed,
+                new if ranks_changed else None,
+            )
+        )
+    return tuple(out)
+
+
+# --------------------------------------------------------------------------- rating changes
+
+Option = tuple[float, int, int, str]
+"""A candidate change: (minus its gain, evidence index, voter index, new code);
+sorting a list of them puts the largest gain first, then file order."""
+
+
+def _best_moves(
+    value: Mapping[str, float], steps: str, direction: int
+) -> dict[str, tuple[str, float]]:
+    """For each code, the allowed new code that moves ``value`` most in ``direction``
+    (-1 lowers, +1 raises), nearest on the scale among equals, with the move's size."""
+    out = {}
+    for code, targets in _NEIGHBOURS[steps].items():
+        best = max(
+            targets,
+            key=lambda t: (
+                direction * (value[t] - value[code]),
+                t != "NA",
+                -abs(_POSITION[t] - _POSITION[code]),
+            ),
+        )
+        gain = direction * (value[best] - value[code])
+        if gain > 1e-12:
+            out[code] = (best, gain)
+    return out
+
+
+class _Moves:
+    """Per hypothesis, the changes that lower its score (help) or raise it (hurt),
+    largest gain first, each list built when first needed."""
+
+    def __init__(
+        self, badness: list[float], build: Callable[[int, int], list[Option]], exact: bool
+    ) -> None:
+        self.badness = badness
+        """Each hypothesis' score, lower ranking first."""
+        self.exact = exact
+        self._build = build
+        self._lists: dict[tuple[int, int], list[Option]] = {}
+        self._sums: dict[tuple[int, int], list[float]] = {}
+
+    def options(self, j: int, direction: int) -> list[Option]:
+        """Changes to hypothesis ``j``'s ratings that lower (-1) or raise (+1) its score."""
+        key = (j, direction)
+        found = self._lists.get(key)
+        if found is None:
+            found = self._lists[key] = self._build(j, direction)
+        return found
+
+    def sums(self, j: int, direction: int) -> list[float]:
+        """Running totals of the gains of ``options(j, direction)``."""
+        key = (j, direction)
+        found = self._sums.get(key)
+        if found is None:
+            found = self._sums[key] = _prefix(self.options(j, direction))
+        return found
+
+
+def _additive_moves(
+    grid: Grid,
+    steps: str,
+    badness: list[float],
+    value_of: Callable[[int], Mapping[str, float]],
+    scale: Sequence[float],
+    exact: bool = True,
+) -> _Moves:
+    """Moves when each rating adds ``value_of(i)[code] * scale[i] / k`` to its
+    hypothesis' score (k: the ratings of that cell)."""
+    by_values: dict[tuple[int, int], dict[str, tuple[str, float]]] = {}
+    tables: dict[int, list[dict[str, tuple[str, float]]]] = {}
+    for direction in (-1, 1):
+        per_item = []
+        for i in range(len(grid.evidence)):
+            values = value_of(i)
+            key = (id(values), direction)
+            found = by_values.get(key)
+            if found is None:
+                found = by_values[key] = _best_moves(values, steps, direction)
+            per_item.append(found)
+        tables[direction] = per_item
+
+    def build(j: int, direction: int) -> list[Option]:
+        h = grid.hypotheses[j]
+        out: list[Option] = []
+        append = out.append
+        for i, (cell, moves, size) in enumerate(
+            zip(grid.votes, tables[direction], scale, strict=True)
+        ):
+            codes = cell.get(h)
+            if not codes:
+                continue
+            if len(codes) == 1:
+                move = moves.get(codes[0])
+                if move is not None:
+                    append((-move[1] * size, i, 0, move[0]))
+                continue
+            factor = size / len(codes)
+            for v, code in enumerate(codes):
+                move = moves.get(code)
+                if move is not None:
+                    append((-move[1] * factor, i, v, move[0]))
+        out.sort()
+        return out
+
+    return _Moves(badness, build, exact)
+
+
+def _opensynthesis_moves(grid: Grid, steps: str, badness: list[float]) -> _Moves:
+    """One best change per cell, its gain on the cell's squared-distance term."""
+
+    def term(mean: float) -> float:
+        return (3 - mean) ** 2 if mean < 3 else 0.0
+
+    def best_change(
+        codes: tuple[str, ...], direction: int
+    ) -> tuple[float, bool, float, int, str] | None:
+        k = len(codes)
+        total = sum(OPENSYNTHESIS_VALUE[c] for c in codes)
+        now = term(total / k)
+        best: tuple[float, bool, float, int, str] | None = None
+        for v, code in enumerate(codes):
+            for new in _NEIGHBOURS[steps][code]:
+                after = term((total - OPENSYNTHESIS_VALUE[code] + OPENSYNTHESIS_VALUE[new]) / k)
+                gain = direction * (after - now)
+                if gain <= 1e-12:
+                    continue
+                candidate = (-gain, new == "NA", abs(_POSITION[new] - _POSITION[code]), v, new)
+                if best is None or candidate < best:
+                    best = candidate
+        return best
+
+    memo: dict[tuple[tuple[str, ...], int], tuple[float, bool, float, int, str] | None] = {}
+
+    def build(j: int, direction: int) -> list[Option]:
+        h = grid.hypotheses[j]
+        out: list[Option] = []
+        for i, cell in enumerate(grid.votes):
+            codes = cell.get(h)
+            if not codes:
+                continue
+            key = (tuple(codes), direction)
+            if key in memo:
+                best = memo[key]
+            else:
+                best = memo[key] = best_change(key[0], direction)
+            if best is not None:
+                out.append((best[0], i, best[3], best[4]))
+        out.sort()
+        return out
+
+    return _Moves(badness, build, exact=False)
+
+
+def _moves(grid: Grid, method: str, steps: str, badness: list[float]) -> _Moves:
+    """Candidate rating changes under ``method``; ``badness`` is ``_Scores.badness``."""
+    if steps not in STEPS:
+        raise ValueError(f"unknown steps {steps!r}; use one of {', '.join(STEPS)}")
+    n_items = len(grid.evidence)
+    if method == "heuer":
+        return _additive_moves(grid, steps, badness, lambda i: HEUER_VALUE, [1.0] * n_items)
+    if method == "weighted":
+        return _additive_moves(grid, steps, badness, lambda i: HEUER_VALUE, item_weights(grid))
+    if method == "bayes":
+        minus_log = {
+            level: {
+                code: -math.log(g * BAYES_LIKELIHOOD[code] + (1 - g) * NEUTRAL_LIKELIHOOD)
+                for code in BAYES_LIKELIHOOD
+            }
+            for level, g in BAYES_GENUINE.items()
+        }
+        return _additive_moves(
+            grid, steps, badness, lambda i: minus_log[grid.credibility[i]], [1.0] * n_items
+        )
+    if method == "opensynthesis":
+        return _opensynthesis_moves(grid, steps, badness)
+    raise ValueError(f"unknown method {method!r}; use one of {', '.join(METHODS)}")
+
+
+def _tolerance(a: float, b: float) -> float:
+    return 1e-9 * max(1.0, abs(a), abs(b))
+
+
+def _prefix(options: Sequence[Option]) -> list[float]:
+    sums = []
+    running = 0.0
+    for option in options:
+        running -= option[0]
+        sums.append(running)
+    return sums
+
+
+def _cheapest(x: int, moves: _Moves) -> dict[int, list[Option]] | None:
+    """The fewest changes making hypothesis ``x`` beat every other, by hypothesis
+    changed; None if impossible.  See the module docstring for why this is exact
+    when gains add up (every method but opensynthesis)."""
+    badness = moves.badness
+    bx = badness[x]
+    needs = []
+    for y, by in enumerate(badness):
+        if y != x:
+            need = bx - by + _tolerance(bx, by)
+            if need >= 0:
+                needs.append((y, need))
+    if not needs:
+        return {}
+    help_sums = [0.0, *moves.sums(x, -1)]
+    hurt_sums = {y: moves.sums(y, 1) for y, _ in needs}
+    best_cost = math.inf
+    best: tuple[int, list[tuple[int, int]]] | None = None
+    for k, sx in enumerate(help_sums):
+        if k >= best_cost:
+            break
+        cost: float = k
+        taken = []
+        for y, need in needs:
+            rest = need - sx
+            if rest < 0:
+                continue
+            sums = hurt_sums[y]
+            m = bisect.bisect_right(sums, rest) + 1
+            if m > len(sums):
+                cost = math.inf
+                break
+            cost += m
+            taken.append((y, m))
+            if cost >= best_cost:
+                break
+        if cost < best_cost:
+            best_cost = cost
+            best = (k, taken)
+    if best is None:
+        return None
+    k, taken = best
+    chosen = {x: moves.options(x, -1)[:k]} if k else {}
+    for y, m in taken:
+        chosen[y] = moves.options(y, 1)[:m]
+    return chosen
+
+
+def rating_changes(
+    grid: Grid,
+    method: str = "heuer",
+    steps: str = "any",
+    raters: Sequence[Mapping[str, Sequence[str]]] | None = None,
+    scores: _Scores | None = None,
+) -> tuple[Flip, ...]:
+    """For each hypothesis but a sole leader, in rank order: the fewest rating
+    changes that make it the sole leader (``Flip.changes`` is None if none can).
+
+    ``raters[i][h]`` names the analysts behind ``grid.votes[i][h]`` (see
+    ``raters_of``); without it a change names the analyst only when one rated.
+    """
+    if steps not in STEPS:
+        raise ValueError(f"unknown steps {steps!r}; use one of {', '.join(STEPS)}")
+    if scores is None:
+        scores = _scores(grid, method)
+    base = standing(grid.hypotheses, scores.keys, scores.same)
+    moves = _moves(grid, method, steps, scores.badness)
+    index = {h: j for j, h in enumerate(grid.hypotheses)}
+    titles = dict(zip(grid.hypotheses, grid.hypothesis_titles, strict=True))
+    solo = base.leaders[0] if len(base.leaders) == 1 else None
+    lone = grid.analysts[0] if len(grid.analysts) == 1 else None
+    flips = []
+    for h in base.order:
+        if h == solo:
+            continue
+        chosen = _cheapest(index[h], moves)
+        changes: tuple[RatingChange, ...] | None = None
+        if chosen is not None:
+            listed = []
+            for j in [index[h], *(index[o] for o in base.order if o != h)]:
+                for minus_gain, i, v, new in chosen.get(j, ()):
+                    hid = grid.hypotheses[j]
+                    analyst = raters[i][hid][v] if raters is not None else lone
+                    listed.append(
+                        RatingChange(
+                            grid.evidence[i], hid, analyst, grid.votes[i][hid][v], new, -minus_gain
+                        )
+                    )
+            changes = tuple(listed)
+        flips.append(Flip(h, titles[h], changes, moves.exact))
+    return tuple(flips)
+
+
+def raters_of(
+    data: Mapping[str, Any], analysts: Sequence[str] | None = None
+) -> list[dict[str, list[str]]]:
+    """Who gave each code in ``Grid.from_data(data, analysts).votes``, in the same order."""
+    ratings = data.get("ratings", {})
+    chosen = tuple(ratings) if analysts is None else tuple(analysts)
+    out: list[dict[str, list[str]]] = []
+    for evidence_id in data.get("evidence", {}):
+        cell: dict[str, list[str]] = {}
+        for analyst in chosen:
+            row = ratings.get(analyst, {}).get(evidence_id)
+            for h in row or ():
+                cell.setdefault(h, []).append(analyst)
+        out.append(cell)
+    return out
+
+
+# --------------------------------------------------------------------------- weights
+
+
+def weight_shifts(
+    grid: Grid, cells: list[list[float | None]] | None = None
+) -> tuple[WeightShift, ...]:
+    """Items whose credibility or relevance, moved one level, changes the leader
+    under ``weighted`` (whatever method the rest of the analysis uses)."""
+    weights = item_weights(grid)
+    if cells is None:
+        cells = pooled(grid, HEUER_VALUE)
+    n = len(grid.hypotheses)
+    totals = [0.0] * n
+    for row, weight in zip(cells, weights, strict=True):
+        for j, value in enumerate(row):
+            if value is not None:
+                totals[j] += value * weight
+    base = standing(grid.hypotheses, totals, tied)
+    leaders = base.leaders
+    ordered = sorted(totals)
+    gap = ordered[1] - ordered[0] if n > 1 else math.inf
+    out = []
+    for i, row in enumerate(cells):
+        values = [0.0 if v is None else v for v in row]
+        spread = max(values) - min(values) if values else 0.0
+        if spread == 0:
+            continue
+        levels = {"credibility": grid.credibility[i], "relevance": grid.relevance[i]}
+        for attribute, level in levels.items():
+            position = LEVELS.index(level)
+            for new_position in (position + 1, position - 1):
+                if not 0 <= new_position < len(LEVELS):
+                    continue
+                new_level = LEVELS[new_position]
+                other = levels["relevance" if attribute == "credibility" else "credibility"]
+                delta = LEVEL_WEIGHT[new_level] * LEVEL_WEIGHT[other] - weights[i]
+                if abs(delta) * spread < gap - 2 * _tolerance(ordered[0], ordered[-1]):
+                    continue
+                new = standing(
+                    grid.hypotheses,
+                    [t + delta * v for t, v in zip(totals, values, strict=True)],
+                    tied,
+                )
+                if new.leaders != leaders:
+                    out.append(
+                        WeightShift(
+                            grid.evidence[i],
+                            grid.evidence_titles[i],
+                            attribute,
+                            level,
+                            new_level,
+                            new.leaders,
+                        )
+                    )
+    return tuple(out)
+
+
+# --------------------------------------------------------------------------- margin, credibility
+
+
+def margin(grid: Grid, method: str = "heuer") -> Margin:
+    """The gap between the top two and whether it makes a close race."""
+    scores = _scores(grid, method)
+    return _margin(grid, method, scores, standing(grid.hypotheses, scores.keys, scores.same))
+
+
+def _margin(grid: Grid, method: str, scores: _Scores, base: Standing) -> Margin:
+    index = {h: j for j, h in enumerate(grid.hypotheses)}
+    first = base.order[0]
+    if len(base.order) < 2:
+        threshold = CLOSE_ODDS if method == "bayes" else CLOSE_ABSOLUTE
+        return Margin(first, None, None, False, threshold, "no runner-up")
+    second = base.order[1]
+    tied = base.ranks[second] == 1
+    if method == "bayes":
+        p1, p2 = -scores.keys[index[first]], -scores.keys[index[second]]
+        odds = p1 / p2 if p2 > 0 else math.inf
+        close = tied or odds < CLOSE_ODDS
+        return Margin(first, second, p1 - p2, close, CLOSE_ODDS, "posterior difference", odds=odds)
+    s1, s2 = scores.badness[index[first]], scores.badness[index[second]]
+    gap = s2 - s1
+    threshold = max(CLOSE_ABSOLUTE, CLOSE_RELATIVE * s2)
+    measure = {
+        "heuer": "inconsistency difference",
+        "weighted": "weighted inconsistency difference",
+        "opensynthesis": "inconsistency difference",
+    }[method]
+    return Margin(first, second, gap, tied or gap < threshold, threshold, measure)
+
+
+def subgrid(grid: Grid, keep: Sequence[bool]) -> Grid:
+    """The grid with only the evidence items flagged in ``keep``."""
+
+    def pick(values: Sequence[Any]) -> tuple[Any, ...]:
+        return tuple(v for v, k in zip(values, keep, strict=True) if k)
+
+    return dataclasses.replace(
+        grid,
+        evidence=pick(grid.evidence),
+        evidence_titles=pick(grid.evidence_titles),
+        credibility=pick(grid.credibility),
+        relevance=pick(grid.relevance),
+        votes=pick(grid.votes),
+    )
+
+
+def credibility_checks(
+    grid: Grid, method: str = "heuer", base: Standing | None = None
+) -> tuple[CredibilityCheck, ...]:
+    """The leader with only high-credibility evidence, and without low-credibility evidence."""
+    if base is None:
+        scores = _scores(grid, method)
+        base = standing(grid.hypotheses, scores.keys, scores.same)
+    out = []
+    for name, keep in (
+        ("high-only", [c == "high" for c in grid.credibility]),
+        ("without-low", [c != "low" for c in grid.credibility]),
+    ):
+        kept = sum(keep)
+        if kept == len(keep):
+            leaders = base.leaders
+        else:
+            scores = _scores(subgrid(grid, keep), method)
+            leaders = standing(grid.hypotheses, scores.keys, scores.same).leaders
+        out.append(CredibilityCheck(name, kept, len(keep) - kept, leaders, leaders != base.leaders))
+    return tuple(out)
+
+
+# --------------------------------------------------------------------------- everything
+
+
+def analyse(
+    grid: Grid,
+    method: str = "heuer",
+    steps: str = "any",
+    raters: Sequence[Mapping[str, Sequence[str]]] | None = None,
+) -> Findings:
+    """Every sensitivity finding for ``grid`` under ``method``.
+
+    ``steps`` says how far one rating change may go (``STEPS``); ``raters`` names
+    the analyst of each rating (``raters_of``).
+    """
+    cells = pooled(grid, HEUER_VALUE)
+    scores = _scores(grid, method, cells)
+    base = standing(grid.hypotheses, scores.keys, scores.same)
+    return Findings(
+        method=method,
+        steps=steps,
+        standing=base,
+        hypothesis_titles=dict(zip(grid.hypotheses, grid.hypothesis_titles, strict=True)),
+        evidence_titles=dict(zip(grid.evidence, grid.evidence_titles, strict=True)),
+        removals=_leave_one_out(grid, scores, base),
+        flips=rating_changes(grid, method, steps, raters, scores),
+        weight_shifts=weight_shifts(grid, cells),
+        margin=_margin(grid, method, scores, base),
+        credibility=credibility_checks(grid, method, base),
+    )
+
+
+def analyse_data(
+    data: Mapping[str, Any],
+    method: str = "heuer",
+    steps: str = "any",
+    analysts: Sequence[str] | None = None,
+) -> Findings:
+    """``analyse`` straight from validated matrix data, with analysts named."""
+    grid = Grid.from_data(data, analysts)
+    raters = raters_of(data, analysts) if len(grid.analysts) > 1 else None
+    return analyse(grid, method, steps, raters)

@@ -1,0 +1,91 @@
+"""Output pieces shared by rank, sensitivity, consensus: evidence lists, milestone warnings.
+
+Rich is imported only inside the functions that print tables.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import click
+
+from achbench.scoring import EvidenceScore
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from achbench.analysis.milestones import MilestoneWarning
+
+
+def md(text: str) -> str:
+    """Text safe inside a Markdown table cell or line."""
+    return (
+        text.replace("\\", "\\\\")
+        .replace("|", "\\|")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace("\n", " ")
+    )
+
+
+def by_diagnosticity(
+    evidence: Sequence[EvidenceScore], alike: Sequence[bool] | None = None
+) -> list[tuple[EvidenceScore, bool]]:
+    """Evidence with its non-diagnostic flag, most diagnostic first (file order among equals)."""
+    flags = alike if alike is not None else [e.diagnosticity == 0 for e in evidence]
+    pairs = list(zip(evidence, flags, strict=True))
+    return sorted(pairs, key=lambda pair: (pair[1], -pair[0].diagnosticity))
+
+
+def evidence_markdown(rows: Sequence[tuple[EvidenceScore, bool]], caption: str) -> str:
+    lines = [
+        f"**{md(caption)}**",
+        "",
+        "| Id | Evidence | Diagnosticity | Note |",
+        "|---|---|---:|---|",
+    ]
+    for e, flat in rows:
+        mark = "non-diagnostic" if flat else ""
+        lines.append(f"| {e.id} | {md(e.title)} | {e.diagnosticity:.2f} | {mark} |")
+    return "\n".join(lines) + "\n"
+
+
+def print_evidence_table(
+    rows: Sequence[tuple[EvidenceScore, bool]], title: str, console: Console | None = None
+) -> None:
+    from rich import box
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=title, box=box.SIMPLE_HEAVY, title_justify="left")
+    table.add_column("Id", no_wrap=True)
+    table.add_column("Evidence", ratio=1, overflow="fold", min_width=12)
+    table.add_column("Diagnosticity", justify="right", no_wrap=True)
+    table.add_column("Note", no_wrap=True)
+    for e, flat in rows:
+        table.add_row(e.id, e.title, f"{e.diagnosticity:.2f}", "non-diagnostic" if flat else "")
+    (console or Console()).print(table)
+
+
+def warnings_markdown(warnings: Sequence[MilestoneWarning]) -> str:
+    """Each warning as its own block quote."""
+    return "\n".join(f"> **Warning:** {md(w.message)}\n" for w in warnings)
+
+
+def print_warnings(warnings: Sequence[MilestoneWarning], console: Console | None = None) -> None:
+    """Warnings after a table, in bold so they are not missed."""
+    if not warnings:
+        return
+    from rich.console import Console
+    from rich.text import Text
+
+    console = console or Console()
+    for w in warnings:
+        console.print(Text.assemble(("Warning: ", "bold red"), w.message))
+
+
+def echo_warnings(warnings: Sequence[MilestoneWarning]) -> None:
+    """Warnings on stderr, for outputs that must stay machine-readable."""
+    for w in warnings:
+        click.echo(f"warning: {w.message}", err=True)

@@ -1,0 +1,207 @@
+"""``achbench consensus``: how far several analysts agree, per cell and overall."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING
+
+import click
+
+from achbench.cli.app import main, reports_errors
+from achbench.cli.options import analyst_option, format_option, matrix_files
+
+if TYPE_CHECKING:
+    from achbench.analysis.consensus import CellConsensus, Consensus
+
+
+def alpha_text(result: Consensus) -> str:
+    """Krippendorff's alpha in words, with Krippendorff's reading of it."""
+    from achbench.analysis.consensus import ALPHA_RELIABLE, ALPHA_TENTATIVE
+
+    if result.alpha is None:
+        if len(result.analysts) < 2:
+            return "Krippendorff's alpha: undefined (fewer than two analysts)."
+        return "Krippendorff's alpha: undefined (no cell rated differently by two analysts)."
+    reading = (
+        "reliable"
+        if result.alpha >= ALPHA_RELIABLE
+        else "tentative at best"
+        if result.alpha >= ALPHA_TENTATIVE
+        else "too low to rely on"
+    )
+    return (
+        f"Krippendorff's alpha (ordinal): {result.alpha:.3f} over {result.pairable} cells "
+        f"rated on the scale by two or more analysts ({reading}; Krippendorff asks for "
+        f"{ALPHA_RELIABLE} to rely on the ratings, {ALPHA_TENTATIVE} for tentative conclusions)."
+    )
+
+
+def votes_text(cell: CellConsensus) -> str:
+    return ", ".join(f"{analyst} {code}" for analyst, code in cell.votes.items())
+
+
+def listed_cells(result: Consensus, show_all: bool) -> list[CellConsensus]:
+    """Disputed cells, most disputed first; with ``show_all`` every rated cell, in file order."""
+    if show_all:
+        return [c for c in result.cells if c.category != "unrated"]
+    return list(result.disputed)
+
+
+def _analyst_rows(result: Consensus) -> list[list[str]]:
+    from achbench.analysis.consensus import COMPARISONS
+
+    rows = []
+    for a in result.per_analyst:
+        agreement = "-" if a.agreement is None else f"{a.agreement:.0%}"
+        distance = "-" if a.mean_distance is None else f"{a.mean_distance:.2f}"
+        counts = [str(a.comparisons[c]) for c in COMPARISONS]
+        rows.append([a.analyst, str(a.rated), *counts, agreement, distance])
+    return rows
+
+
+ANALYST_HEADERS = [
+    "Analyst",
+    "Rated",
+    "Agree",
+    "Same side",
+    "Mild",
+    "Large",
+    "Extreme",
+    "Agree %",
+    "Distance",
+]
+"""Per analyst: cells rated, their comparison with the consensus, the share that
+agree exactly and the mean distance on the 1-5 scale."""
+CELL_HEADERS = ["Evidence", "Hyp.", "Votes", "Consensus", "Disagreement", "Category"]
+
+
+def _cell_row(cell: CellConsensus) -> list[str]:
+    from achbench.analysis.consensus import CATEGORY_NAMES
+
+    spread = "-" if cell.disagreement is None else f"{cell.disagreement:.2f}"
+    return [
+        cell.evidence,
+        cell.hypothesis,
+        votes_text(cell),
+        cell.consensus or "-",
+        spread,
+        CATEGORY_NAMES[cell.category].replace(" dispute", ""),
+    ]
+
+
+def render_markdown(title: str, result: Consensus, show_all: bool) -> str:
+    from achbench.analysis.consensus import CATEGORY_NAMES
+    from achbench.cli.analysis_output import md
+
+    out = [f"# Consensus: {md(title)}", "", f"Analysts: {', '.join(result.analysts)}.", ""]
+    if len(result.analysts) < 2:
+        out += ["Only one analyst rated this matrix: there is nothing to compare.", ""]
+    out += [alpha_text(result), ""]
+    counts = result.counts
+    out += ["| Category | Cells |", "|---|---:|"]
+    out += [f"| {CATEGORY_NAMES[k]} | {v} |" for k, v in counts.items()]
+    out += ["", "## Each analyst against the consensus", ""]
+    out += ["| " + " | ".join(ANALYST_HEADERS) + " |", "|---|" + "---:|" * 8]
+    out += ["| " + " | ".join(row) + " |" for row in _analyst_rows(result)]
+    cells = listed_cells(result, show_all)
+    out += ["", "## Cells" if show_all else "## Disputed cells", ""]
+    if cells:
+        out += ["| " + " | ".join(CELL_HEADERS) + " |", "|---|---|---|---|---:|---|"]
+        out += ["| " + " | ".join(_cell_row(c)) + " |" for c in cells]
+    else:
+        out.append("No cell is disputed.")
+    return "\n".join(out) + "\n"
+
+
+def print_tables(title: str, result: Consensus, show_all: bool) -> None:
+    from rich import box
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    from achbench.analysis.consensus import CATEGORY_NAMES
+
+    console = Console()
+    console.print(Text(f"Consensus: {title}", style="bold"))
+    console.print(f"Analysts: {', '.join(result.analysts) or 'none'}")
+    if len(result.analysts) < 2:
+        console.print("Only one analyst rated this matrix: there is nothing to compare.")
+    console.print(alpha_text(result))
+    counts = result.counts
+    console.print(", ".join(f"{CATEGORY_NAMES[k]}: {v}" for k, v in counts.items()))
+    table = Table(
+        title="Each analyst against the consensus",
+        box=box.SIMPLE_HEAVY,
+        title_justify="left",
+        pad_edge=False,
+        padding=(0, 1, 0, 0),
+    )
+    for i, header in enumerate(ANALYST_HEADERS):
+        table.add_column(header, justify="left" if i == 0 else "right", no_wrap=True)
+    for row in _analyst_rows(result):
+        table.add_row(*row)
+    console.print(table)
+    cells = listed_cells(result, show_all)
+    if not cells:
+        console.print("No cell is disputed.")
+        return
+    table = Table(
+        title="Cells" if show_all else "Disputed cells, most disputed first",
+        box=box.SIMPLE_HEAVY,
+        title_justify="left",
+        pad_edge=False,
+    )
+    for header in CELL_HEADERS:
+        table.add_column(
+            header,
+            justify="right" if header == "Disagreement" else "left",
+            overflow="fold",
+            ratio=1 if header == "Votes" else None,
+            no_wrap=header != "Votes",
+        )
+    styles = {"extreme": "bold red", "large": "red", "mild": "yellow"}
+    for cell in cells:
+        table.add_row(*_cell_row(cell), style=styles.get(cell.category, ""))
+    console.print(table)
+
+
+@main.command()
+@matrix_files
+@analyst_option
+@format_option("table", "json", "markdown")
+@click.option(
+    "--all",
+    "show_all",
+    is_flag=True,
+    help="List every rated cell, not only the disputed ones.",
+)
+@reports_errors
+def consensus(
+    files: tuple[str, ...], analysts: tuple[str, ...], output_format: str, show_all: bool
+) -> None:
+    """Compare the analysts who rated FILE: consensus and disagreement per cell.
+
+    Several analysts' ratings may sit in one file or in several files of the
+    same matrix. Per cell: the consensus code and the disagreement, with Open
+    Synthesis' categories (consensus, mild, large, extreme dispute); each
+    analyst against the consensus; Krippendorff's alpha (ordinal) for the whole
+    matrix. See docs/analysis.md for the definitions.
+
+    \b
+    Examples:
+      achbench consensus team.toml
+      achbench consensus alice.toml bob.toml carol.toml --format json
+    """
+    from achbench.analysis.consensus import consensus as compare_analysts
+    from achbench.cli.output import emit
+    from achbench.pool import load_pooled, select_analysts
+
+    data = load_pooled(files)
+    chosen = select_analysts(data, analysts)
+    result = compare_analysts(data, chosen)
+    if output_format == "json":
+        emit(json.dumps({"title": data["title"], **result.to_json()}, indent=2, ensure_ascii=False))
+    elif output_format == "markdown":
+        emit(render_markdown(data["title"], result, show_all))
+    else:
+        print_tables(data["title"], result, show_all)

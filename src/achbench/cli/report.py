@@ -1,0 +1,90 @@
+"""``achbench report``: Heuer's step 7, the whole analysis as Markdown or HTML."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import click
+
+from achbench.cli.app import main, reports_errors
+from achbench.cli.options import analyst_option, format_option, matrix_files, method_option
+from achbench.errors import UsageError
+
+
+def write_text(path: Path, text: str) -> None:
+    """Write the report next to its target and rename it over, so a failed
+    write never leaves half a report."""
+    folder = path.parent if str(path.parent) else Path(".")
+    try:
+        fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot write the report: {exc.strerror or exc}") from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+        os.chmod(temp, 0o644)
+        os.replace(temp, path)
+    except OSError as exc:
+        Path(temp).unlink(missing_ok=True)
+        raise UsageError(f"{path}: cannot write the report: {exc.strerror or exc}") from None
+
+
+@main.command()
+@matrix_files
+@method_option
+@analyst_option
+@format_option("markdown", "html", default="markdown")
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write the report to this file instead of standard output.",
+)
+@click.option(
+    "--steps",
+    type=click.Choice(["any", "one"]),
+    default="any",
+    show_default=True,
+    help="How far one rating change may go in the sensitivity findings.",
+)
+@reports_errors
+def report(
+    files: tuple[str, ...],
+    method: str,
+    analysts: tuple[str, ...],
+    output_format: str,
+    output: Path | None,
+    steps: str,
+) -> None:
+    """Write a report on FILE: the question, every hypothesis ranked under every
+    method, the matrix, the most diagnostic evidence, the sensitivity findings,
+    disagreement between analysts, and the milestones.
+
+    --method chooses the order and the sensitivity findings; all four methods
+    are shown side by side. The HTML is one self-contained file (inline CSS and
+    SVG charts, no script, nothing fetched).
+
+    \b
+    Examples:
+      achbench report matrices/kazakhstan-2022.toml > report.md
+      achbench report matrices/kazakhstan-2022.toml --format html -o report.html
+      achbench report alice.toml bob.toml --method bayes --format html -o team.html
+    """
+    from achbench.pool import load_pooled, select_analysts
+    from achbench.report.content import build
+
+    data = load_pooled(files)
+    chosen = select_analysts(data, analysts)
+    content = build(data, method, chosen, steps)
+    if output_format == "html":
+        from achbench.report.html import render
+    else:
+        from achbench.report.markdown import render
+    text = render(content)
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        write_text(output, text)

@@ -1,0 +1,242 @@
+"""``achbench sensitivity``: how far the ranking rests on single items, ratings, weights."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING
+
+import click
+
+from achbench.cli.app import main, reports_errors
+from achbench.cli.options import analyst_option, format_option, matrix_files, method_option
+
+if TYPE_CHECKING:
+    from achbench.analysis.milestones import MilestoneWarning
+    from achbench.analysis.sensitivity import Findings, Flip
+
+SHOWN_CHANGES = 6
+"""Rating changes named per challenger in the table and Markdown (JSON has all)."""
+
+
+def _changes_text(flip: Flip, limit: int | None = SHOWN_CHANGES) -> str:
+    from achbench.analysis.wording import change_text
+
+    if flip.changes is None:
+        return "impossible"
+    shown = [change_text(c) for c in flip.changes[:limit]]
+    if limit is not None and len(flip.changes) > limit:
+        shown.append(f"... {len(flip.changes) - limit} more")
+    return "; ".join(shown)
+
+
+def _count_text(flip: Flip) -> str:
+    if flip.count is None:
+        return "-"
+    return str(flip.count) if flip.exact else f"<= {flip.count}"
+
+
+def _removal_rows(findings: Findings, show_all: bool) -> list[tuple[str, str, str, str]]:
+    """Items that change the leader; with ``show_all``, every item."""
+    from achbench.analysis.wording import order_text
+
+    rows = []
+    for r in findings.removals:
+        if not (r.leader_changed or show_all):
+            continue
+        effect = (
+            "leader changes"
+            if r.leader_changed
+            else "ranks change"
+            if r.ranks_changed
+            else "no change"
+        )
+        order = order_text(r.standing) if r.standing else ""
+        rows.append((r.evidence, r.title, effect, order))
+    return rows
+
+
+def _removal_summary(findings: Findings, show_all: bool) -> str:
+    total = len(findings.removals)
+    leader = sum(1 for r in findings.removals if r.leader_changed)
+    ranks = sum(1 for r in findings.removals if r.ranks_changed) - leader
+    text = (
+        f"Of {total} items, {leader} change the leader when removed, {ranks} change only "
+        f"other ranks, {total - leader - ranks} change nothing"
+    )
+    return text + ("." if show_all or not ranks else " (--all lists them).")
+
+
+def _heading(findings: Findings) -> str:
+    from achbench.analysis.wording import STEP_WORDS
+
+    exact = not findings.flips or findings.flips[0].exact
+    kind = "fewest possible" if exact else "heuristic: enough, perhaps not the fewest"
+    return f"{kind}; {STEP_WORDS[findings.steps]}"
+
+
+def render_markdown(
+    title: str, findings: Findings, warnings: list[MilestoneWarning], show_all: bool
+) -> str:
+    from achbench.cli.analysis_output import md, warnings_markdown
+
+    out = [f"# Sensitivity: {md(title)} ({findings.method})", ""]
+    out += [f"- {md(s)}" for s in findings.sentences()]
+    out.append("")
+    if warnings:
+        out += [warnings_markdown(warnings)]
+    out += ["## Leave one out", ""]
+    rows = _removal_rows(findings, show_all)
+    if rows:
+        out += ["| Evidence | Title | Effect | New order |", "|---|---|---|---|"]
+        out += [f"| {e} | {md(t)} | {eff} | {o} |" for e, t, eff, o in rows]
+        out.append("")
+    out += [_removal_summary(findings, show_all), ""]
+    out += [f"## Fewest rating changes for another hypothesis to lead ({_heading(findings)})", ""]
+    if findings.flips:
+        out += ["| Challenger | Title | Changes | Cells |", "|---|---|---:|---|"]
+        out += [
+            f"| {f.challenger} | {md(f.title)} | {_count_text(f)} | {md(_changes_text(f))} |"
+            for f in findings.flips
+        ]
+    else:
+        out.append("Only one hypothesis: there is no challenger.")
+    out += ["", "## Credibility and relevance (under weighted)", ""]
+    if findings.weight_shifts:
+        out += ["| Evidence | Title | Moved | New leader |", "|---|---|---|---|"]
+        out += [
+            f"| {w.evidence} | {md(w.title)} | {w.attribute} {w.old} -> {w.new} | "
+            f"{', '.join(w.leaders)} |"
+            for w in findings.weight_shifts
+        ]
+    else:
+        out.append("No single shift of one level changes the leader.")
+    return "\n".join(out) + "\n"
+
+
+def print_tables(
+    title: str, findings: Findings, warnings: list[MilestoneWarning], show_all: bool
+) -> None:
+    from rich import box
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    from achbench.analysis.wording import order_text
+    from achbench.cli.analysis_output import print_warnings
+
+    console = Console()
+    console.print(Text(f"Sensitivity: {title} - method: {findings.method}", style="bold"))
+    console.print(f"Order: {order_text(findings.standing)}")
+    for sentence in findings.sentences()[:2]:
+        style = "bold yellow" if "close race" in sentence or "tie" in sentence else ""
+        console.print(Text(sentence, style=style))
+    print_warnings(warnings, console)
+
+    rows = _removal_rows(findings, show_all)
+    table = Table(
+        title="Leave one out",
+        caption=_removal_summary(findings, show_all),
+        box=box.SIMPLE_HEAVY,
+        title_justify="left",
+        caption_justify="left",
+    )
+    for name in ("Evidence", "Title", "Effect", "New order"):
+        table.add_column(name, overflow="fold", ratio=1 if name in ("Title", "New order") else None)
+    for row in rows:
+        table.add_row(*row, style="bold" if row[2] == "leader changes" else "")
+    console.print(table)
+
+    table = Table(
+        title=f"Fewest rating changes for another hypothesis to lead ({_heading(findings)})",
+        box=box.SIMPLE_HEAVY,
+        title_justify="left",
+    )
+    table.add_column("Challenger", no_wrap=True)
+    table.add_column("Title", overflow="fold", ratio=1)
+    table.add_column("Changes", justify="right", no_wrap=True)
+    table.add_column("Cells", overflow="fold", ratio=2)
+    for flip in findings.flips:
+        table.add_row(flip.challenger, flip.title, _count_text(flip), _changes_text(flip))
+    console.print(table)
+
+    if findings.weight_shifts:
+        table = Table(
+            title="Credibility and relevance moved one level (under weighted)",
+            box=box.SIMPLE_HEAVY,
+            title_justify="left",
+        )
+        for name in ("Evidence", "Title", "Moved", "New leader"):
+            table.add_column(name, overflow="fold", ratio=1 if name == "Title" else None)
+        for w in findings.weight_shifts:
+            table.add_row(
+                w.evidence, w.title, f"{w.attribute} {w.old} -> {w.new}", ", ".join(w.leaders)
+            )
+        console.print(table)
+    for sentence in findings.sentences():
+        if sentence.startswith(("Under weighted, no single", "Keeping only", "Dropping", "No ")):
+            console.print(sentence)
+
+
+@main.command()
+@matrix_files
+@method_option
+@analyst_option
+@format_option("table", "json", "markdown")
+@click.option(
+    "--steps",
+    type=click.Choice(["any", "one"]),
+    default="any",
+    show_default=True,
+    help="How far one rating change may go: to any code, or one step on the scale.",
+)
+@click.option(
+    "--all",
+    "show_all",
+    is_flag=True,
+    help="List every evidence item in the leave-one-out table, not only those that matter.",
+)
+@reports_errors
+def sensitivity(
+    files: tuple[str, ...],
+    method: str,
+    analysts: tuple[str, ...],
+    output_format: str,
+    steps: str,
+    show_all: bool,
+) -> None:
+    """How sensitive the ranking of FILE is to single items, ratings and weights.
+
+    Reports, under the chosen method: which evidence items, left out one at a
+    time, change the leader or any rank; the fewest rating changes that would
+    make each other hypothesis lead (exact for heuer, weighted and bayes, a
+    heuristic for opensynthesis); which items' credibility or relevance, moved
+    one level, changes the leader under weighted; the margin between the top
+    two, with a close-race warning; and the leader with only high-credibility
+    evidence, or without low-credibility evidence. See docs/analysis.md.
+
+    \b
+    Examples:
+      achbench sensitivity matrices/kazakhstan-2022.toml
+      achbench sensitivity matrices/kazakhstan-2022.toml --method bayes --steps one
+      achbench sensitivity alice.toml bob.toml --format json
+    """
+    from achbench.analysis.milestones import warnings as milestone_warnings
+    from achbench.analysis.sensitivity import analyse, raters_of
+    from achbench.cli.output import emit
+    from achbench.pool import load_pooled, select_analysts
+    from achbench.scoring import Grid
+
+    data = load_pooled(files)
+    chosen = select_analysts(data, analysts)
+    grid = Grid.from_data(data, chosen)
+    raters = raters_of(data, chosen) if len(grid.analysts) > 1 else None
+    findings = analyse(grid, method, steps, raters)
+    warnings = milestone_warnings(data, findings.leaders)
+    if output_format == "json":
+        payload = {"title": data["title"], **findings.to_json()}
+        payload["warnings"] = [w.to_json() for w in warnings]
+        emit(json.dumps(payload, indent=2, ensure_ascii=False))
+    elif output_format == "markdown":
+        emit(render_markdown(data["title"], findings, warnings, show_all))
+    else:
+        print_tables(data["title"], findings, warnings, show_all)

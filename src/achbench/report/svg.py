@@ -1,0 +1,77 @@
+"""Inline SVG charts for the HTML report: plain horizontal bars, no script, no fonts.
+
+Every string that reaches the SVG passes through ``html.escape``; numbers are
+formatted by us.  Colours come from classes styled by the report's CSS, with
+fill attributes as a fallback for viewers that drop the stylesheet.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from html import escape
+
+ROW = 22
+"""Height of one bar's row, in px."""
+LABEL = 40
+"""Least width kept for the labels left of the bars (more for longer labels)."""
+CHAR = 7.5
+"""Roughly the width of one 12 px character, to size the label column."""
+VALUE = 92
+"""Width kept for the value right of the bars."""
+
+FILL = {"lead": "#2e7d32", "bar": "#5c7cae", "warn": "#c62828", "mid": "#ef8f00", "none": "#999"}
+
+
+@dataclass(frozen=True, slots=True)
+class Bar:
+    """One bar: its label, its length as a share of the longest, the text beside it."""
+
+    label: str
+    share: float
+    text: str
+    kind: str = "bar"
+    """``lead``, ``bar``, ``warn``, ``mid`` or ``none`` (no bar, text only)."""
+    tooltip: str = ""
+
+
+def bar_chart(title: str, bars: Sequence[Bar], width: int = 520, note: str = "") -> str:
+    """A titled horizontal bar chart as an ``<svg>`` element."""
+    top = 28
+    height = top + ROW * max(len(bars), 1) + (22 if note else 8)
+    label = max(LABEL, round(CHAR * max((len(b.label) for b in bars), default=0)) + 10)
+    span = width - label - VALUE
+    parts = [
+        f'<svg class="chart" xmlns="http://www.w3.org/2000/svg" role="img" '
+        f'width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
+        f'aria-label="{escape(title)}">',
+        f"<title>{escape(title)}</title>",
+        f'<text class="chart-title" x="0" y="16" font-size="14" font-weight="bold" '
+        f'fill="#222">{escape(title)}</text>',
+        f'<line x1="{label}" y1="{top - 4}" x2="{label}" y2="{top + ROW * len(bars)}" '
+        f'stroke="#bbb"/>',
+    ]
+    for n, bar in enumerate(bars):
+        y = top + n * ROW
+        length = max(0.0, min(1.0, bar.share)) * span
+        tip = f"<title>{escape(bar.tooltip)}</title>" if bar.tooltip else ""
+        parts.append(
+            f'<text x="{label - 6}" y="{y + 15}" font-size="12" text-anchor="end" '
+            f'fill="#222">{escape(bar.label)}</text>'
+        )
+        if bar.kind != "none":
+            parts.append(
+                f'<rect class="bar {bar.kind}" x="{label}" y="{y + 3}" '
+                f'width="{max(length, 1.5):.1f}" height="{ROW - 6}" '
+                f'fill="{FILL[bar.kind]}">{tip}</rect>'
+            )
+        parts.append(
+            f'<text x="{label + (length if bar.kind != "none" else 0) + 6:.1f}" y="{y + 15}" '
+            f'font-size="12" fill="#333">{escape(bar.text)}</text>'
+        )
+    if note:
+        parts.append(
+            f'<text x="0" y="{height - 6}" font-size="11" fill="#555">{escape(note)}</text>'
+        )
+    parts.append("</svg>")
+    return "".join(parts)

@@ -1,0 +1,168 @@
+"""The report's content, its Markdown and its HTML: complete, escaped, self-contained."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import re
+from html.parser import HTMLParser
+
+import pytest
+
+from achbench.report import html, markdown
+from achbench.report.content import build
+from achbench.scoring import METHODS
+from achbench.store import load_data
+from tests.conftest import EXAMPLE, small_matrix
+
+EVIL = "<script>alert(1)</script>"
+
+
+def evil_matrix() -> dict:
+    """Every free-text field holds a script tag (ids cannot)."""
+    data = small_matrix(
+        title=EVIL,
+        question=EVIL,
+        milestones={
+            "M1": {
+                "hypothesis": "H1",
+                "title": EVIL,
+                "expect": "refutes",
+                "status": "observed",
+                "notes": EVIL,
+            }
+        },
+    )
+    for h in data["hypotheses"].values():
+        h["title"] = EVIL + " hyp"
+        h["description"] = EVIL
+    for e in data["evidence"].values():
+        e.update(title=EVIL + " ev", source=EVIL, kind=EVIL, notes=EVIL)
+    data["ratings"]["bob"] = copy.deepcopy(data["ratings"]["lead"])
+    data["ratings"]["bob"]["E1"]["H1"] = "II"
+    return data
+
+
+class Checker(HTMLParser):
+    """Collects tags, to check the page's structure and that nothing is fetched."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[str] = []
+        self.attributes: list[tuple[str, str | None]] = []
+        self.open: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append(tag)
+        self.attributes += attrs
+        if tag not in ("meta", "br"):
+            self.open.append(tag)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append(tag)
+        self.attributes += attrs
+
+    def handle_endtag(self, tag: str) -> None:
+        assert self.open, f"</{tag}> closes nothing"
+        assert self.open[-1] == tag, f"</{tag}> closes <{self.open[-1]}>"
+        self.open.pop()
+
+
+def test_html_escapes_every_user_string() -> None:
+    page = html.render(build(evil_matrix(), today=dt.date(2024, 1, 1)))
+    assert "<script" not in page.lower()
+    assert "alert(1)</" not in page
+    # title, question, 3 hypotheses x (title + description) x places, evidence...
+    assert page.count("&lt;script&gt;alert(1)&lt;/script&gt;") >= 12
+    checker = Checker()
+    checker.feed(page)
+    checker.close()
+    assert "script" not in checker.tags
+    assert checker.open == []
+
+
+def test_html_is_self_contained() -> None:
+    page = html.render(build(load_data(EXAMPLE)))
+    checker = Checker()
+    checker.feed(page)
+    for name, value in checker.attributes:
+        assert name not in ("src", "href", "srcset", "action"), (name, value)
+    assert not {"script", "link", "img", "iframe", "object", "embed"} & set(checker.tags)
+    assert "url(" not in page
+    assert "@import" not in page
+    urls = set(re.findall(r"https?://[^\s\"'<>]+", page))
+    assert urls == {"http://www.w3.org/2000/svg"}  # the SVG namespace, never fetched
+    assert "Content-Security-Policy" in page
+    assert page.count("<svg") >= 6  # four score charts, sensitivity, diagnosticity
+
+
+def test_markdown_escapes_every_user_string() -> None:
+    text = markdown.render(build(evil_matrix(), today=dt.date(2024, 1, 1)))
+    assert "<script>" not in text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text
+
+
+def test_report_holds_every_section_for_the_example() -> None:
+    report = build(load_data(EXAMPLE), today=dt.date(2022, 6, 1))
+    text = markdown.render(report)
+    for heading in (
+        "# Kazakhstan unrest, January 2022",
+        "**Question:** What best explains",
+        "## Hypotheses ranked under every method",
+        "## The matrix",
+        "## Most diagnostic evidence (heuer)",
+        "## Sensitivity (heuer)",
+        "## Agreement between analysts",
+        "## Milestones",
+        "### H3 Foreign-backed coup",
+    ):
+        assert heading in text
+    header = next(line for line in text.splitlines() if line.startswith("| Hypothesis |"))
+    assert header == "| Hypothesis | " + " | ".join(METHODS) + " |"
+    assert "| H2 Elite power struggle | **1 (0.00)** |" in text
+    assert "Without E27 (" in text
+    assert "1. E16 The text admits" in text
+    assert "4 of 31 items are rated alike" in text
+    assert "| M1 | Investigations find no organising group" in text
+
+
+def test_report_order_and_findings_follow_the_method() -> None:
+    report = build(load_data(EXAMPLE), method="bayes")
+    assert report.order[0] == report.rankings["bayes"].hypotheses[0].id
+    assert report.findings.method == "bayes"
+    assert "## Sensitivity (bayes)" in markdown.render(report)
+
+
+def test_warning_for_the_leader_is_shown() -> None:
+    data = small_matrix(
+        milestones={
+            "M1": {
+                "hypothesis": "H1",
+                "title": "Refuting sign seen",
+                "expect": "refutes",
+                "status": "observed",
+            }
+        }
+    )
+    report = build(data)
+    assert report.findings.leaders == ("H1", "H2")  # tied: both are watched
+    assert "> **Warning:** Milestone M1 was observed" in markdown.render(report)
+    assert '<p class="warning"><strong>Warning:</strong> Milestone M1' in html.render(report)
+
+
+def test_several_analysts_show_consensus_and_disputes() -> None:
+    report = build(evil_matrix())
+    assert report.consensus is not None
+    assert report.rows[0].disputes["H1"] == "extreme"  # CC against II
+    text = markdown.render(report)
+    assert "Krippendorff's alpha" in text
+    assert "| E1 | H1 | lead CC, bob II |" in text
+    page = html.render(report)
+    assert "dispute-extreme" in page
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_every_method_renders_both_formats(method: str) -> None:
+    report = build(small_matrix(), method=method)
+    assert markdown.render(report).startswith("# Small\n")
+    assert html.render(report).startswith("<!DOCTYPE html>")

@@ -1,0 +1,422 @@
+"""Sensitivity analysis: every finding checked against re-scoring from scratch.
+
+The rating-change search claims to be exact for heuer, weighted and bayes; the
+brute-force tests here try every smaller set of changes on small matrices and
+find none that works.
+"""
+
+from __future__ import annotations
+
+import copy
+import itertools
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+
+from achbench.analysis.sensitivity import (
+    CLOSE_ABSOLUTE,
+    LEVELS,
+    STEPS,
+    analyse,
+    analyse_data,
+    credibility_checks,
+    leave_one_out,
+    margin,
+    raters_of,
+    rating_changes,
+    subgrid,
+    weight_shifts,
+)
+from achbench.scoring import BAYES_LIKELIHOOD, HEUER_VALUE, METHODS, Grid, score
+from achbench.store import load_data
+from tests.conftest import EXAMPLE, small_matrix
+from tests.strategies import matrices
+
+CODES = ("CC", "C", "N", "I", "II", "NA")
+NEIGHBOURS_ONE = {
+    "CC": ("C",),
+    "C": ("CC", "N"),
+    "N": ("C", "I", "NA"),
+    "I": ("N", "II"),
+    "II": ("I",),
+    "NA": ("N",),
+}
+EXACT_METHODS = ("heuer", "weighted", "bayes")
+BAYES_BADNESS = {code: -likelihood for code, likelihood in BAYES_LIKELIHOOD.items()}
+
+
+def leaders_of(data: dict[str, Any], method: str) -> tuple[str, ...]:
+    ranking = score(Grid.from_data(data), method)
+    return tuple(h.id for h in ranking.hypotheses if h.rank == 1)
+
+
+def ranks_of(grid: Grid, method: str) -> dict[str, int]:
+    return {h.id: h.rank for h in score(grid, method).hypotheses}
+
+
+def close(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
+    return all(abs(x - y) <= 1e-9 * max(1.0, abs(x), abs(y)) for x, y in zip(a, b, strict=True))
+
+
+def float_noise_tie(grid: Grid) -> bool:
+    """Two Open Synthesis scores equal within 1e-9 but not bit for bit.
+
+    ``scoring.opensynthesis`` sums floats and ranks with exact equality, as Open
+    Synthesis sorts; sensitivity sums exactly.  They differ only when sums of
+    several analysts' means that are equal come out a last bit apart; such
+    matrices are left out of the comparisons with scoring.
+    """
+    keys = [
+        (
+            h.figures["inconsistency"],
+            -h.figures["consistency"],
+            h.figures["proportion_na"],
+            h.figures["proportion_unrated"],
+        )
+        for h in score(grid, "opensynthesis").hypotheses
+    ]
+    return any(a != b and close(a, b) for a, b in itertools.combinations(keys, 2))
+
+
+def noisy(grid: Grid, method: str) -> bool:
+    if method != "opensynthesis":
+        return False
+    return float_noise_tie(grid) or any(
+        float_noise_tie(subgrid(grid, [k != i for k in range(len(grid.evidence))]))
+        for i in range(len(grid.evidence))
+    )
+
+
+@st.composite
+def tiny_matrices(draw: st.DrawFn, analysts: int = 1, max_h: int = 3, max_e: int = 3) -> dict:
+    """Small matrices for brute force: few cells, some unrated, any weights."""
+    n_h = draw(st.integers(2, max_h))
+    n_e = draw(st.integers(1, max_e))
+    hyps = [f"H{j + 1}" for j in range(n_h)]
+    evs = [f"E{i + 1}" for i in range(n_e)]
+    names = [f"a{k + 1}" for k in range(analysts)]
+    ratings: dict[str, Any] = {}
+    for name in names:
+        table = {}
+        for e in evs:
+            row = {h: draw(st.sampled_from(CODES)) for h in hyps if draw(st.integers(0, 5)) > 0}
+            if row:
+                table[e] = row
+        ratings[name] = table
+    return {
+        "format": "achbench/1",
+        "title": "tiny",
+        "hypotheses": {
+            h: {
+                "title": f"Hyp {h}",
+                **({"prior": draw(st.sampled_from((0.2, 0.5)))} if draw(st.booleans()) else {}),
+            }
+            for h in hyps
+        },
+        "evidence": {
+            e: {
+                "title": f"Ev {e}",
+                "credibility": draw(st.sampled_from(LEVELS)),
+                "relevance": draw(st.sampled_from(LEVELS)),
+            }
+            for e in evs
+        },
+        "ratings": ratings,
+    }
+
+
+def all_ratings(data: dict) -> list[tuple[str, str, str]]:
+    return [
+        (a, e, h) for a, table in data["ratings"].items() for e, row in table.items() for h in row
+    ]
+
+
+def allowed(code: str, steps: str) -> tuple[str, ...]:
+    return NEIGHBOURS_ONE[code] if steps == "one" else tuple(c for c in CODES if c != code)
+
+
+def applied(data: dict, changes: list[tuple[tuple[str, str, str], str]]) -> dict:
+    out = copy.deepcopy(data)
+    for (a, e, h), new in changes:
+        out["ratings"][a][e][h] = new
+    return out
+
+
+def some_set_works(data: dict, method: str, steps: str, target: str, size: int) -> bool:
+    """Brute force: does any set of ``size`` changes to distinct ratings make
+    ``target`` the sole leader?"""
+    cells = all_ratings(data)
+    for chosen in itertools.combinations(cells, size):
+        options = [allowed(data["ratings"][a][e][h], steps) for a, e, h in chosen]
+        for news in itertools.product(*options):
+            if leaders_of(applied(data, list(zip(chosen, news, strict=True))), method) == (target,):
+                return True
+    return False
+
+
+def check_flips_exact(data: dict, method: str, steps: str, brute_limit: int) -> None:
+    grid = Grid.from_data(data)
+    flips = rating_changes(grid, method, steps, raters_of(data))
+    before = leaders_of(data, method)
+    challengers = [h for h in data["hypotheses"] if before != (h,)]
+    assert [f.challenger for f in flips] == [
+        h.id for h in score(grid, method).hypotheses if h.id in challengers
+    ]
+    for flip in flips:
+        if flip.changes is None:
+            # Every rating pushed as far as allowed still fails: no set can work.
+            badness = BAYES_BADNESS if method == "bayes" else HEUER_VALUE
+            extreme = []
+            for a, e, h in all_ratings(data):
+                old = data["ratings"][a][e][h]
+                choices = (old, *allowed(old, steps))
+                pick = min if h == flip.challenger else max
+                extreme.append(((a, e, h), pick(choices, key=badness.__getitem__)))
+            assert leaders_of(applied(data, extreme), method) != (flip.challenger,)
+            continue
+        changes = [((c.analyst, c.evidence, c.hypothesis), c.new) for c in flip.changes]
+        assert len({key for key, _ in changes}) == len(changes), "a rating changed twice"
+        for c in flip.changes:
+            assert data["ratings"][c.analyst][c.evidence][c.hypothesis] == c.old
+            assert c.new in allowed(c.old, steps)
+        assert leaders_of(applied(data, changes), method) == (flip.challenger,)
+        if len(changes) <= brute_limit:
+            for size in range(len(changes)):
+                assert not some_set_works(data, method, steps, flip.challenger, size), (
+                    f"{size} changes suffice for {flip.challenger}, found {len(changes)}"
+                )
+
+
+@pytest.mark.parametrize("method", EXACT_METHODS)
+@pytest.mark.parametrize("steps", STEPS)
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=tiny_matrices())
+def test_rating_changes_are_the_fewest_one_analyst(method: str, steps: str, data: dict) -> None:
+    check_flips_exact(data, method, steps, brute_limit=3)
+
+
+@pytest.mark.parametrize("method", EXACT_METHODS)
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=tiny_matrices(analysts=2, max_h=2, max_e=2))
+def test_rating_changes_are_the_fewest_two_analysts(method: str, data: dict) -> None:
+    check_flips_exact(data, method, "any", brute_limit=3)
+
+
+@pytest.mark.parametrize("steps", STEPS)
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=tiny_matrices())
+def test_opensynthesis_changes_work_but_are_labelled_heuristic(steps: str, data: dict) -> None:
+    grid = Grid.from_data(data)
+    for flip in rating_changes(grid, "opensynthesis", steps, raters_of(data)):
+        assert flip.exact is False
+        if flip.changes is not None:
+            changes = [((c.analyst, c.evidence, c.hypothesis), c.new) for c in flip.changes]
+            assert leaders_of(applied(data, changes), "opensynthesis") == (flip.challenger,)
+
+
+def test_exact_search_lowers_the_challenger_when_that_beats_every_rival_at_once() -> None:
+    """H3 (4) trails H1 and H2 (2 each).  Moving both of H3's II ratings to N
+    (2 changes) beats both rivals; raising the rivals instead takes 3 or more."""
+    data = small_matrix(
+        ratings={
+            "lead": {
+                "E1": {"H1": "I", "H2": "I", "H3": "II"},
+                "E2": {"H1": "I", "H2": "I", "H3": "II"},
+                "E3": {"H1": "N", "H2": "N", "H3": "N"},
+            }
+        }
+    )
+    flips = {f.challenger: f for f in analyse_data(data, "heuer").flips}
+    h3 = flips["H3"]
+    assert h3.changes is not None
+    assert [(c.evidence, c.hypothesis, c.old, c.new) for c in h3.changes] == [
+        ("E1", "H3", "II", "N"),
+        ("E2", "H3", "II", "N"),
+    ]
+    assert all(c.analyst == "lead" for c in h3.changes)
+    # H1 and H2 tie for the lead: one change breaks the tie either way.
+    assert flips["H1"].count == 1
+    assert flips["H2"].count == 1
+
+
+def test_one_step_changes_can_be_impossible() -> None:
+    data = small_matrix(
+        ratings={"lead": {"E1": {"H1": "CC", "H2": "CC", "H3": "II"}}},
+        evidence={"E1": {"title": "Only"}},
+    )
+    flips = {f.challenger: f for f in analyse_data(data, "heuer", steps="one").flips}
+    # H2 ties H1 at 0; neither can get below 0, and raising H1 from CC one step
+    # (to C) adds no inconsistency.
+    assert flips["H2"].changes is None
+    assert flips["H3"].changes is None
+    anystep = {f.challenger: f for f in analyse_data(data, "heuer", steps="any").flips}
+    assert anystep["H2"].count == 1
+
+
+@pytest.mark.parametrize("method", METHODS)
+@settings(max_examples=60, deadline=None)
+@given(data=matrices(max_hypotheses=4, max_evidence=5))
+def test_leave_one_out_matches_rescoring(method: str, data: dict) -> None:
+    grid = Grid.from_data(data)
+    assume(not noisy(grid, method))
+    base = ranks_of(grid, method)
+    removals = leave_one_out(grid, method)
+    assert [r.evidence for r in removals] == list(grid.evidence)
+    for i, removal in enumerate(removals):
+        keep = [k != i for k in range(len(grid.evidence))]
+        after = score(subgrid(grid, keep), method)
+        ranks = {h.id: h.rank for h in after.hypotheses}
+        leaders = {h for h, r in ranks.items() if r == 1}
+        assert removal.ranks_changed == (ranks != base)
+        assert removal.leader_changed == (leaders != {h for h, r in base.items() if r == 1})
+        if removal.standing is not None:
+            assert removal.standing.ranks == ranks
+            # The order within a tie may differ by float noise; ranks may not.
+            assert [ranks[h] for h in removal.standing.order] == sorted(ranks.values())
+
+
+@pytest.mark.parametrize("method", METHODS)
+@settings(max_examples=60, deadline=None)
+@given(data=matrices(max_hypotheses=4, max_evidence=5))
+def test_base_standing_is_the_scoring_ranking(method: str, data: dict) -> None:
+    grid = Grid.from_data(data)
+    assume(not noisy(grid, method))
+    findings = analyse(grid, method)
+    ranking = score(grid, method)
+    assert list(findings.standing.order) == [h.id for h in ranking.hypotheses]
+    assert findings.standing.ranks == {h.id: h.rank for h in ranking.hypotheses}
+
+
+@settings(max_examples=80, deadline=None)
+@given(data=tiny_matrices(max_h=4, max_e=4))
+def test_weight_shifts_match_rescoring(data: dict) -> None:
+    grid = Grid.from_data(data)
+    # Tied leaders as sets: float noise may order a tie differently.
+    found = {(w.evidence, w.attribute, w.new): set(w.leaders) for w in weight_shifts(grid)}
+    before = set(leaders_of(data, "weighted"))
+    expected = {}
+    for e, item in data["evidence"].items():
+        for attribute in ("credibility", "relevance"):
+            position = LEVELS.index(item[attribute])
+            for new_position in (position - 1, position + 1):
+                if 0 <= new_position < len(LEVELS):
+                    trial = copy.deepcopy(data)
+                    trial["evidence"][e][attribute] = LEVELS[new_position]
+                    after = set(leaders_of(trial, "weighted"))
+                    if after != before:
+                        expected[(e, attribute, LEVELS[new_position])] = after
+    assert found == expected
+
+
+def test_weight_shift_found_in_a_built_case() -> None:
+    data = small_matrix(
+        evidence={
+            "E1": {"title": "One", "credibility": "high"},
+            "E2": {"title": "Two"},
+        },
+        ratings={
+            "lead": {
+                "E1": {"H1": "I", "H2": "N", "H3": "II"},
+                "E2": {"H1": "N", "H2": "I", "H3": "II"},
+            }
+        },
+    )
+    shifts = weight_shifts(Grid.from_data(data))
+    # Weights: E1 sqrt 2 (high x medium), E2 1.  H2 leads with 1 against H1's
+    # sqrt 2.  Bringing E1's weight down to 1, or E2's up to sqrt 2, ties them.
+    assert [(s.evidence, s.attribute, s.old, s.new, s.leaders) for s in shifts] == [
+        ("E1", "credibility", "high", "medium", ("H1", "H2")),
+        ("E1", "relevance", "medium", "low", ("H1", "H2")),
+        ("E2", "credibility", "medium", "high", ("H1", "H2")),
+        ("E2", "relevance", "medium", "high", ("H1", "H2")),
+    ]
+
+
+@pytest.mark.parametrize("method", METHODS)
+@settings(max_examples=40, deadline=None)
+@given(data=matrices(max_hypotheses=4, max_evidence=6))
+def test_credibility_checks_match_rescoring(method: str, data: dict) -> None:
+    grid = Grid.from_data(data)
+    high, without_low = credibility_checks(grid, method)
+    for check, keep in (
+        (high, [c == "high" for c in grid.credibility]),
+        (without_low, [c != "low" for c in grid.credibility]),
+    ):
+        ranking = score(subgrid(grid, keep), method)
+        assert check.leaders == tuple(h.id for h in ranking.hypotheses if h.rank == 1)
+        assert check.kept == sum(keep)
+
+
+def test_margin_and_close_race() -> None:
+    one_apart = small_matrix(
+        ratings={"lead": {"E1": {"H1": "N", "H2": "I", "H3": "II"}, "E2": {"H3": "II"}}}
+    )
+    m = margin(Grid.from_data(one_apart), "heuer")
+    assert (m.leader, m.runner_up, m.margin, m.close) == ("H1", "H2", 1.0, True)
+    assert m.threshold == CLOSE_ABSOLUTE
+    far_apart = small_matrix(
+        ratings={"lead": {"E1": {"H1": "N", "H2": "II", "H3": "II"}, "E2": {"H2": "II"}}}
+    )
+    m = margin(Grid.from_data(far_apart), "heuer")
+    assert (m.runner_up, m.margin, m.close) == ("H3", 2.0, False)
+
+
+def test_bayes_margin_uses_posterior_odds() -> None:
+    data = small_matrix(ratings={"lead": {"E1": {"H1": "CC", "H2": "C", "H3": "II"}}})
+    m = margin(Grid.from_data(data), "bayes")
+    ranking = score(Grid.from_data(data), "bayes")
+    p1, p2 = ranking.hypotheses[0].score, ranking.hypotheses[1].score
+    assert m.odds == pytest.approx(p1 / p2)
+    assert m.margin == pytest.approx(p1 - p2)
+    assert m.close == (p1 / p2 < 3)
+
+
+def test_example_findings_in_plain_sentences() -> None:
+    findings = analyse_data(load_data(EXAMPLE), "heuer")
+    text = "\n".join(findings.sentences())
+    assert findings.leaders == ("H2",)
+    assert findings.margin.close
+    assert "Under heuer, H2 (Elite power struggle) leads." in text
+    assert "a close race" in text
+    critical = [r.evidence for r in findings.critical]
+    assert critical == ["E27"]
+    assert "Without E27 (" in text
+    h4 = next(f for f in findings.flips if f.challenger == "H4")
+    assert h4.count == 1
+    payload = findings.to_json()
+    assert payload["leaders"] == ["H2"]
+    assert payload["rating_changes"][0]["challenger"] == "H4"
+    assert payload["rating_changes"][0]["exact"] is True
+
+
+def test_several_analysts_named_in_changes() -> None:
+    data = small_matrix(
+        ratings={
+            "ann": {"E1": {"H1": "N", "H2": "I", "H3": "II"}},
+            "bob": {"E1": {"H1": "N", "H2": "I", "H3": "II"}},
+        }
+    )
+    findings = analyse_data(data, "heuer")
+    h2 = next(f for f in findings.flips if f.challenger == "H2")
+    assert h2.changes is not None
+    assert {c.analyst for c in h2.changes} <= {"ann", "bob"}
+    assert all(c.analyst for c in h2.changes)
+
+
+def test_empty_and_unrated_matrices() -> None:
+    data = small_matrix(ratings={})
+    findings = analyse_data(data, "heuer")
+    assert findings.leaders == ("H1", "H2", "H3")
+    assert all(f.changes is None for f in findings.flips)
+    assert findings.margin.close
+    no_evidence = small_matrix(ratings={}, evidence={})
+    findings = analyse_data(no_evidence, "bayes")
+    assert findings.removals == ()
+    assert "There is no evidence to leave out." in findings.sentences()
+    single = small_matrix(hypotheses={"H1": {"title": "Alone"}}, ratings={})
+    findings = analyse_data(single, "weighted")
+    assert findings.flips == ()
+    assert findings.margin.runner_up is None
+    assert not findings.margin.close
