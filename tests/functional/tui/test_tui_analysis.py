@@ -128,6 +128,19 @@ def test_sensitivity_screen_shows_the_findings_and_goes_to_a_cell(race: Path) ->
     drive(app, script)
 
 
+def test_long_orders_are_cut_and_rank_moves_named() -> None:
+    from achbench.analysis.sensitivity import Standing
+
+    ids = [f"H{i}" for i in range(1, 16)]
+    before = Standing(tuple(ids), {h: i + 1 for i, h in enumerate(ids)})
+    swapped = [ids[0], ids[2], ids[1], *ids[3:]]
+    after = Standing(tuple(swapped), {**before.ranks, "H2": 3, "H3": 2})
+    assert sensitivity_screen.short_order(before, 3) == "H1 > H2 > H3 > …"
+    assert sensitivity_screen.rank_moves(before, after) == "H3 3→2, H2 2→3"
+    tied = Standing(tuple(ids), {**before.ranks, "H2": 1, "H3": 1, "H4": 1})
+    assert sensitivity_screen.rank_moves(before, tied, limit=2) == "H2 2→1, H3 3→1, 1 more"
+
+
 def test_sensitivity_follows_the_method_steps_and_escape(race: Path) -> None:
     app = make_app(race, method="weighted")
 

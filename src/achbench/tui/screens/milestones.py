@@ -58,7 +58,7 @@ class MilestonesScreen(ModalScreen[None]):
     """Milestones per hypothesis; ``changed`` is told of every change (the main screen)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        _key("escape,M", "close", "Close", "milestones_close", "Close the milestones screen"),
+        _key("escape,M,q", "close", "Close", "milestones_close", "Close the milestones screen"),
         _key("a", "add", "Add", "milestone_add", "Add a milestone to the hypothesis highlighted"),
         _key("e", "edit", "Edit", "milestone_edit", "Edit the milestone highlighted"),
         _key(

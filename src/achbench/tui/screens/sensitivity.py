@@ -20,7 +20,7 @@ cell closes the screen with the grid's cursor put there.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.console import RenderableType
 from rich.table import Table
@@ -36,7 +36,7 @@ from textual.worker import Worker, WorkerState
 
 if TYPE_CHECKING:
     from achbench.analysis.milestones import MilestoneWarning
-    from achbench.analysis.sensitivity import Findings
+    from achbench.analysis.sensitivity import Findings, Standing
     from achbench.session import Session
 
 Target = tuple[str | None, str | None]
@@ -95,6 +95,32 @@ def _item(evidence: str, title: str, rest: str, width: int) -> Line:
     return Line(text, (None, evidence), label=label, detail=Text(rest, style="dim"))
 
 
+ORDER_SHOWN = 12
+"""Places of a new order shown after leaving an item out (the rest as '…')."""
+MOVES_SHOWN = 6
+"""Rank moves named per item whose removal reorders only the runners-up."""
+
+
+def short_order(standing: Standing, limit: int = ORDER_SHOWN) -> str:
+    """'H2 = H4 > H1 > …': the first ``limit`` places of an order."""
+    from achbench.analysis.wording import order_text
+
+    text = order_text(standing)
+    if len(standing.order) <= limit:
+        return text
+    tokens = text.split(" ")
+    return " ".join(tokens[: 2 * limit - 1]) + " > …"
+
+
+def rank_moves(before: Standing, after: Standing, limit: int = MOVES_SHOWN) -> str:
+    """'H3 3→2, H1 2→3': the hypotheses whose rank changed, best new rank first."""
+    moved = [h for h in after.order if after.ranks[h] != before.ranks[h]]
+    parts = [f"{h} {before.ranks[h]}→{after.ranks[h]}" for h in moved[:limit]]
+    if len(moved) > limit:
+        parts.append(f"{len(moved) - limit} more")
+    return ", ".join(parts)
+
+
 def finding_lines(findings: Findings, warnings: list[MilestoneWarning]) -> list[Line]:
     """The screen's lines for ``findings``, most important first (pure: tested headless)."""
     from achbench.analysis.wording import STEP_WORDS, change_text, join, order_text
@@ -130,15 +156,11 @@ def finding_lines(findings: Findings, warnings: list[MilestoneWarning]) -> list[
         )
     for removal in moved[:ITEMS_SHOWN]:
         assert removal.standing is not None
-        effect = "leader changes" if removal.leader_changed else "ranks change"
-        lines.append(
-            _item(
-                removal.evidence,
-                removal.title,
-                f"without it, {effect}: {order_text(removal.standing)}",
-                width,
-            )
-        )
+        if removal.leader_changed:
+            effect = f"without it, leader changes: {short_order(removal.standing)}"
+        else:
+            effect = f"without it, ranks move: {rank_moves(findings.standing, removal.standing)}"
+        lines.append(_item(removal.evidence, removal.title, effect, width))
     if len(moved) > ITEMS_SHOWN:
         lines.append(
             _plain(f"… {len(moved) - ITEMS_SHOWN} more (achbench sensitivity --all)", "dim")
@@ -195,12 +217,22 @@ def finding_lines(findings: Findings, warnings: list[MilestoneWarning]) -> list[
     return lines
 
 
+def _analyse(data: Any, analysts: list[str], method: str, steps: str) -> Findings:
+    """``analyse`` on the ratings of ``analysts``, each rating's analyst named."""
+    from achbench.analysis.sensitivity import analyse, raters_of
+    from achbench.scoring import Grid
+
+    grid = Grid.from_data(data, analysts)
+    raters = raters_of(data, analysts) if len(grid.analysts) > 1 else None
+    return analyse(grid, method, steps, raters)
+
+
 class SensitivityScreen(ModalScreen[Target | None]):
     """The sensitivity findings; dismissed with a cell to go to, or None."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
-            "escape,s",
+            "escape,s,q",
             "close",
             "Close",
             id="sensitivity_close",
@@ -251,32 +283,26 @@ class SensitivityScreen(ModalScreen[Target | None]):
 
     def compute(self) -> None:
         """Analyse the matrix as it is now: at once if small, else in a thread."""
-        from achbench.analysis.sensitivity import analyse, raters_of
-        from achbench.scoring import Grid
-
         data = self.session.data
         if not data.get("hypotheses"):
             self._show_message("No hypotheses yet: nothing to analyse. Press Y to add one.")
             return
         analysts = list(self.session.live.analysts)
-        # The grid and the raters are copied from the matrix here, on the editor's
-        # thread; the analysis then reads only them, never the live matrix.
-        grid = Grid.from_data(data, analysts)
-        raters = raters_of(data, analysts) if len(grid.analysts) > 1 else None
         method, steps = self.method, self.steps
-        size = len(grid.hypotheses) * max(1, len(grid.evidence)) * max(1, len(analysts))
-        if size <= SYNC_CELLS:
-            self.show(analyse(grid, method, steps, raters))
+        hypotheses, evidence = len(data["hypotheses"]), len(data.get("evidence") or {})
+        if hypotheses * max(1, evidence) * max(1, len(analysts)) <= SYNC_CELLS:
+            self.show(_analyse(data, analysts, method, steps))
             return
-        self._show_message(
-            f"Analysing {len(grid.hypotheses)} hypotheses x {len(grid.evidence)} items… "
-            "(Escape closes)"
-        )
+        self._show_message(f"Analysing {hypotheses} hypotheses x {evidence} items… (Escape closes)")
+        # The thread only reads the matrix, and nothing edits it while this screen
+        # is open (it binds no editing key).  If the screen is closed first, the
+        # worker is cancelled and whatever it ends with, result or error, is dropped.
         self.run_worker(
-            lambda: analyse(grid, method, steps, raters),
+            lambda: _analyse(data, analysts, method, steps),
             name="sensitivity",
             thread=True,
             exclusive=True,
+            exit_on_error=False,
         )
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
