@@ -20,6 +20,7 @@ The README gives each formula in full, with the Bayesian likelihoods.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -157,7 +158,7 @@ def _mean(values: Sequence[float]) -> float:
     return sum(values) / len(values)
 
 
-def _pooled(grid: Grid, value: Mapping[str, float]) -> list[list[float | None]]:
+def pooled(grid: Grid, value: Mapping[str, float]) -> list[list[float | None]]:
     """Cell means per evidence item (rows) and hypothesis (columns); None if unrated."""
     out: list[list[float | None]] = []
     for cell in grid.votes:
@@ -179,16 +180,15 @@ def _rank(
     keys: Sequence[Any],
     scores: Sequence[float],
     figures: Sequence[dict[str, float | int]],
-    same: Callable[[Any, Any], bool],
 ) -> list[HypothesisScore]:
-    """Order hypotheses by ``keys`` (stable: file order breaks ties of order);
-    hypotheses whose keys are ``same`` share a rank (1, 2, 2, 4)."""
-    order = sorted(range(len(grid.hypotheses)), key=lambda i: keys[i])
+    """Order hypotheses by ``keys``; tied keys share a rank (1, 2, 2, 4) in file order.
+
+    Keys are tied when equal up to float noise (see ``tied``): sums of the same
+    cell values in another order can differ in the last bit, and such noise must
+    neither order two hypotheses nor split a tie.
+    """
     ranked: list[HypothesisScore] = []
-    rank = 0
-    for position, index in enumerate(order):
-        if position == 0 or not same(keys[order[position - 1]], keys[index]):
-            rank = position + 1
+    for index, rank in rank_order(keys):
         ranked.append(
             HypothesisScore(
                 id=grid.hypotheses[index],
@@ -201,8 +201,38 @@ def _rank(
     return ranked
 
 
-def _close(a: float, b: float) -> bool:
-    return abs(a - b) <= _TIE * max(1.0, abs(a), abs(b))
+def rank_order(
+    keys: Sequence[Any], same: Callable[[Any, Any], bool] | None = None
+) -> list[tuple[int, int]]:
+    """(index, rank) pairs in rank order: lower keys first, ``same`` keys (``tied``
+    by default) share a rank and keep file order."""
+    same = same or tied
+
+    def compare(i: int, j: int) -> int:
+        a, b = keys[i], keys[j]
+        if same(a, b):
+            return i - j
+        pairs = zip(a, b, strict=True) if isinstance(a, tuple) else [(a, b)]
+        for x, y in pairs:
+            if not tied(x, y):
+                return -1 if x < y else 1
+        return -1 if a < b else 1
+
+    order = sorted(range(len(keys)), key=functools.cmp_to_key(compare))
+    out: list[tuple[int, int]] = []
+    rank = 0
+    for position, index in enumerate(order):
+        if position == 0 or not same(keys[order[position - 1]], keys[index]):
+            rank = position + 1
+        out.append((index, rank))
+    return out
+
+
+def tied(a: Any, b: Any) -> bool:
+    """Whether two scores (or tuples of them) are equal up to float noise: 1e-9 relative."""
+    if isinstance(a, tuple):
+        return all(tied(x, y) for x, y in zip(a, b, strict=True))
+    return bool(abs(a - b) <= _TIE * max(1.0, abs(a), abs(b)))
 
 
 def _evidence(grid: Grid, diagnosticity: Iterable[float]) -> list[EvidenceScore]:
@@ -218,7 +248,7 @@ def _spread(row: Sequence[float | None]) -> float:
 
 
 def _additive(grid: Grid, method: str, weights: Sequence[float]) -> Ranking:
-    cells = _pooled(grid, HEUER_VALUE)
+    cells = pooled(grid, HEUER_VALUE)
     n = len(grid.hypotheses)
     totals = [0.0] * n
     rated = [0] * n
@@ -231,7 +261,7 @@ def _additive(grid: Grid, method: str, weights: Sequence[float]) -> Ranking:
     figures = [
         {"inconsistency": totals[j], "rated": rated[j], "unrated": unrated[j]} for j in range(n)
     ]
-    ranked = _rank(grid, totals, totals, figures, _close)
+    ranked = _rank(grid, totals, totals, figures)
     diagnosticity = [_spread(row) * w for row, w in zip(cells, weights, strict=True)]
     return Ranking(method, ranked, _evidence(grid, diagnosticity))
 
@@ -291,7 +321,7 @@ def opensynthesis(grid: Grid) -> Ranking:
     consistency descending, share of NA consensus, share of unrated cells, file
     order.  Diagnosticity: population standard deviation of the cell means.
     """
-    cells = _pooled(grid, OPENSYNTHESIS_VALUE)
+    cells = pooled(grid, OPENSYNTHESIS_VALUE)
     n = len(grid.hypotheses)
     total = len(grid.evidence)
     keys = []
@@ -313,7 +343,7 @@ def opensynthesis(grid: Grid) -> Ranking:
             }
         )
     scores = [k[0] for k in keys]
-    ranked = _rank(grid, keys, [float(s) for s in scores], figures, lambda a, b: a == b)
+    ranked = _rank(grid, keys, [float(s) for s in scores], figures)
     diagnosticity = [_pstdev([m for m in row if m is not None]) for row in cells]
     assert len(figures) == n
     return Ranking("opensynthesis", ranked, _evidence(grid, diagnosticity))
@@ -385,7 +415,7 @@ def bayes(grid: Grid) -> Ranking:
         {"posterior": p, "log_odds": lp - peak} for p, lp in zip(posterior, log_post, strict=True)
     ]
     keys = [-p for p in posterior]
-    ranked = _rank(grid, keys, posterior, figures, _close)
+    ranked = _rank(grid, keys, posterior, figures)
     diagnosticity = [max(row) - min(row) if row else 0.0 for row in rows]
     return Ranking("bayes", ranked, _evidence(grid, diagnosticity))
 

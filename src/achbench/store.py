@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from achbench.errors import MatrixFileError, Problem, SaveError
-from achbench.validate import validate_data
+from achbench.validate import TABLE_KEYS, validate_data
 
 if TYPE_CHECKING:
     from achbench.model import Matrix
@@ -38,33 +38,11 @@ _BOM = b"\xef\xbb\xbf"
 TEMP_SUFFIX = ".achbench-tmp"
 """Temporary files of an unfinished save end with this (see ``clean_stale_temps``)."""
 
-_TOP_ORDER = (
-    "format",
-    "title",
-    "question",
-    "analyst",
-    "classification",
-    "hypotheses",
-    "evidence",
-    "ratings",
-    "milestones",
-    "conflicts",
-)
-_HYPOTHESIS_ORDER = ("title", "description", "prior")
-_EVIDENCE_ORDER = (
-    "title",
-    "source",
-    "date",
-    "kind",
-    "credibility",
-    "relevance",
-    "notes",
-    "code",
-    "link",
-    "flag",
-)
-_MILESTONE_ORDER = ("hypothesis", "title", "expect", "due", "status", "notes")
-_CONFLICT_ORDER = ("key", "base", "ours", "theirs", "note")
+_TOP_ORDER = TABLE_KEYS[""]
+_HYPOTHESIS_ORDER = TABLE_KEYS["hypotheses"]
+_EVIDENCE_ORDER = TABLE_KEYS["evidence"]
+_MILESTONE_ORDER = TABLE_KEYS["milestones"]
+_CONFLICT_ORDER = TABLE_KEYS["conflicts"]
 
 
 def _problem(
@@ -73,11 +51,11 @@ def _problem(
     return MatrixFileError([Problem(str(path), message, line, column)])
 
 
-def read_text(path: Path | str) -> str:
-    """The file's text, or a located error for anything that keeps it from being TOML."""
+def read_bytes(path: Path | str) -> bytes:
+    """The file's bytes, or a located error saying why it cannot be read."""
     path = Path(path)
     try:
-        raw = path.read_bytes()
+        return path.read_bytes()
     except FileNotFoundError:
         raise _problem(path, "no such file") from None
     except IsADirectoryError:
@@ -86,6 +64,11 @@ def read_text(path: Path | str) -> str:
         raise _problem(path, "permission denied: the file cannot be read") from None
     except OSError as exc:
         raise _problem(path, f"cannot be read: {exc.strerror or exc}") from None
+
+
+def read_text(path: Path | str) -> str:
+    """The file's text, or a located error for anything that keeps it from being TOML."""
+    raw = read_bytes(path)
     if raw.startswith(_BOM):
         raise _problem(
             path, "starts with a UTF-8 byte-order mark (BOM); save it as UTF-8 without BOM", 1, 1

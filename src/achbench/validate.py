@@ -31,13 +31,15 @@ _ID_HELP = "an id starts with a letter, then up to 63 letters, digits, '_' or '-
 
 _validator = SchemaValidator(SCHEMA)
 
-_TABLE_KEYS: dict[str, tuple[str, ...]] = {
+TABLE_KEYS: dict[str, tuple[str, ...]] = {
     "": tuple(SCHEMA["fields"]),
     "hypotheses": tuple(SCHEMA["fields"]["hypotheses"]["schema"]["values_schema"]["fields"]),
     "evidence": tuple(SCHEMA["fields"]["evidence"]["schema"]["values_schema"]["fields"]),
     "milestones": tuple(SCHEMA["fields"]["milestones"]["schema"]["values_schema"]["fields"]),
     "conflicts": tuple(SCHEMA["fields"]["conflicts"]["schema"]["values_schema"]["fields"]),
 }
+"""The keys each table takes, in the order of ``achbench.model`` (which is the
+order of the spec's tables, and so the order the writer uses)."""
 
 _TYPE_NAMES = {
     "str": "a string",
@@ -69,7 +71,7 @@ def _table_of(loc: Sequence[str]) -> str:
     """Which table's key list applies at ``loc`` (for 'unknown key' help)."""
     if len(loc) <= 1:
         return ""
-    return loc[0] if loc[0] in _TABLE_KEYS else ""
+    return loc[0] if loc[0] in TABLE_KEYS else ""
 
 
 def _message(error: Mapping[str, Any]) -> tuple[tuple[str, ...], str]:
@@ -86,7 +88,7 @@ def _message(error: Mapping[str, Any]) -> tuple[tuple[str, ...], str]:
             return loc, "required key missing"
         return loc, f"required key {loc[-1]!r} missing"
     if kind == "extra_forbidden":
-        known = ", ".join(_TABLE_KEYS[_table_of(loc)])
+        known = ", ".join(TABLE_KEYS[_table_of(loc)])
         return loc, f"unknown key {loc[-1]!r} (this table takes: {known})"
     if kind == "literal_error":
         expected = ctx.get("expected", "")

@@ -130,7 +130,7 @@ def _bomb(path: Path) -> Path:
         ),
         (lambda d: DATA / "achz" / "not-gzip.achz", "not a gzip file"),
         (lambda d: d / "missing.achz", "no such file"),
-        (lambda d: _dir(d / "folder.achz"), "is a directory, not a file"),
+        (lambda d: _dir(d / "folder.achz"), "is a directory, not a matrix file"),
     ],
 )
 def test_untrusted_or_broken_files_exit_2_with_one_line_and_no_traceback(

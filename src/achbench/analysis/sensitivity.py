@@ -61,9 +61,11 @@ from achbench.scoring import (
     OPENSYNTHESIS_VALUE,
     Grid,
     _aggregate_vote,
-    _close,
     _priors,
     bayes_log_likelihoods,
+    pooled,
+    rank_order,
+    tied,
 )
 
 STEPS = ("any", "one")
@@ -276,14 +278,8 @@ class Findings:
 def standing(ids: Sequence[str], keys: Sequence[Key], same: Callable[[Key, Key], bool]) -> Standing:
     """Order ``ids`` by ``keys`` (file order breaks ties of order) and give ranks
     as ``scoring`` does: a hypothesis ``same`` as the one before shares its rank."""
-    order = sorted(range(len(ids)), key=keys.__getitem__)
-    ranks: dict[str, int] = {}
-    rank = 0
-    for position, index in enumerate(order):
-        if position == 0 or not same(keys[order[position - 1]], keys[index]):
-            rank = position + 1
-        ranks[ids[index]] = rank
-    return Standing(tuple(ids[i] for i in order), ranks)
+    order = rank_order(keys, same)
+    return Standing(tuple(ids[i] for i, _ in order), {ids[i]: rank for i, rank in order})
 
 
 @dataclass(slots=True)
@@ -302,22 +298,6 @@ class _Scores:
     inconsistency (heuer, weighted, opensynthesis) or minus the log posterior."""
 
 
-def _pooled(grid: Grid, value: Mapping[str, float]) -> list[list[float | None]]:
-    out: list[list[float | None]] = []
-    for cell in grid.votes:
-        row: list[float | None] = []
-        for h in grid.hypotheses:
-            codes = cell.get(h)
-            if not codes:
-                row.append(None)
-            elif len(codes) == 1:
-                row.append(value[codes[0]])
-            else:
-                row.append(sum(value[c] for c in codes) / len(codes))
-        out.append(row)
-    return out
-
-
 def item_weights(grid: Grid) -> list[float]:
     """Credibility x relevance weight of each item, as ``weighted`` uses it."""
     return [
@@ -330,7 +310,7 @@ def _additive_scores(
     grid: Grid, weights: Sequence[float], cells: list[list[float | None]] | None = None
 ) -> _Scores:
     if cells is None:
-        cells = _pooled(grid, HEUER_VALUE)
+        cells = pooled(grid, HEUER_VALUE)
     n = len(grid.hypotheses)
     totals = [0.0] * n
     for row, weight in zip(cells, weights, strict=True):
@@ -348,7 +328,7 @@ def _additive_scores(
         row = shares[i]
         return min(row) == max(row) if row else True
 
-    return _Scores(list(totals), _close, without, inert, list(totals))
+    return _Scores(list(totals), tied, without, inert, list(totals))
 
 
 def _opensynthesis_cell(codes: tuple[str, ...], scale: int) -> tuple[int, int, int, int]:
@@ -441,7 +421,7 @@ def _bayes_scores(grid: Grid) -> _Scores:
         row = rows[i]
         return min(row) == max(row) if row else True
 
-    return _Scores(_posterior_keys(log_post), _close, without, inert, [-p for p in log_post])
+    return _Scores(_posterior_keys(log_post), tied, without, inert, [-p for p in log_post])
 
 
 def _scores(grid: Grid, method: str, cells: list[list[float | None]] | None = None) -> _Scores:
@@ -813,14 +793,14 @@ def weight_shifts(
     under ``weighted`` (whatever method the rest of the analysis uses)."""
     weights = item_weights(grid)
     if cells is None:
-        cells = _pooled(grid, HEUER_VALUE)
+        cells = pooled(grid, HEUER_VALUE)
     n = len(grid.hypotheses)
     totals = [0.0] * n
     for row, weight in zip(cells, weights, strict=True):
         for j, value in enumerate(row):
             if value is not None:
                 totals[j] += value * weight
-    base = standing(grid.hypotheses, totals, _close)
+    base = standing(grid.hypotheses, totals, tied)
     leaders = base.leaders
     ordered = sorted(totals)
     gap = ordered[1] - ordered[0] if n > 1 else math.inf
@@ -844,7 +824,7 @@ def weight_shifts(
                 new = standing(
                     grid.hypotheses,
                     [t + delta * v for t, v in zip(totals, values, strict=True)],
-                    _close,
+                    tied,
                 )
                 if new.leaders != leaders:
                     out.append(
@@ -945,7 +925,7 @@ def analyse(
     ``steps`` says how far one rating change may go (``STEPS``); ``raters`` names
     the analyst of each rating (``raters_of``).
     """
-    cells = _pooled(grid, HEUER_VALUE)
+    cells = pooled(grid, HEUER_VALUE)
     scores = _scores(grid, method, cells)
     base = standing(grid.hypotheses, scores.keys, scores.same)
     return Findings(

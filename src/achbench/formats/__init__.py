@@ -13,13 +13,15 @@ One module per format, each with ``read_*(raw, path, ...)`` and
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 
 from achbench.errors import MatrixFileError, Problem
+from achbench.store import read_bytes
 
 FORMATS = ("achz", "csv", "json")
 """Names accepted by ``--to`` and ``--from``."""
@@ -126,20 +128,6 @@ def pick_analyst(
     return chosen
 
 
-def open_input(path: str) -> BinaryIO:
-    """Open a file to import, or a located error (missing, a directory, unreadable)."""
-    try:
-        return open(path, "rb")
-    except FileNotFoundError:
-        raise fail(path, "no such file") from None
-    except IsADirectoryError:
-        raise fail(path, "is a directory, not a file") from None
-    except PermissionError:
-        raise fail(path, "permission denied: the file cannot be read") from None
-    except OSError as exc:
-        raise fail(path, f"cannot be read: {exc.strerror or exc}") from None
-
-
 def read_matrix(
     path: str,
     fmt: str,
@@ -152,15 +140,11 @@ def read_matrix(
     The data is not yet validated: ``validate.validate_data`` does that, so
     that every format's output meets the same rules as a TOML file.
     """
-    with open_input(path) as stream:
-        try:
-            if fmt == "achz":
-                from achbench.formats.achz import read_achz
+    raw = read_bytes(path)
+    if fmt == "achz":
+        from achbench.formats.achz import read_achz
 
-                return read_achz(stream, path, report, analyst or DEFAULT_ANALYST)
-            raw = stream.read()
-        except OSError as exc:
-            raise fail(path, f"cannot be read: {exc.strerror or exc}") from None
+        return read_achz(io.BytesIO(raw), path, report, analyst or DEFAULT_ANALYST)
     if fmt == "csv":
         from achbench.formats.csv_grid import read_csv
 

@@ -42,24 +42,13 @@ from typing import Any
 
 from achbench.errors import MatrixFileError, Problem
 from achbench.formats import DEFAULT_ANALYST, ID_RE, Report, fail, id_list, pick_analyst
+from achbench.validate import TABLE_KEYS
 
 _ID = ID_RE
 
-HYPOTHESIS_COLUMNS = ("id", "title", "description", "prior")
-EVIDENCE_COLUMNS = (
-    "id",
-    "title",
-    "source",
-    "date",
-    "kind",
-    "credibility",
-    "relevance",
-    "notes",
-    "code",
-    "link",
-    "flag",
-)
-MILESTONE_COLUMNS = ("id", "hypothesis", "title", "expect", "due", "status", "notes")
+HYPOTHESIS_COLUMNS = ("id", *TABLE_KEYS["hypotheses"])
+EVIDENCE_COLUMNS = ("id", *TABLE_KEYS["evidence"])
+MILESTONE_COLUMNS = ("id", *TABLE_KEYS["milestones"])
 MATRIX_COLUMNS = ("format", "title", "question", "analyst", "classification")
 _SECTIONS: dict[str, tuple[str, ...]] = {
     "hypotheses": HYPOTHESIS_COLUMNS,
