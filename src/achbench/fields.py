@@ -31,7 +31,9 @@ EVIDENCE_FIELDS = (
     "notes",
 )
 MATRIX_FIELDS = ("title", "question", "analyst")
+MILESTONE_FIELDS = ("id", "hypothesis", "title", "expect", "due", "status", "notes")
 MULTILINE_FIELDS = frozenset({"description", "notes", "question"})
+DATE_FIELDS = frozenset({"date", "due"})
 """Fields whose text may span lines; every other field is one line."""
 
 
@@ -79,7 +81,7 @@ def _typed(
                 fields[name] = float(text)
             except ValueError:
                 errors[name] = f"{text!r} is not a number; give a prior in (0, 1], such as 0.25"
-        elif name == "date":
+        elif name in DATE_FIELDS:
             try:
                 fields[name] = dt.date.fromisoformat(text)
             except ValueError:
@@ -141,6 +143,36 @@ def evidence_from_form(
     if id_error:
         errors["id"] = id_error
     for name, message in _model_errors(Evidence, fields).items():
+        errors.setdefault(name, message)
+    if errors:
+        raise FieldErrors(errors)
+    return new_id, fields
+
+
+def milestone_from_form(
+    values: Mapping[str, str],
+    taken: Collection[str],
+    hypotheses: Collection[str],
+    current: str | None = None,
+) -> tuple[str, dict[str, Any]]:
+    """(id, fields) of a milestone from a form's strings; ``FieldErrors`` if wrong.
+
+    Checked by the pydantic ``Milestone`` model (expect, status, the due date),
+    and its hypothesis must be one of ``hypotheses``.  The status is always
+    written (the spec's default is open), so the file says it.
+    """
+    from achbench.model import Milestone
+
+    new_id = values.get("id", "").strip()
+    fields, errors = _typed(values, MILESTONE_FIELDS)
+    fields.setdefault("status", "open")
+    id_error = check_id(new_id, taken, "milestone", current)
+    if id_error:
+        errors["id"] = id_error
+    hypothesis = fields.get("hypothesis")
+    if hypothesis is not None and hypothesis not in hypotheses:
+        errors["hypothesis"] = f"{hypothesis!r} is not a hypothesis of this matrix"
+    for name, message in _model_errors(Milestone, fields).items():
         errors.setdefault(name, message)
     if errors:
         raise FieldErrors(errors)

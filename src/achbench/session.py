@@ -44,7 +44,7 @@ BASE_MARK = "# edited from the file whose SHA-256 is "
 """Header line of a recovery file naming the version of the file the work began from."""
 EXAMPLE_NAME = "kazakhstan-2022.toml"
 
-ChangeKind = Literal["cell", "hypothesis", "evidence", "structure", "meta", "all"]
+ChangeKind = Literal["cell", "hypothesis", "evidence", "structure", "meta", "milestone", "all"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,7 +53,8 @@ class Change:
 
     ``cell``: one rating (``evidence``, ``hypothesis``); ``hypothesis`` or
     ``evidence``: one item's fields, in place; ``structure``: items added,
-    removed, renamed or moved; ``meta``: the matrix' own fields; ``all``: anything.
+    removed, renamed or moved; ``meta``: the matrix' own fields; ``milestone``:
+    the milestones (``hypothesis``: the one the milestone bears on); ``all``: anything.
     """
 
     kind: ChangeKind
@@ -645,6 +646,76 @@ class Session:
         return self._do(
             "edit matrix", lambda: self._set_meta(dict(fields)), lambda: self._set_meta(old)
         )
+
+    # milestones
+
+    @property
+    def milestones(self) -> dict[str, Any]:
+        """Milestone id to its fields, in file order (empty when there are none)."""
+        result: dict[str, Any] = self.data.get("milestones") or {}
+        return result
+
+    def _set_milestones(self, table: dict[str, dict[str, Any]], hypothesis: str) -> Change:
+        # A fresh copy each time: a later rename of a hypothesis edits the live
+        # table in place, never the snapshot kept for undo.
+        if table:
+            self.data["milestones"] = {k: dict(v) for k, v in table.items()}
+        else:
+            self.data.pop("milestones", None)
+        return Change("milestone", hypothesis=hypothesis)
+
+    def _milestone_command(
+        self, label: str, new: dict[str, dict[str, Any]], hypothesis: str
+    ) -> Change:
+        old = {k: dict(v) for k, v in self.milestones.items()}
+        return self._do(
+            label,
+            lambda: self._set_milestones(new, hypothesis),
+            lambda: self._set_milestones(old, hypothesis),
+        )
+
+    def add_milestone(
+        self, milestone_id: str, fields: dict[str, Any], index: int | None = None
+    ) -> Change:
+        """Add a milestone at ``index``; by default after its hypothesis' last one (else last)."""
+        items = list(self.milestones.items())
+        if index is None:
+            index = len(items)
+            for position, (_, other) in enumerate(items):
+                if other.get("hypothesis") == fields["hypothesis"]:
+                    index = position + 1
+        items.insert(index, (milestone_id, dict(fields)))
+        return self._milestone_command(
+            f"add milestone {milestone_id}", dict(items), fields["hypothesis"]
+        )
+
+    def update_milestone(
+        self, milestone_id: str, new_id: str, fields: dict[str, Any]
+    ) -> Change | None:
+        """Replace a milestone's fields (renaming it in place if the id changed).
+
+        Returns None, recording nothing, if nothing differs.
+        """
+        old = self.milestones[milestone_id]
+        if new_id == milestone_id and old == fields:
+            return None
+        new = _rename(self.milestones, milestone_id, new_id, dict(fields))
+        return self._milestone_command(f"edit milestone {milestone_id}", new, fields["hypothesis"])
+
+    def set_milestone_status(self, milestone_id: str, status: str) -> Change | None:
+        """Set a milestone's status (open, observed, not-observed); None if it has it."""
+        old = self.milestones[milestone_id]
+        if old.get("status", "open") == status:
+            return None
+        fields = {**old, "status": status}
+        new = _rename(self.milestones, milestone_id, milestone_id, fields)
+        return self._milestone_command(f"milestone {milestone_id} {status}", new, old["hypothesis"])
+
+    def delete_milestone(self, milestone_id: str) -> Change:
+        """Delete a milestone (undo brings it back in its place)."""
+        hypothesis = self.milestones[milestone_id]["hypothesis"]
+        new = {k: v for k, v in self.milestones.items() if k != milestone_id}
+        return self._milestone_command(f"delete milestone {milestone_id}", new, hypothesis)
 
     # -- the file on disk ------------------------------------------------------------
 

@@ -5,16 +5,39 @@ headless.  Rows and columns are hypotheses and evidence items, or the other way
 round when transposed (Heuer's own orientation: evidence down the side).  The
 cursor is kept as a hypothesis index and an evidence index into the visible
 lists, so transposing keeps it on the same cell.
+
+It also answers, cheaply enough for every keystroke, what the analysis adds to
+the grid: whether an item is non-diagnostic (rated alike for every hypothesis,
+``scoring.rated_alike``, one item at a time), each cell's consensus and dispute
+category in the consensus view (``analysis.consensus``, one cell at a time,
+memoised by its votes), and the milestone warnings on the leader
+(``analysis.milestones.warnings``, kept until the leader or the milestones change).
 """
 
 from __future__ import annotations
 
-from typing import Literal
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
 
-from achbench.scoring import METHODS, HypothesisScore, Ranking
+from achbench.scoring import METHODS, HypothesisScore, Ranking, _aggregate_vote
 from achbench.session import Session
 
+if TYPE_CHECKING:
+    from achbench.analysis.milestones import MilestoneWarning
+
 Kind = Literal["hypothesis", "evidence"]
+
+
+@dataclass(frozen=True, slots=True)
+class CellVotes:
+    """One cell in the consensus view: every analyst's vote, the consensus, the dispute."""
+
+    votes: tuple[tuple[str, str], ...]
+    """(analyst, code) for each analyst who rated the cell, in file order."""
+    consensus: str | None
+    disagreement: float | None
+    category: str
+    """``unrated``, ``consensus``, ``mild``, ``large`` or ``extreme`` (Open Synthesis)."""
 
 
 def _clamp(value: int, size: int) -> int:
@@ -32,6 +55,16 @@ class GridView:
         self.filter = ""
         self.advance = True
         """Rating a cell moves the cursor to the next hypothesis for the same item."""
+        self.hide_flat = False
+        """Leave non-diagnostic items (rated alike for every hypothesis) out of the grid."""
+        self.consensus = False
+        """Show every analyst's consensus in the cells instead of the current analyst's codes."""
+        self._flat: dict[str, bool] = {}
+        self._flat_for: tuple[str, ...] = ()
+        self._summaries: dict[tuple[str, ...], tuple[str | None, float | None, str]] = {}
+        self._warnings: tuple[object, list[MilestoneWarning], set[str]] = ((), [], set())
+        self.milestone_version = 0
+        """Bumped when milestones (or the hypotheses they name) change."""
         self.hypothesis_ids: list[str] = []
         self.evidence_ids: list[str] = []
         self._sorted_order: list[str] = []
@@ -54,8 +87,11 @@ class GridView:
             seen = set(ordered)
             ids = ordered + [e for e in ids if e not in seen]
             self._sorted_order = ids
+        self._flat.clear()
         if self.filter:
             ids = [e for e in ids if self._matches(e)]
+        if self.hide_flat:
+            ids = [e for e in ids if not self.is_flat(e)]
         self.evidence_ids = ids
         self._place(hypothesis, evidence)
         self.rescore()
@@ -182,10 +218,152 @@ class GridView:
             return
         hypothesis, evidence = self.current()
         self.sorted = True
-        self.evidence_ids = [e for e in self._sorted_order if not self.filter or self._matches(e)]
+        self.evidence_ids = [e for e in self._sorted_order if self._shown(e)]
         self._place(hypothesis, evidence)
 
     def set_filter(self, text: str) -> None:
         """Show only evidence whose id, title, source, kind, date or notes hold ``text``."""
         self.filter = text.strip()
         self.sync()
+
+    def _shown(self, evidence_id: str) -> bool:
+        if self.filter and not self._matches(evidence_id):
+            return False
+        return not (self.hide_flat and self.is_flat(evidence_id))
+
+    def toggle_hide_flat(self) -> int:
+        """Hide non-diagnostic items, or show them again; returns how many are hidden.
+
+        The set hidden is taken now (and again after any change to the items): an
+        item that becomes non-diagnostic while you rate stays in view, marked.
+        """
+        self.hide_flat = not self.hide_flat
+        self.sync()
+        if not self.hide_flat:
+            return 0
+        return sum(1 for e in self.session.evidence if self.is_flat(e))
+
+    def reveal(self, evidence_id: str) -> list[str]:
+        """Make an evidence item visible (clear the filter, show non-diagnostic items).
+
+        Returns what was turned off, in words, for the editor to say.
+        """
+        undone: list[str] = []
+        if evidence_id in self.evidence_ids or evidence_id not in self.session.evidence:
+            return undone
+        if self.filter and not self._matches(evidence_id):
+            self.filter = ""
+            undone.append("the filter")
+        if self.hide_flat and self.is_flat(evidence_id):
+            self.hide_flat = False
+            undone.append("hiding non-diagnostic items")
+        self.sync()
+        return undone
+
+    def go_to(self, hypothesis_id: str | None, evidence_id: str | None) -> bool:
+        """Put the cursor on a hypothesis and/or evidence item that is visible; True if moved."""
+        before = (self.h, self.e)
+        if hypothesis_id in self.hypothesis_ids:
+            self.h = self.hypothesis_ids.index(hypothesis_id)
+        if evidence_id is not None and evidence_id in self.evidence_ids:
+            self.e = self.evidence_ids.index(evidence_id)
+        return (self.h, self.e) != before
+
+    # -- diagnosticity ---------------------------------------------------------------------
+
+    def is_flat(self, evidence_id: str) -> bool:
+        """Is the item rated the same for every hypothesis by the scored analysts?
+
+        ``scoring.rated_alike`` for one item: O(hypotheses x analysts), memoised
+        until one of its cells, the items or the scored analysts change.
+        """
+        live = self.session.live
+        if live.analysts != self._flat_for:
+            self._flat.clear()
+            self._flat_for = live.analysts
+        flat = self._flat.get(evidence_id)
+        if flat is None:
+            flat = self._flat[evidence_id] = self._rated_alike(evidence_id)
+        return flat
+
+    def _rated_alike(self, evidence_id: str) -> bool:
+        live = self.session.live
+        first: list[str] | None = None
+        for hypothesis_id in self.hypothesis_ids:
+            codes = sorted(live.codes(evidence_id, hypothesis_id))
+            if not codes:
+                return False
+            if first is None:
+                first = codes
+            elif codes != first:
+                return False
+        return first is not None
+
+    def cell_rated(self, evidence_id: str) -> bool:
+        """A cell of ``evidence_id`` changed: True if the item became or stopped being flat."""
+        before = self._flat.pop(evidence_id, None)
+        return before is not None and before != self.is_flat(evidence_id)
+
+    # -- several analysts --------------------------------------------------------------------
+
+    def toggle_consensus(self) -> bool:
+        """Show the consensus of every analyst in the cells, or the current analyst's codes."""
+        self.consensus = not self.consensus
+        return self.consensus
+
+    def votes(self, evidence_id: str, hypothesis_id: str) -> CellVotes:
+        """Every analyst's vote on a cell with their consensus and dispute category.
+
+        The Open Synthesis rules of ``analysis.consensus``, computed for this cell
+        alone (O(analysts)) and memoised by the votes, so the grid can show the
+        consensus view at any size without a pass over the matrix.
+        """
+        ratings = self.session.data.get("ratings") or {}
+        votes = []
+        for analyst, table in ratings.items():
+            row = table.get(evidence_id)
+            code = row.get(hypothesis_id) if row else None
+            if code is not None:
+                votes.append((analyst, code))
+        codes = tuple(code for _, code in votes)
+        summary = self._summaries.get(codes)
+        if summary is None:
+            from achbench.analysis.consensus import category, disagreement
+
+            spread = disagreement(codes)
+            summary = (_aggregate_vote(codes), spread, category(spread))
+            self._summaries[codes] = summary
+        return CellVotes(tuple(votes), *summary)
+
+    def consensus_code(self, evidence_id: str, hypothesis_id: str) -> tuple[str | None, str]:
+        """(consensus code, dispute category) of a cell: what the consensus view draws."""
+        cell = self.votes(evidence_id, hypothesis_id)
+        return cell.consensus, cell.category
+
+    # -- milestones ----------------------------------------------------------------------------
+
+    def milestones_changed(self) -> None:
+        self.milestone_version += 1
+
+    def milestone_warnings(self) -> list[MilestoneWarning]:
+        """Milestones that tell against the current leader(s): refuted, or unsupported.
+
+        Recomputed only when the leaders or the milestones changed.
+        """
+        if not self.session.milestones:
+            return []
+        leaders = tuple(h.id for h in self.ranking.hypotheses if h.rank == 1)
+        key = (leaders, self.milestone_version)
+        if self._warnings[0] != key:
+            from achbench.analysis.milestones import warnings
+
+            found = warnings(self.session.data, leaders)
+            self._warnings = (key, found, {w.hypothesis for w in found})
+        return self._warnings[1]
+
+    def flagged(self) -> set[str]:
+        """Hypotheses that lead although a milestone tells against them."""
+        if not self.session.milestones:
+            return set()
+        self.milestone_warnings()
+        return self._warnings[2]

@@ -60,3 +60,15 @@ def test_edit_form(compare: Compare) -> None:
 
 def test_quit_dialog(compare: Compare, small: Path) -> None:
     assert compare(make_app(small), press=["5", "q"])
+
+
+def test_sensitivity_screen_80x24(compare: Compare) -> None:
+    assert compare(make_app(None), press=["s"], size=(80, 24))
+
+
+def test_milestones_screen(compare: Compare) -> None:
+    assert compare(make_app(None), press=["M", "down", "down"])
+
+
+def test_consensus_view(compare: Compare, small: Path) -> None:
+    assert compare(make_app(small), press=["c"], size=(80, 24))

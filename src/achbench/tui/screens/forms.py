@@ -33,6 +33,8 @@ class Field:
     kind: Literal["line", "text", "choice"] = "line"
     choices: tuple[str, ...] = ()
     placeholder: str = ""
+    labels: tuple[str, ...] = ()
+    """What each choice shows, if not the choice itself."""
 
 
 HYPOTHESIS_FORM = (
@@ -56,6 +58,27 @@ MATRIX_FORM = (
     Field("question", "Question", "text"),
     Field("analyst", "Default analyst", placeholder="whose ratings an editor writes first"),
 )
+
+
+MILESTONE_STATUSES = ("open", "observed", "not-observed")
+
+
+def milestone_form(hypotheses: Mapping[str, str]) -> tuple[Field, ...]:
+    """The fields of a milestone; its hypothesis is chosen among ``hypotheses`` (id: title)."""
+    labels = tuple(f"{h}  {title}" for h, title in hypotheses.items())
+    return (
+        Field("id", "Id", placeholder="M7"),
+        Field("hypothesis", "Hypothesis", "choice", tuple(hypotheses), labels=labels),
+        Field("title", "Title", placeholder="the observable event or indicator"),
+        Field("expect", "Seeing it", "choice", ("supports", "refutes")),
+        Field("due", "Due", placeholder="2022-06-30; empty: no due date"),
+        Field("status", "Status", "choice", MILESTONE_STATUSES),
+        Field("notes", "Notes", "text"),
+    )
+
+
+def _default(field: Field) -> str:
+    return "medium" if "medium" in field.choices else field.choices[0]
 
 
 class ItemForm(ModalScreen[Any]):
@@ -90,8 +113,8 @@ class ItemForm(ModalScreen[Any]):
                     widget = TextArea(value, soft_wrap=True, id=f"field-{field.name}")
                 elif field.kind == "choice":
                     widget = Select(
-                        [(c, c) for c in field.choices],
-                        value=value or "medium",
+                        list(zip(field.labels or field.choices, field.choices, strict=True)),
+                        value=value if value in field.choices else _default(field),
                         allow_blank=False,
                         id=f"field-{field.name}",
                     )

@@ -88,9 +88,37 @@ class MainScreen(Screen[None]):
             "sort_diagnosticity",
             "Sort evidence by diagnosticity under the method, or back to file order",
         ),
+        _key(
+            "D",
+            "hide_flat",
+            "Hide non-diag.",
+            "hide_nondiagnostic",
+            "Hide evidence rated alike for every hypothesis (non-diagnostic), or show it",
+        ),
         _key("slash", "filter", "Filter", "filter", "Show only evidence holding a text", show=True),
         _key("p", "pool", "Pool", "pool", "Score all analysts pooled, or your ratings alone"),
         _key("A", "choose_analyst", "Analyst", "choose_analyst", "Choose whose ratings you edit"),
+        _key(
+            "c",
+            "consensus",
+            "Consensus",
+            "consensus_view",
+            "Toggle: your ratings, or all analysts' consensus with disputed cells marked",
+        ),
+        _key(
+            "s",
+            "sensitivity",
+            "Sensitivity",
+            "sensitivity",
+            "How far the leader rests on single items, ratings and weights (step 6)",
+        ),
+        _key(
+            "M",
+            "milestones",
+            "Milestones",
+            "milestones",
+            "Milestones per hypothesis: add, edit, set status (step 8)",
+        ),
         _key(
             "e", "edit_evidence", "Edit ev.", "edit_evidence", "Edit the evidence item", show=True
         ),
@@ -166,6 +194,9 @@ class MainScreen(Screen[None]):
         pooled = "pooled" if session.pooled else "own ratings"
         advance = "advance on" if self.view.advance else "advance off"
         sub_title = f"analyst {session.analyst} · {self.view.method} · {pooled} · {advance}"
+        if self.view.consensus:  # read-only: say so first; advance does not apply
+            sub_title = f"consensus view · analyst {session.analyst} · {self.view.method}"
+            sub_title += f" · {pooled}"
         if (title, sub_title) != (self.title, self.sub_title):
             self.title = title
             self.sub_title = sub_title
@@ -185,16 +216,22 @@ class MainScreen(Screen[None]):
             return
         view = self.view
         grid = self.grid
+        if change.kind in ("milestone", "hypothesis", "structure", "all"):
+            view.milestones_changed()
         if change.kind == "cell":
             rescored = view.rescore()
             assert change.hypothesis is not None
             assert change.evidence is not None
             grid.cell_changed(change.hypothesis, change.evidence, rescored)
+            if view.cell_rated(change.evidence):
+                grid.headers_changed()
         elif change.kind in ("hypothesis", "evidence"):
             view.rescore()
             grid.labels_changed()
         elif change.kind == "meta":
             pass
+        elif change.kind == "milestone":
+            grid.labels_changed()
         else:
             view.sync()
             if change.hypothesis in view.hypothesis_ids:
@@ -211,6 +248,7 @@ class MainScreen(Screen[None]):
 
     def reload_all(self) -> None:
         """The session's matrix was replaced (reload, restore): redraw everything."""
+        self.view.milestones_changed()
         self.view.sync()
         self.grid.reset()
         self._panes()
@@ -241,6 +279,13 @@ class MainScreen(Screen[None]):
         hypothesis, evidence = self.view.current()
         if hypothesis is None or evidence is None:
             self.notify("Nothing to rate: add a hypothesis (Y) and evidence (E) first.")
+            return
+        if self.view.consensus:
+            self.notify(
+                "The consensus view is read-only: press c to rate as "
+                f"{self.view.session.analyst} again.",
+                severity="warning",
+            )
             return
         self.changed(self.view.session.rate(evidence, hypothesis, code or None))
         if self.view.advance and code:
@@ -325,11 +370,73 @@ class MainScreen(Screen[None]):
             self._panes()
             self.grid.focus()
 
+    def action_hide_flat(self) -> None:
+        hidden = self.view.toggle_hide_flat()
+        self.grid.reset()
+        self._panes()
+        if not self.view.hide_flat:
+            self.notify("Showing every evidence item.")
+        elif hidden:
+            plural = "s" if hidden != 1 else ""
+            self.notify(
+                f"Hiding {hidden} non-diagnostic item{plural} (rated alike for every "
+                "hypothesis); D shows them."
+            )
+        else:
+            self.notify("No item is rated alike for every hypothesis: nothing to hide.")
+
+    def action_consensus(self) -> None:
+        view = self.view
+        on = view.toggle_consensus()
+        self.grid.reset()
+        self._panes(ranking=False)
+        self.update_title()
+        if not on:
+            self.notify(f"Your ratings (analyst {view.session.analyst}).")
+            return
+        analysts = list(view.session.data.get("ratings") or {})
+        if len(analysts) < 2:
+            who = analysts[0] if analysts else "no analyst"
+            self.notify(f"Consensus view: only {who} rated, so the consensus is those ratings.")
+            return
+        self.notify(
+            f"Consensus of {len(analysts)} analysts: ¹ mild, ² large, ³ extreme dispute. "
+            "Read-only; c returns to your ratings."
+        )
+
+    def action_sensitivity(self) -> None:
+        from achbench.tui.screens.sensitivity import SensitivityScreen
+
+        def chosen(target: tuple[str | None, str | None] | None) -> None:
+            if target is not None:
+                self.jump_to(*target)
+
+        screen = SensitivityScreen(self.view.session, self.view.method)
+        self.app.push_screen(screen, chosen)
+
+    def jump_to(self, hypothesis: str | None, evidence: str | None) -> None:
+        """Put the cursor on a hypothesis, an item or a cell, showing the item if hidden."""
+        view = self.view
+        undone = view.reveal(evidence) if evidence is not None else []
+        if undone:
+            self.notify(f"Showing {evidence}: turned off {' and '.join(undone)}.")
+            self.grid.reset()
+            self._panes()
+        if view.go_to(hypothesis, evidence) or undone:
+            self.cursor_changed()
+
+    def action_milestones(self) -> None:
+        from achbench.tui.screens.milestones import MilestonesScreen
+
+        screen = MilestonesScreen(self.view, self.changed, self.view.current()[0])
+        self.app.push_screen(screen)
+
     def action_pool(self) -> None:
         session = self.view.session
         session.set_pooled(not session.pooled)
         self.view.rescore()
         self.grid.scores_changed()
+        self.grid.headers_changed()
         self._panes()
         self.update_title()
 
@@ -511,8 +618,10 @@ class MainScreen(Screen[None]):
         else:
             if evidence is None:
                 return
-            if view.sorted or view.filter:
-                self.notify("Turn off the sort (d) and the filter (/) to move evidence.")
+            if view.sorted or view.filter or view.hide_flat:
+                self.notify(
+                    "Turn off the sort (d), the filter (/) and hiding (D) to move evidence."
+                )
                 return
             change = session.move_evidence(evidence, delta)
         self.changed(change)

@@ -35,6 +35,8 @@ CODE_STYLE = {
     "NA": "dim",
 }
 
+DISPUTE_STYLE = {"mild": "bold yellow", "large": "bold dark_orange", "extreme": "bold red"}
+
 
 class DetailPane(Widget):
     """Everything about the cell under the cursor."""
@@ -174,6 +176,29 @@ class DetailPane(Widget):
         if others:
             text.append("   others: ", style="dim")
             text.append(", ".join(f"{name} {c}" for name, c in others))
+        if view.consensus:
+            self._consensus_text(text, evidence_id, hypothesis_id)
         figure = session.live.diagnosticity(view.method, evidence_id)
         text.append(f"\ndiagnosticity of {evidence_id} ({view.method}): {figure:.2f}", style="dim")
+        if view.is_flat(evidence_id):
+            text.append("\nnon-diagnostic: ", style="bold")
+            text.append("rated the same for every hypothesis", style="dim")
         return text
+
+    def _consensus_text(self, text: Text, evidence_id: str, hypothesis_id: str) -> None:
+        """In the consensus view: the consensus, how far the analysts disagree, each vote."""
+        from achbench.analysis.consensus import CATEGORY_NAMES
+
+        cell = self.view.votes(evidence_id, hypothesis_id)
+        text.append("\nconsensus: ", style="dim")
+        if cell.consensus is None:
+            text.append("no assessments", style="dim italic")
+            return
+        code = cell.consensus
+        text.append(f"{code} ({CODE_MEANING[code]})", style=CODE_STYLE[code])
+        style = DISPUTE_STYLE.get(cell.category, "")
+        text.append(f" · {CATEGORY_NAMES[cell.category]}", style=style)
+        if cell.disagreement:
+            text.append(f" (disagreement {cell.disagreement:.2f})", style="dim")
+        text.append("\nvotes: ", style="dim")
+        text.append(", ".join(f"{name} {c}" for name, c in cell.votes))

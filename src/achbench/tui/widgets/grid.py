@@ -41,6 +41,13 @@ CODE_CLASS = {
     None: "matrix-grid--unrated",
 }
 UNRATED = "·"
+DISPUTE_MARK = {"mild": "¹", "large": "²", "extreme": "³"}
+"""In the consensus view, beside a disputed cell's code: its Open Synthesis category."""
+DISPUTE_CLASS = {
+    "mild": "matrix-grid--dispute-mild",
+    "large": "matrix-grid--dispute-large",
+    "extreme": "matrix-grid--dispute-extreme",
+}
 LEVEL_LETTER = {"low": "L", "medium": "M", "high": "H"}
 HEADER_HEIGHT = 3
 
@@ -74,6 +81,9 @@ class MatrixGrid(ScrollView, can_focus=True, inherit_bindings=False):
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         *CODE_CLASS.values(),
+        *DISPUTE_CLASS.values(),
+        "matrix-grid--flat",
+        "matrix-grid--flagged",
         "matrix-grid--cursor",
         "matrix-grid--header",
         "matrix-grid--header-cursor",
@@ -98,6 +108,11 @@ class MatrixGrid(ScrollView, can_focus=True, inherit_bindings=False):
         & > .matrix-grid--label { color: $text; }
         & > .matrix-grid--label-cursor { background: $accent-darken-2; color: $text; }
         & > .matrix-grid--corner { color: $text-muted; background: $panel; text-style: bold; }
+        & > .matrix-grid--flat { color: $foreground-disabled; text-style: italic; }
+        & > .matrix-grid--flagged { color: $error; text-style: bold; }
+        & > .matrix-grid--dispute-mild { color: $warning; text-style: bold; }
+        & > .matrix-grid--dispute-large { color: $warning-darken-2; text-style: bold; }
+        & > .matrix-grid--dispute-extreme { color: $error; text-style: bold; }
     }
     """
 
@@ -117,6 +132,7 @@ class MatrixGrid(ScrollView, can_focus=True, inherit_bindings=False):
         self.view = view
         self._generation = 0
         self._score_generation = 0
+        self._header_generation = 0
         self._row_versions: dict[str, int] = {}
         self._line_cache: LRUCache[tuple[object, ...], Strip] = LRUCache(512)
         self._label_cache: LRUCache[tuple[object, ...], Strip] = LRUCache(512)
@@ -187,6 +203,11 @@ class MatrixGrid(ScrollView, can_focus=True, inherit_bindings=False):
         else:
             positions = {h: i for i, h in enumerate(view.hypothesis_ids)}
             self._refresh_rows(*(positions[h] for h in rescored if h in positions))
+
+    def headers_changed(self) -> None:
+        """Something the column headers show changed (an item became non-diagnostic)."""
+        self._header_generation += 1
+        self.refresh(Region(0, 0, self.size.width, HEADER_HEIGHT))
 
     def scores_changed(self) -> None:
         self._score_generation += 1
@@ -285,6 +306,7 @@ class MatrixGrid(ScrollView, can_focus=True, inherit_bindings=False):
                 width,
                 cursor_col,
                 self._generation,
+                self._header_generation,
                 self._score_generation if self.view.transposed else 0,
             )
             cells = self._line_cache.get(key)
@@ -299,6 +321,8 @@ class MatrixGrid(ScrollView, can_focus=True, inherit_bindings=False):
         row_id = rows[row]
         on_row = row == cursor_row
         shown = None if self.view.transposed else self.view.scores.get(row_id)
+        view = self.view
+        mark = view.is_flat(row_id) if view.transposed else row_id in view.flagged()
         label_key = (
             row_id,
             on_row,
@@ -306,10 +330,11 @@ class MatrixGrid(ScrollView, can_focus=True, inherit_bindings=False):
             self._generation,
             self.view.method,
             (shown.rank, shown.score) if shown else None,
+            mark,
         )
         label = self._label_cache.get(label_key)
         if label is None:
-            label = self._row_label(row_id, on_row, label_width)
+            label = self._row_label(row_id, on_row, label_width, mark)
             self._label_cache[label_key] = label
         key = (
             "r",
@@ -347,15 +372,31 @@ class MatrixGrid(ScrollView, can_focus=True, inherit_bindings=False):
         columns, offset = self._visible_columns(scroll_x, width)
         segments = []
         cursor = self._style("matrix-grid--cursor")
+        consensus = view.consensus
+        underline = Style(underline=True)
         for col in columns:
             hypothesis_id, evidence_id = view.cell(row, col)
-            code = session.code(evidence_id, hypothesis_id)
-            style = self._style(CODE_CLASS[code])
-            text = (code or UNRATED).center(cw - 1)
-            if col == cursor_col:
-                segments.append(Segment(text, style + cursor))
+            category = ""
+            if consensus:
+                code, category = view.consensus_code(evidence_id, hypothesis_id)
             else:
-                segments.append(Segment(text, style))
+                code = session.code(evidence_id, hypothesis_id)
+            style = self._style(CODE_CLASS[code])
+            mark = DISPUTE_MARK.get(category)
+            if mark and code:
+                # " CC¹": the code underlined, its dispute category as a footnote mark
+                marked = self._style(DISPUTE_CLASS[category])
+                if col == cursor_col:
+                    style, marked = style + cursor, marked + cursor
+                text = code.center(cw - 1)
+                left = len(text) - len(text.lstrip())
+                segments.append(Segment(" " * left, style))
+                segments.append(Segment(code, style + underline))
+                segments.append(Segment(mark, marked))
+                segments.append(Segment(" " * max(0, cw - 2 - left - len(code)), style))
+            else:
+                text = (code or UNRATED).center(cw - 1)
+                segments.append(Segment(text, style + cursor if col == cursor_col else style))
             segments.append(Segment(" ", self._base))
         return self._crop(segments, offset, width, self._base)
 
@@ -366,9 +407,12 @@ class MatrixGrid(ScrollView, can_focus=True, inherit_bindings=False):
         columns, offset = self._visible_columns(scroll_x, width)
         header = self._style("matrix-grid--header")
         current = self._style("matrix-grid--header-cursor")
+        flat = header + self._style("matrix-grid--flat")
+        italic = Style(italic=True)
         segments = []
         for col in columns:
             item_id = view.cols[col]
+            dim = False
             if view.transposed:
                 item = session.hypotheses[item_id]
                 if line == 0:
@@ -380,6 +424,7 @@ class MatrixGrid(ScrollView, can_focus=True, inherit_bindings=False):
                     text = f"#{score.rank} {score_text(view.method, score.score)}" if score else ""
             else:
                 item = session.evidence[item_id]
+                dim = view.is_flat(item_id)
                 if line == 0:
                     text = item_id
                 elif line == 1:
@@ -389,32 +434,41 @@ class MatrixGrid(ScrollView, can_focus=True, inherit_bindings=False):
                         LEVEL_LETTER[item.get("credibility", "medium")]
                         + LEVEL_LETTER[item.get("relevance", "medium")]
                     )
-            style = current if col == cursor_col else header
+            if col == cursor_col:
+                style = current + italic if dim else current
+            else:
+                style = flat if dim else header
             segments.append(Segment(_fit(text, cw - 1).center(cw - 1), style))
             segments.append(Segment(" ", header))
         return self._crop(segments, offset, width, header)
 
     def _corner(self, line: int, width: int) -> Strip:
         view = self.view
+        top = f"{view.method} · consensus" if view.consensus else f"method: {view.method}"
         if view.transposed:
-            texts = (f"method: {view.method}", "", "evidence" + " " * (width - 12) + "c r")
+            texts = (top, "", "evidence" + " " * (width - 12) + "c r")
         else:
-            texts = (f"method: {view.method}", "", "rk hypothesis" + " " * (width - 19) + "score")
+            texts = (top, "", "rk hypothesis" + " " * (width - 19) + "score")
         text = texts[line]
         if line == 1:
             shown = len(view.evidence_ids)
             total = len(view.session.evidence)
             text = f"{shown} of {total} items" if shown != total else f"{total} items"
+            if view.hide_flat:
+                text = f"{shown} of {total}, non-diag. hidden"
             if view.sorted:
                 text += ", by diagnosticity"
             if view.filter:
                 text += f", filter {view.filter!r}"
-        return Strip([Segment(_pad(text, width), self._style("matrix-grid--corner"))], width)
+        text = _fit(text, width) if line == 1 else _pad(text, width)
+        return Strip([Segment(text, self._style("matrix-grid--corner"))], width)
 
     def _id_width(self) -> int:
         return min(8, max((len(h) for h in self.view.hypothesis_ids), default=2))
 
-    def _row_label(self, row_id: str, on_row: bool, width: int) -> Strip:
+    def _row_label(self, row_id: str, on_row: bool, width: int, mark: bool = False) -> Strip:
+        """A row's label; ``mark``: a non-diagnostic item (dimmed), or a hypothesis
+        that leads although a milestone tells against it (``!`` before its rank)."""
         view = self.view
         style = self._style("matrix-grid--label-cursor" if on_row else "matrix-grid--label")
         if view.transposed:
@@ -426,6 +480,8 @@ class MatrixGrid(ScrollView, can_focus=True, inherit_bindings=False):
             )
             title = _fit(item["title"], max(1, width - 6 - 5))
             text = f"{row_id:<5.5} {title} {levels} "
+            if mark:
+                style += self._style("matrix-grid--flat")
         else:
             score = view.scores.get(row_id)
             rank = f"{score.rank:>2}" if score else " -"
@@ -434,4 +490,9 @@ class MatrixGrid(ScrollView, can_focus=True, inherit_bindings=False):
             title_width = max(1, width - 2 - id_width - 2 - 6)
             title = _fit(view.session.hypotheses[row_id]["title"], title_width)
             text = f"{rank} {row_id:<{id_width}.{id_width}} {title}{value:>5} "
+            if mark:
+                flag = self._style("matrix-grid--flagged")
+                return Strip(
+                    [Segment("!", style + flag), Segment(_pad(text[1:], width - 1), style)], width
+                )
         return Strip([Segment(_pad(text, width), style)], width)

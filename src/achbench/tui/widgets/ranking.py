@@ -1,7 +1,9 @@
 """The ranking pane: hypotheses in rank order under the current method, with a bar each.
 
 Rebuilt from ``GridView.ranking`` on every change: O(hypotheses), whatever the
-number of evidence items.
+number of evidence items.  A leader that a milestone tells against (observed
+and refuting it, or supporting it and not observed) gets a ``!`` before its
+rank and a warning line under the ranking (``analysis.milestones.warnings``).
 """
 
 from __future__ import annotations
@@ -84,6 +86,7 @@ class RankingPane(Widget):
         if not ranking.hypotheses:
             texts.append(Text("no hypotheses yet", style="dim italic"))
         else:
+            flagged = view.flagged()
             top = max(h.score for h in ranking.hypotheses)
             scale = 1.0 if view.method == "bayes" else (top or 1.0)
             bar_width = max(6, min(20, width // 5))
@@ -94,16 +97,39 @@ class RankingPane(Widget):
                 style = "bold" if h.rank == 1 else ""
                 line = Text(f"{h.rank:>2} {h.id:<{id_width}.{id_width}} {title:<{title_width}} ")
                 line.stylize(style)
+                if h.id in flagged:
+                    line = Text("!", style="bold red") + line[1:]
                 line.append(
                     bar(h.score / scale, bar_width), style="green" if h.rank == 1 else "cyan"
                 )
                 line.append(f" {score_text(view.method, h.score):>5}", style=style)
                 texts.append(line)
+            texts += self._warning_lines(width)
         plain = [t.plain + "|" + str(t.spans) for t in texts]
         for y, key in enumerate(plain):
             if y >= len(self._plain) or self._plain[y] != key:
                 self._strips.pop(y, None)
+        for y in range(len(plain), len(self._plain)):  # the pane got shorter
+            self._strips.pop(y, None)
         self._texts, self._plain = texts, plain
+        return texts
+
+    def _warning_lines(self, width: int) -> list[Text]:
+        """The milestone warnings on the leader, wrapped to the pane."""
+        found = self.view.milestone_warnings()
+        if not found:
+            return []
+        texts = [Text("")]
+        for warning in found:
+            if warning.kind == "refuted":
+                what = f"{warning.milestone} observed, refutes the leader {warning.hypothesis}"
+            else:
+                what = f"{warning.milestone} not observed, was to support the leader"
+                what += f" {warning.hypothesis}"
+            text = Text().append("! ", style="bold red")
+            text.append(what, "bold red")
+            text.append(f": {warning.title}", style="red" if warning.kind == "refuted" else "")
+            texts += list(text.wrap(self.app.console, width))
         return texts
 
     def render_line(self, y: int) -> Strip:
