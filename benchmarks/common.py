@@ -35,6 +35,11 @@ class Result:
     def ratio(self) -> float | None:
         return None if self.baseline is None else self.median / self.baseline
 
+    @property
+    def ratio_target(self) -> bool:
+        """Whether the target is a ratio to a baseline (``<= 2x``), not an absolute figure."""
+        return self.target.startswith("<=") and self.target.endswith("x")
+
     def cells(self) -> list[str]:
         ratio = self.ratio
         shown = _mib if self.unit == "MiB" else _ms

@@ -1,7 +1,14 @@
 """Run every benchmark in one go, print one table, and write it to docs/performance.md.
 
-    python benchmarks/run.py            # every size (several minutes)
-    python benchmarks/run.py --quick    # small sizes only, under a minute; exit 1 on a miss
+    python benchmarks/run.py            # every size (several minutes); exit 1 on any miss
+    python benchmarks/run.py --quick    # small sizes only, under a minute (CI)
+
+``--quick`` fails (exit 1) when a ratio target is missed; absolute targets (a wall
+time, a memory ceiling) are shown but, on the shared machines CI runs on, not
+enforced at small sizes.  A suite that misses a ratio target is measured once more
+before it counts as a miss, since one busy moment on a shared machine can double a
+small median; both measurements are printed.  The table goes to
+docs/performance.md after a full run, and to ``--output`` when given.
 
 Each benchmark module under ``benchmarks/`` offers ``run(quick, runs) -> list[Result]``;
 the baseline of every ratio is measured in the same invocation as the operation.
@@ -31,8 +38,8 @@ def main() -> int:
     parser.add_argument(
         "--output",
         type=Path,
-        default=ROOT / "docs" / "performance.md",
-        help="where to write the Markdown table (default: docs/performance.md)",
+        default=None,
+        help="where to write the Markdown table (default: docs/performance.md after a full run)",
     )
     parser.add_argument("--only", action="append", choices=SUITES, help="run only these suites")
     args = parser.parse_args()
@@ -47,12 +54,20 @@ def main() -> int:
                 continue
             raise
         print(f"running {name} ...", file=sys.stderr)
-        results.extend(module.run(quick=args.quick, runs=runs))
+        measured = module.run(quick=args.quick, runs=runs)
+        if args.quick and _missed(measured, ratio_only=True):
+            print(markdown_table(measured), file=sys.stderr)
+            print(f"{name} missed a ratio target; measuring it once more", file=sys.stderr)
+            measured = module.run(quick=args.quick, runs=runs)
+        results.extend(measured)
     table = markdown_table(results)
     print(table)
     elapsed = time.perf_counter() - started
     mode = "quick (small sizes)" if args.quick else "full"
-    args.output.write_text(
+    output = args.output or (None if args.quick else ROOT / "docs" / "performance.md")
+    if output is None:
+        return _verdict(results, ratio_only=True)
+    output.write_text(
         "# Performance\n\n"
         "Written by `python benchmarks/run.py`"
         f"{' --quick' if args.quick else ''}: {mode} run, medians of {runs} runs, on "
@@ -61,7 +76,15 @@ def main() -> int:
         f"{table}\n",
         encoding="utf-8",
     )
-    failed = [r for r in results if not r.passed]
+    return _verdict(results, ratio_only=args.quick)
+
+
+def _missed(results: list[Result], ratio_only: bool) -> list[Result]:
+    return [r for r in results if not r.passed and (r.ratio_target or not ratio_only)]
+
+
+def _verdict(results: list[Result], ratio_only: bool) -> int:
+    failed = _missed(results, ratio_only)
     for r in failed:
         print(f"missed target: {r.operation} at {r.size}: {r.target}", file=sys.stderr)
     return 1 if failed else 0
