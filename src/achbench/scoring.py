@@ -324,20 +324,36 @@ def opensynthesis(grid: Grid) -> Ranking:
     cells = pooled(grid, OPENSYNTHESIS_VALUE)
     n = len(grid.hypotheses)
     total = len(grid.evidence)
+    inconsistency = [0.0] * n
+    consistency = [0.0] * n
+    na_count = [0] * n
+    unrated_count = [0] * n
+    # One pass in evidence order, so each sum adds the same terms in the same
+    # order as Open Synthesis' per-hypothesis sums (and gives the same floats).
+    for cell, row in zip(grid.votes, cells, strict=True):
+        for j, hypothesis_id in enumerate(grid.hypotheses):
+            m = row[j]
+            if m is None:
+                unrated_count[j] += 1
+                continue
+            if m < 3:
+                inconsistency[j] += (3 - m) ** 2
+            elif m > 3:
+                consistency[j] += (m - 3) ** 2
+            codes = cell[hypothesis_id]
+            consensus = codes[0] if len(codes) == 1 else _aggregate_vote(codes)
+            if consensus == "NA":
+                na_count[j] += 1
     keys = []
-    figures = []
-    for j, hypothesis_id in enumerate(grid.hypotheses):
-        column = [row[j] for row in cells]
-        inconsistency = sum((3 - m) ** 2 for m in column if m is not None and m < 3)
-        consistency = sum((m - 3) ** 2 for m in column if m is not None and m > 3)
-        consensus = [_aggregate_vote(cell.get(hypothesis_id, ())) for cell in grid.votes]
-        na = sum(1 for c in consensus if c == "NA") / total if total else 0.0
-        unrated = sum(1 for c in consensus if c is None) / total if total else 0.0
-        keys.append((inconsistency, -consistency, na, unrated))
+    figures: list[dict[str, float | int]] = []
+    for j in range(n):
+        na = na_count[j] / total if total else 0.0
+        unrated = unrated_count[j] / total if total else 0.0
+        keys.append((inconsistency[j], -consistency[j], na, unrated))
         figures.append(
             {
-                "inconsistency": float(inconsistency),
-                "consistency": float(consistency),
+                "inconsistency": float(inconsistency[j]),
+                "consistency": float(consistency[j]),
                 "proportion_na": na,
                 "proportion_unrated": unrated,
             }
@@ -345,7 +361,6 @@ def opensynthesis(grid: Grid) -> Ranking:
     scores = [k[0] for k in keys]
     ranked = _rank(grid, keys, [float(s) for s in scores], figures)
     diagnosticity = [_pstdev([m for m in row if m is not None]) for row in cells]
-    assert len(figures) == n
     return Ranking("opensynthesis", ranked, _evidence(grid, diagnosticity))
 
 
