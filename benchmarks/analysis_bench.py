@@ -11,14 +11,13 @@ output is measured for every method, the default table output for heuer.
 
 from __future__ import annotations
 
-import argparse
 import sys
 import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import ACHBENCH, Result, markdown_table, ratio_result, time_process
+from common import ACHBENCH, Result, bench_main, ratio_result, time_process
 from generate import write_matrix
 
 LIMITS = {(12, 300): 3.0, (50, 5000): 10.0}
@@ -59,13 +58,7 @@ def run(quick: bool = False, runs: int = 7) -> list[Result]:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="12x300 only (for CI)")
-    parser.add_argument("--runs", type=int, default=None, help="runs per measurement")
-    args = parser.parse_args()
-    results = run(args.quick, args.runs or (3 if args.quick else 7))
-    print(markdown_table(results))
-    return 0 if all(r.passed for r in results) else 1
+    return bench_main(run, __doc__ or "", "12x300 only (for CI)")
 
 
 if __name__ == "__main__":

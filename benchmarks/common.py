@@ -113,3 +113,21 @@ def markdown_table(results: Sequence[Result]) -> str:
     for row in rows:
         lines.append("| " + " | ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)) + " |")
     return "\n".join(lines)
+
+
+def bench_main(
+    run: Callable[[bool, int], Sequence[Result]], doc: str, quick_help: str, full_runs: int = 7
+) -> int:
+    """The command line of a benchmark script: ``--quick``, ``--runs``; print the table.
+
+    Exit status 1 when a target is missed.
+    """
+    import argparse
+
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help=quick_help)
+    parser.add_argument("--runs", type=int, default=None, help="runs per measurement")
+    args = parser.parse_args()
+    results = run(args.quick, args.runs or (3 if args.quick else full_runs))
+    print(markdown_table(results))
+    return 0 if all(r.passed for r in results) else 1

@@ -19,7 +19,6 @@ same run.  Two comparisons, medians of several runs:
 
 from __future__ import annotations
 
-import argparse
 import copy
 import random
 import statistics
@@ -38,7 +37,7 @@ from achbench.cli.diffview import render_text
 from achbench.diff import diff_matrices
 from achbench.merge import merge
 from achbench.store import dumps, load_data
-from common import ACHBENCH, PYTHON, Result, markdown_table, ratio_result, time_call
+from common import ACHBENCH, PYTHON, Result, bench_main, ratio_result, time_call
 from generate import make_matrix
 
 TARGET = 2.5
@@ -138,13 +137,7 @@ def run(quick: bool = False, runs: int = 5) -> list[Result]:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="small sizes only (for CI)")
-    parser.add_argument("--runs", type=int, default=None, help="runs per measurement")
-    args = parser.parse_args()
-    results = run(args.quick, args.runs or (3 if args.quick else 5))
-    print(markdown_table(results))
-    return 0 if all(r.passed for r in results) else 1
+    return bench_main(run, __doc__ or "", "small sizes only (for CI)", full_runs=5)
 
 
 if __name__ == "__main__":

@@ -11,7 +11,6 @@ gives medians.
 
 from __future__ import annotations
 
-import argparse
 import sys
 import tempfile
 from pathlib import Path
@@ -22,7 +21,7 @@ from common import (
     ACHBENCH,
     PYTHON,
     Result,
-    markdown_table,
+    bench_main,
     ratio_result,
     time_process,
 )
@@ -70,13 +69,7 @@ def run(quick: bool = False, runs: int = 7) -> list[Result]:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="small sizes only (for CI)")
-    parser.add_argument("--runs", type=int, default=None, help="runs per measurement")
-    args = parser.parse_args()
-    results = run(args.quick, args.runs or (3 if args.quick else 7))
-    print(markdown_table(results))
-    return 0 if all(r.passed for r in results) else 1
+    return bench_main(run, __doc__ or "", "small sizes only (for CI)")
 
 
 if __name__ == "__main__":
