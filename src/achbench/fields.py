@@ -107,6 +107,27 @@ def _model_errors(model: Any, fields: dict[str, Any]) -> dict[str, str]:
     return {}
 
 
+def _item_from_form(
+    values: Mapping[str, str],
+    names: tuple[str, ...],
+    model: Any,
+    taken: Collection[str],
+    noun: str,
+    current: str | None,
+) -> tuple[str, dict[str, Any]]:
+    """(id, fields) of one item from a form's strings, checked by its pydantic model."""
+    new_id = values.get("id", "").strip()
+    fields, errors = _typed(values, names)
+    id_error = check_id(new_id, taken, noun, current)
+    if id_error:
+        errors["id"] = id_error
+    for name, message in _model_errors(model, fields).items():
+        errors.setdefault(name, message)
+    if errors:
+        raise FieldErrors(errors)
+    return new_id, fields
+
+
 def hypothesis_from_form(
     values: Mapping[str, str], taken: Collection[str], current: str | None = None
 ) -> tuple[str, dict[str, Any]]:
@@ -116,16 +137,7 @@ def hypothesis_from_form(
     """
     from achbench.model import Hypothesis
 
-    new_id = values.get("id", "").strip()
-    fields, errors = _typed(values, HYPOTHESIS_FIELDS)
-    id_error = check_id(new_id, taken, "hypothesis", current)
-    if id_error:
-        errors["id"] = id_error
-    for name, message in _model_errors(Hypothesis, fields).items():
-        errors.setdefault(name, message)
-    if errors:
-        raise FieldErrors(errors)
-    return new_id, fields
+    return _item_from_form(values, HYPOTHESIS_FIELDS, Hypothesis, taken, "hypothesis", current)
 
 
 def evidence_from_form(
@@ -137,16 +149,7 @@ def evidence_from_form(
     """
     from achbench.model import Evidence
 
-    new_id = values.get("id", "").strip()
-    fields, errors = _typed(values, EVIDENCE_FIELDS)
-    id_error = check_id(new_id, taken, "evidence item", current)
-    if id_error:
-        errors["id"] = id_error
-    for name, message in _model_errors(Evidence, fields).items():
-        errors.setdefault(name, message)
-    if errors:
-        raise FieldErrors(errors)
-    return new_id, fields
+    return _item_from_form(values, EVIDENCE_FIELDS, Evidence, taken, "evidence item", current)
 
 
 def milestone_from_form(

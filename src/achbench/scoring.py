@@ -29,6 +29,16 @@ from typing import Any
 METHODS = ("heuer", "weighted", "opensynthesis", "bayes")
 """Method names accepted by ``--method``, in the order the editor cycles them."""
 
+CODE_MEANING = {
+    "CC": "very consistent",
+    "C": "consistent",
+    "N": "neutral",
+    "I": "inconsistent",
+    "II": "very inconsistent",
+    "NA": "not applicable",
+}
+"""Heuer's words for each code, for people."""
+
 HEUER_VALUE = {"CC": 0.0, "C": 0.0, "N": 0.0, "I": 1.0, "II": 2.0, "NA": 0.0}
 """Heuer's inconsistency count per code."""
 
@@ -245,6 +255,18 @@ def _evidence(grid: Grid, diagnosticity: Iterable[float]) -> list[EvidenceScore]
 def _spread(row: Sequence[float | None]) -> float:
     rated = [v for v in row if v is not None]
     return max(rated) - min(rated) if len(rated) > 1 else 0.0
+
+
+def weighted_totals(
+    cells: Sequence[Sequence[float | None]], weights: Sequence[float], n: int
+) -> list[float]:
+    """Per hypothesis, the sum over items of cell value x item weight (unrated: 0)."""
+    totals = [0.0] * n
+    for row, weight in zip(cells, weights, strict=True):
+        for j, value in enumerate(row):
+            if value is not None:
+                totals[j] += value * weight
+    return totals
 
 
 def _additive(grid: Grid, method: str, weights: Sequence[float]) -> Ranking:

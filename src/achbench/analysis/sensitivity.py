@@ -66,6 +66,7 @@ from achbench.scoring import (
     pooled,
     rank_order,
     tied,
+    weighted_totals,
 )
 
 STEPS = ("any", "one")
@@ -312,11 +313,7 @@ def _additive_scores(
     if cells is None:
         cells = pooled(grid, HEUER_VALUE)
     n = len(grid.hypotheses)
-    totals = [0.0] * n
-    for row, weight in zip(cells, weights, strict=True):
-        for j, value in enumerate(row):
-            if value is not None:
-                totals[j] += value * weight
+    totals = weighted_totals(cells, weights, n)
     shares = [
         [0.0 if v is None else v * w for v in row] for row, w in zip(cells, weights, strict=True)
     ]
@@ -795,11 +792,7 @@ def weight_shifts(
     if cells is None:
         cells = pooled(grid, HEUER_VALUE)
     n = len(grid.hypotheses)
-    totals = [0.0] * n
-    for row, weight in zip(cells, weights, strict=True):
-        for j, value in enumerate(row):
-            if value is not None:
-                totals[j] += value * weight
+    totals = weighted_totals(cells, weights, n)
     base = standing(grid.hypotheses, totals, tied)
     leaders = base.leaders
     ordered = sorted(totals)

@@ -19,15 +19,6 @@ from achbench.scoring import METHODS, EvidenceScore, Grid, Ranking, rated_alike,
 TOP_DIAGNOSTIC = 10
 """Evidence items listed as the most diagnostic."""
 
-CODE_WORDS = {
-    "CC": "very consistent",
-    "C": "consistent",
-    "N": "neutral",
-    "I": "inconsistent",
-    "II": "very inconsistent",
-    "NA": "not applicable",
-}
-
 
 @dataclass(frozen=True, slots=True)
 class MatrixRow:

@@ -12,10 +12,10 @@ from html import escape
 
 from achbench.analysis.consensus import CATEGORY_NAMES
 from achbench.analysis.wording import STEP_WORDS, order_text
-from achbench.report.content import CODE_WORDS, SCORE_NAMES, Report, score_text
+from achbench.report.content import SCORE_NAMES, Report, score_text
 from achbench.report.markdown import DISPUTED_LISTED, alpha_sentence
 from achbench.report.svg import Bar, bar_chart
-from achbench.scoring import METHODS
+from achbench.scoring import CODE_MEANING, METHODS
 
 CSS = """
 :root { color-scheme: light; }
@@ -235,7 +235,7 @@ def render(report: Report) -> str:
         )
     )
     legend = "".join(
-        f'<span class="c-{code}">{code} {words}</span>' for code, words in CODE_WORDS.items()
+        f'<span class="c-{code}">{code} {words}</span>' for code, words in CODE_MEANING.items()
     )
     out.append(f'<p class="legend">{legend}</p>')
     if report.consensus is not None:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from achbench.analysis.consensus import ALPHA_RELIABLE, ALPHA_TENTATIVE, CATEGORY_NAMES
 from achbench.analysis.wording import order_text
-from achbench.report.content import CODE_WORDS, SCORE_NAMES, Report, score_text
-from achbench.scoring import METHODS
+from achbench.report.content import SCORE_NAMES, Report, score_text
+from achbench.scoring import CODE_MEANING, METHODS
 
 DISPUTE_MARK = {"mild": "*", "large": "**", "extreme": "***"}
 """Marks after a consensus code whose analysts disagree (Open Synthesis categories)."""
@@ -117,7 +117,7 @@ def render(report: Report) -> str:
         rows,
         "---|---|---|" + "|".join(":---:" for _ in hyps) + "|---:",
     )
-    legend = ", ".join(f"{code} {words}" for code, words in CODE_WORDS.items())
+    legend = ", ".join(f"{code} {words}" for code, words in CODE_MEANING.items())
     out += ["", f"Codes: {legend}; blank: not rated."]
     if report.consensus is not None:
         out.append(

@@ -16,16 +16,9 @@ from textual.geometry import Region
 from textual.strip import Strip
 from textual.widget import Widget
 
+from achbench.scoring import CODE_MEANING
 from achbench.tui.view import GridView
 
-CODE_MEANING = {
-    "CC": "very consistent",
-    "C": "consistent",
-    "N": "neutral",
-    "I": "inconsistent",
-    "II": "very inconsistent",
-    "NA": "not applicable",
-}
 CODE_STYLE = {
     "CC": "bold green",
     "C": "green",
