@@ -34,9 +34,9 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from achbench.cli.diffview import render_text
-from achbench.diff import diff_matrices
-from achbench.merge import merge
-from achbench.store import dumps, load_data
+from achbench.store.toml import dumps, load_data
+from achbench.versioning.diff import diff_matrices
+from achbench.versioning.merge import merge
 from common import ACHBENCH, PYTHON, Result, bench_main, ratio_result, time_call
 from generate import make_matrix
 

@@ -55,7 +55,7 @@ def make_matrix(n_hyp: int, n_ev: int, n_analysts: int = 1, seed: int = 0) -> di
 
 def write_matrix(path: Path, n_hyp: int, n_ev: int, n_analysts: int = 1, seed: int = 0) -> Path:
     """Generate and save a matrix with achbench's own writer."""
-    from achbench.store import dumps
+    from achbench.store.toml import dumps
 
     path.write_text(dumps(make_matrix(n_hyp, n_ev, n_analysts, seed)), encoding="utf-8")
     return path

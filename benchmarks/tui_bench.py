@@ -38,7 +38,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent / "src"))
 
-from achbench import store  # noqa: E402
+from achbench.store import toml as store  # noqa: E402
 from common import Result, ratio_result  # noqa: E402
 from generate import make_matrix  # noqa: E402
 

@@ -17,7 +17,7 @@ import pytest
 from click.testing import CliRunner
 
 from achbench.cli import main
-from achbench.store import dumps, load_data
+from achbench.store.toml import dumps, load_data
 from tests.conftest import small_matrix
 
 EVIL = "<script>alert(1)</script>"

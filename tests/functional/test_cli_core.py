@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from achbench import __version__
 from achbench.cli import main
 from achbench.cli.app import COMMANDS
-from achbench.store import save
+from achbench.store.toml import save
 from tests.conftest import small_matrix
 
 

@@ -13,8 +13,8 @@ from click.testing import CliRunner, Result
 
 from achbench.cli import main
 from achbench.cli.diff import want_color
-from achbench.diff import apply_patch
-from achbench.store import load_data, save
+from achbench.store.toml import load_data, save
+from achbench.versioning.diff import apply_patch
 from tests.conftest import DATA, small_matrix
 
 ESC = "\x1b["

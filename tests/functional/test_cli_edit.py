@@ -112,7 +112,7 @@ def test_headless_commands_never_import_textual(tmp_path: Path) -> None:
         f"try:\n    main(['rank', {str(path)!r}, '-f', 'json'])\n"
         "except SystemExit:\n    pass\n"
         "assert 'textual' not in sys.modules, sorted(m for m in sys.modules if 'textual' in m)\n"
-        "import achbench.session, achbench.live, achbench.fields\n"
+        "import achbench.editing.session, achbench.scoring.live, achbench.editing.fields\n"
         "assert 'textual' not in sys.modules\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True, capture_output=True)

@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from achbench.cli import main
-from achbench.store import dumps, load_data
+from achbench.store.toml import dumps, load_data
 
 ROOT = Path(__file__).parents[2]
 DATA = ROOT / "tests" / "data" / "formats"

@@ -8,7 +8,7 @@ from typing import Any
 import tomli_w
 from hypothesis import strategies as st
 
-from achbench.store import dumps
+from achbench.store.toml import dumps
 from tests.strategies import matrices
 
 toml_scalars = st.one_of(

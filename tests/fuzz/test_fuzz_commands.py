@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from achbench.cli import main
-from achbench.store import dumps
+from achbench.store.toml import dumps
 from tests.conftest import small_matrix
 from tests.fuzz.mutations import any_file
 

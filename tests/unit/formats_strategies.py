@@ -13,7 +13,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from achbench.model import CODES, LEVELS, Matrix
+from achbench.core.model import CODES, LEVELS, Matrix
 
 XML_SAFE = (
     st.characters(

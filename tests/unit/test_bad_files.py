@@ -14,8 +14,8 @@ import pytest
 from click.testing import CliRunner
 
 from achbench.cli import main
-from achbench.errors import MatrixFileError
-from achbench.store import load_data
+from achbench.core.errors import MatrixFileError
+from achbench.store.toml import load_data
 
 BAD = Path(__file__).resolve().parents[1] / "data" / "bad"
 

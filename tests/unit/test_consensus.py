@@ -16,9 +16,9 @@ from achbench.analysis.consensus import (
     disagreement,
     krippendorff_alpha_ordinal,
 )
-from achbench.pool import load_pooled
-from achbench.scoring import _aggregate_vote
-from achbench.store import dumps
+from achbench.scoring.methods import _aggregate_vote
+from achbench.store.pool import load_pooled
+from achbench.store.toml import dumps
 from tests.conftest import small_matrix
 
 # Krippendorff (2011), "Computing Krippendorff's Alpha-Reliability", example C:

@@ -18,8 +18,8 @@ from typing import Any
 import pytest
 from benchmarks.generate import make_matrix
 
-from achbench.errors import SaveError
-from achbench.store import TEMP_SUFFIX, canonical, load_data, save
+from achbench.core.errors import SaveError
+from achbench.store.toml import TEMP_SUFFIX, canonical, load_data, save
 from tests.conftest import small_matrix
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="needs fork and SIGKILL")

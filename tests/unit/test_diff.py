@@ -13,7 +13,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from achbench.diff import (
+from achbench.core.validate import validate_data
+from achbench.store.toml import dumps
+from achbench.versioning.diff import (
     PatchError,
     apply_patch,
     diff_matrices,
@@ -21,8 +23,6 @@ from achbench.diff import (
     kept_in_order,
     normal_form,
 )
-from achbench.store import dumps
-from achbench.validate import validate_data
 from tests.conftest import small_matrix
 from tests.strategies import dates, ids, matrices, text, titles
 
@@ -308,7 +308,7 @@ def test_diff_is_empty_exactly_when_the_matrices_mean_the_same(
 
 def test_core_modules_import_neither_textual_nor_rich() -> None:
     probe = (
-        "import achbench.diff, achbench.merge, achbench.conflicts, achbench.gitdriver, sys\n"
+        "import achbench.versioning.diff, achbench.versioning.merge, achbench.versioning.conflicts, achbench.versioning.gitdriver, sys\n"
         "print(' '.join(sys.modules))"
     )
     loaded = subprocess.run(

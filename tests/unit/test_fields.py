@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from achbench.fields import (
+from achbench.editing.fields import (
     FieldErrors,
     evidence_from_form,
     form_values,

@@ -20,11 +20,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from achbench.errors import MatrixFileError
+from achbench.core.errors import MatrixFileError
+from achbench.core.validate import validate_data
 from achbench.formats import Report
 from achbench.formats.achz import MAX_XML_BYTES, read_achz, render_xml, write_achz
-from achbench.store import load_data
-from achbench.validate import validate_data
+from achbench.store.toml import load_data
 from tests.unit.formats_strategies import XML_SAFE, matrices, same_matrix
 
 DATA = Path(__file__).parents[1] / "data" / "formats"

@@ -14,11 +14,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from achbench.errors import MatrixFileError
+from achbench.core.errors import MatrixFileError
+from achbench.core.validate import validate_data
 from achbench.formats import Report
 from achbench.formats.csv_grid import read_csv, write_csv
-from achbench.store import load_data
-from achbench.validate import validate_data
+from achbench.store.toml import load_data
 from tests.unit.formats_strategies import matrices, same_matrix
 
 DATA = Path(__file__).parents[1] / "data" / "formats"

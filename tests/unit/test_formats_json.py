@@ -13,12 +13,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from achbench.errors import MatrixFileError
+from achbench.core.errors import MatrixFileError
+from achbench.core.schema import json_schema, json_schema_paths, render_schema
+from achbench.core.validate import validate_data
 from achbench.formats import Report
-from achbench.formats.json_io import json_schema, read_json, render_schema, write_json
-from achbench.schema import json_schema_paths
-from achbench.store import load_data
-from achbench.validate import validate_data
+from achbench.formats.json_io import read_json, write_json
+from achbench.store.toml import load_data
 from tests.unit.formats_strategies import matrices, same_matrix
 
 ROOT = Path(__file__).parents[2]
@@ -46,7 +46,7 @@ def read(raw: bytes, name: str = "in.json") -> dict[str, Any]:
 )
 def test_the_published_schema_is_up_to_date(path: Path) -> None:
     assert path.read_text(encoding="utf-8") == render_schema(), (
-        f"{path} is stale: run `python -m achbench.schema`"
+        f"{path} is stale: run `python -m achbench.core.schema`"
     )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from achbench.session import Session
+from achbench.editing.session import Session
 from achbench.tui.view import GridView
 
 DATA: dict[str, Any] = {

@@ -11,11 +11,11 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from achbench import store
 from achbench.analysis.consensus import consensus
 from achbench.analysis.milestones import warnings
-from achbench.scoring import Grid, rated_alike
-from achbench.session import Session, example_path
+from achbench.editing.session import Session, example_path
+from achbench.scoring.methods import Grid, rated_alike
+from achbench.store import toml as store
 from achbench.tui.view import GridView
 
 CODES = ("CC", "C", "N", "I", "II", "NA")

@@ -13,23 +13,23 @@ import pytest
 
 CORE_MODULES = [
     "achbench",
-    "achbench.model",
-    "achbench.schema",
-    "achbench.validate",
-    "achbench.locate",
-    "achbench.errors",
-    "achbench.store",
-    "achbench.scoring",
-    "achbench.pool",
+    "achbench.core.model",
+    "achbench.core.schema",
+    "achbench.core.validate",
+    "achbench.core.locate",
+    "achbench.core.errors",
+    "achbench.store.toml",
+    "achbench.scoring.methods",
+    "achbench.store.pool",
     "achbench.formats",
     "achbench.formats.achz",
     "achbench.formats.csv_grid",
     "achbench.formats.json_io",
     "achbench.cli.io",
     "achbench.cli.edit",
-    "achbench.session",
-    "achbench.live",
-    "achbench.fields",
+    "achbench.editing.session",
+    "achbench.scoring.live",
+    "achbench.editing.fields",
 ]
 
 
@@ -56,7 +56,7 @@ def test_rank_json_imports_neither_textual_nor_rich_nor_pydantic(example_path) -
         "with contextlib.redirect_stdout(io.StringIO()):\n"
         "    main(standalone_mode=False)\n"
     )
-    assert "achbench.scoring" in loaded  # the command really ran
+    assert "achbench.scoring.methods" in loaded  # the command really ran
     assert "textual" not in loaded
     assert "rich" not in loaded
     assert "pydantic" not in loaded, "pydantic costs 0.2 s of start-up; rank uses pydantic-core"

@@ -1,4 +1,4 @@
-"""Live scores equal a full re-score by ``achbench.scoring`` after any sequence of edits."""
+"""Live scores equal a full re-score by ``achbench.scoring.methods`` after any sequence of edits."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from achbench.live import LiveScores
-from achbench.scoring import METHODS, Grid, score
+from achbench.scoring.live import LiveScores
+from achbench.scoring.methods import METHODS, Grid, score
 
 CODES = ["CC", "C", "N", "I", "II", "NA"]
 LEVELS = ["low", "medium", "high"]

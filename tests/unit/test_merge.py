@@ -9,11 +9,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from achbench.conflicts import describe, problems
-from achbench.diff import normal_form
-from achbench.merge import EMPTY_BASE, merge
-from achbench.store import dumps, load_data, save
-from achbench.validate import validate_data
+from achbench.core.validate import validate_data
+from achbench.store.toml import dumps, load_data, save
+from achbench.versioning.conflicts import describe, problems
+from achbench.versioning.diff import normal_form
+from achbench.versioning.merge import EMPTY_BASE, merge
 from tests.conftest import small_matrix
 
 

@@ -17,9 +17,9 @@ import tomli_w
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from achbench import store
-from achbench.errors import MatrixFileError
-from achbench.ratings_text import ratings_chunks, read_ratings
+from achbench.core.errors import MatrixFileError
+from achbench.store import toml as store
+from achbench.store.ratings_text import ratings_chunks, read_ratings
 from tests.strategies import matrices
 
 HEAD = textwrap.dedent(

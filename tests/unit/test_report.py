@@ -11,8 +11,8 @@ import pytest
 
 from achbench.report import html, markdown
 from achbench.report.content import build
-from achbench.scoring import METHODS
-from achbench.store import load_data
+from achbench.scoring.methods import METHODS
+from achbench.store.toml import load_data
 from tests.conftest import EXAMPLE, small_matrix
 
 EVIL = "<script>alert(1)</script>"

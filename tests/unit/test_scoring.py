@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from achbench.scoring import Grid, bayes, heuer, opensynthesis, rated_alike, score, weighted
+from achbench.scoring.methods import Grid, bayes, heuer, opensynthesis, rated_alike, score, weighted
 from tests.conftest import small_matrix
 from tests.strategies import matrices
 

@@ -29,8 +29,8 @@ from achbench.analysis.sensitivity import (
     subgrid,
     weight_shifts,
 )
-from achbench.scoring import BAYES_LIKELIHOOD, HEUER_VALUE, METHODS, Grid, score
-from achbench.store import load_data
+from achbench.scoring.methods import BAYES_LIKELIHOOD, HEUER_VALUE, METHODS, Grid, score
+from achbench.store.toml import load_data
 from tests.conftest import EXAMPLE, small_matrix
 from tests.strategies import matrices
 

@@ -8,9 +8,8 @@ from typing import Any
 
 import pytest
 
-from achbench import store
-from achbench.errors import MatrixFileError
-from achbench.session import (
+from achbench.core.errors import MatrixFileError
+from achbench.editing.session import (
     HISTORY_LIMIT,
     ExternalChangeError,
     NeedsPathError,
@@ -18,6 +17,7 @@ from achbench.session import (
     example_path,
     recovery_path,
 )
+from achbench.store import toml as store
 
 DATA: dict[str, Any] = {
     "format": "achbench/1",

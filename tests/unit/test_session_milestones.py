@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from achbench import store
-from achbench.fields import FieldErrors, milestone_from_form
-from achbench.session import Session
+from achbench.editing.fields import FieldErrors, milestone_from_form
+from achbench.editing.session import Session
+from achbench.store import toml as store
 
 TEXT = """\
 format = "achbench/1"

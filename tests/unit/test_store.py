@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from achbench.errors import MatrixFileError, SaveError
-from achbench.model import Matrix
-from achbench.store import TEMP_SUFFIX, canonical, dumps, load, load_data, save
+from achbench.core.errors import MatrixFileError, SaveError
+from achbench.core.model import Matrix
+from achbench.store.toml import TEMP_SUFFIX, canonical, dumps, load, load_data, save
 from tests.conftest import small_matrix
 from tests.strategies import matrices
 
@@ -198,7 +198,7 @@ def test_any_valid_matrix_survives_save_load_save(tmp_path_factory: Any, data: d
 @settings(max_examples=100, deadline=None)
 @given(matrices())
 def test_fast_schema_and_models_accept_the_same_valid_data(data: dict) -> None:
-    from achbench.validate import validate_data
+    from achbench.core.validate import validate_data
 
     assert validate_data(data) is data
     Matrix.model_validate(data)

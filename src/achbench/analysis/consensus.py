@@ -32,7 +32,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from achbench.scoring import OPENSYNTHESIS_VALUE, _aggregate_vote
+from achbench.scoring.methods import OPENSYNTHESIS_VALUE, _aggregate_vote
 
 DISPUTE_LEVELS: tuple[tuple[float, str], ...] = (
     (0.5, "consensus"),

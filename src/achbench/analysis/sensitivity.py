@@ -51,7 +51,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from achbench.scoring import (
+from achbench.scoring.methods import (
     BAYES_GENUINE,
     BAYES_LIKELIHOOD,
     HEUER_VALUE,

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from achbench.scoring import EvidenceScore
+from achbench.scoring.methods import EvidenceScore
 
 if TYPE_CHECKING:
     from rich.console import Console

@@ -12,7 +12,7 @@ import click
 from click_default_group import DefaultGroup
 
 from achbench import __version__
-from achbench.errors import AchbenchError
+from achbench.core.errors import AchbenchError
 
 F = TypeVar("F", bound=Callable[..., Any])
 

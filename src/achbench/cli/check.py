@@ -8,9 +8,9 @@ import click
 
 from achbench.cli.app import EXIT_ERROR, main
 from achbench.cli.options import matrix_files
-from achbench.conflicts import problems as conflict_problems
-from achbench.errors import MatrixFileError
-from achbench.store import load_data, read_text
+from achbench.core.errors import MatrixFileError
+from achbench.store.toml import load_data, read_text
+from achbench.versioning.conflicts import problems as conflict_problems
 
 
 @main.command()

@@ -194,7 +194,7 @@ def consensus(
     """
     from achbench.analysis.consensus import consensus as compare_analysts
     from achbench.cli.output import emit
-    from achbench.pool import load_pooled, select_analysts
+    from achbench.store.pool import load_pooled, select_analysts
 
     data = load_pooled(files)
     chosen = select_analysts(data, analysts)

@@ -10,7 +10,7 @@ import click
 from achbench.cli.app import main, reports_errors
 from achbench.cli.options import method_option
 from achbench.cli.output import emit
-from achbench.store import load_data
+from achbench.store.toml import load_data
 
 EXIT_DIFFERENT = 1
 """Exit status when the matrices differ, as for ``diff`` and ``git diff --exit-code``."""
@@ -76,7 +76,7 @@ def diff(old: str, new: str, method: str, output_format: str, color: str) -> Non
       achbench diff old.ach.toml new.ach.toml --method bayes --format markdown
       achbench diff a.ach.toml b.ach.toml --format json > changes.json
     """
-    from achbench.diff import diff_matrices, dumps_json
+    from achbench.versioning.diff import diff_matrices, dumps_json
 
     old_data = load_data(old)
     new_data = load_data(new)

@@ -12,8 +12,8 @@ from typing import Any
 
 import click
 
-from achbench.conflicts import describe
-from achbench.diff import KINDS, FieldChange, MatrixDiff, TableDiff
+from achbench.versioning.conflicts import describe
+from achbench.versioning.diff import KINDS, FieldChange, MatrixDiff, TableDiff
 
 KIND_NAMES = {
     "hypotheses": ("Hypotheses", "hypothesis", "hypotheses"),

@@ -17,7 +17,7 @@ import click
 
 from achbench.cli.app import main, reports_errors
 from achbench.cli.options import method_option
-from achbench.errors import UsageError
+from achbench.core.errors import UsageError
 
 if TYPE_CHECKING:
     from achbench.tui.app import AchbenchApp

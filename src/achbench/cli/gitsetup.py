@@ -12,8 +12,8 @@ from typing import Any
 import click
 
 from achbench.cli.app import main, reports_errors
-from achbench.errors import MatrixFileError
-from achbench.gitdriver import DEFAULT_PATTERNS
+from achbench.core.errors import MatrixFileError
+from achbench.versioning.gitdriver import DEFAULT_PATTERNS
 
 _NULL = "/dev/null"
 
@@ -56,7 +56,7 @@ def git_setup(global_: bool, patterns: tuple[str, ...], executable: str | None) 
       achbench git-setup --pattern 'matrices/*.toml'
       achbench git-setup --global
     """
-    from achbench.gitdriver import setup
+    from achbench.versioning.gitdriver import setup
 
     changes = setup(global_, patterns or DEFAULT_PATTERNS, executable)
     if not changes:
@@ -69,7 +69,7 @@ def git_setup(global_: bool, patterns: tuple[str, ...], executable: str | None) 
 
 def _load_as(path: str, name: str) -> dict[str, Any]:
     """Load ``path`` (a temporary file git made) with messages naming ``name``."""
-    from achbench.store import load_data
+    from achbench.store.toml import load_data
 
     try:
         return load_data(path)
@@ -119,7 +119,7 @@ def git_diff_driver(args: tuple[str, ...]) -> None:
       achbench git-diff-driver m.ach.toml /tmp/old m1 100644 m.ach.toml m2 100644
     """
     from achbench.cli.diffview import render_text
-    from achbench.diff import diff_matrices
+    from achbench.versioning.diff import diff_matrices
 
     if len(args) < 7:
         click.echo(f"* Unmerged path {args[0] if args else '?'}")
@@ -169,7 +169,7 @@ def git_textconv(file: str) -> None:
     Example:
       achbench git-textconv matrices/kazakhstan-2022.toml
     """
-    from achbench.gitdriver import textconv
+    from achbench.versioning.gitdriver import textconv
 
     try:
         data = _load_as(file, "matrix")

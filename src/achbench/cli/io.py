@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 import click
 
 from achbench.cli.app import main, reports_errors
-from achbench.errors import SaveError, UsageError
+from achbench.core.errors import SaveError, UsageError
 from achbench.formats import (
     FORMATS,
     ID_RE,
@@ -127,8 +127,8 @@ def import_(
       achbench import grid.csv -o matrices/grid.toml --transpose
       achbench import project.achz --analyst alice -o alice.toml
     """
-    from achbench.store import dumps, save
-    from achbench.validate import validate_data
+    from achbench.core.validate import validate_data
+    from achbench.store.toml import dumps, save
 
     fmt = source_format or format_of(file)
     if fmt is None:
@@ -203,7 +203,7 @@ def export(
       achbench export m.toml --to csv --transpose -o - > grid.csv
       achbench export m.toml -o m.json
     """
-    from achbench.store import load_data
+    from achbench.store.toml import load_data
 
     fmt = target_format or (format_of(output) if output and output != "-" else None)
     if fmt is None:

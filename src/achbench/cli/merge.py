@@ -9,8 +9,8 @@ from typing import Any
 import click
 
 from achbench.cli.app import EXIT_ERROR, main, reports_errors
-from achbench.errors import MatrixFileError
-from achbench.store import load_data, read_text
+from achbench.core.errors import MatrixFileError
+from achbench.store.toml import load_data, read_text
 
 EXIT_CONFLICTS = 1
 """Exit status when conflicts were recorded (git's merge drivers use the same rule)."""
@@ -19,7 +19,7 @@ EXIT_CONFLICTS = 1
 def _load_base(path: str) -> dict[str, Any]:
     """The base, or an empty matrix when the file is empty (git passes an empty base
     when both branches added the file)."""
-    from achbench.merge import EMPTY_BASE
+    from achbench.versioning.merge import EMPTY_BASE
 
     try:
         text = read_text(path)
@@ -27,8 +27,8 @@ def _load_base(path: str) -> dict[str, Any]:
         if any("is empty" in p.message for p in exc.problems):
             return dict(EMPTY_BASE)
         raise
-    from achbench.store import parse
-    from achbench.validate import validate_data
+    from achbench.core.validate import validate_data
+    from achbench.store.toml import parse
 
     return validate_data(parse(text, path), path, text)
 
@@ -86,9 +86,9 @@ def merge(
       achbench merge base.ach.toml mine.ach.toml alice.ach.toml -o merged.ach.toml
       achbench git-setup      # let git merge matrices this way
     """
-    from achbench.conflicts import describe
-    from achbench.merge import merge as merge_data
-    from achbench.store import save
+    from achbench.store.toml import save
+    from achbench.versioning.conflicts import describe
+    from achbench.versioning.merge import merge as merge_data
 
     target = output or ours
     name = label or target

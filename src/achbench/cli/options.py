@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from achbench.scoring import METHODS
+from achbench.scoring.methods import METHODS
 
 method_option = click.option(
     "--method",

@@ -12,7 +12,7 @@ from typing import Any
 
 import click
 
-from achbench.scoring import Ranking
+from achbench.scoring.methods import Ranking
 
 FIGURE_LABELS: dict[str, list[tuple[str, str, str]]] = {
     # (figure key, column header, number format)

@@ -9,9 +9,9 @@ import click
 from achbench.cli.app import main, reports_errors
 from achbench.cli.options import analyst_option, format_option, matrix_files, method_option
 from achbench.cli.output import emit, print_table, to_csv, to_json, to_markdown
-from achbench.errors import UsageError
-from achbench.pool import load_pooled, select_analysts
-from achbench.scoring import Grid, rated_alike, score
+from achbench.core.errors import UsageError
+from achbench.scoring.methods import Grid, rated_alike, score
+from achbench.store.pool import load_pooled, select_analysts
 
 
 @main.command()

@@ -10,7 +10,7 @@ import click
 
 from achbench.cli.app import main, reports_errors
 from achbench.cli.options import analyst_option, format_option, matrix_files, method_option
-from achbench.errors import UsageError
+from achbench.core.errors import UsageError
 
 
 def write_text(path: Path, text: str) -> None:
@@ -73,8 +73,8 @@ def report(
       achbench report matrices/kazakhstan-2022.toml --format html -o report.html
       achbench report alice.toml bob.toml --method bayes --format html -o team.html
     """
-    from achbench.pool import load_pooled, select_analysts
     from achbench.report.content import build
+    from achbench.store.pool import load_pooled, select_analysts
 
     data = load_pooled(files)
     chosen = select_analysts(data, analysts)

@@ -223,8 +223,8 @@ def sensitivity(
     from achbench.analysis.milestones import warnings as milestone_warnings
     from achbench.analysis.sensitivity import analyse, raters_of
     from achbench.cli.output import emit
-    from achbench.pool import load_pooled, select_analysts
-    from achbench.scoring import Grid
+    from achbench.scoring.methods import Grid
+    from achbench.store.pool import load_pooled, select_analysts
 
     data = load_pooled(files)
     chosen = select_analysts(data, analysts)

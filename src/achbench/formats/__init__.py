@@ -5,7 +5,7 @@ it in as matrix data and hand it back.  A conversion never loses anything the
 user does not hear about: whatever the target cannot hold, and whatever a
 reader had to guess, goes into a ``Report`` that the command line prints on
 stderr.  Readers return plain matrix data (the same dicts ``store.load_data``
-gives), which the caller validates and saves with ``achbench.store``.
+gives), which the caller validates and saves with ``achbench.store.toml``.
 
 One module per format, each with ``read_*(raw, path, ...)`` and
 ``write_*(data, report, ...)``; this module picks one by name or file suffix.
@@ -20,8 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from achbench.errors import MatrixFileError, Problem
-from achbench.store import read_bytes
+from achbench.core.errors import MatrixFileError, Problem
+from achbench.store.toml import read_bytes
 
 FORMATS = ("achz", "csv", "json")
 """Names accepted by ``--to`` and ``--from``."""
@@ -30,7 +30,7 @@ SUFFIXES = {".achz": "achz", ".csv": "csv", ".tsv": "csv", ".json": "json"}
 """File suffixes that name a format."""
 
 ID_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,63}$")
-"""``achbench.model.ID_PATTERN``, without importing pydantic."""
+"""``achbench.core.model.ID_PATTERN``, without importing pydantic."""
 
 DEFAULT_ANALYST = "analyst"
 """Whose ratings an imported grid becomes when the file names nobody."""

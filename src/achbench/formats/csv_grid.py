@@ -40,9 +40,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from achbench.errors import MatrixFileError, Problem
+from achbench.core.errors import MatrixFileError, Problem
+from achbench.core.validate import TABLE_KEYS
 from achbench.formats import DEFAULT_ANALYST, ID_RE, Report, fail, id_list, pick_analyst
-from achbench.validate import TABLE_KEYS
 
 _ID = ID_RE
 

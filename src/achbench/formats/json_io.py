@@ -4,8 +4,8 @@ The object has the keys, key order and nesting of the TOML file; dates are ISO
 ``YYYY-MM-DD`` strings, as JSON has no date type.  ``null`` means "not set" on
 import (JSON writers often emit it), so the reader drops it.
 
-The schema is ``Matrix.model_json_schema()``, generated from ``achbench.model``
-by ``python -m achbench.schema`` into ``achbench/data/matrix.schema.json`` (shipped
+The schema is ``Matrix.model_json_schema()``, generated from ``achbench.core.model``
+by ``python -m achbench.core.schema`` into ``achbench/data/matrix.schema.json`` (shipped
 in the package) and ``docs/matrix.schema.json``; a unit test fails while either
 is stale.
 """
@@ -19,44 +19,13 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from achbench.errors import MatrixFileError, Problem
+from achbench.core.errors import MatrixFileError, Problem
 from achbench.formats import Report, fail
-from achbench.store import canonical
+from achbench.store.toml import canonical
 
-SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _DATE_KEYS = (("evidence", "date"), ("milestones", "due"))
 """Where the matrix holds dates: ``evidence.<id>.date`` and ``milestones.<id>.due``."""
-
-
-def json_schema() -> dict[str, Any]:
-    """The JSON Schema of a matrix, with its dialect named."""
-    from achbench.model import Matrix
-
-    schema = _closed(Matrix.model_json_schema())
-    return {
-        "$schema": SCHEMA_DIALECT,
-        "title": "achbench matrix (format achbench/1)",
-        **{k: v for k, v in schema.items() if k != "title"},
-    }
-
-
-def _closed(schema: Any) -> Any:
-    """Refuse keys that are not ids, as the reader does: pydantic writes
-    ``patternProperties`` for ``dict[Id, ...]`` but leaves other keys allowed."""
-    if isinstance(schema, list):
-        return [_closed(item) for item in schema]
-    if not isinstance(schema, dict):
-        return schema
-    out = {key: _closed(value) for key, value in schema.items()}
-    if "patternProperties" in out:
-        out.setdefault("additionalProperties", False)
-    return out
-
-
-def render_schema() -> str:
-    """The schema file's text: stable, so the shipped copies can be checked."""
-    return json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n"
 
 
 def _plain(value: Any) -> Any:

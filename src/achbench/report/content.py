@@ -14,7 +14,7 @@ from typing import Any
 from achbench.analysis.consensus import Consensus, consensus
 from achbench.analysis.milestones import MilestoneView, MilestoneWarning, by_hypothesis, warnings
 from achbench.analysis.sensitivity import Findings, analyse, raters_of
-from achbench.scoring import METHODS, EvidenceScore, Grid, Ranking, rated_alike, score
+from achbench.scoring.methods import METHODS, EvidenceScore, Grid, Ranking, rated_alike, score
 
 TOP_DIAGNOSTIC = 10
 """Evidence items listed as the most diagnostic."""

@@ -15,7 +15,7 @@ from achbench.analysis.wording import STEP_WORDS, order_text
 from achbench.report.content import SCORE_NAMES, Report, score_text
 from achbench.report.markdown import DISPUTED_LISTED, alpha_sentence
 from achbench.report.svg import Bar, bar_chart
-from achbench.scoring import CODE_MEANING, METHODS
+from achbench.scoring.methods import CODE_MEANING, METHODS
 
 CSS = """
 :root { color-scheme: light; }

@@ -5,7 +5,7 @@ from __future__ import annotations
 from achbench.analysis.consensus import ALPHA_RELIABLE, ALPHA_TENTATIVE, CATEGORY_NAMES
 from achbench.analysis.wording import order_text
 from achbench.report.content import SCORE_NAMES, Report, score_text
-from achbench.scoring import CODE_MEANING, METHODS
+from achbench.scoring.methods import CODE_MEANING, METHODS
 
 DISPUTE_MARK = {"mild": "*", "large": "**", "extreme": "***"}
 """Marks after a consensus code whose analysts disagree (Open Synthesis categories)."""

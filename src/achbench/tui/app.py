@@ -19,9 +19,9 @@ from typing import Any, ClassVar
 from textual.app import App
 from textual.binding import Binding, BindingType
 
-from achbench.errors import MatrixFileError, SaveError
-from achbench.scoring import METHODS
-from achbench.session import ExternalChangeError, NeedsPathError, Session, example_path
+from achbench.core.errors import MatrixFileError, SaveError
+from achbench.editing.session import ExternalChangeError, NeedsPathError, Session, example_path
+from achbench.scoring.methods import METHODS
 from achbench.tui.screens.main import MainScreen
 from achbench.tui.view import GridView
 

@@ -19,8 +19,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
-from achbench.scoring import METHODS, HypothesisScore, Ranking, _aggregate_vote
-from achbench.session import Session
+from achbench.editing.session import Session
+from achbench.scoring.methods import METHODS, HypothesisScore, Ranking, _aggregate_vote
 
 if TYPE_CHECKING:
     from achbench.analysis.milestones import MilestoneWarning

@@ -12,8 +12,8 @@ from textual.pilot import Pilot
 from textual.widgets import Input, OptionList
 from tui_helpers import drive
 
-from achbench import store
 from achbench.analysis.sensitivity import analyse_data
+from achbench.store import toml as store
 from achbench.tui.app import make_app
 from achbench.tui.screens import sensitivity as sensitivity_screen
 from achbench.tui.screens.forms import ItemForm

@@ -11,7 +11,7 @@ from textual.pilot import Pilot
 from textual.widgets import Input, Static, TextArea
 from tui_helpers import drive
 
-from achbench import store
+from achbench.store import toml as store
 from achbench.tui.app import make_app
 from achbench.tui.screens.dialogs import AnalystDialog, ChoiceDialog, PathDialog
 from achbench.tui.screens.forms import ItemForm
@@ -340,7 +340,7 @@ def test_save_as_asks_before_overwriting(small: Path, tmp_path: Path) -> None:
 
 
 def test_example_is_never_saved_into_the_package(tmp_path: Path) -> None:
-    from achbench.session import example_path
+    from achbench.editing.session import example_path
 
     app = make_app(None)
     before = example_path().read_bytes()

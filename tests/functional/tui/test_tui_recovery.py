@@ -10,8 +10,8 @@ import pytest
 from textual.pilot import Pilot
 from tui_helpers import drive
 
-from achbench import store
-from achbench.session import Session
+from achbench.editing.session import Session
+from achbench.store import toml as store
 from achbench.tui.app import make_app
 from achbench.tui.screens.dialogs import ChoiceDialog
 from achbench.tui.screens.main import MainScreen

@@ -20,7 +20,7 @@ from textual.pilot import Pilot
 from textual.widgets import Input
 from tui_helpers import drive
 
-from achbench import store
+from achbench.store import toml as store
 from achbench.tui.app import AchbenchApp, make_app
 from achbench.tui.screens.dialogs import ChoiceDialog, PathDialog
 

@@ -1,7 +1,7 @@
 """The edit form: every field of a hypothesis, an evidence item or the matrix.
 
 A form shows one input per field and hands the typed strings to a check
-function from ``achbench.fields``; if it raises ``FieldErrors`` each message is
+function from ``achbench.editing.fields``; if it raises ``FieldErrors`` each message is
 shown under its field and the form stays open, else the form is dismissed with
 the checked result.  Enter in a one-line field or Ctrl+S applies; Escape
 cancels; Tab moves between fields (multi-line fields take Enter as a newline).
@@ -21,7 +21,7 @@ from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
-from achbench.fields import FieldErrors
+from achbench.editing.fields import FieldErrors
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,8 +17,8 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input
 
-from achbench import fields as forms_rules
-from achbench.session import Change
+from achbench.editing import fields as forms_rules
+from achbench.editing.session import Change
 from achbench.tui.view import GridView
 from achbench.tui.widgets.detail import DetailPane
 from achbench.tui.widgets.grid import MatrixGrid

@@ -28,8 +28,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from achbench import fields as rules
-from achbench.session import Change, Session
+from achbench.editing import fields as rules
+from achbench.editing.session import Change, Session
 from achbench.tui.view import GridView
 
 STATUS_CYCLE = {"open": "observed", "observed": "not-observed", "not-observed": "open"}

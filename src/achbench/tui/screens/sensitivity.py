@@ -37,7 +37,7 @@ from textual.worker import Worker, WorkerState
 if TYPE_CHECKING:
     from achbench.analysis.milestones import MilestoneWarning
     from achbench.analysis.sensitivity import Findings, Standing
-    from achbench.session import Session
+    from achbench.editing.session import Session
 
 Target = tuple[str | None, str | None]
 """(hypothesis, evidence) to put the grid's cursor on; None keeps that axis."""
@@ -220,7 +220,7 @@ def finding_lines(findings: Findings, warnings: list[MilestoneWarning]) -> list[
 def _analyse(data: Any, analysts: list[str], method: str, steps: str) -> Findings:
     """``analyse`` on the ratings of ``analysts``, each rating's analyst named."""
     from achbench.analysis.sensitivity import analyse, raters_of
-    from achbench.scoring import Grid
+    from achbench.scoring.methods import Grid
 
     grid = Grid.from_data(data, analysts)
     raters = raters_of(data, analysts) if len(grid.analysts) > 1 else None

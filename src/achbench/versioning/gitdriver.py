@@ -26,7 +26,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from achbench.errors import UsageError
+from achbench.core.errors import UsageError
 
 DRIVER = "achbench"
 """Name of the diff and merge drivers in git's configuration and attributes."""
@@ -179,8 +179,8 @@ def textconv(data: Mapping[str, Any], method: str = "heuer") -> str:
     end shows how the conclusion moved.  Titles are not repeated on each cell,
     so retitling a hypothesis changes one line, not one per evidence item.
     """
-    from achbench.conflicts import describe
-    from achbench.scoring import Grid, score
+    from achbench.scoring.methods import Grid, score
+    from achbench.versioning.conflicts import describe
 
     lines = ["# achbench matrix, one line per fact (achbench diff shows the full report)"]
     for key in ("title", "question", "analyst"):

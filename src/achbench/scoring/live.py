@@ -1,6 +1,6 @@
 """Scores that follow the ratings as they change, at O(hypotheses) per edited cell.
 
-``achbench.scoring`` ranks a whole grid in one pass: right for ``achbench rank``,
+``achbench.scoring.methods`` ranks a whole grid in one pass: right for ``achbench rank``,
 far too slow to run on every keystroke of the editor at 50 x 5,000 cells.  This
 module keeps, per hypothesis, what every method sums over the evidence, and
 updates it when one cell or one evidence item changes:
@@ -12,7 +12,7 @@ updates it when one cell or one evidence item changes:
   sums per hypothesis, subtracted again before the cell changes.
 
 A ranking is then built from those sums in O(hypotheses log hypotheses).  The
-figures are the ones ``achbench.scoring`` gives on the same ratings (the unit
+figures are the ones ``achbench.scoring.methods`` gives on the same ratings (the unit
 tests hold it to that); only the order of hypotheses tied within rounding may
 differ, here always file order.
 
@@ -28,7 +28,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from operator import mul
 from typing import Any
 
-from achbench.scoring import (
+from achbench.scoring.methods import (
     BAYES_GENUINE,
     BAYES_LIKELIHOOD,
     HEUER_VALUE,

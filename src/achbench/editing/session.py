@@ -8,7 +8,7 @@ methods, so the rules hold the same in tests as at the keyboard:
 * ratings are changed only for the session's current analyst; other analysts'
   ratings are never touched except when their hypothesis or evidence item is
   deleted (and then restored by undo);
-* the scores follow each change incrementally (``achbench.live``);
+* the scores follow each change incrementally (``achbench.scoring.live``);
 * ``dirty`` says whether the matrix differs from what was last saved or loaded,
   and undoing back to that point makes it clean again;
 * saving is ``store.save`` (atomic); if the file changed on disk since it was
@@ -31,10 +31,10 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
-from achbench import store
-from achbench.errors import AchbenchError
-from achbench.live import LiveScores
-from achbench.validate import validate_data
+from achbench.core.errors import AchbenchError
+from achbench.core.validate import validate_data
+from achbench.scoring.live import LiveScores
+from achbench.store import toml as store
 
 HISTORY_LIMIT = 1000
 """Undo steps kept; the oldest are forgotten beyond this."""
@@ -844,6 +844,6 @@ class Session:
 
 def store_format() -> str:
     """The format string new matrices are written with."""
-    from achbench.validate import FORMAT
+    from achbench.core.validate import FORMAT
 
     return FORMAT

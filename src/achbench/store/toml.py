@@ -1,17 +1,17 @@
 """Read and write matrix files: located errors in, atomic byte-stable saves out.
 
 Reading never changes the file.  Every problem becomes a ``Problem`` naming the
-file and line (or key path); see ``achbench.errors``.
+file and line (or key path); see ``achbench.core.errors``.
 
 Parsing uses ``rtoml`` (a compiled reader, several times faster than the standard
 library on large matrices) and falls back to ``tomllib``, the reference, to word
 any syntax error, so messages are the standard library's whichever reader ran.
 Set ``ACHBENCH_TOML_PARSER=tomllib`` to read with the reference alone.  The
 ratings section of a file in achbench's own layout is read and written without
-either library (``achbench.ratings_text``): the same data and bytes, in half
+either library (``achbench.store.ratings_text``): the same data and bytes, in half
 the memory and a fraction of the time at 100 x 10,000.
 
-Saving writes the canonical layout of the spec (key order of ``achbench.model``,
+Saving writes the canonical layout of the spec (key order of ``achbench.core.model``,
 ratings rows in hypothesis order) to a temporary file in the same folder, flushes
 it to disk, parses it back and compares, then renames it over the target, keeping
 the target's permissions.  A crash at any moment leaves the old file or the new.
@@ -29,12 +29,12 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from achbench.errors import MatrixFileError, Problem, SaveError
-from achbench.ratings_text import ratings_chunks, read_ratings
-from achbench.validate import TABLE_KEYS, validate_data
+from achbench.core.errors import MatrixFileError, Problem, SaveError
+from achbench.core.validate import TABLE_KEYS, validate_data
+from achbench.store.ratings_text import ratings_chunks, read_ratings
 
 if TYPE_CHECKING:
-    from achbench.model import Matrix
+    from achbench.core.model import Matrix
 
 _POSITION = re.compile(r"^(?P<message>.*) \(at line (?P<line>\d+), column (?P<column>\d+)\)$")
 _DECLARED_TWICE = re.compile(r"^Cannot declare \((?P<key>.*)\) twice$")
@@ -143,7 +143,7 @@ def load_data(path: Path | str) -> dict[str, Any]:
 
 def load(path: Path | str) -> Matrix:
     """Read and validate a matrix file into the pydantic models."""
-    from achbench.model import Matrix
+    from achbench.core.model import Matrix
 
     return Matrix.from_data(load_data(path))
 

@@ -16,7 +16,7 @@ import datetime as dt
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from achbench.errors import Problem
+from achbench.core.errors import Problem
 
 SIDES = ("base", "ours", "theirs")
 """The recorded sides of a conflict, in the order they are shown."""
@@ -84,7 +84,7 @@ def problems(data: Mapping[str, Any], path: str, text: str | None = None) -> lis
     records = data.get("conflicts") or {}
     if not records:
         return []
-    from achbench.locate import index_keys
+    from achbench.core.locate import index_keys
 
     keys = index_keys(text) if text is not None else {}
     found = []

@@ -4,16 +4,16 @@ These models are the contract of ``shared/spec/matrix-format.md`` written as cod
 field names, types, defaults and closed sets.  Everything else derives from them:
 
 * the fast loader validates with a pydantic-core schema generated from these
-  models (``achbench._fast_schema``), so headless commands need not pay for
+  models (``achbench.core._fast_schema``), so headless commands need not pay for
   importing pydantic itself;
-* the writer (``achbench.store``) emits keys in the order the fields are declared
+* the writer (``achbench.store.toml``) emits keys in the order the fields are declared
   here, which is the order the spec's tables give;
 * the JSON Schema shipped for other tools is ``Matrix.model_json_schema()``.
 
 Keep validation declarative (types, ``Literal``, ``Field`` constraints): a Python
 validator function cannot be carried into the generated fast schema.  Rules that
 span the matrix (a rating naming an unknown hypothesis, say) live in
-``achbench.validate`` and run on both paths.
+``achbench.core.validate`` and run on both paths.
 """
 
 from __future__ import annotations
@@ -166,7 +166,7 @@ class Matrix(_Strict):
 
     @classmethod
     def from_data(cls, data: dict[str, Any]) -> Matrix:
-        """Build a matrix from data that ``achbench.validate`` has already passed.
+        """Build a matrix from data that ``achbench.core.validate`` has already passed.
 
         Skips a second validation (the fast schema applied the same rules), which
         matters at thousands of evidence items.

@@ -4,7 +4,7 @@ Two versions of a matrix are compared item by item (hypotheses, evidence,
 milestones, recorded conflicts, analysts) and rating cell by rating cell, always
 by id: an item that moved is reported as moved, never as removed and added.
 The diff also says what the change does to the conclusion, by scoring both
-versions with ``achbench.scoring``.
+versions with ``achbench.scoring.methods``.
 
 The same structure is the JSON patch of ``achbench diff --format json``
 (docs/diff.md): ``apply_patch(old, diff_matrices(old, new).to_json())`` gives
@@ -29,7 +29,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from achbench.errors import AchbenchError
+from achbench.core.errors import AchbenchError
 
 DIFF_FORMAT = "achbench-diff/1"
 """The ``format`` value of a JSON diff; ``apply_patch`` refuses any other."""
@@ -420,7 +420,7 @@ def _diff_ratings(
 
 
 def _conclusion(old: Mapping[str, Any], new: Mapping[str, Any], method: str) -> Conclusion:
-    from achbench.scoring import Grid, score
+    from achbench.scoring.methods import Grid, score
 
     before = score(Grid.from_data(old), method)
     after = score(Grid.from_data(new), method)

@@ -6,7 +6,7 @@ each item (matched by id) and each rating cell is merged on its own:
 * changed on one side only: that change is taken;
 * changed the same way on both sides: taken once;
 * changed differently on both sides: a **conflict**.  Ours stays in place and a
-  ``[conflicts.<id>]`` record (``achbench.conflicts``) keeps base and theirs.
+  ``[conflicts.<id>]`` record (``achbench.versioning.conflicts``) keeps base and theirs.
 
 An item removed on one side and changed on the other (its fields, its rating
 cells, or a milestone pointing at it) is a conflict too; ours wins again, so
@@ -26,8 +26,8 @@ from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from achbench.conflicts import new_ids, record
-from achbench.diff import kept_in_order, top_fields
+from achbench.versioning.conflicts import new_ids, record
+from achbench.versioning.diff import kept_in_order, top_fields
 
 
 @dataclass(slots=True)

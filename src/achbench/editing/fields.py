@@ -2,7 +2,7 @@
 
 The editor's forms hand over plain strings, one per field of the spec.  This
 module converts them (dates, numbers, empty means unset), checks ids, and runs
-the pydantic models of ``achbench.model`` so that a form refuses exactly what
+the pydantic models of ``achbench.core.model`` so that a form refuses exactly what
 the file format refuses, worded as ``achbench check`` words it.  It is plain
 Python: the forms live in the TUI, the rules here, tested headless.
 """
@@ -14,7 +14,7 @@ import re
 from collections.abc import Collection, Mapping
 from typing import Any
 
-from achbench.validate import _message
+from achbench.core.validate import _message
 
 ID_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,63}$")
 ID_HELP = "an id starts with a letter, then up to 63 letters, digits, '_' or '-'"
@@ -135,7 +135,7 @@ def hypothesis_from_form(
 
     ``taken`` are the ids in use; ``current`` is the id being edited, which may stay.
     """
-    from achbench.model import Hypothesis
+    from achbench.core.model import Hypothesis
 
     return _item_from_form(values, HYPOTHESIS_FIELDS, Hypothesis, taken, "hypothesis", current)
 
@@ -147,7 +147,7 @@ def evidence_from_form(
 
     Credibility and relevance are always written (the spec's default is medium).
     """
-    from achbench.model import Evidence
+    from achbench.core.model import Evidence
 
     return _item_from_form(values, EVIDENCE_FIELDS, Evidence, taken, "evidence item", current)
 
@@ -164,7 +164,7 @@ def milestone_from_form(
     and its hypothesis must be one of ``hypotheses``.  The status is always
     written (the spec's default is open), so the file says it.
     """
-    from achbench.model import Milestone
+    from achbench.core.model import Milestone
 
     new_id = values.get("id", "").strip()
     fields, errors = _typed(values, MILESTONE_FIELDS)

@@ -2,14 +2,14 @@
 
 Two layers, both needed by every reader:
 
-1. the field rules of ``achbench.model``, applied by a pydantic-core validator
+1. the field rules of ``achbench.core.model``, applied by a pydantic-core validator
    built from the generated ``_fast_schema`` (no pydantic import, so headless
    commands start fast);
 2. the rules that span the matrix: ratings and milestones must name hypotheses and
    evidence that exist.
 
 Messages are rewritten from pydantic's wording into the file's terms ("unknown
-key", "not a rating code") and placed on a line by ``achbench.locate``.
+key", "not a rating code") and placed on a line by ``achbench.core.locate``.
 """
 
 from __future__ import annotations
@@ -21,9 +21,9 @@ from typing import Any
 
 from pydantic_core import SchemaValidator, ValidationError
 
-from achbench._fast_schema import SCHEMA
-from achbench.errors import MatrixFileError, Problem
-from achbench.locate import index_keys
+from achbench.core._fast_schema import SCHEMA
+from achbench.core.errors import MatrixFileError, Problem
+from achbench.core.locate import index_keys
 
 FORMAT = "achbench/1"
 CODES = ("CC", "C", "N", "I", "II", "NA")
@@ -38,7 +38,7 @@ TABLE_KEYS: dict[str, tuple[str, ...]] = {
     "milestones": tuple(SCHEMA["fields"]["milestones"]["schema"]["values_schema"]["fields"]),
     "conflicts": tuple(SCHEMA["fields"]["conflicts"]["schema"]["values_schema"]["fields"]),
 }
-"""The keys each table takes, in the order of ``achbench.model`` (which is the
+"""The keys each table takes, in the order of ``achbench.core.model`` (which is the
 order of the spec's tables, and so the order the writer uses)."""
 
 _TYPE_NAMES = {

@@ -13,8 +13,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from achbench.errors import UsageError
-from achbench.store import load_data
+from achbench.core.errors import UsageError
+from achbench.store.toml import load_data
 
 
 def pool(files: Sequence[tuple[str, dict[str, Any]]]) -> dict[str, Any]:
