@@ -19,7 +19,8 @@ import pytest
 from benchmarks.generate import make_matrix
 
 from achbench.core.errors import SaveError
-from achbench.store.toml import TEMP_SUFFIX, canonical, load_data, save
+from achbench.store.atomic import TEMP_SUFFIX
+from achbench.store.toml import canonical, load_data, save
 from tests.conftest import small_matrix
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="needs fork and SIGKILL")

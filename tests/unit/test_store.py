@@ -13,7 +13,8 @@ from hypothesis import HealthCheck, given, settings
 
 from achbench.core.errors import MatrixFileError, SaveError
 from achbench.core.model import Matrix
-from achbench.store.toml import TEMP_SUFFIX, canonical, dumps, load, load_data, save
+from achbench.store.atomic import TEMP_SUFFIX
+from achbench.store.toml import canonical, dumps, load, load_data, save
 from tests.conftest import small_matrix
 from tests.strategies import matrices
 

@@ -35,6 +35,7 @@ from achbench.core.errors import AchbenchError
 from achbench.core.validate import validate_data
 from achbench.scoring.live import LiveScores
 from achbench.store import toml as store
+from achbench.store.atomic import TEMP_SUFFIX
 
 HISTORY_LIMIT = 1000
 """Undo steps kept; the oldest are forgotten beyond this."""
@@ -798,9 +799,7 @@ class Session:
 
             body = tomli_w.dumps(self.data, multiline_strings=True)
         target.parent.mkdir(parents=True, exist_ok=True)
-        fd, temp = tempfile.mkstemp(
-            prefix=f"{target.name}.", suffix=store.TEMP_SUFFIX, dir=target.parent
-        )
+        fd, temp = tempfile.mkstemp(prefix=f"{target.name}.", suffix=TEMP_SUFFIX, dir=target.parent)
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
                 handle.write(header + body)

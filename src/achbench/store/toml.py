@@ -19,11 +19,8 @@ the target's permissions.  A crash at any moment leaves the old file or the new.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import re
-import stat
-import tempfile
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
@@ -31,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 from achbench.core.errors import MatrixFileError, Problem, SaveError
 from achbench.core.validate import TABLE_KEYS, validate_data
+from achbench.store.atomic import write_atomic
 from achbench.store.ratings_text import ratings_chunks, read_ratings
 
 if TYPE_CHECKING:
@@ -39,8 +37,6 @@ if TYPE_CHECKING:
 _POSITION = re.compile(r"^(?P<message>.*) \(at line (?P<line>\d+), column (?P<column>\d+)\)$")
 _DECLARED_TWICE = re.compile(r"^Cannot declare \((?P<key>.*)\) twice$")
 _BOM = b"\xef\xbb\xbf"
-TEMP_SUFFIX = ".achbench-tmp"
-"""Temporary files of an unfinished save end with this (see ``clean_stale_temps``)."""
 
 _TOP_ORDER = TABLE_KEYS[""]
 _HYPOTHESIS_ORDER = TABLE_KEYS["hypotheses"]
@@ -222,40 +218,6 @@ def _as_data(matrix: Matrix | Mapping[str, Any]) -> dict[str, Any]:
     return matrix.to_data()
 
 
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-def clean_stale_temps(target: Path) -> list[Path]:
-    """Remove temporary files that an interrupted save of ``target`` left behind.
-
-    Their names carry the saving process' id, so a save still under way in
-    another live process is left alone.
-    """
-    removed = []
-    prefix = f".{target.name}."
-    for candidate in target.parent.glob(f"{glob_escape(prefix)}*{TEMP_SUFFIX}"):
-        middle = candidate.name[len(prefix) : -len(TEMP_SUFFIX)]
-        pid_text = middle.split(".", 1)[0]
-        if pid_text.isdigit() and _pid_alive(int(pid_text)) and int(pid_text) != os.getpid():
-            continue
-        with contextlib.suppress(OSError):
-            candidate.unlink()
-            removed.append(candidate)
-    return removed
-
-
-def glob_escape(text: str) -> str:
-    """Escape glob metacharacters in a literal file name part."""
-    return re.sub(r"([*?\[])", r"[\1]", text)
-
-
 def save(matrix: Matrix | Mapping[str, Any], path: Path | str) -> Path:
     """Write a matrix atomically; return the path written.
 
@@ -267,47 +229,4 @@ def save(matrix: Matrix | Mapping[str, Any], path: Path | str) -> Path:
     if target.is_symlink():
         target = target.resolve()
     text = dumps(validate_data(data, str(target)))
-    encoded = text.encode("utf-8")
-    clean_stale_temps(target)
-    try:
-        mode = stat.S_IMODE(target.stat().st_mode)
-    except FileNotFoundError:
-        umask = os.umask(0)
-        os.umask(umask)
-        mode = 0o666 & ~umask
-    try:
-        fd, temp_name = tempfile.mkstemp(
-            prefix=f".{target.name}.{os.getpid()}.", suffix=TEMP_SUFFIX, dir=target.parent
-        )
-    except OSError as exc:
-        raise SaveError(
-            f"{target}: cannot save: {exc.strerror or exc}; the file is unchanged"
-        ) from None
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(encoded)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temp_name, mode)
-        with open(temp_name, "rb") as check:
-            if check.read() != encoded:
-                raise OSError(f"{temp_name}: written bytes do not read back the same")
-        os.replace(temp_name, target)
-    except BaseException as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(temp_name)
-        if isinstance(exc, OSError):
-            reason = exc.strerror or str(exc)
-            raise SaveError(f"{target}: cannot save: {reason}; the file is unchanged") from None
-        raise
-    _fsync_dir(target.parent)
-    return target
-
-
-def _fsync_dir(folder: Path) -> None:
-    with contextlib.suppress(OSError):
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+    return write_atomic(target, text.encode("utf-8")).path

@@ -1,0 +1,94 @@
+"""The matrix as plain data: the typed dictionaries every layer passes around.
+
+A loaded matrix travels as the data ``tomllib`` gives (after
+``achbench.core.validate`` has passed it), not as pydantic objects: building
+models for 500,000 cells costs more than scoring them, and the headless commands
+must not import pydantic at all.  These ``TypedDict`` s say what that data holds,
+table by table, so ``mypy --strict`` checks the code that reads and edits it.
+
+They mirror ``achbench.core.model`` key for key (a unit test holds them
+together); the models stay the place where the rules (types, ranges, closed
+sets) are declared and documented.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import NotRequired, TypeAlias, TypedDict
+
+from achbench.core.vocabulary import Code, Expect, Level, Status
+
+Row: TypeAlias = dict[str, Code]
+"""One analyst's ratings of one evidence item: hypothesis id to code."""
+
+AnalystRatings: TypeAlias = dict[str, Row]
+"""One analyst's ratings: evidence id to row."""
+
+Ratings: TypeAlias = dict[str, AnalystRatings]
+"""Every analyst's ratings: analyst name to their ratings."""
+
+
+class HypothesisData(TypedDict):
+    """``[hypotheses.<id>]``: one of the competing explanations."""
+
+    title: str
+    description: NotRequired[str]
+    prior: NotRequired[float]
+
+
+class EvidenceData(TypedDict):
+    """``[evidence.<id>]``: one item of evidence or argument."""
+
+    title: str
+    source: NotRequired[str]
+    date: NotRequired[dt.date]
+    kind: NotRequired[str]
+    credibility: NotRequired[Level]
+    relevance: NotRequired[Level]
+    notes: NotRequired[str]
+    code: NotRequired[str]
+    link: NotRequired[str]
+    flag: NotRequired[bool]
+
+
+class MilestoneData(TypedDict):
+    """``[milestones.<id>]``: an indicator that would show the analysis on track or wrong."""
+
+    hypothesis: str
+    title: str
+    expect: Expect
+    due: NotRequired[dt.date]
+    status: NotRequired[Status]
+    notes: NotRequired[str]
+
+
+Scalar: TypeAlias = str | bool | int | float | dt.date
+"""A value a conflict can record: any single value of a matrix field, or a position."""
+
+Recorded: TypeAlias = Scalar | dict[str, Scalar]
+"""A recorded side of a conflict: one field's value, or a whole table."""
+
+
+class ConflictData(TypedDict):
+    """``[conflicts.<id>]``: a difference ``achbench merge`` could not settle."""
+
+    key: str
+    base: NotRequired[Recorded]
+    ours: NotRequired[Recorded]
+    theirs: NotRequired[Recorded]
+    note: NotRequired[str]
+
+
+class MatrixData(TypedDict):
+    """A whole matrix file, tables in file order."""
+
+    format: str
+    title: str
+    question: NotRequired[str]
+    analyst: NotRequired[str]
+    classification: NotRequired[str]
+    hypotheses: dict[str, HypothesisData]
+    evidence: NotRequired[dict[str, EvidenceData]]
+    ratings: NotRequired[Ratings]
+    milestones: NotRequired[dict[str, MilestoneData]]
+    conflicts: NotRequired[dict[str, ConflictData]]
