@@ -14,23 +14,23 @@ One module per format, each with ``read_*(raw, path, ...)`` and
 from __future__ import annotations
 
 import io
-import re
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
+from achbench.core.data import MatrixData
 from achbench.core.errors import MatrixFileError, Problem
-from achbench.store.toml import read_bytes
+
+# Re-exported for ``achbench.cli.io``, which should import them from their homes:
+# ``achbench.core.vocabulary.ID_RE`` and ``achbench.store.atomic.write_atomic``.
+from achbench.core.vocabulary import ID_RE as ID_RE
+from achbench.store.atomic import write_atomic as write_atomic
+from achbench.store.files import read_bytes
 
 FORMATS = ("achz", "csv", "json")
 """Names accepted by ``--to`` and ``--from``."""
 
 SUFFIXES = {".achz": "achz", ".csv": "csv", ".tsv": "csv", ".json": "json"}
 """File suffixes that name a format."""
-
-ID_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,63}$")
-"""``achbench.core.model.ID_PATTERN``, without importing pydantic."""
 
 DEFAULT_ANALYST = "analyst"
 """Whose ratings an imported grid becomes when the file names nobody."""
@@ -96,16 +96,14 @@ def id_list(ids: list[str], limit: int = 8) -> str:
     return f"{', '.join(ids[:limit])} and {len(ids) - limit} more"
 
 
-def pick_analyst(
-    data: Mapping[str, Any], wanted: str | None, report: Report, target: str
-) -> str | None:
+def pick_analyst(data: MatrixData, wanted: str | None, report: Report, target: str) -> str | None:
     """Choose the one analyst whose ratings a single-grid target holds.
 
     ``wanted`` (``--analyst``) wins; otherwise the matrix's default analyst if
     they rated anything, else the first analyst in the file.  The others are
     reported, never dropped silently.
     """
-    ratings: Mapping[str, Any] = data.get("ratings", {})
+    ratings = data.get("ratings", {})
     names = list(ratings)
     if wanted is not None:
         if wanted not in ratings:
@@ -114,8 +112,8 @@ def pick_analyst(
         chosen: str | None = wanted
     elif not names:
         return None
-    elif data.get("analyst") in ratings:
-        chosen = data["analyst"]
+    elif (default := data.get("analyst")) is not None and default in ratings:
+        chosen = default
     else:
         chosen = names[0]
     others = [n for n in names if n != chosen]
@@ -134,7 +132,7 @@ def read_matrix(
     report: Report,
     analyst: str | None = None,
     transpose: bool | None = None,
-) -> dict[str, Any]:
+) -> dict[str, object]:
     """Read a file of another format into matrix data, noting what it met in ``report``.
 
     The data is not yet validated: ``validate.validate_data`` does that, so
@@ -155,7 +153,7 @@ def read_matrix(
 
 
 def write_matrix(
-    data: Mapping[str, Any],
+    data: MatrixData,
     fmt: str,
     report: Report,
     analyst: str | None = None,
@@ -173,34 +171,3 @@ def write_matrix(
     from achbench.formats.json_io import write_json
 
     return write_json(data, report).encode("utf-8")
-
-
-def write_atomic(path: Path, payload: bytes) -> None:
-    """Write bytes through a temporary file in the same folder, then rename.
-
-    A crash leaves the old file or the new one, never a mix; permissions of an
-    existing file are kept.
-    """
-    import contextlib
-    import os
-    import stat
-    import tempfile
-
-    try:
-        mode = stat.S_IMODE(path.stat().st_mode)
-    except FileNotFoundError:
-        umask = os.umask(0)
-        os.umask(umask)
-        mode = 0o666 & ~umask
-    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".achbench-tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(payload)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temp, mode)
-        os.replace(temp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temp)
-        raise
