@@ -11,8 +11,8 @@ together); the models stay the place where the rules (types, ranges, closed
 sets) are declared and documented.
 """
 
-from __future__ import annotations
-
+# No ``from __future__ import annotations``: the annotations are evaluated, so the
+# classes know which keys are ``NotRequired`` (``__required_keys__``) at run time.
 import datetime as dt
 from typing import Final, NotRequired, TypeAlias, TypedDict
 

@@ -29,6 +29,7 @@ from typing import cast
 from achbench.core.data import MatrixData
 from achbench.core.errors import UsageError
 from achbench.core.vocabulary import ID_SHAPE
+from achbench.store.atomic import write_atomic
 
 DRIVER = "achbench"
 """Name of the diff and merge drivers in git's configuration and attributes."""
@@ -141,14 +142,14 @@ def setup(
             raise UsageError(f"git config {key} failed: {done.stderr.strip()}")
         changes.append(f"set {key} ({'global' if global_ else 'this repository'})")
     attributes = _global_attributes() if global_ else (top or cwd) / ".gitattributes"
-    existing = attributes.read_text(encoding="utf-8") if attributes.exists() else ""
-    have = {line.strip() for line in existing.splitlines()}
+    existing = attributes.read_bytes() if attributes.exists() else b""
+    have = {line.strip() for line in existing.decode("utf-8").splitlines()}
     wanted = [attribute_line(p) for p in patterns if attribute_line(p) not in have]
     if wanted:
         attributes.parent.mkdir(parents=True, exist_ok=True)
-        prefix = "" if not existing or existing.endswith("\n") else "\n"
-        with attributes.open("a", encoding="utf-8") as handle:
-            handle.write(prefix + "".join(line + "\n" for line in wanted))
+        prefix = "" if not existing or existing.endswith((b"\n", b"\r")) else "\n"
+        added = prefix + "".join(line + "\n" for line in wanted)
+        write_atomic(attributes, existing + added.encode("utf-8"))
         changes += [f"added '{line}' to {attributes}" for line in wanted]
     return changes
 
