@@ -7,10 +7,12 @@ in another order (the writer's key order comes from ``data.TABLE_KEYS``), fails 
 
 from __future__ import annotations
 
+from typing import get_args
+
 import pytest
 from pydantic import BaseModel
 
-from achbench.core import data, model
+from achbench.core import data, model, vocabulary
 
 PAIRS: list[tuple[type, type[BaseModel]]] = [
     (data.MatrixData, model.Matrix),
@@ -47,3 +49,7 @@ def test_table_keys_follow_the_models() -> None:
     assert from_models == data.TABLE_KEYS
     assert data.MATRIX_FIELDS == ("format", "title", "question", "analyst", "classification")
     assert set(data.TABLES) | set(data.MATRIX_FIELDS) == set(model.Matrix.model_fields)
+
+
+def test_the_format_type_and_the_format_string_agree() -> None:
+    assert get_args(vocabulary.FormatName) == (vocabulary.FORMAT,)

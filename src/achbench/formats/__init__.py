@@ -4,8 +4,10 @@ Analysts hold work in PARC ACH 2 files and in spreadsheets; these modules bring
 it in as matrix data and hand it back.  A conversion never loses anything the
 user does not hear about: whatever the target cannot hold, and whatever a
 reader had to guess, goes into a ``Report`` that the command line prints on
-stderr.  Readers return plain matrix data (the same dicts ``store.load_data``
-gives), which the caller validates and saves with ``achbench.store.toml``.
+stderr.  Readers return plain data shaped like a matrix but not yet checked
+(``dict[str, object]``): the caller validates it (``core.validate.validate_data``,
+which gives ``core.data.MatrixData``) and saves it with ``achbench.store.toml``.
+Writers take validated ``MatrixData``.
 
 One module per format, each with ``read_*(raw, path, ...)`` and
 ``write_*(data, report, ...)``; this module picks one by name or file suffix.

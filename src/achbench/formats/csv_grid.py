@@ -51,6 +51,7 @@ from achbench.core.data import (
 from achbench.core.errors import MatrixFileError, Problem
 from achbench.core.vocabulary import CODE_MEANING, CODES, FORMAT, ID_RE, LEVELS, Code, Level
 from achbench.formats import DEFAULT_ANALYST, Report, fail, id_list, pick_analyst
+from achbench.formats.achz import TOKEN_OF_CODE
 
 _ID = ID_RE
 
@@ -71,7 +72,7 @@ SYMBOLS: dict[Code, str] = {"CC": "++", "C": "+", "II": "--", "I": "-"}
 
 CODE_SPELLINGS: dict[str, Code] = {
     **{code: code for code in CODES},
-    **{" ".join(code): code for code in CODES if len(code) == 2 and code[0] == code[1]},
+    **{token: code for code, token in TOKEN_OF_CODE.items()},
     "N/A": "NA",
     **{symbol: code for code, symbol in SYMBOLS.items()},
     "\u2013": "II",  # en dash: what a spreadsheet's autocorrect makes of "--"
@@ -79,8 +80,8 @@ CODE_SPELLINGS: dict[str, Code] = {
     **{meaning.upper(): code for code, meaning in CODE_MEANING.items()},
 }
 """Cell spellings accepted on import, after trimming, collapsing spaces and upper-casing:
-the codes (``C C`` and ``I I`` spaced, as PARC ACH writes them), ``N/A``, the
-shorthand, dashes and Heuer's words."""
+the codes, PARC ACH's spelling of them (``C C``), ``N/A``, the shorthand, dashes
+and Heuer's words."""
 _EXACT: dict[str, Code] = {code: code for code in CODES}
 _LEVEL_OF: dict[str, Level] = {level: level for level in LEVELS}
 _FLAG_TRUE = {"yes", "y", "true", "1", "x"}

@@ -1,7 +1,9 @@
 """Read and write matrix files: located errors in, atomic byte-stable saves out.
 
 Reading never changes the file.  Every problem becomes a ``Problem`` naming the
-file and line (or key path); see ``achbench.core.errors``.
+file and line (or key path); see ``achbench.core.errors``.  The file itself is
+read by ``achbench.store.files``, as every input file is.  A loaded matrix is
+plain data, ``achbench.core.data.MatrixData``: no pydantic on this path.
 
 Parsing uses ``rtoml`` (a compiled reader, several times faster than the standard
 library on large matrices) and falls back to ``tomllib``, the reference, to word
@@ -12,9 +14,9 @@ either library (``achbench.store.ratings_text``): the same data and bytes, in ha
 the memory and a fraction of the time at 100 x 10,000.
 
 Saving writes the canonical layout of the spec (key order of ``achbench.core.model``,
-ratings rows in hypothesis order) to a temporary file in the same folder, flushes
-it to disk, parses it back and compares, then renames it over the target, keeping
-the target's permissions.  A crash at any moment leaves the old file or the new.
+ratings rows in hypothesis order), checks that the text parses back to the same
+data, and hands the bytes to ``achbench.store.atomic.write_atomic``: a crash at
+any moment leaves the old file or the new.
 """
 
 from __future__ import annotations
