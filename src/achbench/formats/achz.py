@@ -38,7 +38,7 @@ from xml.sax.saxutils import escape
 
 from achbench.core.data import EvidenceData, HypothesisData, MatrixData, Row
 from achbench.core.vocabulary import CODES, DEFAULT_LEVEL, FORMAT, LEVELS, Code, Level
-from achbench.formats import DEFAULT_ANALYST, Report, fail, id_list, pick_analyst
+from achbench.formats.conversion import DEFAULT_ANALYST, Report, fail, id_list, pick_analyst
 
 if TYPE_CHECKING:
     from xml.etree.ElementTree import Element

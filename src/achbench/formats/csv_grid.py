@@ -50,8 +50,8 @@ from achbench.core.data import (
 )
 from achbench.core.errors import MatrixFileError, Problem
 from achbench.core.vocabulary import CODE_MEANING, CODES, FORMAT, ID_RE, LEVELS, Code, Level
-from achbench.formats import DEFAULT_ANALYST, Report, fail, id_list, pick_analyst
 from achbench.formats.achz import TOKEN_OF_CODE
+from achbench.formats.conversion import DEFAULT_ANALYST, Report, fail, id_list, pick_analyst
 
 _ID = ID_RE
 

@@ -21,7 +21,7 @@ from typing import cast
 
 from achbench.core.data import MatrixData
 from achbench.core.errors import MatrixFileError, Problem
-from achbench.formats import Report, fail
+from achbench.formats.conversion import Report, fail
 from achbench.store.toml import canonical
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
