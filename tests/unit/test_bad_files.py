@@ -6,6 +6,7 @@ The corpus lives in ``tests/data/bad/``, one file per problem, named for it.
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -150,10 +151,14 @@ def test_unreadable_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
     path = tmp_path / "secret.toml"
     path.write_text('format = "achbench/1"\n', encoding="utf-8")
 
-    def refuse(self: Path) -> bytes:
-        raise PermissionError(13, "Permission denied", str(self))
+    real_open = os.open
 
-    monkeypatch.setattr(Path, "read_bytes", refuse)
+    def refuse(name: str | Path, flags: int, *args: int, **kwargs: int) -> int:
+        if Path(name) == path:
+            raise PermissionError(13, "Permission denied", str(name))
+        return real_open(name, flags, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", refuse)
     result = CliRunner().invoke(main, ["rank", str(path)])
     assert result.exit_code == 2
     assert result.stderr == f"{path}: permission denied: the file cannot be read\n"

@@ -24,6 +24,7 @@ from pydantic_core import ErrorDetails, SchemaValidator, ValidationError
 from achbench.core._fast_schema import SCHEMA
 from achbench.core.data import TABLE_KEYS, MatrixData
 from achbench.core.errors import MatrixFileError, Problem
+from achbench.core.limits import over_cells, over_items
 from achbench.core.locate import index_keys
 from achbench.core.vocabulary import CODES, FORMAT, ID_HELP
 
@@ -209,6 +210,38 @@ def _problems(
     return problems
 
 
+_COUNTED = (
+    ("hypotheses", "hypotheses"),
+    ("evidence", "evidence items"),
+    ("milestones", "milestones"),
+    ("ratings", "analysts"),
+    ("conflicts", "conflict records"),
+)
+"""Tables whose entries count against ``core.limits.max_items()``, and their names."""
+
+
+def over_caps(data: Mapping[str, object]) -> list[tuple[tuple[str, ...], str]]:
+    """The element caps of ``core.limits`` that ``data`` breaks, as (key path, message).
+
+    Checked before anything costs time in proportion to the data: validating a
+    million items, or scoring five million cells.
+    """
+    found: list[tuple[tuple[str, ...], str]] = []
+    for key, what in _COUNTED:
+        message = over_items(len(_tables(data.get(key))), what)
+        if message is not None:
+            found.append(((key,), message))
+    cells = sum(
+        len(_tables(row))
+        for table in _tables(data.get("ratings")).values()
+        for row in _tables(table).values()
+    )
+    message = over_cells(cells)
+    if message is not None:
+        found.append((("ratings",), message))
+    return found
+
+
 def validate_data(data: object, path: str = "<matrix>", text: str | None = None) -> MatrixData:
     """Validate parsed data as a matrix; return it, or raise ``MatrixFileError``.
 
@@ -219,6 +252,9 @@ def validate_data(data: object, path: str = "<matrix>", text: str | None = None)
     if not isinstance(data, dict):
         raise MatrixFileError([Problem(path, f"expected a table, got {_describe(data)}")])
     table = cast("Mapping[str, object]", data)
+    too_many = over_caps(table)
+    if too_many:
+        raise MatrixFileError(_problems(path, text, too_many))
     found: list[tuple[tuple[str, ...], str]] = []
     try:
         _validator.validate_python(table)

@@ -22,6 +22,7 @@ from typing import cast
 from achbench.core.data import MatrixData
 from achbench.core.errors import MatrixFileError, Problem
 from achbench.formats.conversion import Report, fail
+from achbench.store.files import number_too_long, refuse_hostile
 from achbench.store.toml import canonical
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -99,6 +100,7 @@ def read_json(raw: bytes, path: str, report: Report) -> dict[str, object]:
         raise fail(path, f"not UTF-8 text: byte 0x{raw[exc.start]:02x} cannot be decoded") from None
     if not text.strip():
         raise fail(path, "is empty; expected a JSON object holding a matrix")
+    refuse_hostile(text, path, json=True)
     try:
         parsed: object = json.loads(text, object_pairs_hook=_unique)
     except _Duplicate as exc:
@@ -107,6 +109,8 @@ def read_json(raw: bytes, path: str, report: Report) -> dict[str, object]:
         ) from None
     except json.JSONDecodeError as exc:
         raise fail(path, f"not valid JSON: {exc.msg}", line=exc.lineno, column=exc.colno) from None
+    except ValueError:  # an integer too long for Python to read
+        raise number_too_long(text, path) from None
     top = _table(parsed)
     if top is None:
         raise fail(path, f"expected a JSON object holding a matrix, got {type(parsed).__name__}")

@@ -32,10 +32,17 @@ from achbench.core.data import TABLE_KEYS, MatrixData, Ratings
 from achbench.core.errors import MatrixFileError, SaveError
 from achbench.core.validate import validate_data
 from achbench.store.atomic import write_atomic
-from achbench.store.files import file_error, read_text
+from achbench.store.files import (
+    file_error,
+    number_too_long,
+    read_bytes,
+    read_text,
+    refuse_hostile,
+)
 from achbench.store.ratings_text import ratings_chunks, read_ratings
 
 _POSITION = re.compile(r"^(?P<message>.*) \(at line (?P<line>\d+), column (?P<column>\d+)\)$")
+_BOM = b"\xef\xbb\xbf"
 _DECLARED_TWICE = re.compile(r"^Cannot declare \((?P<key>.*)\) twice$")
 
 
@@ -45,6 +52,8 @@ def _syntax_error(path: Path | str, text: str, fallback: str) -> MatrixFileError
         tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         message = str(exc)
+    except ValueError:  # an integer too long for Python to read
+        return number_too_long(text, path)
     else:  # the readers disagree; report the compiled reader's own words
         message = fallback
     match = _POSITION.match(message)
@@ -62,22 +71,57 @@ def _syntax_error(path: Path | str, text: str, fallback: str) -> MatrixFileError
 
 
 def parse(text: str, path: Path | str = "<matrix>") -> dict[str, object]:
-    """Parse TOML text into data, raising a located ``MatrixFileError`` if it is not TOML."""
+    """Parse TOML text into data, raising a located ``MatrixFileError`` if it is not TOML.
+
+    Text nested too deep, or holding a number too long to read, is refused
+    before a parser sees it (``store.files.refuse_hostile``).  With the ratings
+    section in achbench's own layout, only the text around it needs that check:
+    the section itself is read line by line and cannot nest.
+    """
     if os.environ.get("ACHBENCH_TOML_PARSER") == "tomllib":
+        refuse_hostile(text, path)
         try:
             return tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
             raise _syntax_error(path, text, str(exc)) from None
+        except ValueError:
+            raise number_too_long(text, path) from None
     import rtoml
 
-    fast = read_ratings(text, rtoml.loads)
+    def checked(part: str) -> dict[str, object]:
+        refuse_hostile(part, path)  # located in the part: the whole text is checked below
+        loaded: dict[str, object] = rtoml.loads(part)
+        return loaded
+
+    fast = read_ratings(text, checked)
     if fast is not None:
         return fast
+    refuse_hostile(text, path)
     try:
         data: dict[str, object] = rtoml.loads(text)
     except Exception as exc:  # rtoml raises its own TomlParsingError, and ValueError
         raise _syntax_error(path, text, str(exc)) from None
     return data
+
+
+def read_table(path: Path | str) -> dict[str, object]:
+    """Any TOML file (a keymap, say) as a table, read by the rules every input file
+    meets (``store.files``): regular files only, size capped, nesting checked,
+    every problem a located ``MatrixFileError``."""
+    raw = read_bytes(path)
+    if raw.startswith(_BOM):
+        raw = raw[len(_BOM) :]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise file_error(path, f"is not UTF-8 text: cannot decode byte {exc.start}") from None
+    refuse_hostile(text, path)
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise _syntax_error(path, text, str(exc)) from None
+    except ValueError:
+        raise number_too_long(text, path) from None
 
 
 def load_data(path: Path | str) -> MatrixData:
