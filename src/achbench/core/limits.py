@@ -80,20 +80,21 @@ def max_cells() -> int:
     return _setting(CELLS_VARIABLE, MAX_CELLS)
 
 
+def refusal(cap: int, what: str, variable: str) -> str:
+    """The message refusing more than ``cap`` of ``what``, saying how to raise it."""
+    return f"more than {cap:,} {what}: refused (the cap; raise it with {variable})"
+
+
 def over_items(count: int, what: str) -> str | None:
     """The refusal for ``count`` items of one kind, or None when within the cap."""
     cap = max_items()
-    if count <= cap:
-        return None
-    return f"more than {cap:,} {what}: refused (the cap; raise it with {ITEMS_VARIABLE})"
+    return None if count <= cap else refusal(cap, what, ITEMS_VARIABLE)
 
 
 def over_cells(count: int) -> str | None:
     """The refusal for ``count`` rated cells, or None when within the cap."""
     cap = max_cells()
-    if count <= cap:
-        return None
-    return f"more than {cap:,} rated cells: refused (the cap; raise it with {CELLS_VARIABLE})"
+    return None if count <= cap else refusal(cap, "rated cells", CELLS_VARIABLE)
 
 
 # --- nesting depth, found before any recursive parser sees the text ---------------

@@ -33,10 +33,18 @@ import re
 import zlib
 from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Literal
+from typing import IO, TYPE_CHECKING, Any, ClassVar, Literal
 from xml.sax.saxutils import escape
 
 from achbench.core.data import EvidenceData, HypothesisData, MatrixData, Row
+from achbench.core.limits import (
+    FILE_MB_VARIABLE,
+    ITEMS_VARIABLE,
+    MAX_FILE_MB,
+    max_file_bytes,
+    max_items,
+    refusal,
+)
 from achbench.core.vocabulary import CODES, DEFAULT_LEVEL, FORMAT, LEVELS, Code, Level
 from achbench.formats.conversion import DEFAULT_ANALYST, Report, fail, id_list, pick_analyst
 
@@ -45,10 +53,15 @@ if TYPE_CHECKING:
 
     from _typeshed import WriteableBuffer
 
-MAX_XML_BYTES = 64 * 1024 * 1024
-"""Largest decompressed document read.  Real projects are far smaller (Open
-Source ACH capped uploads at 3 MB compressed); past this it is a gzip bomb."""
+MAX_XML_BYTES = MAX_FILE_MB * 1024 * 1024
+"""Largest decompressed document read by default: the cap on an input file
+(``core.limits``).  Real projects are far smaller (Open Source ACH capped
+uploads at 3 MB compressed); past this it is a gzip bomb."""
 
+ELEMENTS_PER_ITEM = 16
+"""XML elements allowed per item of the item cap: an EVIDENCE element and its ten
+fields fit with room to spare."""
+_FEED = 1 << 20
 _GZIP_MAGIC = b"\x1f\x8b"
 _DAY_MS = 86_400_000
 _EPOCH = dt.date(1970, 1, 1)
@@ -95,6 +108,10 @@ _TEXT_FIELDS: tuple[tuple[str, Literal["kind", "notes", "code", "link"]], ...] =
 """EVIDENCE elements read as free text, and the evidence fields they become."""
 
 _DECLARED_ENCODING = re.compile(rb"""^<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._:-]+)["']""")
+_NOT_DOCUMENT_CODECS = frozenset(
+    {"idna", "punycode", "undefined", "unicode-escape", "raw-unicode-escape", "unicode_escape"}
+)
+"""Codecs Python has that no XML document is written in: they fail, or read escapes."""
 _NOT_XML_CHAR = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd]")
 """Characters XML 1.0 cannot carry, and (past U+FFFD) those outside the BMP,
 which PARC's UTF-16 text and the PHP importer cannot take (spec section 1)."""
@@ -103,12 +120,14 @@ which PARC's UTF-16 text and the PHP importer cannot take (spec section 1)."""
 # --- reading -----------------------------------------------------------------
 
 
-def gunzip(stream: IO[bytes], path: str, limit: int = MAX_XML_BYTES) -> bytes:
+def gunzip(stream: IO[bytes], path: str, limit: int | None = None) -> bytes:
     """Decompress an ``.achz`` stream, refusing more than ``limit`` bytes of output.
 
     ``gzip.GzipFile.read(n)`` never inflates more than ``n`` bytes, so a bomb
-    costs at most ``limit`` bytes of memory before it is refused.
+    costs at most ``limit`` bytes of memory before it is refused.  The default
+    is the cap on an input file, ``core.limits.max_file_bytes()`` (64 MiB).
     """
+    limit = max_file_bytes() if limit is None else limit
     head = stream.read(2)
     if head != _GZIP_MAGIC:
         rest = head + stream.read(510)
@@ -130,7 +149,7 @@ def gunzip(stream: IO[bytes], path: str, limit: int = MAX_XML_BYTES) -> bytes:
         raise fail(
             path,
             f"refused: decompresses to more than {limit // (1024 * 1024)} MiB, far beyond any "
-            "real ACH project (a gzip bomb?)",
+            f"real ACH project (a gzip bomb?; the cap; raise it with {FILE_MB_VARIABLE})",
         )
     return raw
 
@@ -183,11 +202,17 @@ def decode(raw: bytes, report: Report) -> str:
     if declared:
         name = declared.group(1).decode("ascii")
         try:
-            codecs.lookup(name)
+            codec = codecs.lookup(name).name
         except LookupError:
             report.warn(f"declares encoding {name!r}, which is unknown here; read as UTF-8")
         else:
-            return _decode(raw, name, name, report)
+            if codec in _NOT_DOCUMENT_CODECS:
+                report.warn(
+                    f"declares encoding {name!r}, which is not a character set for "
+                    "documents; read as UTF-8"
+                )
+            else:
+                return _decode(raw, name, name, report)
     return _decode(raw, "utf-8", "UTF-8", report)
 
 
@@ -197,22 +222,63 @@ def _decode(raw: bytes, codec: str, label: str, report: Report) -> str:
     except LookupError:  # a declared codec that is not a text encoding ("hex", "zlib")
         report.warn(f"declares encoding {label!r}, which is not a text encoding; read as UTF-8")
         return _decode(raw, "utf-8", "UTF-8", report)
-    except UnicodeDecodeError as exc:
-        report.warn(
-            f"not valid {label} at byte {exc.start}: undecodable bytes replaced with U+FFFD"
-        )
-        return raw.decode(codec, errors="replace")
+    except (UnicodeError, ValueError) as exc:
+        where = f" at byte {exc.start}" if isinstance(exc, UnicodeDecodeError) else ""
+        report.warn(f"not valid {label}{where}: undecodable bytes replaced with U+FFFD")
+        try:
+            return raw.decode(codec, errors="replace")
+        except (LookupError, UnicodeError, ValueError):  # a codec that cannot replace
+            return raw.decode("utf-8", errors="replace")
+
+
+class _TooMany(Exception):
+    """Raised from inside the XML parser when a cap is passed (see ``_CountingBuilder``)."""
+
+
+def _counting_builder() -> Any:
+    """A tree builder that refuses, while the XML is being parsed, more elements than
+    the caps allow: a million empty elements fit in a 21 KB file."""
+    from xml.etree.ElementTree import TreeBuilder
+
+    items = max_items()
+    caps = {"HYPOTHESIS": (items, "hypotheses"), "EVIDENCE": (items, "evidence items")}
+    every = items * ELEMENTS_PER_ITEM
+
+    class CountingBuilder(TreeBuilder):
+        counts: ClassVar[dict[str, int]] = {}
+
+        def start(self, tag: str, attrs: dict[str, str], /) -> Element:
+            counts = self.counts
+            counts[""] = total = counts.get("", 0) + 1
+            if total > every:
+                raise _TooMany(refusal(every, "XML elements", ITEMS_VARIABLE))
+            cap = caps.get(tag)
+            if cap is not None:
+                counts[tag] = count = counts.get(tag, 0) + 1
+                if count > cap[0]:
+                    raise _TooMany(refusal(cap[0], f"{cap[1]} ({tag} elements)", ITEMS_VARIABLE))
+            return super().start(tag, attrs)
+
+    builder = CountingBuilder()
+    builder.counts = {}
+    return builder
 
 
 def parse_xml(text: str, path: str) -> Element:
-    """Parse with entity declarations and external references refused."""
+    """Parse with entity declarations and external references refused, and the
+    element caps of ``core.limits`` applied while parsing (``_counting_builder``)."""
     from defusedxml import EntitiesForbidden, ExternalReferenceForbidden
-    from defusedxml.ElementTree import ParseError, fromstring
+    from defusedxml.ElementTree import DefusedXMLParser, ParseError
 
+    parser = DefusedXMLParser(
+        target=_counting_builder(), forbid_dtd=False, forbid_entities=True, forbid_external=True
+    )
     try:
-        root: Element = fromstring(
-            text, forbid_dtd=False, forbid_entities=True, forbid_external=True
-        )
+        for start in range(0, len(text), _FEED):
+            parser.feed(text[start : start + _FEED])
+        root: Element = parser.close()
+    except _TooMany as exc:
+        raise fail(path, str(exc)) from None
     except EntitiesForbidden as exc:
         raise fail(
             path,
@@ -353,7 +419,7 @@ def read_achz(
     path: str,
     report: Report,
     analyst: str = DEFAULT_ANALYST,
-    limit: int = MAX_XML_BYTES,
+    limit: int | None = None,
 ) -> dict[str, object]:
     """Read a PARC ACH project into matrix data (not yet validated)."""
     root = parse_xml(decode(gunzip(stream, path, limit), report), path)
