@@ -33,7 +33,7 @@ import re
 import zlib
 from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, ClassVar, Literal
+from typing import IO, TYPE_CHECKING, Any, Literal
 from xml.sax.saxutils import escape
 
 from achbench.core.data import EvidenceData, HypothesisData, MatrixData, Row
@@ -245,7 +245,9 @@ def _counting_builder() -> Any:
     every = items * ELEMENTS_PER_ITEM
 
     class CountingBuilder(TreeBuilder):
-        counts: ClassVar[dict[str, int]] = {}
+        def __init__(self) -> None:
+            super().__init__()
+            self.counts: dict[str, int] = {}
 
         def start(self, tag: str, attrs: dict[str, str], /) -> Element:
             counts = self.counts
@@ -259,9 +261,7 @@ def _counting_builder() -> Any:
                     raise _TooMany(refusal(cap[0], f"{cap[1]} ({tag} elements)", ITEMS_VARIABLE))
             return super().start(tag, attrs)
 
-    builder = CountingBuilder()
-    builder.counts = {}
-    return builder
+    return CountingBuilder()
 
 
 def parse_xml(text: str, path: str) -> Element:
