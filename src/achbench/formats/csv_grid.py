@@ -49,8 +49,16 @@ from achbench.core.data import (
     Row,
 )
 from achbench.core.errors import MatrixFileError, Problem
+from achbench.core.limits import (
+    CELLS_VARIABLE,
+    ITEMS_VARIABLE,
+    max_cells,
+    max_file_bytes,
+    max_items,
+    refusal,
+)
 from achbench.core.vocabulary import CODE_MEANING, CODES, FORMAT, ID_RE, LEVELS, Code, Level
-from achbench.formats.achz import TOKEN_OF_CODE
+from achbench.formats.achz import ELEMENTS_PER_ITEM, TOKEN_OF_CODE
 from achbench.formats.conversion import DEFAULT_ANALYST, Report, fail, id_list, pick_analyst
 
 _ID = ID_RE
@@ -223,6 +231,18 @@ def _delimiter(text: str, path: str, report: Report) -> str:
 
 
 def _records(text: str, delimiter: str, path: str) -> Iterator[_Row]:
+    """The CSV records, under the caps of ``core.limits``.
+
+    A cell may be as long as the file may be (Python's default cap, 128 KiB,
+    would refuse a long description that achbench itself exported), and the
+    cells are counted before any is read, so a file of commas cannot build a
+    list of millions.
+    """
+    cells = text.count(delimiter) + text.count("\n") + 1
+    most = max_cells() + ELEMENTS_PER_ITEM * max_items()
+    if cells > most:
+        raise fail(path, refusal(most, "cells", f"{CELLS_VARIABLE} or {ITEMS_VARIABLE}"))
+    csv.field_size_limit(max(csv.field_size_limit(), max_file_bytes()))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     last_line = 0
     number = 0
@@ -412,7 +432,7 @@ def read_csv(
     hypotheses = _hypotheses(hyp_sheet, reader)
     evidence = _evidence(ev_sheet, reader)
     ratings = _grid(sections.grid, hypotheses, evidence, reader, transpose)
-    if not hypotheses:
+    if not hypotheses and not reader.problems:
         reader.problem("no hypotheses: give a grid or a [hypotheses] section")
     milestones = _milestones(ms_sheet, reader)
     reader.raise_problems()
@@ -559,6 +579,8 @@ def _grid(
                 "a grid column without a label is ignored",
                 key=f"cell {_cell_ref(header, first + index)}",
             )
+    if _repeated(lines, "row", reader) | _repeated(columns, "column", reader):
+        return {}
     rows_are_evidence = _orientation(
         corner, lines, columns, hypotheses, evidence, transpose, report
     )
@@ -611,6 +633,29 @@ def _grid(
         report.note(f"read {shown}")
     order = list(evidence)
     return {e: ratings[e] for e in order if e in ratings}
+
+
+def _repeated(axis: _Axis, kind: str, reader: _Reader) -> bool:
+    """Refuse a grid that labels two rows (or columns) alike: one would silently
+    take the other's ratings.  Each repeat is a problem naming both cells."""
+    first: dict[str, tuple[_Row, int]] = {}
+    found = False
+    for label, (row, column) in zip(axis.labels, axis.places, strict=True):
+        if not label:
+            continue
+        if label in first:
+            earlier_row, earlier_column = first[label]
+            reader.problem(
+                f"grid {kind} label {label!r} repeats the one in cell "
+                f"{_cell_ref(earlier_row, earlier_column)}: each {kind} must be a different "
+                "item, or one's ratings would replace the other's",
+                row,
+                column,
+            )
+            found = True
+        else:
+            first[label] = (row, column)
+    return found
 
 
 def _orientation(
