@@ -141,9 +141,11 @@ def _three(tmp_path: Path, ours_cell: str, theirs_cell: str) -> tuple[Path, Path
 
 def test_clean_merge_writes_over_ours_by_default(tmp_path: Path) -> None:
     base, ours, theirs = _three(tmp_path, "CC", "N")  # theirs left the cell as in base
+    before = ours.read_bytes()
     result = invoke("merge", str(base), str(ours), str(theirs))
     assert result.exit_code == 0, result.output
     assert result.output == ""
+    assert (tmp_path / "ours.ach.toml.orig").read_bytes() == before  # the way back
     merged = load_data(ours)
     assert merged["ratings"]["lead"]["E2"]["H1"] == "CC"
     assert "E4" in merged["evidence"]
@@ -218,3 +220,51 @@ def test_a_clean_merge_says_when_older_conflict_records_remain(tmp_path: Path) -
         f"{ours}: still holds 1 unresolved conflict record from an earlier merge "
         "(achbench check lists them)\n"
     )
+
+
+def test_merge_refuses_another_matrix_before_writing_anything(
+    tmp_path: Path, example_path: Path
+) -> None:
+    # Issue 12: THEIRS from another matrix rewrote OURS with 28 of 31 items gone.
+    base = tmp_path / "base.toml"
+    ours = tmp_path / "ours.toml"
+    base.write_bytes(example_path.read_bytes())
+    ours.write_bytes(example_path.read_bytes())
+    theirs = save(small_matrix(), tmp_path / "theirs.toml")
+    before = ours.read_bytes()
+    result = invoke("merge", str(base), str(ours), str(theirs))
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"{theirs}: not a version of the same matrix as {base}: ")
+    assert "nothing was written" in result.stderr
+    assert len(result.stderr.splitlines()) == 1
+    assert ours.read_bytes() == before
+    assert not (tmp_path / "ours.toml.orig").exists()
+
+
+def test_merge_takes_a_branch_that_adds_and_removes_some_items(tmp_path: Path) -> None:
+    base_data = small_matrix()
+    theirs_data = copy.deepcopy(base_data)
+    del theirs_data["evidence"]["E3"], theirs_data["ratings"]["lead"]["E3"]
+    theirs_data["evidence"]["E9"] = {"title": "New"}
+    base = save(base_data, tmp_path / "base.toml")
+    ours = save(copy.deepcopy(base_data), tmp_path / "ours.toml")
+    theirs = save(theirs_data, tmp_path / "theirs.toml")
+    result = invoke("merge", str(base), str(ours), str(theirs), "-o", str(tmp_path / "out.toml"))
+    assert result.exit_code == 0, result.output
+    assert list(load_data(tmp_path / "out.toml")["evidence"]) == ["E1", "E2", "E9"]
+
+
+def test_merge_refuses_a_read_only_output_without_force(tmp_path: Path) -> None:
+    base, ours, theirs = _three(tmp_path, "CC", "N")
+    out = tmp_path / "out.toml"
+    out.write_bytes(ours.read_bytes())
+    out.chmod(0o444)
+    result = invoke("merge", str(base), str(ours), str(theirs), "-o", str(out))
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"{out}: is read-only (mode 0444); use --force to replace it; the file is unchanged\n"
+    )
+    result = invoke("merge", str(base), str(ours), str(theirs), "-o", str(out), "--force")
+    assert result.exit_code == 0, result.output
+    assert out.stat().st_mode & 0o777 == 0o444
+    assert "E4" in load_data(out)["evidence"]

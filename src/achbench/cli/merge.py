@@ -9,8 +9,10 @@ import click
 
 from achbench.cli.app import EXIT_ERROR, main, reports_errors
 from achbench.core.data import MatrixData
-from achbench.core.errors import MatrixFileError
+from achbench.core.errors import MatrixFileError, UsageError
+from achbench.store.atomic import keep_previous
 from achbench.store.files import read_text
+from achbench.store.pool import version_of
 from achbench.store.toml import load_data
 
 EXIT_CONFLICTS = 1
@@ -57,8 +59,10 @@ def _text_merge(base: str, ours: str, theirs: str, out: str, label: str) -> int:
     "--output",
     "-o",
     type=click.Path(dir_okay=False, path_type=str),
-    help="Write the merged matrix here. Default: over OURS, as git's merge drivers do.",
+    help="Write the merged matrix here. Default: over OURS, keeping the previous OURS "
+    "as OURS.orig beside it.",
 )
+@click.option("--force", is_flag=True, help="Replace the output even if it is read-only.")
 @click.option("--label", metavar="NAME", help="Name to show in messages (default: OURS).")
 @click.option(
     "--git-driver",
@@ -68,7 +72,13 @@ def _text_merge(base: str, ours: str, theirs: str, out: str, label: str) -> int:
 )
 @reports_errors
 def merge(
-    base: str, ours: str, theirs: str, output: str | None, label: str | None, git_driver: bool
+    base: str,
+    ours: str,
+    theirs: str,
+    output: str | None,
+    force: bool,
+    label: str | None,
+    git_driver: bool,
 ) -> None:
     """Merge THEIRS into OURS, given their common ancestor BASE, by id.
 
@@ -79,8 +89,13 @@ def merge(
     stderr, and reported by `achbench check` until resolved.
 
     Exit status: 0 merged cleanly, 1 conflicts recorded, 2 an input is not a
-    valid matrix (nothing is written). An empty BASE means the two sides share no
-    ancestor.
+    valid matrix, or OURS or THEIRS is not a version of BASE's matrix (it keeps
+    fewer than half of BASE's hypotheses or of its evidence items): nothing is
+    written. An empty BASE means the two sides share no ancestor.
+
+    Without -o the merge is written over OURS and the previous OURS is kept
+    as OURS.orig beside it (git's merge driver gives -o, and git keeps the
+    previous version itself).
 
     \b
     Examples:
@@ -97,7 +112,9 @@ def merge(
         base_data = _load_base(base)
         ours_data = load_data(ours)
         theirs_data = load_data(theirs)
-    except MatrixFileError as exc:
+        version_of((base, base_data), (ours, ours_data))
+        version_of((base, base_data), (theirs, theirs_data))
+    except (MatrixFileError, UsageError) as exc:
         if not git_driver:
             raise
         for line in exc.lines():
@@ -105,7 +122,9 @@ def merge(
         click.echo(f"{name}: not merged as a matrix; falling back to a line merge", err=True)
         sys.exit(_text_merge(base, ours, theirs, target, name))
     result = merge_data(base_data, ours_data, theirs_data)
-    save(result.data, target)
+    if output is None:
+        keep_previous(ours)
+    save(result.data, target, force=force)
     earlier = len(result.data.get("conflicts", {})) - len(result.conflicts)
     if earlier:
         click.echo(

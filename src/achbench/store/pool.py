@@ -17,14 +17,8 @@ from achbench.core.errors import UsageError
 from achbench.store.toml import load_data
 
 
-def _differ(kind: str, first: tuple[str, list[str]], other: tuple[str, list[str]]) -> None:
-    """Refuse two files whose ``kind`` (hypotheses or evidence) have different ids."""
-    (first_name, ours), (name, theirs) = first, other
-    if set(ours) == set(theirs):
-        return
-    only_first = sorted(set(ours) - set(theirs))
-    only_this = sorted(set(theirs) - set(ours))
-    detail = "; ".join(
+def _detail(first_name: str, only_first: list[str], name: str, only_this: list[str]) -> str:
+    return "; ".join(
         part
         for part in (
             f"only in {first_name}: {', '.join(only_first)}" if only_first else "",
@@ -32,7 +26,60 @@ def _differ(kind: str, first: tuple[str, list[str]], other: tuple[str, list[str]
         )
         if part
     )
+
+
+def _ids(data: MatrixData, kind: str) -> list[str]:
+    return list(data["hypotheses"] if kind == "hypotheses" else data.get("evidence", {}))
+
+
+_KINDS = ("hypotheses", "evidence")
+
+
+def _few(ids: list[str], limit: int = 8) -> list[str]:
+    return ids if len(ids) <= limit else [*ids[:limit], f"and {len(ids) - limit} more"]
+
+
+def _differ(kind: str, first: tuple[str, list[str]], other: tuple[str, list[str]]) -> None:
+    """Refuse two files whose ``kind`` (hypotheses or evidence) have different ids."""
+    (first_name, ours), (name, theirs) = first, other
+    if set(ours) == set(theirs):
+        return
+    only_first = sorted(set(ours) - set(theirs))
+    only_this = sorted(set(theirs) - set(ours))
+    detail = _detail(first_name, only_first, name, only_this)
     raise UsageError(f"{name}: not the same matrix as {first_name}: {kind} differ ({detail})")
+
+
+def same_matrix(first: tuple[str, MatrixData], other: tuple[str, MatrixData]) -> None:
+    """Refuse two files that are not the same matrix: the rule of ``rank``, ``consensus``
+    and every command that pools files: the same hypothesis and evidence ids."""
+    for kind in _KINDS:
+        _differ(kind, (first[0], _ids(first[1], kind)), (other[0], _ids(other[1], kind)))
+
+
+def version_of(base: tuple[str, MatrixData], side: tuple[str, MatrixData]) -> None:
+    """Refuse a side of a merge that is not a version of its base: ``same_matrix``
+    loosened by what a branch may do, add and remove items, so far as it keeps at
+    least half of the base's hypotheses and half of its evidence items.
+
+    A branch of one matrix keeps most of it; a file of another matrix keeps
+    little or none of it, and merging it would take its removals as edits (the
+    base's evidence gone).  A base with no hypotheses (git's, when both
+    branches added the file) has nothing to keep.
+    """
+    (base_name, base_data), (name, data) = base, side
+    for kind in _KINDS:
+        before, after = _ids(base_data, kind), set(_ids(data, kind))
+        kept = sum(1 for item in before if item in after)
+        if kept * 2 >= len(before):
+            continue
+        only_base = sorted(set(before) - after)
+        only_this = sorted(after - set(before))
+        detail = _detail(base_name, _few(only_base), name, _few(only_this))
+        raise UsageError(
+            f"{name}: not a version of the same matrix as {base_name}: it keeps {kept} of "
+            f"its {len(before)} {kind} ({detail}); nothing was written"
+        )
 
 
 def pool(files: Sequence[tuple[str, MatrixData]]) -> MatrixData:
@@ -41,14 +88,7 @@ def pool(files: Sequence[tuple[str, MatrixData]]) -> MatrixData:
     merged = first.copy()
     ratings: Ratings = dict(first.get("ratings", {}))
     for name, data in files[1:]:
-        _differ(
-            "hypotheses", (first_name, list(first["hypotheses"])), (name, list(data["hypotheses"]))
-        )
-        _differ(
-            "evidence",
-            (first_name, list(first.get("evidence", {}))),
-            (name, list(data.get("evidence", {}))),
-        )
+        same_matrix((first_name, first), (name, data))
         for analyst, table in data.get("ratings", {}).items():
             key = analyst
             if key in ratings and ratings[key] != table:

@@ -200,14 +200,12 @@ def _write(ordered: Mapping[str, object], multiline: bool) -> str:
     return text
 
 
-def save(data: Mapping[str, object], path: Path | str) -> Path:
-    """Write a matrix atomically; return the path written.
+def save(data: Mapping[str, object], path: Path | str, force: bool = False) -> Path:
+    """Write a matrix atomically; return the path written (a link's target, if a link).
 
     Validates first: data that breaks the format is refused with
-    ``MatrixFileError`` and the file on disk is left as it was.
+    ``MatrixFileError`` and the file on disk is left as it was.  A read-only
+    file is replaced only with ``force`` (``store.atomic.write_atomic``).
     """
-    target = Path(path)
-    if target.is_symlink():
-        target = target.resolve()
-    text = dumps(validate_data(dict(data), str(target)))
-    return write_atomic(target, text.encode("utf-8")).path
+    text = dumps(validate_data(dict(data), str(path)))
+    return write_atomic(path, text.encode("utf-8"), force=force).path
