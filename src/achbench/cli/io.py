@@ -75,9 +75,9 @@ def _check_analyst(analyst: str | None) -> None:
         )
 
 
-def _write(target: Path, payload: bytes) -> None:
+def _write(target: Path, payload: bytes, force: bool) -> None:
     try:
-        write_atomic(target, payload)
+        write_atomic(target, payload, force=force)
     except OSError as exc:
         reason = exc.strerror or str(exc)
         raise SaveError(f"{target}: cannot save: {reason}; the file is unchanged") from None
@@ -149,7 +149,7 @@ def import_(
     if target is None:
         click.echo(dumps(data), nl=False)
         return
-    save(data, target)
+    save(data, target, force=force)
     n_e = len(data.get("evidence", {}))
     click.echo(
         f"wrote {target} ({len(data['hypotheses'])} hypotheses, {n_e} evidence items)", err=True
@@ -228,5 +228,5 @@ def export(
         sys.stdout.buffer.write(payload)
         sys.stdout.buffer.flush()
         return
-    _write(target, payload)
+    _write(target, payload, force)
     click.echo(f"wrote {target}", err=True)

@@ -2,33 +2,20 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 import click
 
 from achbench.cli.app import main, reports_errors
 from achbench.cli.options import analyst_option, format_option, matrix_files, method_option
-from achbench.core.errors import UsageError
+from achbench.store.atomic import write_atomic
 
 
-def write_text(path: Path, text: str) -> None:
-    """Write the report next to its target and rename it over, so a failed
-    write never leaves half a report."""
-    folder = path.parent if str(path.parent) else Path(".")
-    try:
-        fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    except OSError as exc:
-        raise UsageError(f"{path}: cannot write the report: {exc.strerror or exc}") from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-        os.chmod(temp, 0o644)
-        os.replace(temp, path)
-    except OSError as exc:
-        Path(temp).unlink(missing_ok=True)
-        raise UsageError(f"{path}: cannot write the report: {exc.strerror or exc}") from None
+def write_text(path: Path, text: str, force: bool = False) -> None:
+    """Write the report through the one atomic writer (``store.atomic.write_atomic``):
+    never half a report, a link followed as a save follows it, a read-only file
+    replaced only with --force."""
+    write_atomic(path, text.encode("utf-8"), force=force)
 
 
 @main.command()
@@ -43,6 +30,7 @@ def write_text(path: Path, text: str) -> None:
     default=None,
     help="Write the report to this file instead of standard output.",
 )
+@click.option("--force", is_flag=True, help="Replace OUTPUT even if it is read-only.")
 @click.option(
     "--steps",
     type=click.Choice(["any", "one"]),
@@ -57,6 +45,7 @@ def report(
     analysts: tuple[str, ...],
     output_format: str,
     output: Path | None,
+    force: bool,
     steps: str,
 ) -> None:
     """Write a report on FILE: the question, every hypothesis ranked under every
@@ -87,4 +76,4 @@ def report(
     if output is None:
         click.echo(text, nl=False)
     else:
-        write_text(output, text)
+        write_text(output, text, force)

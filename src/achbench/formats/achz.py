@@ -149,7 +149,7 @@ def gunzip(stream: IO[bytes], path: str, limit: int | None = None) -> bytes:
         raise fail(
             path,
             f"refused: decompresses to more than {limit // (1024 * 1024)} MiB, far beyond any "
-            f"real ACH project (a gzip bomb?; the cap; raise it with {FILE_MB_VARIABLE})",
+            f"real ACH project (a gzip bomb?); the cap, raise it with {FILE_MB_VARIABLE}",
         )
     return raw
 
