@@ -238,9 +238,9 @@ def _records(text: str, delimiter: str, path: str) -> Iterator[_Row]:
     cells are counted before any is read, so a file of commas cannot build a
     list of millions.
     """
-    cells = text.count(delimiter) + text.count("\n") + 1
+    count = text.count(delimiter) + text.count("\n") + 1
     most = max_cells() + ELEMENTS_PER_ITEM * max_items()
-    if cells > most:
+    if count > most:
         raise fail(path, refusal(most, "cells", f"{CELLS_VARIABLE} or {ITEMS_VARIABLE}"))
     csv.field_size_limit(max(csv.field_size_limit(), max_file_bytes()))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
