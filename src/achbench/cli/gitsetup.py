@@ -12,7 +12,7 @@ import click
 
 from achbench.cli.app import main, reports_errors
 from achbench.core.data import MatrixData
-from achbench.core.errors import MatrixFileError
+from achbench.core.errors import MatrixFileError, one_line
 from achbench.versioning.gitdriver import DEFAULT_PATTERNS
 
 _NULL = "/dev/null"
@@ -32,7 +32,8 @@ _NULL = "/dev/null"
     multiple=True,
     metavar="GLOB",
     help=f"Files that are matrices, as a gitattributes pattern; repeat for several. "
-    f"Default: {', '.join(DEFAULT_PATTERNS)}.",
+    f"Default: {', '.join(DEFAULT_PATTERNS)}. In a repository, each matrix the patterns "
+    "miss gets a line of its own too.",
 )
 @click.option(
     "--executable",
@@ -47,8 +48,13 @@ def git_setup(global_: bool, patterns: tuple[str, ...], executable: str | None) 
     Configures a diff driver (git diff shows `achbench diff`; git log -p and git
     show a one-line-per-fact view), a merge driver (`achbench merge`, so
     branches that change different cells or add different evidence merge
-    cleanly, and real conflicts are recorded in the file), and a .gitattributes
-    line naming the files that are matrices. Running it again changes nothing.
+    cleanly, and real conflicts are recorded in the file), and .gitattributes
+    lines naming the files that are matrices: the patterns (*.ach.toml by
+    default) and, in a repository, one line per matrix they miss. A matrix is
+    any *.toml whose first line is format = "achbench/1", as achbench writes
+    it (the bundled example, files made by `achbench new`). Matrices git would
+    still not diff and merge with achbench are listed as warnings. Run it again
+    after adding a matrix; otherwise it changes nothing.
 
     \b
     Examples:
@@ -56,9 +62,15 @@ def git_setup(global_: bool, patterns: tuple[str, ...], executable: str | None) 
       achbench git-setup --pattern 'matrices/*.toml'
       achbench git-setup --global
     """
-    from achbench.versioning.gitdriver import setup
+    from achbench.versioning.gitdriver import setup, toplevel_or_none, uncovered
 
     changes = setup(global_, patterns or DEFAULT_PATTERNS, executable)
+    top = toplevel_or_none(Path.cwd())
+    for path in uncovered(top) if top is not None else []:
+        click.echo(
+            one_line(f"{path}: warning: a matrix git will not diff or merge with achbench"),
+            err=True,
+        )
     if not changes:
         click.echo("git is already set up for achbench; nothing changed.")
     for change in changes:
