@@ -13,6 +13,7 @@ import click
 from achbench.cli.app import main, reports_errors
 from achbench.core.data import MatrixData
 from achbench.core.errors import MatrixFileError, one_line
+from achbench.store.files import read_bytes
 from achbench.versioning.gitdriver import DEFAULT_PATTERNS
 
 _NULL = "/dev/null"
@@ -90,11 +91,13 @@ def _load_as(path: str, name: str) -> MatrixData:
 
 
 def _read(path: str) -> str:
+    """The text of a file git handed over, by the rules for untrusted files
+    (``store.files``: no FIFO, no device, size capped), or nothing."""
     if path == _NULL:
         return ""
     try:
-        return Path(path).read_text(encoding="utf-8", errors="replace")
-    except OSError:
+        return read_bytes(path).decode("utf-8", errors="replace")
+    except MatrixFileError:
         return ""
 
 

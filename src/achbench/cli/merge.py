@@ -52,9 +52,9 @@ def _text_merge(base: str, ours: str, theirs: str, out: str, label: str) -> int:
 
 
 @main.command(short_help="3-way merge of matrices by id; conflicts recorded in the file.")
-@click.argument("base", type=click.Path(dir_okay=False, path_type=str))
-@click.argument("ours", type=click.Path(dir_okay=False, path_type=str))
-@click.argument("theirs", type=click.Path(dir_okay=False, path_type=str))
+@click.argument("base")  # read by store.files, which refuses what is no file
+@click.argument("ours")  # read by store.files, which refuses what is no file
+@click.argument("theirs")  # read by store.files, which refuses what is no file
 @click.option(
     "--output",
     "-o",
