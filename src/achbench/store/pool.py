@@ -78,7 +78,7 @@ def version_of(base: tuple[str, MatrixData], side: tuple[str, MatrixData]) -> No
         detail = _detail(base_name, _few(only_base), name, _few(only_this))
         raise UsageError(
             f"{name}: not a version of the same matrix as {base_name}: it keeps {kept} of "
-            f"its {len(before)} {kind} ({detail}); nothing was written"
+            f"the {len(before)} {kind} there ({detail}); nothing was written"
         )
 
 
