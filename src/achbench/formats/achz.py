@@ -33,7 +33,7 @@ import re
 import zlib
 from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, Literal
+from typing import IO, TYPE_CHECKING, Literal
 from xml.sax.saxutils import escape
 
 from achbench.core.data import EvidenceData, HypothesisData, MatrixData, Row
@@ -49,7 +49,7 @@ from achbench.core.vocabulary import CODES, DEFAULT_LEVEL, FORMAT, LEVELS, Code,
 from achbench.formats.conversion import DEFAULT_ANALYST, Report, fail, id_list, pick_analyst
 
 if TYPE_CHECKING:
-    from xml.etree.ElementTree import Element
+    from xml.etree.ElementTree import Element, TreeBuilder
 
     from _typeshed import WriteableBuffer
 
@@ -235,16 +235,16 @@ class _TooMany(Exception):
     """Raised from inside the XML parser when a cap is passed (see ``_CountingBuilder``)."""
 
 
-def _counting_builder() -> Any:
+def _counting_builder() -> TreeBuilder:
     """A tree builder that refuses, while the XML is being parsed, more elements than
     the caps allow: a million empty elements fit in a 21 KB file."""
-    from xml.etree.ElementTree import TreeBuilder
+    from xml.etree.ElementTree import TreeBuilder as Builder
 
     items = max_items()
     caps = {"HYPOTHESIS": (items, "hypotheses"), "EVIDENCE": (items, "evidence items")}
     every = items * ELEMENTS_PER_ITEM
 
-    class CountingBuilder(TreeBuilder):
+    class CountingBuilder(Builder):
         def __init__(self) -> None:
             super().__init__()
             self.counts: dict[str, int] = {}
