@@ -260,7 +260,7 @@ def test_toml_nested_500_deep_is_refused_before_parsing(
     line = refused(path, caught)
     assert line.endswith(
         f": refused: arrays or tables nested more than {MAX_DEPTH} levels deep here "
-        "(a matrix needs at most 5)"
+        "(no achbench file nests more than 5)"
     )
 
 
@@ -271,7 +271,7 @@ def test_json_nested_500_deep_is_refused_before_parsing(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert result.stderr == (
         f"{path}:1:{10 + MAX_DEPTH}: refused: arrays or tables nested more than {MAX_DEPTH} "
-        "levels deep here (a matrix needs at most 5)\n"
+        "levels deep here (no achbench file nests more than 5)\n"
     )
 
 
@@ -455,3 +455,14 @@ def test_a_save_as_root_keeps_the_owner(tmp_path: Path) -> None:
     info = path.stat()
     assert (info.st_uid, info.st_gid) == (12345, 23456)
     assert load_data(path)["title"] == "Changed"
+
+
+def test_the_editor_refuses_a_keymap_nested_500_deep_before_opening(tmp_path: Path) -> None:
+    path = tmp_path / "keys.toml"
+    path.write_text("quit = " + "[" * 500 + "]" * 500 + "\n", encoding="utf-8")
+    result = invoke("edit", "--keymap", path)
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"{path}:1:{7 + MAX_DEPTH + 1}: refused: arrays or tables nested more than "
+        f"{MAX_DEPTH} levels deep here (no achbench file nests more than 5)\n"
+    )

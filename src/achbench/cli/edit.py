@@ -9,7 +9,6 @@ before any screen is drawn.
 from __future__ import annotations
 
 import sys
-import tomllib
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -18,6 +17,7 @@ import click
 from achbench.cli.app import main, reports_errors
 from achbench.cli.options import method_option
 from achbench.core.errors import UsageError
+from achbench.store.toml import read_table
 
 if TYPE_CHECKING:
     from achbench.tui.app import AchbenchApp
@@ -36,8 +36,8 @@ def _read_keymap(path: Path | None) -> dict[str, str] | None:
     if path is None:
         return None
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        data = read_table(path)  # the rule for untrusted files: size, nesting, one line
+    except OSError as exc:
         raise UsageError(f"{path}: not a keymap: {exc}") from None
     bad = [key for key, value in data.items() if not isinstance(value, str)]
     if bad:

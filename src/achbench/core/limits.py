@@ -177,7 +177,7 @@ def depth_message(limit: int = MAX_DEPTH) -> str:
     """The refusal of a file nested too deep."""
     return (
         f"refused: arrays or tables nested more than {limit} levels deep here "
-        "(a matrix needs at most 5)"
+        "(no achbench file nests more than 5)"
     )
 
 
