@@ -63,6 +63,18 @@ EXPECTED: dict[str, list[str]] = {
     "missing_title.toml": ["{path}: title: required key missing"],
     "no_hypotheses.toml": ["{path}: hypotheses: required key missing"],
     "non_utf8.toml": ["{path}:2:13: is not UTF-8 text: byte 0xe9 cannot be decoded"],
+    "nested_500_deep.toml": [
+        "{path}:9:72: refused: arrays or tables nested more than 64 levels deep here (no achbench file nests more than 5)"
+    ],
+    "inline_tables_500_deep.toml": [
+        "{path}:9:392: refused: arrays or tables nested more than 64 levels deep here (no achbench file nests more than 5)"
+    ],
+    "integer_5001_digits.toml": [
+        "{path}:6:9: refused: a number of more than 4,300 digits, too long to read"
+    ],
+    "key_with_control_characters.toml": [
+        "{path}:4:1: hypotheses.\"H1\\n\\u001b]2;owned\\u0007\": 'H1\\n\\x1b]2;owned\\x07' is not a valid id: an id starts with a letter, then up to 63 letters, digits, '_' or '-'"
+    ],
     "not_toml.toml": ["{path}:1:6: not valid TOML: Expected '=' after a key in a key/value pair"],
     "prior_out_of_range.toml": [
         "{path}:6:1: hypotheses.H1.prior: 1.5 is out of range: must be greater than 0 and at most 1"

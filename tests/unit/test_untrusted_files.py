@@ -93,6 +93,23 @@ def test_a_file_over_the_size_cap_is_refused_before_it_is_read(tmp_path: Path) -
     )
 
 
+def test_a_1_gib_one_line_csv_is_refused_at_the_default_cap_without_reading(
+    tmp_path: Path,
+) -> None:
+    # Issue 12: a 1 GB one-line CSV peaked at 7.2 GB before it was refused.
+    big = tmp_path / "one-line.csv"
+    with big.open("wb") as handle:  # sparse: nothing on disk, 1 GiB on the size
+        handle.truncate(1024**3)
+    started = time.monotonic()
+    result = invoke("import", big)
+    assert time.monotonic() - started < 2
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"{big}: refused: 1,024.0 MiB, more than the 64 MiB an input file may have "
+        "(the cap; raise it with ACHBENCH_MAX_FILE_MB)\n"
+    )
+
+
 def test_the_size_cap_can_be_raised(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "m.toml"
     path.write_text(VALID + "# " + "x" * (1024 * 1024) + "\n", encoding="utf-8")
