@@ -132,6 +132,8 @@ def follow_links(path: Path) -> Path:
 def _keep_owner(temp_name: str, current: os.stat_result) -> None:
     """Give the new file the old one's owner and group, where this process may
     (root may; others may only set a group they belong to).  Best effort."""
+    if not hasattr(os, "chown"):  # Windows: no owners to keep
+        return
     if (current.st_uid, current.st_gid) == (os.geteuid(), os.getegid()):
         return
     uid = current.st_uid if os.geteuid() == 0 else -1

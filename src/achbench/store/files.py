@@ -35,6 +35,8 @@ from achbench.core.limits import (
 
 _BOM = b"\xef\xbb\xbf"
 _CHUNK = 1 << 20
+_READ_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+"""Non-blocking, so that a FIFO swapped in after the check cannot hang the read."""
 
 _KINDS = (
     (stat.S_ISFIFO, "a FIFO (named pipe)"),
@@ -93,7 +95,7 @@ def read_bytes(path: Path | str, limit: int | None = None) -> bytes:
     limit = settings[0] if limit is None else limit
     try:
         _refuse_kind(path, os.stat(path).st_mode)
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
+        fd = os.open(path, _READ_FLAGS)
     except OSError as exc:
         raise _os_error(path, exc) from None
     try:
