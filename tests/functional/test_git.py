@@ -338,3 +338,27 @@ def test_git_setup_global_warns_about_the_repository_matrices_it_misses(tmp_path
     done = repo.achbench("git-setup", "--global")
     assert done.returncode == 0
     assert done.stderr == "plain.toml: warning: a matrix git will not diff or merge with achbench\n"
+
+
+def test_git_merge_of_another_matrix_keeps_ours_and_falls_back_to_lines(repo: Repo) -> None:
+    # Issue 12: THEIRS from another matrix rewrote OURS with 28 of 31 evidence items gone.
+    shutil.copyfile(EXAMPLE, repo.path / MATRIX)
+    repo.commit("the example")
+
+    def replace(data: dict[str, Any]) -> None:
+        data.clear()
+        data.update(small_matrix(title="Another matrix"))
+
+    branch(repo, "other", replace)
+    repo.edit(lambda data: data.update(title="Ours, retitled"))
+    repo.commit("ours")
+    merged = repo.git("merge", "-m", "merge other", "other")
+    assert merged.returncode != 0
+    assert "not a version of the same matrix as" in merged.stderr
+    assert "falling back to a line merge" in merged.stderr
+    text = (repo.path / MATRIX).read_text(encoding="utf-8")
+    assert "<<<<<<<" in text  # git's conflict markers: nothing was taken silently
+    assert not (repo.path / f"{MATRIX}.orig").exists()
+    assert repo.git("merge", "--abort").returncode == 0
+    assert load_data(repo.path / MATRIX)["title"] == "Ours, retitled"
+    assert len(load_data(repo.path / MATRIX)["evidence"]) == 31
