@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 
 from achbench.cli import main
 from achbench.store.toml import dumps
-from tests.conftest import small_matrix
 from tests.fuzz.mutations import any_file
+from tests.helpers import small_matrix
 
 VALID = dumps(small_matrix()).encode("utf-8")
 

@@ -23,7 +23,7 @@ from achbench.versioning.diff import (
     kept_in_order,
     normal_form,
 )
-from tests.conftest import small_matrix
+from tests.helpers import small_matrix
 from tests.strategies import dates, ids, matrices, text, titles
 
 

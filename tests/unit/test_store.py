@@ -15,7 +15,7 @@ from achbench.core.errors import MatrixFileError, SaveError
 from achbench.core.model import Matrix
 from achbench.store.atomic import TEMP_SUFFIX
 from achbench.store.toml import canonical, dumps, load, load_data, save
-from tests.conftest import small_matrix
+from tests.helpers import small_matrix
 from tests.strategies import matrices
 
 SPEC_EXAMPLE = """format = "achbench/1"

@@ -21,7 +21,7 @@ from benchmarks.generate import make_matrix
 from achbench.core.errors import SaveError
 from achbench.store.atomic import TEMP_SUFFIX
 from achbench.store.toml import canonical, load_data, save
-from tests.conftest import small_matrix
+from tests.helpers import small_matrix
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="needs fork and SIGKILL")
 
