@@ -54,6 +54,7 @@ def _saver(path: Path, versions: tuple[dict[str, Any], dict[str, Any]]) -> None:
         os._exit(0)
 
 
+@pytest.mark.slow
 def test_sigkill_during_saves_never_leaves_a_broken_file(tmp_path: Path) -> None:
     versions = _versions()
     expected = [canonical(v) for v in versions]

@@ -184,6 +184,7 @@ def test_multiline_notes_are_written_as_multiline_strings(tmp_path: Path) -> Non
     assert 'notes = """\nFirst line.\nSecond line."""' in text
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(matrices())
 def test_any_valid_matrix_survives_save_load_save(tmp_path_factory: Any, data: dict) -> None:
