@@ -20,15 +20,37 @@ DOORS = ("achbench.cli", "achbench.tui", "achbench.__main__")
 FRONT_END = ("textual", "rich", "click")
 
 
-def _headless_modules() -> list[str]:
+def _modules() -> list[str]:
     package = ROOT / "src" / "achbench"
     names = []
     for path in sorted(package.rglob("*.py")):
         parts = path.relative_to(package.parent).with_suffix("").parts
-        name = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
-        if not name.startswith(DOORS):
-            names.append(name)
+        names.append(".".join(parts[:-1] if parts[-1] == "__init__" else parts))
     return names
+
+
+def _headless_modules() -> list[str]:
+    return [name for name in _modules() if not name.startswith(DOORS)]
+
+
+def _first_to_load(modules: list[str], libraries: tuple[str, ...]) -> dict[str, str]:
+    """Import ``modules`` in turn in a fresh interpreter; for each library loaded,
+    the module whose import brought it in."""
+    probe = (
+        "import importlib, json, sys\n"
+        "culprits = {}\n"
+        f"for name in {modules!r}:\n"
+        "    importlib.import_module(name)\n"
+        f"    for lib in {libraries!r}:\n"
+        "        if lib in sys.modules and lib not in culprits:\n"
+        "            culprits[lib] = name\n"
+        "print(json.dumps(culprits))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    )
+    culprits: dict[str, str] = json.loads(result.stdout)
+    return culprits
 
 
 def _modules_after(code: str) -> set[str]:
@@ -42,22 +64,16 @@ def _modules_after(code: str) -> set[str]:
 def test_headless_modules_load_no_front_end() -> None:
     """Import every module below the doors, one after another, in one interpreter,
     and name the first that brings in Textual, Rich or click."""
-    probe = (
-        "import importlib, json, sys\n"
-        f"front = {FRONT_END!r}\n"
-        "culprits = {}\n"
-        f"for name in {_headless_modules()!r}:\n"
-        "    importlib.import_module(name)\n"
-        "    for lib in front:\n"
-        "        if lib in sys.modules and lib not in culprits:\n"
-        "            culprits[lib] = name\n"
-        "print(json.dumps(culprits))\n"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
-    )
-    culprits = json.loads(result.stdout)
+    culprits = _first_to_load(_headless_modules(), FRONT_END)
     assert culprits == {}, f"loaded by a headless module (library: first module): {culprits}"
+
+
+def test_command_modules_load_no_textual() -> None:
+    """The command line imports the editor only when ``edit`` or ``new`` runs."""
+    commands = [name for name in _modules() if name.startswith("achbench.cli")]
+    assert "achbench.cli.edit" in commands
+    culprits = _first_to_load(commands, ("textual",))
+    assert culprits == {}, f"loaded by a command module: {culprits}"
 
 
 def test_the_headless_list_is_not_empty() -> None:
