@@ -18,7 +18,7 @@ from click.testing import CliRunner
 
 from achbench.cli import main
 from achbench.store.toml import dumps, load_data
-from tests.conftest import small_matrix
+from tests.helpers import small_matrix
 
 EVIL = "<script>alert(1)</script>"
 

@@ -16,7 +16,7 @@ from achbench import __version__
 from achbench.cli import main
 from achbench.cli.app import COMMANDS
 from achbench.store.toml import save
-from tests.conftest import small_matrix
+from tests.helpers import small_matrix
 
 
 def invoke(*args: str) -> object:

@@ -15,7 +15,7 @@ from achbench.cli import main
 from achbench.cli.diff import want_color
 from achbench.store.toml import load_data, save
 from achbench.versioning.diff import apply_patch
-from tests.conftest import DATA, small_matrix
+from tests.helpers import DATA, small_matrix
 
 ESC = "\x1b["
 

@@ -19,7 +19,7 @@ from achbench.analysis.consensus import (
 from achbench.scoring.methods import _aggregate_vote
 from achbench.store.pool import load_pooled
 from achbench.store.toml import dumps
-from tests.conftest import small_matrix
+from tests.helpers import small_matrix
 
 # Krippendorff (2011), "Computing Krippendorff's Alpha-Reliability", example C:
 # 4 observers, 12 units, values 1-5, None missing.  Published: nominal 0.743,

@@ -14,7 +14,7 @@ from achbench.store.toml import dumps, load_data, save
 from achbench.versioning.conflicts import describe, problems
 from achbench.versioning.diff import normal_form
 from achbench.versioning.merge import EMPTY_BASE, merge
-from tests.conftest import small_matrix
+from tests.helpers import small_matrix
 
 
 def base_matrix() -> dict[str, Any]:

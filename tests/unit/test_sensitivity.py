@@ -31,7 +31,7 @@ from achbench.analysis.sensitivity import (
 )
 from achbench.scoring.methods import BAYES_LIKELIHOOD, HEUER_VALUE, METHODS, Grid, score
 from achbench.store.toml import load_data
-from tests.conftest import EXAMPLE, small_matrix
+from tests.helpers import EXAMPLE, small_matrix
 from tests.strategies import matrices
 
 CODES = ("CC", "C", "N", "I", "II", "NA")

@@ -15,7 +15,7 @@ from achbench.core.errors import MatrixFileError, SaveError
 from achbench.core.model import Matrix
 from achbench.store.atomic import TEMP_SUFFIX
 from achbench.store.toml import canonical, dumps, load_data, save
-from tests.conftest import small_matrix
+from tests.helpers import small_matrix
 from tests.strategies import matrices
 
 SPEC_EXAMPLE = """format = "achbench/1"
@@ -184,6 +184,7 @@ def test_multiline_notes_are_written_as_multiline_strings(tmp_path: Path) -> Non
     assert 'notes = """\nFirst line.\nSecond line."""' in text
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(matrices())
 def test_any_valid_matrix_survives_save_load_save(tmp_path_factory: Any, data: dict) -> None:

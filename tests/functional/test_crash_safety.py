@@ -21,7 +21,7 @@ from benchmarks.generate import make_matrix
 from achbench.core.errors import SaveError
 from achbench.store.atomic import TEMP_SUFFIX
 from achbench.store.toml import canonical, load_data, save
-from tests.conftest import small_matrix
+from tests.helpers import small_matrix
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="needs fork and SIGKILL")
 
@@ -54,6 +54,7 @@ def _saver(path: Path, versions: tuple[dict[str, Any], dict[str, Any]]) -> None:
         os._exit(0)
 
 
+@pytest.mark.slow
 def test_sigkill_during_saves_never_leaves_a_broken_file(tmp_path: Path) -> None:
     versions = _versions()
     expected = [canonical(v) for v in versions]
