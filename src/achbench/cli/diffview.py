@@ -12,6 +12,7 @@ from typing import Any
 
 import click
 
+from achbench.report.markdown_text import code, escape
 from achbench.versioning.conflicts import describe
 from achbench.versioning.diff import KINDS, FieldChange, MatrixDiff, TableDiff
 
@@ -249,18 +250,9 @@ def render_text(diff: MatrixDiff, old_name: str, new_name: str, color: bool = Fa
 # --- Markdown -----------------------------------------------------------------------------
 
 
-def _md(text: Any) -> str:
-    return str(text).replace("|", "\\|").replace("\n", " ")
-
-
-def _md_value(value: Any) -> str:
-    shown = _value(value)
-    return "`" + shown.replace("`", "'") + "`" if shown else "``"
-
-
 def render_markdown(diff: MatrixDiff, old_name: str, new_name: str) -> str:
     """The report as Markdown, for a pull request or a mail."""
-    lines = [f"## achbench diff: `{old_name}` → `{new_name}`", ""]
+    lines = [f"## achbench diff: {code(old_name)} → {code(new_name)}", ""]
     if diff.same:
         lines.append("No differences: the two files hold the same matrix.")
         return "\n".join(lines) + "\n"
@@ -268,9 +260,10 @@ def render_markdown(diff: MatrixDiff, old_name: str, new_name: str) -> str:
     if diff.conclusion is not None:
         titles = {s.id: s.title for s in diff.conclusion.hypotheses}
         headline = diff.conclusion.headline(titles)
+        headline = escape(headline)
         lines += [f"**{headline}**" if diff.conclusion.leader_changed else headline, ""]
     for change in diff.fields:
-        lines.append(f"- **{change.key}**: {_md_value(change.old)} → {_md_value(change.new)}")
+        lines.append(f"- **{change.key}**: {code(_value(change.old))} → {code(_value(change.new))}")
     if diff.fields:
         lines.append("")
     for kind in KINDS:
@@ -279,13 +272,15 @@ def render_markdown(diff: MatrixDiff, old_name: str, new_name: str) -> str:
             continue
         lines += [f"### {KIND_NAMES[kind][0]}", ""]
         for added in table.added:
-            lines.append(f"- **added** {added.id}: {_md(_item_label(kind, added.value))}")
+            lines.append(f"- **added** {added.id}: {escape(_item_label(kind, added.value))}")
         for removed in table.removed:
-            lines.append(f"- **removed** {removed.id}: {_md(_item_label(kind, removed.value))}")
+            lines.append(f"- **removed** {removed.id}: {escape(_item_label(kind, removed.value))}")
         for changed in table.changed:
             for f in changed.fields:
                 verb = "retitled" if f.key == "title" else f"{f.key} changed"
-                lines.append(f"- **{verb}** {changed.id}: {_md_value(f.old)} → {_md_value(f.new)}")
+                lines.append(
+                    f"- **{verb}** {changed.id}: {code(_value(f.old))} → {code(_value(f.new))}"
+                )
         for moved in table.moved:
             where = f"after {moved.after}" if moved.after else "first"
             lines.append(
@@ -307,10 +302,11 @@ def render_markdown(diff: MatrixDiff, old_name: str, new_name: str) -> str:
             "|---|---|---|---|---|",
         ]
         for c in diff.ratings:
+            evidence = escape(diff.title("evidence", c.evidence))
+            hypothesis = escape(diff.title("hypotheses", c.hypothesis))
             lines.append(
-                f"| {_md(c.analyst)} | {c.evidence} {_md(diff.title('evidence', c.evidence))} "
-                f"| {c.hypothesis} {_md(diff.title('hypotheses', c.hypothesis))} "
-                f"| {_code(c.old)} | {_code(c.new)} |"
+                f"| {escape(c.analyst)} | {c.evidence} {evidence} "
+                f"| {c.hypothesis} {hypothesis} | {_code(c.old)} | {_code(c.new)} |"
             )
         lines.append("")
     if diff.conclusion is not None:
@@ -323,7 +319,7 @@ def render_markdown(diff: MatrixDiff, old_name: str, new_name: str) -> str:
         ]
         for s in diff.conclusion.hypotheses:
             lines.append(
-                f"| {s.id} | {_md(s.title)} | {_rank(s.old_rank)} | {_rank(s.new_rank)} "
+                f"| {s.id} | {escape(s.title)} | {_rank(s.old_rank)} | {_rank(s.new_rank)} "
                 f"| {_score(method, s.old_score)} | {_score(method, s.new_score)} |"
             )
         lines.append("")

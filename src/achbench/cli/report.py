@@ -9,7 +9,13 @@ from pathlib import Path
 import click
 
 from achbench.cli.app import main, reports_errors
-from achbench.cli.options import analyst_option, format_option, matrix_files, method_option
+from achbench.cli.options import (
+    analyst_option,
+    format_option,
+    load_matrix,
+    matrix_files,
+    method_option,
+)
 from achbench.core.errors import UsageError
 
 
@@ -74,10 +80,8 @@ def report(
       achbench report alice.toml bob.toml --method bayes --format html -o team.html
     """
     from achbench.report.content import build
-    from achbench.store.pool import load_pooled, select_analysts
 
-    data = load_pooled(files)
-    chosen = select_analysts(data, analysts)
+    data, chosen = load_matrix(files, analysts)
     content = build(data, method, chosen, steps)
     if output_format == "html":
         from achbench.report.html import render
