@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping
-from typing import Any
 
 import click
 
@@ -33,11 +32,11 @@ _INLINE = 70
 Style = Callable[..., str]
 
 
-def _plain(text: str, **_: Any) -> str:
+def _plain(text: str, **_: object) -> str:
     return text
 
 
-def _value(value: Any) -> str:
+def _value(value: object) -> str:
     """A field value on one line, as in the file: strings quoted, dates ISO."""
     if value is None:
         return "(unset)"
@@ -50,7 +49,7 @@ def _value(value: Any) -> str:
     return str(value)
 
 
-def _long(value: Any) -> bool:
+def _long(value: object) -> bool:
     return isinstance(value, str) and ("\n" in value or len(value) > _INLINE)
 
 
@@ -113,7 +112,7 @@ def _field_lines(prefix: str, change: FieldChange, style: Style, indent: str = "
     ]
 
 
-def _item_label(kind: str, value: Mapping[str, Any]) -> str:
+def _item_label(kind: str, value: Mapping[str, object]) -> str:
     if kind == "conflicts":
         return describe(value)
     return str(value.get("title", ""))
@@ -149,7 +148,7 @@ def _table_lines(diff: MatrixDiff, kind: str, table: TableDiff, style: Style) ->
     return lines
 
 
-def _count_cells(table: Mapping[str, Any] | None) -> int:
+def _count_cells(table: Mapping[str, Mapping[str, object]] | None) -> int:
     return sum(len(row) for row in (table or {}).values())
 
 
