@@ -168,7 +168,7 @@ def test_consensus_per_cell_and_per_analyst() -> None:
     assert bob.comparisons == {"agree": 3, "same-side": 1, "mild": 0, "large": 0, "extreme": 1}
     assert bob.mean_distance == pytest.approx((1 + 0 + 3 + 0) / 4)  # NA against NA left out
     assert bob.agreement == pytest.approx(3 / 5)
-    assert consensus(three_analysts()).consensus_ratings()["E1"] == {
+    assert {h: result.cell("E1", h).consensus for h in ("H1", "H2", "H3")} == {
         "H1": "CC",
         "H2": "I",
         "H3": "I",

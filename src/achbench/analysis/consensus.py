@@ -217,15 +217,6 @@ class Consensus:
         j = self.hypotheses.index(hypothesis)
         return self.cells[i * len(self.hypotheses) + j]
 
-    def consensus_ratings(self) -> dict[str, dict[str, Code]]:
-        """The consensus as one analyst's ratings table (evidence -> hypothesis -> code),
-        unrated cells left out: what an editor shows in its consensus view."""
-        out: dict[str, dict[str, Code]] = {}
-        for cell in self.cells:
-            if cell.consensus is not None:
-                out.setdefault(cell.evidence, {})[cell.hypothesis] = cell.consensus
-        return out
-
     def to_json(self) -> dict[str, object]:
         return {
             "analysts": list(self.analysts),

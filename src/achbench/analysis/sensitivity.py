@@ -72,9 +72,6 @@ from achbench.scoring.methods import (
 STEPS: Final = ("any", "one")
 """How far one rating change may move a rating: to any code, or one scale step."""
 
-SCALE: Final[tuple[Code, ...]] = tuple(c for c in CODES if c != "NA")
-"""Heuer's scale in order; NA sits off it, next to N."""
-
 CLOSE_ABSOLUTE = 2.0
 """Close race (heuer, weighted, opensynthesis): the runner-up trails by less than
 this many points: two I ratings, or one II, at medium weight ..."""

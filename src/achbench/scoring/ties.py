@@ -85,14 +85,6 @@ def rank_order(keys: Sequence[Key]) -> list[tuple[int, int]]:
     return out
 
 
-def ranks(keys: Sequence[Key]) -> list[int]:
-    """Each key's rank (1 is best), in input order."""
-    out = [0] * len(keys)
-    for index, rank in rank_order(keys):
-        out[index] = rank
-    return out
-
-
 @dataclass(frozen=True, slots=True)
 class Grouping:
     """Keys' tie groups, column by column, kept to check changed keys against in O(n).
