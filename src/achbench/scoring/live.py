@@ -39,6 +39,7 @@ from achbench.scoring.methods import (
     HypothesisScore,
     Ranking,
     consensus_code,
+    normalised_priors,
     population_stdev,
     rated_spread,
 )
@@ -340,21 +341,3 @@ def _mean_of(table: Mapping[str, float], codes: Sequence[str]) -> float | None:
     if not codes:
         return None
     return sum(table[c] for c in codes) / len(codes)
-
-
-def normalised_priors(priors: Sequence[float | None]) -> list[float]:
-    """Priors normalised to sum to 1, as ``scoring`` reads them.
-
-    Missing priors share equally what the given ones leave of 1; if the given
-    ones already reach 1, each missing prior is the mean of the given ones.
-    """
-    given = [p for p in priors if p is not None]
-    missing = len(priors) - len(given)
-    if missing:
-        left = 1.0 - sum(given)
-        fill = left / missing if left > 0 else sum(given) / len(given)
-        raw = [fill if p is None else p for p in priors]
-    else:
-        raw = [p for p in priors if p is not None]
-    total = sum(raw)
-    return [p / total for p in raw]
