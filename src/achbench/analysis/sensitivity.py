@@ -7,7 +7,9 @@ them as one ``Findings`` value:
 * **leave one out**: for each evidence item, does removing it change the leader,
   or any rank, and what is the new order?  Computed from each item's share of
   the scores (the scores minus one row), so all items together cost O(E x H),
-  not E re-scorings.
+  not E re-scorings.  Ranks follow ``scoring.ties``, as ``scoring`` does; a
+  removal that leaves every hypothesis in its tie group is proved so in O(H)
+  (``ties.Grouping``) and only the others are ranked again.
 * **fewest rating changes**: for each other hypothesis, the smallest set of
   single-rating changes that would make it the sole leader, with the cells
   named.  A *change* sets one analyst's rating of one cell to another code:

@@ -15,7 +15,11 @@ opensynth  inconsistency = sum (3 - m)^2 over cell means m < 3     lowest, then
 bayes      posterior from prior x product of tempered likelihoods  highest
 ========== ======================================================= =============
 
-The README gives each formula in full, with the Bayesian likelihoods.
+Scores equal up to float noise share a rank: every method orders its keys
+through ``scoring.ties``, the one tie rule.  The scales below (code values,
+level weights, likelihoods) are defined here once; ``scoring.live`` and
+``analysis.sensitivity`` read them from here.  The README gives each formula in
+full, with the Bayesian likelihoods.
 """
 
 from __future__ import annotations
