@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -90,6 +92,42 @@ def time_process(argv: Sequence[str], runs: int) -> float:
         subprocess.run(argv, check=True, stdout=subprocess.DEVNULL)
         times.append(time.perf_counter() - start)
     return statistics.median(times)
+
+
+@dataclass(frozen=True)
+class ProcessRun:
+    """What one finished child process cost."""
+
+    wall: float
+    """Seconds from start to exit."""
+    cpu: float
+    """User plus system CPU seconds of the child: steadier than wall time on a shared machine."""
+    peak_rss: float
+    """The child's peak resident memory in MiB."""
+    stdout: str
+
+
+def run_process(argv: Sequence[str]) -> ProcessRun:
+    """Run ``argv`` to completion and measure it; raise with its stderr if it fails."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        proc = subprocess.Popen(list(argv), stdout=out, stderr=err)
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        err.seek(0)
+        errors = err.read().decode(errors="replace")
+        if proc.returncode not in (0, 1):
+            raise RuntimeError(f"{' '.join(argv)} failed ({proc.returncode}):\n{errors}")
+        out.seek(0)
+        text = out.read().decode()
+    scale = 1 if sys.platform == "darwin" else 1024  # ru_maxrss: bytes on macOS, KiB on Linux
+    return ProcessRun(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss * scale / 2**20, text)
+
+
+def cpu_process(argv: Sequence[str], runs: int) -> float:
+    """Median CPU seconds (user + system) of running ``argv`` ``runs`` times."""
+    return statistics.median(run_process(argv).cpu for _ in range(runs))
 
 
 def time_call(func: Callable[[], object], runs: int) -> float:

@@ -30,7 +30,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
 import statistics
 import subprocess
 import sys
@@ -43,7 +42,14 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent / "src"))
 
-from common import ACHBENCH, PYTHON, Result, markdown_table, ratio_result  # noqa: E402
+from common import (  # noqa: E402
+    ACHBENCH,
+    PYTHON,
+    Result,
+    markdown_table,
+    ratio_result,
+    run_process,
+)
 
 SIZE = (100, 10_000)
 QUICK_SIZE = (20, 1_000)
@@ -153,29 +159,10 @@ def _own_peak() -> dict[str, float]:
 # -- measuring processes ---------------------------------------------------------------------
 
 
-def _run(argv: list[str]) -> tuple[float, float, str]:
-    """Run ``argv``; return (wall seconds, peak RSS in MiB, stdout)."""
-    with tempfile.TemporaryFile() as out:
-        start = time.perf_counter()
-        proc = subprocess.Popen(argv, stdout=out, stderr=subprocess.PIPE)
-        _, status, usage = os.wait4(proc.pid, 0)
-        elapsed = time.perf_counter() - start
-        proc.returncode = os.waitstatus_to_exitcode(status)
-        assert proc.stderr is not None
-        errors = proc.stderr.read().decode(errors="replace")
-        proc.stderr.close()
-        if proc.returncode != 0:
-            raise RuntimeError(f"{' '.join(argv)} failed ({proc.returncode}):\n{errors}")
-        out.seek(0)
-        text = out.read().decode()
-    scale = 1 if sys.platform == "darwin" else 1024  # ru_maxrss: bytes on macOS, KiB on Linux
-    return elapsed, usage.ru_maxrss * scale / 2**20, text
-
-
 def _runs(argv: list[str], runs: int) -> tuple[float, float]:
     """Median wall seconds and largest peak RSS (MiB) over ``runs`` runs."""
-    figures = [_run(argv)[:2] for _ in range(runs)]
-    return statistics.median(f[0] for f in figures), max(f[1] for f in figures)
+    figures = [run_process(argv) for _ in range(runs)]
+    return statistics.median(f.wall for f in figures), max(f.peak_rss for f in figures)
 
 
 def _generate(path: Path, n_hyp: int, n_ev: int) -> Path:
@@ -194,9 +181,9 @@ def _drive(path: Path, repeats: int, protocols: list[str]) -> tuple[float, dict[
     """One editor process on ``path``: its peak RSS (MiB) and its figures."""
     child = [PYTHON, str(Path(__file__).resolve()), "--session", str(path)]
     child += ["--repeats", str(repeats), "--protocols", ",".join(protocols)]
-    _, rss, text = _run(child)
-    figures = json.loads(text)
-    return figures.get("vmhwm", rss), figures
+    child_run = run_process(child)
+    figures = json.loads(child_run.stdout)
+    return figures.get("vmhwm", child_run.peak_rss), figures
 
 
 def measure(n_hyp: int, n_ev: int, runs: int, repeats: int) -> dict[str, Any]:

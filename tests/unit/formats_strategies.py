@@ -13,7 +13,8 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from achbench.core.model import CODES, LEVELS, Matrix
+from achbench.core.model import Matrix
+from achbench.core.vocabulary import CODES, LEVELS
 
 XML_SAFE = (
     st.characters(

@@ -9,7 +9,8 @@ import click
 from achbench.cli.app import EXIT_ERROR, main
 from achbench.cli.options import matrix_files
 from achbench.core.errors import MatrixFileError
-from achbench.store.toml import load_data, read_text
+from achbench.store.files import read_text
+from achbench.store.toml import load_data
 from achbench.versioning.conflicts import problems as conflict_problems
 
 

@@ -7,11 +7,11 @@ import difflib
 import os
 import sys
 from pathlib import Path
-from typing import Any
 
 import click
 
 from achbench.cli.app import main, reports_errors
+from achbench.core.data import MatrixData
 from achbench.core.errors import MatrixFileError
 from achbench.versioning.gitdriver import DEFAULT_PATTERNS
 
@@ -67,7 +67,7 @@ def git_setup(global_: bool, patterns: tuple[str, ...], executable: str | None) 
         click.echo("Commit .gitattributes so that others' clones know which files are matrices.")
 
 
-def _load_as(path: str, name: str) -> dict[str, Any]:
+def _load_as(path: str, name: str) -> MatrixData:
     """Load ``path`` (a temporary file git made) with messages naming ``name``."""
     from achbench.store.toml import load_data
 
@@ -92,7 +92,7 @@ def _git_color() -> bool:
     return sys.stdout.isatty() or os.environ.get("GIT_PAGER_IN_USE") == "true"
 
 
-def _describe_file(data: dict[str, Any]) -> str:
+def _describe_file(data: MatrixData) -> str:
     cells = sum(
         len(row) for table in (data.get("ratings") or {}).values() for row in table.values()
     )

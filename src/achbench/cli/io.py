@@ -126,8 +126,7 @@ def import_(
     target = _target(file, output, ".toml", force)
     report = Report(file)
     try:
-        data = read_matrix(file, fmt, report, analyst, transpose)
-        validate_data(data, file)
+        data = validate_data(read_matrix(file, fmt, report, analyst, transpose), file)
     finally:
         _print_report(report)
     if target is None:

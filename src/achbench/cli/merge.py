@@ -4,19 +4,20 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from typing import Any
 
 import click
 
 from achbench.cli.app import EXIT_ERROR, main, reports_errors
+from achbench.core.data import MatrixData
 from achbench.core.errors import MatrixFileError
-from achbench.store.toml import load_data, read_text
+from achbench.store.files import read_text
+from achbench.store.toml import load_data
 
 EXIT_CONFLICTS = 1
 """Exit status when conflicts were recorded (git's merge drivers use the same rule)."""
 
 
-def _load_base(path: str) -> dict[str, Any]:
+def _load_base(path: str) -> MatrixData:
     """The base, or an empty matrix when the file is empty (git passes an empty base
     when both branches added the file)."""
     from achbench.versioning.merge import EMPTY_BASE
@@ -25,7 +26,7 @@ def _load_base(path: str) -> dict[str, Any]:
         text = read_text(path)
     except MatrixFileError as exc:
         if any("is empty" in p.message for p in exc.problems):
-            return dict(EMPTY_BASE)
+            return EMPTY_BASE.copy()
         raise
     from achbench.core.validate import validate_data
     from achbench.store.toml import parse

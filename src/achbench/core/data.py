@@ -11,12 +11,12 @@ together); the models stay the place where the rules (types, ranges, closed
 sets) are declared and documented.
 """
 
-from __future__ import annotations
-
+# No ``from __future__ import annotations``: the annotations are evaluated, so the
+# classes know which keys are ``NotRequired`` (``__required_keys__``) at run time.
 import datetime as dt
-from typing import NotRequired, TypeAlias, TypedDict
+from typing import Final, NotRequired, TypeAlias, TypedDict
 
-from achbench.core.vocabulary import Code, Expect, Level, Status
+from achbench.core.vocabulary import Code, Expect, FormatName, Level, Status
 
 Row: TypeAlias = dict[str, Code]
 """One analyst's ratings of one evidence item: hypothesis id to code."""
@@ -66,7 +66,8 @@ Scalar: TypeAlias = str | bool | int | float | dt.date
 """A value a conflict can record: any single value of a matrix field, or a position."""
 
 Recorded: TypeAlias = Scalar | dict[str, Scalar]
-"""A recorded side of a conflict: one field's value, or a whole table."""
+"""A recorded side of a conflict: one field's value, or a whole hypothesis, evidence
+item or milestone table."""
 
 
 class ConflictData(TypedDict):
@@ -82,7 +83,7 @@ class ConflictData(TypedDict):
 class MatrixData(TypedDict):
     """A whole matrix file, tables in file order."""
 
-    format: str
+    format: FormatName
     title: str
     question: NotRequired[str]
     analyst: NotRequired[str]
@@ -92,3 +93,21 @@ class MatrixData(TypedDict):
     ratings: NotRequired[Ratings]
     milestones: NotRequired[dict[str, MilestoneData]]
     conflicts: NotRequired[dict[str, ConflictData]]
+
+
+TABLES: Final = ("hypotheses", "evidence", "ratings", "milestones", "conflicts")
+"""Top-level keys holding tables; every other top-level key holds a single value."""
+
+MATRIX_FIELDS: Final = tuple(key for key in MatrixData.__annotations__ if key not in TABLES)
+"""The single-value top-level keys (``format``, ``title``...), in file order."""
+
+TABLE_KEYS: Final[dict[str, tuple[str, ...]]] = {
+    "": tuple(MatrixData.__annotations__),
+    "hypotheses": tuple(HypothesisData.__annotations__),
+    "evidence": tuple(EvidenceData.__annotations__),
+    "milestones": tuple(MilestoneData.__annotations__),
+    "conflicts": tuple(ConflictData.__annotations__),
+}
+"""The keys each table takes (``""`` is the top level), in file order: the order of
+``achbench.core.model``'s fields, which is the order of the spec's tables and so
+the order the writer uses."""

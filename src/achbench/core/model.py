@@ -19,32 +19,24 @@ span the matrix (a rating naming an unknown hypothesis, say) live in
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any, Literal, get_args
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-FORMAT = "achbench/1"
-"""The only ``format`` value this build reads and writes."""
-
-ID_PATTERN = r"^[A-Za-z][A-Za-z0-9_-]{0,63}$"
-"""Hypothesis ids, evidence ids, milestone ids and analyst names: TOML bare keys."""
+from achbench.core.data import Recorded
+from achbench.core.vocabulary import (
+    DEFAULT_LEVEL,
+    ID_PATTERN,
+    Code,
+    Expect,
+    FormatName,
+    Level,
+    Status,
+)
 
 Id = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
-Code = Literal["CC", "C", "N", "I", "II", "NA"]
-"""Heuer's consistency scale, from very consistent to very inconsistent, and not applicable."""
-CODES: tuple[Code, ...] = get_args(Code)
-Level = Literal["low", "medium", "high"]
-LEVELS: tuple[Level, ...] = get_args(Level)
-Expect = Literal["supports", "refutes"]
-Status = Literal["open", "observed", "not-observed"]
+"""A hypothesis, evidence or milestone id, or an analyst name (``vocabulary.ID_PATTERN``)."""
 NonEmpty = Annotated[str, StringConstraints(min_length=1)]
-
-Row = dict[Id, Code]
-"""One analyst's ratings of one evidence item: hypothesis id to code."""
-AnalystRatings = dict[Id, Row]
-"""One analyst's ratings: evidence id to row."""
-Ratings = dict[Id, AnalystRatings]
-"""Every analyst's ratings: analyst name to their ratings."""
 
 
 class _Strict(BaseModel):
@@ -81,9 +73,9 @@ class Evidence(_Strict):
     """When it happened or was reported."""
     kind: str | None = None
     """Free text such as fact, report, assumption, absence of evidence."""
-    credibility: Level = "medium"
+    credibility: Level = DEFAULT_LEVEL
     """How far the source can be believed."""
-    relevance: Level = "medium"
+    relevance: Level = DEFAULT_LEVEL
     """How much the item bears on the question."""
     notes: str | None = None
     """The analyst's reasoning, caveats and the like."""
@@ -109,13 +101,6 @@ class Milestone(_Strict):
     status: Status = "open"
     """Whether it has been seen."""
     notes: str | None = None
-
-
-Scalar = str | bool | int | float | dt.date
-"""A value a conflict can record: any single value of a matrix field, or a position."""
-Recorded = Scalar | dict[str, Scalar]
-"""A recorded side of a conflict: one field's value, or a whole hypothesis, evidence
-item or milestone table."""
 
 
 class Conflict(_Strict):
@@ -148,7 +133,7 @@ class Matrix(_Strict):
     Dict order is display order (``tomllib`` and the writer both keep it).
     """
 
-    format: Literal["achbench/1"]
+    format: FormatName
     """The file format version."""
     title: NonEmpty
     question: str | None = None
@@ -159,52 +144,8 @@ class Matrix(_Strict):
     """Extension: the matrix's security classification marking, free text (PARC ACH's)."""
     hypotheses: Annotated[dict[Id, Hypothesis], Field(min_length=1)]
     evidence: dict[Id, Evidence] = Field(default_factory=dict)
-    ratings: Ratings = Field(default_factory=dict)
+    # Analyst name to evidence id to hypothesis id to code, as ``data.Ratings``.
+    ratings: dict[Id, dict[Id, dict[Id, Code]]] = Field(default_factory=dict)
     milestones: dict[Id, Milestone] = Field(default_factory=dict)
     conflicts: dict[Id, Conflict] = Field(default_factory=dict)
     """Unresolved merge conflicts (an extension, see docs/format.md); none when clean."""
-
-    @classmethod
-    def from_data(cls, data: dict[str, Any]) -> Matrix:
-        """Build a matrix from data that ``achbench.core.validate`` has already passed.
-
-        Skips a second validation (the fast schema applied the same rules), which
-        matters at thousands of evidence items.
-        """
-        fields: dict[str, Any] = {
-            k: data[k]
-            for k in ("format", "title", "question", "analyst", "classification")
-            if k in data
-        }
-        fields["hypotheses"] = {
-            k: Hypothesis.model_construct(**v) for k, v in data["hypotheses"].items()
-        }
-        if "evidence" in data:
-            fields["evidence"] = {
-                k: Evidence.model_construct(**v) for k, v in data["evidence"].items()
-            }
-        if "ratings" in data:
-            fields["ratings"] = data["ratings"]
-        if "milestones" in data:
-            fields["milestones"] = {
-                k: Milestone.model_construct(**v) for k, v in data["milestones"].items()
-            }
-        if "conflicts" in data:
-            fields["conflicts"] = {
-                k: Conflict.model_construct(**v) for k, v in data["conflicts"].items()
-            }
-        return cls.model_construct(**fields)
-
-    def to_data(self) -> dict[str, Any]:
-        """The matrix as plain data in file order, unset optional keys left out.
-
-        This is what the writer serialises and what the scoring functions read.
-        """
-        return self.model_dump(exclude_unset=True, exclude_none=True)
-
-    def analysts(self) -> list[str]:
-        """Analysts in file order, with the default analyst first if it has no ratings yet."""
-        names = list(self.ratings)
-        if self.analyst and self.analyst not in self.ratings:
-            names.insert(0, self.analyst)
-        return names

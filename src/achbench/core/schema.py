@@ -19,37 +19,43 @@ from __future__ import annotations
 import json
 import pprint
 import sys
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import cast
 
 _STRICT_TYPES = {"str", "float", "int", "bool", "date", "dict"}
 _DROP = {"metadata", "ref", "cls", "custom_init", "root_model", "model_name", "computed_fields"}
 
 
-def _convert(schema: Any) -> Any:
+def _table(value: object) -> Mapping[str, object]:
+    """A table of the schema, or an empty one (schemas are nested dicts and lists)."""
+    return cast("Mapping[str, object]", value) if isinstance(value, dict) else {}
+
+
+def _convert(schema: object) -> object:
     if isinstance(schema, list):
-        return [_convert(item) for item in schema]
+        return [_convert(item) for item in cast("list[object]", schema)]
     if not isinstance(schema, dict):
         return schema
-    kind = schema.get("type")
+    node = _table(schema)
+    kind = node.get("type")
     if kind == "model":
-        config = schema.get("config", {})
-        fields_schema = schema["schema"]
-        fields: dict[str, Any] = {}
-        for name, field in fields_schema["fields"].items():
-            inner = field["schema"]
+        config = _table(node.get("config"))
+        fields: dict[str, object] = {}
+        for name, field in _table(_table(node["schema"])["fields"]).items():
+            inner = _table(_table(field)["schema"])
             required = True
             if inner.get("type") == "default":
                 required = False
-                inner = inner["schema"]
+                inner = _table(inner["schema"])
             if inner.get("type") == "nullable":
-                inner = inner["schema"]
+                inner = _table(inner["schema"])
             fields[name] = {
                 "type": "typed-dict-field",
                 "schema": _convert(inner),
                 "required": required,
             }
-        out: dict[str, Any] = {
+        out: dict[str, object] = {
             "type": "typed-dict",
             "fields": fields,
             "extra_behavior": config.get("extra_fields_behavior", "ignore"),
@@ -57,7 +63,7 @@ def _convert(schema: Any) -> Any:
         if config.get("strict"):
             out["strict"] = True
         return out
-    converted = {k: _convert(v) for k, v in schema.items() if k not in _DROP}
+    converted = {k: _convert(v) for k, v in node.items() if k not in _DROP}
     if kind in _STRICT_TYPES:
         # Model-level strictness does not reach leaf validators in a bare schema.
         converted["strict"] = True
@@ -67,11 +73,11 @@ def _convert(schema: Any) -> Any:
     return converted
 
 
-def fast_schema() -> dict[str, Any]:
+def fast_schema() -> dict[str, object]:
     """The pydantic-core schema of ``Matrix``, as plain typed dicts."""
     from achbench.core.model import Matrix
 
-    return _convert(Matrix.__pydantic_core_schema__)  # type: ignore[no-any-return]
+    return dict(_table(_convert(Matrix.__pydantic_core_schema__)))
 
 
 def render() -> str:
@@ -88,11 +94,11 @@ def render() -> str:
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
 
-def json_schema() -> dict[str, Any]:
+def json_schema() -> dict[str, object]:
     """The JSON Schema of a matrix, with its dialect named."""
     from achbench.core.model import Matrix
 
-    schema = _closed(Matrix.model_json_schema())
+    schema = _table(_closed(Matrix.model_json_schema()))
     return {
         "$schema": SCHEMA_DIALECT,
         "title": "achbench matrix (format achbench/1)",
@@ -100,14 +106,14 @@ def json_schema() -> dict[str, Any]:
     }
 
 
-def _closed(schema: Any) -> Any:
+def _closed(schema: object) -> object:
     """Refuse keys that are not ids, as the reader does: pydantic writes
     ``patternProperties`` for ``dict[Id, ...]`` but leaves other keys allowed."""
     if isinstance(schema, list):
-        return [_closed(item) for item in schema]
+        return [_closed(item) for item in cast("list[object]", schema)]
     if not isinstance(schema, dict):
         return schema
-    out = {key: _closed(value) for key, value in schema.items()}
+    out = {key: _closed(value) for key, value in _table(schema).items()}
     if "patternProperties" in out:
         out.setdefault("additionalProperties", False)
     return out
@@ -129,6 +135,7 @@ def json_schema_paths() -> list[Path]:
 
 
 def main() -> int:
+    """Regenerate ``_fast_schema.py`` and the published JSON Schema files."""
     target = Path(__file__).with_name("_fast_schema.py")
     target.write_text(render(), encoding="utf-8")
     print(f"wrote {target}", file=sys.stderr)

@@ -16,30 +16,18 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from typing import Any
+from collections.abc import Iterator, Mapping, Sequence
+from typing import cast
 
-from pydantic_core import SchemaValidator, ValidationError
+from pydantic_core import ErrorDetails, SchemaValidator, ValidationError
 
 from achbench.core._fast_schema import SCHEMA
+from achbench.core.data import TABLE_KEYS, MatrixData
 from achbench.core.errors import MatrixFileError, Problem
 from achbench.core.locate import index_keys
-
-FORMAT = "achbench/1"
-CODES = ("CC", "C", "N", "I", "II", "NA")
-_ID_HELP = "an id starts with a letter, then up to 63 letters, digits, '_' or '-'"
+from achbench.core.vocabulary import CODES, FORMAT, ID_HELP
 
 _validator = SchemaValidator(SCHEMA)
-
-TABLE_KEYS: dict[str, tuple[str, ...]] = {
-    "": tuple(SCHEMA["fields"]),
-    "hypotheses": tuple(SCHEMA["fields"]["hypotheses"]["schema"]["values_schema"]["fields"]),
-    "evidence": tuple(SCHEMA["fields"]["evidence"]["schema"]["values_schema"]["fields"]),
-    "milestones": tuple(SCHEMA["fields"]["milestones"]["schema"]["values_schema"]["fields"]),
-    "conflicts": tuple(SCHEMA["fields"]["conflicts"]["schema"]["values_schema"]["fields"]),
-}
-"""The keys each table takes, in the order of ``achbench.core.model`` (which is the
-order of the spec's tables, and so the order the writer uses)."""
 
 _TYPE_NAMES = {
     "str": "a string",
@@ -55,7 +43,7 @@ _TYPE_NAMES = {
 }
 
 
-def _describe(value: Any) -> str:
+def _describe(value: object) -> str:
     if isinstance(value, dict):
         return "a table"
     if isinstance(value, list):
@@ -74,15 +62,19 @@ def _table_of(loc: Sequence[str]) -> str:
     return loc[0] if loc[0] in TABLE_KEYS else ""
 
 
-def _message(error: Mapping[str, Any]) -> tuple[tuple[str, ...], str]:
-    """Turn one pydantic-core error into (key path, message in the file's terms)."""
+def describe_error(error: ErrorDetails) -> tuple[tuple[str, ...], str]:
+    """Turn one pydantic-core error into (key path, message in the file's terms).
+
+    Public because the editor's forms validate with the same models and must
+    word their refusals as ``achbench check`` does.
+    """
     loc = tuple(str(part) for part in error["loc"])
     kind = error["type"]
-    value = error.get("input")
-    ctx = error.get("ctx") or {}
+    value: object = error.get("input")
+    expected: object = error.get("ctx", {}).get("expected", "")
     if loc and loc[-1] == "[key]":
         loc = loc[:-1]
-        return loc, f"{str(loc[-1])!r} is not a valid id: {_ID_HELP}"
+        return loc, f"{str(loc[-1])!r} is not a valid id: {ID_HELP}"
     if kind == "missing":
         if len(loc) == 1:
             return loc, "required key missing"
@@ -91,14 +83,13 @@ def _message(error: Mapping[str, Any]) -> tuple[tuple[str, ...], str]:
         known = ", ".join(TABLE_KEYS[_table_of(loc)])
         return loc, f"unknown key {loc[-1]!r} (this table takes: {known})"
     if kind == "literal_error":
-        expected = ctx.get("expected", "")
         if loc == ("format",):
             return loc, f"{value!r} is not a format this build reads; it reads {FORMAT!r}"
         if loc[0] == "ratings":
             return loc, f"{value!r} is not a rating code; use one of {', '.join(CODES)}"
         return loc, f"{value!r} is not allowed here; use one of {expected}"
     if kind == "string_pattern_mismatch":
-        return loc, f"{value!r} is not a valid id: {_ID_HELP}"
+        return loc, f"{value!r} is not a valid id: {ID_HELP}"
     if kind == "string_too_short":
         return loc, "must not be empty"
     if kind == "too_short" and loc == ("hypotheses",):
@@ -117,13 +108,13 @@ def _message(error: Mapping[str, Any]) -> tuple[tuple[str, ...], str]:
 _RECORDED_SIDES = ("base", "ours", "theirs")
 
 
-def _collapse_unions(errors: list[Any]) -> list[Any]:
+def _collapse_unions(errors: list[ErrorDetails]) -> list[ErrorDetails]:
     """A recorded conflict value fails once per type it may take; report it once.
 
     (``conflicts.C1.ours`` may be a string, number, date or table: a boolean
     there would otherwise give five messages, one per choice.)
     """
-    out = []
+    out: list[ErrorDetails] = []
     seen: set[tuple[str, ...]] = set()
     for error in errors:
         loc = tuple(str(part) for part in error["loc"])
@@ -131,7 +122,7 @@ def _collapse_unions(errors: list[Any]) -> list[Any]:
             if loc[:3] in seen:
                 continue
             seen.add(loc[:3])
-            value = error.get("input")
+            value: object = error.get("input")
             described = (
                 "a table holding something else" if isinstance(value, dict) else _describe(value)
             )
@@ -141,6 +132,7 @@ def _collapse_unions(errors: list[Any]) -> list[Any]:
                     "type": "recorded_value",
                     "msg": "expected a string, boolean, number, date or a table of those, "
                     f"got {described}",
+                    "input": value,
                 }
             )
             continue
@@ -148,24 +140,25 @@ def _collapse_unions(errors: list[Any]) -> list[Any]:
     return out
 
 
-def _tables(value: Any) -> dict[str, Any]:
-    return value if isinstance(value, dict) else {}
+def _tables(value: object) -> Mapping[str, object]:
+    """``value`` if it is a table, else an empty one (for data not yet validated)."""
+    return cast("Mapping[str, object]", value) if isinstance(value, dict) else {}
 
 
-def _cross_checks(data: Mapping[str, Any]) -> Iterator[tuple[tuple[str, ...], str]]:
+def _cross_checks(data: Mapping[str, object]) -> Iterator[tuple[tuple[str, ...], str]]:
     """References between tables; defensive, since it also runs on data that failed
     the field rules (so that one run reports every problem)."""
     hypotheses = _tables(data.get("hypotheses"))
     evidence = _tables(data.get("evidence"))
     for analyst, table in _tables(data.get("ratings")).items():
         for evidence_id, row in _tables(table).items():
-            row = _tables(row)
+            cells = _tables(row)
             if evidence_id not in evidence:
                 yield (
                     ("ratings", analyst, evidence_id),
                     f"rates evidence {evidence_id!r}, which is not in [evidence]",
                 )
-            unknown = row.keys() - hypotheses.keys()
+            unknown = cells.keys() - hypotheses.keys()
             for hypothesis_id in sorted(unknown):
                 yield (
                     ("ratings", analyst, evidence_id, hypothesis_id),
@@ -207,7 +200,7 @@ def _problems(
     path: str, text: str | None, found: list[tuple[tuple[str, ...], str]]
 ) -> list[Problem]:
     keys = index_keys(text) if text is not None else {}
-    problems = []
+    problems: list[Problem] = []
     for loc, message in found:
         position = _position(keys, loc)
         line, column = position if position else (None, None)
@@ -216,13 +209,7 @@ def _problems(
     return problems
 
 
-def validate_data(
-    data: Any,
-    path: str = "<matrix>",
-    text: str | None = None,
-    extra_checks: Callable[[Mapping[str, Any]], Iterator[tuple[tuple[str, ...], str]]]
-    | None = None,
-) -> dict[str, Any]:
+def validate_data(data: object, path: str = "<matrix>", text: str | None = None) -> MatrixData:
     """Validate parsed data as a matrix; return it, or raise ``MatrixFileError``.
 
     ``text`` is the source the data was parsed from, used only to put problems on
@@ -231,16 +218,14 @@ def validate_data(
     """
     if not isinstance(data, dict):
         raise MatrixFileError([Problem(path, f"expected a table, got {_describe(data)}")])
+    table = cast("Mapping[str, object]", data)
     found: list[tuple[tuple[str, ...], str]] = []
     try:
-        _validator.validate_python(data)
+        _validator.validate_python(table)
     except ValidationError as exc:
         errors = _collapse_unions(exc.errors(include_url=False))
-        found = [_message(error) for error in errors]
-    found.extend(_cross_checks(data))
-    if extra_checks is not None:
-        found.extend(extra_checks(data))
+        found = [describe_error(error) for error in errors]
+    found.extend(_cross_checks(table))
     if found:
         raise MatrixFileError(_problems(path, text, found))
-    result: dict[str, Any] = data
-    return result
+    return cast(MatrixData, table)

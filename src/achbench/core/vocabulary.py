@@ -57,7 +57,10 @@ Method = Literal["heuer", "weighted", "opensynthesis", "bayes"]
 METHODS: Final[tuple[Method, ...]] = get_args(Method)
 """Method names accepted by ``--method``, in the order the editor cycles them."""
 
-ID_PATTERN: Final = r"^[A-Za-z][A-Za-z0-9_-]{0,63}$"
+ID_SHAPE: Final = r"[A-Za-z][A-Za-z0-9_-]{0,63}"
+"""The id rule as an unanchored regular expression, for patterns that find ids in text."""
+
+ID_PATTERN: Final = rf"^{ID_SHAPE}$"
 """Hypothesis ids, evidence ids, milestone ids and analyst names: TOML bare keys."""
 
 ID_RE: Final = re.compile(ID_PATTERN)

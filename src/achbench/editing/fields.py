@@ -14,7 +14,7 @@ import re
 from collections.abc import Collection, Mapping
 from typing import Any
 
-from achbench.core.validate import _message
+from achbench.core.validate import describe_error
 
 ID_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,63}$")
 ID_HELP = "an id starts with a letter, then up to 63 letters, digits, '_' or '-'"
@@ -99,7 +99,7 @@ def _model_errors(model: Any, fields: dict[str, Any]) -> dict[str, str]:
     except ValidationError as exc:
         errors: dict[str, str] = {}
         for error in exc.errors(include_url=False):
-            loc, message = _message(error)
+            loc, message = describe_error(error)
             if error["type"] == "missing":
                 message = "required"
             errors.setdefault(str(loc[0]) if loc else "", message)

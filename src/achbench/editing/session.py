@@ -29,13 +29,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
+from achbench.core.data import MatrixData
 from achbench.core.errors import AchbenchError
 from achbench.core.validate import validate_data
 from achbench.scoring.live import LiveScores
 from achbench.store import toml as store
 from achbench.store.atomic import TEMP_SUFFIX
+from achbench.store.files import read_text
 
 HISTORY_LIMIT = 1000
 """Undo steps kept; the oldest are forgotten beyond this."""
@@ -122,9 +124,9 @@ def _load(path: Path) -> tuple[dict[str, Any], Fingerprint]:
     Hashing the file in a second read would leave a gap (seconds, for a large
     matrix) in which another editor's save would be taken for our own version.
     """
-    text = store.read_text(path)
+    text = read_text(path)
     data = validate_data(store.parse(text, path), str(path), text)
-    return data, Fingerprint.of_bytes(text.encode("utf-8"))
+    return cast("dict[str, Any]", data), Fingerprint.of_bytes(text.encode("utf-8"))
 
 
 def _recovered_base(text: str) -> Fingerprint | None:
@@ -218,7 +220,8 @@ class Session:
     @classmethod
     def example(cls, analyst: str | None = None) -> Session:
         """The bundled example, with no file of its own: the first save asks where."""
-        return cls(store.load_data(example_path()), None, name=EXAMPLE_NAME, analyst=analyst)
+        data = cast("dict[str, Any]", store.load_data(example_path()))
+        return cls(data, None, name=EXAMPLE_NAME, analyst=analyst)
 
     @classmethod
     def new(cls, path: Path | str, title: str, analyst: str | None = None) -> Session:
@@ -793,7 +796,7 @@ class Session:
         if self.fingerprint is not None:
             header += f"{BASE_MARK}{self.fingerprint.digest}\n"
         try:
-            body = store.dumps(self.data)
+            body = store.dumps(cast(MatrixData, self.data))
         except Exception:  # invalid data (no hypotheses yet): write it as it is
             import tomli_w
 
@@ -821,10 +824,10 @@ class Session:
     def restore_recovery(self) -> None:
         """Take the recovered work as the matrix (unsaved); ``MatrixFileError`` if it is bad."""
         target = self.recovery_path()
-        text = store.read_text(target)
-        data = store.parse(text, target)
+        text = read_text(target)
+        data: dict[str, Any] = store.parse(text, target)
         if data.get("hypotheses"):
-            data = validate_data(data, str(target), text)
+            data = cast("dict[str, Any]", validate_data(data, str(target), text))
         self._replace_all(data)
         self._saved_state = -1
         self._own_recovery = target
@@ -843,6 +846,6 @@ class Session:
 
 def store_format() -> str:
     """The format string new matrices are written with."""
-    from achbench.core.validate import FORMAT
+    from achbench.core.vocabulary import FORMAT
 
     return FORMAT

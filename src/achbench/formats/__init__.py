@@ -4,24 +4,30 @@ Analysts hold work in PARC ACH 2 files and in spreadsheets; these modules bring
 it in as matrix data and hand it back.  A conversion never loses anything the
 user does not hear about: whatever the target cannot hold, and whatever a
 reader had to guess, goes into a ``Report`` that the command line prints on
-stderr.  Readers return plain matrix data (the same dicts ``store.load_data``
-gives), which the caller validates and saves with ``achbench.store.toml``.
+stderr.  Readers return plain data shaped like a matrix but not yet checked
+(``dict[str, object]``): the caller validates it (``core.validate.validate_data``,
+which gives ``core.data.MatrixData``) and saves it with ``achbench.store.toml``.
+Writers take validated ``MatrixData``.
 
 One module per format, each with ``read_*(raw, path, ...)`` and
 ``write_*(data, report, ...)``; this module picks one by name or file suffix.
+What they share (``Report``, ``fail``...) is in ``achbench.formats.conversion``.
 """
 
 from __future__ import annotations
 
 import io
-import re
-from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
-from achbench.core.errors import MatrixFileError, Problem
-from achbench.store.toml import read_bytes
+# ``Report`` is part of this package's interface (``read_matrix`` and ``write_matrix``
+# fill one).  ``ID_RE`` and ``write_atomic`` are re-exported for ``achbench.cli.io``
+# until it imports them from their homes, ``core.vocabulary`` and ``store.atomic``.
+from achbench.core.data import MatrixData
+from achbench.core.vocabulary import ID_RE as ID_RE
+from achbench.formats.conversion import DEFAULT_ANALYST
+from achbench.formats.conversion import Report as Report
+from achbench.store.atomic import write_atomic as write_atomic
+from achbench.store.files import read_bytes
 
 FORMATS = ("achz", "csv", "json")
 """Names accepted by ``--to`` and ``--from``."""
@@ -29,103 +35,10 @@ FORMATS = ("achz", "csv", "json")
 SUFFIXES = {".achz": "achz", ".csv": "csv", ".tsv": "csv", ".json": "json"}
 """File suffixes that name a format."""
 
-ID_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,63}$")
-"""``achbench.core.model.ID_PATTERN``, without importing pydantic."""
-
-DEFAULT_ANALYST = "analyst"
-"""Whose ratings an imported grid becomes when the file names nobody."""
-
-
-@dataclass
-class Report:
-    """What a conversion noticed: losses (warnings) and guesses (notes).
-
-    Both are ``Problem`` records so that they print like load errors:
-    ``FILE:LINE:COL: KEY: warning: MESSAGE``.
-    """
-
-    path: str
-    warnings: list[Problem] = field(default_factory=list)
-    notes: list[Problem] = field(default_factory=list)
-
-    def warn(
-        self,
-        message: str,
-        key: str | None = None,
-        line: int | None = None,
-        column: int | None = None,
-    ) -> None:
-        """Record something that was dropped, replaced or read as unrated."""
-        self.warnings.append(Problem(self.path, f"warning: {message}", line, column, key))
-
-    def note(
-        self,
-        message: str,
-        key: str | None = None,
-        line: int | None = None,
-        column: int | None = None,
-    ) -> None:
-        """Record an assumption the reader made (ids generated, orientation...)."""
-        self.notes.append(Problem(self.path, f"note: {message}", line, column, key))
-
-    def lines(self) -> list[str]:
-        """Every note then every warning, one per line, as printed on stderr."""
-        return [str(p) for p in (*self.notes, *self.warnings)]
-
-
-def fail(
-    path: str,
-    message: str,
-    key: str | None = None,
-    line: int | None = None,
-    column: int | None = None,
-) -> MatrixFileError:
-    """An error naming the file and, where known, the line or element."""
-    return MatrixFileError([Problem(path, message, line, column, key)])
-
 
 def format_of(path: Path | str) -> str | None:
     """The format a file's suffix names, or None."""
     return SUFFIXES.get(Path(path).suffix.lower())
-
-
-def id_list(ids: list[str], limit: int = 8) -> str:
-    """A short list of ids for a message: ``H1, H2, H3 and 5 more``."""
-    if len(ids) <= limit:
-        return ", ".join(ids)
-    return f"{', '.join(ids[:limit])} and {len(ids) - limit} more"
-
-
-def pick_analyst(
-    data: Mapping[str, Any], wanted: str | None, report: Report, target: str
-) -> str | None:
-    """Choose the one analyst whose ratings a single-grid target holds.
-
-    ``wanted`` (``--analyst``) wins; otherwise the matrix's default analyst if
-    they rated anything, else the first analyst in the file.  The others are
-    reported, never dropped silently.
-    """
-    ratings: Mapping[str, Any] = data.get("ratings", {})
-    names = list(ratings)
-    if wanted is not None:
-        if wanted not in ratings:
-            known = ", ".join(names) if names else "none"
-            raise fail(report.path, f"no ratings by analyst {wanted!r} (analysts: {known})")
-        chosen: str | None = wanted
-    elif not names:
-        return None
-    elif data.get("analyst") in ratings:
-        chosen = data["analyst"]
-    else:
-        chosen = names[0]
-    others = [n for n in names if n != chosen]
-    if others:
-        report.warn(
-            f"{target} holds one analyst's ratings: exported {chosen!r}, left out "
-            f"{id_list(others)} (choose with --analyst)",
-            key="ratings",
-        )
-    return chosen
 
 
 def read_matrix(
@@ -134,7 +47,7 @@ def read_matrix(
     report: Report,
     analyst: str | None = None,
     transpose: bool | None = None,
-) -> dict[str, Any]:
+) -> dict[str, object]:
     """Read a file of another format into matrix data, noting what it met in ``report``.
 
     The data is not yet validated: ``validate.validate_data`` does that, so
@@ -155,7 +68,7 @@ def read_matrix(
 
 
 def write_matrix(
-    data: Mapping[str, Any],
+    data: MatrixData,
     fmt: str,
     report: Report,
     analyst: str | None = None,
@@ -173,34 +86,3 @@ def write_matrix(
     from achbench.formats.json_io import write_json
 
     return write_json(data, report).encode("utf-8")
-
-
-def write_atomic(path: Path, payload: bytes) -> None:
-    """Write bytes through a temporary file in the same folder, then rename.
-
-    A crash leaves the old file or the new one, never a mix; permissions of an
-    existing file are kept.
-    """
-    import contextlib
-    import os
-    import stat
-    import tempfile
-
-    try:
-        mode = stat.S_IMODE(path.stat().st_mode)
-    except FileNotFoundError:
-        umask = os.umask(0)
-        os.umask(umask)
-        mode = 0o666 & ~umask
-    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".achbench-tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(payload)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temp, mode)
-        os.replace(temp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temp)
-        raise

@@ -33,13 +33,17 @@ import re
 import zlib
 from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Literal
 from xml.sax.saxutils import escape
 
-from achbench.formats import DEFAULT_ANALYST, Report, fail, id_list, pick_analyst
+from achbench.core.data import EvidenceData, HypothesisData, MatrixData, Row
+from achbench.core.vocabulary import CODES, DEFAULT_LEVEL, FORMAT, LEVELS, Code, Level
+from achbench.formats.conversion import DEFAULT_ANALYST, Report, fail, id_list, pick_analyst
 
 if TYPE_CHECKING:
     from xml.etree.ElementTree import Element
+
+    from _typeshed import WriteableBuffer
 
 MAX_XML_BYTES = 64 * 1024 * 1024
 """Largest decompressed document read.  Real projects are far smaller (Open
@@ -51,15 +55,18 @@ _EPOCH = dt.date(1970, 1, 1)
 _MIN_MS = (dt.date.min - _EPOCH).days * _DAY_MS
 _MAX_MS = (dt.date.max - _EPOCH).days * _DAY_MS
 
-TOKEN_OF_CODE = {"CC": "C C", "C": "C", "N": "N", "I": "I", "II": "I I", "NA": "NA"}
-"""How PARC spells each code in ``VALUES`` (spec section 5)."""
-_CODE_OF_TOKEN = {
+TOKEN_OF_CODE: dict[Code, str] = {
+    code: " ".join(code) if len(code) == 2 and code[0] == code[1] else code for code in CODES
+}
+"""How PARC spells each code in ``VALUES`` (spec section 5): a doubled letter spaced
+(``C C``, ``I I``), the others as achbench does."""
+_CODE_OF_TOKEN: dict[str, Code] = {
     **{token: code for code, token in TOKEN_OF_CODE.items()},
-    "CC": "CC",
-    "II": "II",
+    **{code: code for code in CODES},
     "N/A": "NA",
 }
-_LEVELS = {"HIGH": "high", "MEDIUM": "medium", "LOW": "low"}
+_LEVEL_OF_WORD: dict[str, Level] = {level.upper(): level for level in reversed(LEVELS)}
+"""PARC's credibility and relevance words (``HIGH``...) to achbench's levels."""
 _FLAG_TRUE = {"1", "true", "yes", "y"}
 _FLAG_FALSE = {"", "0", "false", "no", "n"}
 
@@ -79,6 +86,13 @@ _EVIDENCE_TAGS = (
     "VALUES",
 )
 _HYPOTHESIS_TAGS = ("NAME", "NOTES")
+_TEXT_FIELDS: tuple[tuple[str, Literal["kind", "notes", "code", "link"]], ...] = (
+    ("TYPE", "kind"),
+    ("NOTES", "notes"),
+    ("CODE", "code"),
+    ("LINK", "link"),
+)
+"""EVIDENCE elements read as free text, and the evidence fields they become."""
 
 _DECLARED_ENCODING = re.compile(rb"""^<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._:-]+)["']""")
 _NOT_XML_CHAR = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd]")
@@ -131,7 +145,7 @@ class _Prefixed(io.RawIOBase):
     def readable(self) -> bool:
         return True
 
-    def readinto(self, buffer: Any) -> int:
+    def readinto(self, buffer: WriteableBuffer) -> int:
         view = memoryview(buffer).cast("B")
         if self._head:
             n = min(len(view), len(self._head))
@@ -269,13 +283,17 @@ def _parse_date(text: str, where: str, report: Report) -> dt.date | None:
     return day
 
 
-def _parse_level(text: str, where: str, report: Report) -> str | None:
+def _parse_level(text: str, where: str, report: Report) -> Level | None:
     value = text.strip()
     if not value:
         return None
-    level = _LEVELS.get(value.upper())
+    level = _LEVEL_OF_WORD.get(value.upper())
     if level is None:
-        report.warn(f"{value!r} is not HIGH, MEDIUM or LOW; read as medium", key=where)
+        words = list(_LEVEL_OF_WORD)
+        report.warn(
+            f"{value!r} is not {', '.join(words[:-1])} or {words[-1]}; read as {DEFAULT_LEVEL}",
+            key=where,
+        )
     return level
 
 
@@ -293,7 +311,7 @@ def _parse_values(
     where: str,
     hypothesis_ids: list[str],
     report: Report,
-) -> tuple[dict[str, str], list[str]]:
+) -> tuple[Row, list[str]]:
     """One evidence row's ratings from its comma-separated tokens, by position,
     and the hypotheses whose token was empty."""
     empty: list[str] = []
@@ -310,7 +328,7 @@ def _parse_values(
             f"{len(tokens)} rating tokens for {len(hypothesis_ids)} hypotheses; {rest}",
             key=where,
         )
-    row: dict[str, str] = {}
+    row: Row = {}
     for position, (token, hypothesis_id) in enumerate(
         zip(tokens, hypothesis_ids, strict=False), start=1
     ):
@@ -322,7 +340,7 @@ def _parse_values(
         if code is None:
             report.warn(
                 f"token {position} ({token!r}, for {hypothesis_id}) is not a PARC rating "
-                "(C C, C, N, I, I I, NA); read as unrated",
+                f"({', '.join(TOKEN_OF_CODE.values())}); read as unrated",
                 key=where,
             )
             continue
@@ -336,7 +354,7 @@ def read_achz(
     report: Report,
     analyst: str = DEFAULT_ANALYST,
     limit: int = MAX_XML_BYTES,
-) -> dict[str, Any]:
+) -> dict[str, object]:
     """Read a PARC ACH project into matrix data (not yet validated)."""
     root = parse_xml(decode(gunzip(stream, path, limit), report), path)
     title = ""
@@ -358,7 +376,7 @@ def read_achz(
             )
     if matrix is None:
         raise fail(path, f"no MATRIX element under <{root.tag}>: not a PARC ACH project")
-    data: dict[str, Any] = {"format": "achbench/1"}
+    data: dict[str, object] = {"format": FORMAT}
     if not title.strip():
         title = Path(path).stem or "Imported matrix"
         report.warn(f"no PROJECT-TITLE; the title is taken from the file name: {title!r}")
@@ -367,9 +385,9 @@ def read_achz(
     if classification.strip():
         data["classification"] = classification
 
-    hypotheses: dict[str, Any] = {}
-    evidence: dict[str, Any] = {}
-    rows: dict[str, dict[str, str]] = {}
+    hypotheses: dict[str, HypothesisData] = {}
+    evidence: dict[str, EvidenceData] = {}
+    rows: dict[str, Row] = {}
     empty_cells: list[str] = []
     items = [c for c in matrix if c.tag in ("HYPOTHESIS", "EVIDENCE")]
     for child in matrix:
@@ -378,7 +396,7 @@ def read_achz(
     for number, element in enumerate((c for c in items if c.tag == "HYPOTHESIS"), start=1):
         where = f"MATRIX/HYPOTHESIS[{number}]"
         leaves = _leaves(element, where, _HYPOTHESIS_TAGS, report)
-        item: dict[str, Any] = {"title": leaves.get("NAME", "")}
+        item: HypothesisData = {"title": leaves.get("NAME", "")}
         if not item["title"].strip():
             item["title"] = f"Hypothesis {number}"
             report.warn(f"no NAME; titled {item['title']!r}", key=where)
@@ -415,23 +433,25 @@ def _read_evidence(
     number: int,
     hypothesis_ids: list[str],
     report: Report,
-) -> tuple[dict[str, Any], dict[str, str], list[str]]:
+) -> tuple[EvidenceData, Row, list[str]]:
     """One EVIDENCE element: the item, its ratings row, and the hypotheses left empty."""
     leaves = _leaves(element, where, _EVIDENCE_TAGS, report)
-    item: dict[str, Any] = {"title": leaves.get("NAME", "")}
+    item: EvidenceData = {"title": leaves.get("NAME", "")}
     if not item["title"].strip():
         item["title"] = f"Evidence {number}"
         report.warn(f"no NAME; titled {item['title']!r}", key=where)
     date = _parse_date(leaves.get("DATE", ""), f"{where}/DATE", report)
     if date is not None:
         item["date"] = date
-    for tag, key in (("TYPE", "kind"), ("NOTES", "notes"), ("CODE", "code"), ("LINK", "link")):
+    for tag, key in _TEXT_FIELDS:
         if leaves.get(tag, "").strip():
             item[key] = leaves[tag]
-    for tag, key in (("CREDIBILITY", "credibility"), ("RELEVANCE", "relevance")):
-        level = _parse_level(leaves.get(tag, ""), f"{where}/{tag}", report)
-        if level is not None and level != "medium":
-            item[key] = level
+    credibility = _parse_level(leaves.get("CREDIBILITY", ""), f"{where}/CREDIBILITY", report)
+    if credibility is not None and credibility != DEFAULT_LEVEL:
+        item["credibility"] = credibility
+    relevance = _parse_level(leaves.get("RELEVANCE", ""), f"{where}/RELEVANCE", report)
+    if relevance is not None and relevance != DEFAULT_LEVEL:
+        item["relevance"] = relevance
     if _parse_flag(leaves.get("FLAG", ""), f"{where}/FLAG", report):
         item["flag"] = True
     row, empty = _parse_values(leaves.get("VALUES"), f"{where}/VALUES", hypothesis_ids, report)
@@ -466,10 +486,10 @@ def _date_ms(value: dt.date | None) -> str:
     return str((value - _EPOCH).days * _DAY_MS)
 
 
-def _warn_losses(data: Mapping[str, Any], report: Report, analyst: str | None) -> None:
+def _warn_losses(data: MatrixData, report: Report, analyst: str | None) -> None:
     """Report everything in the matrix that a PARC project has no place for."""
-    hypotheses: Mapping[str, Any] = data["hypotheses"]
-    evidence: Mapping[str, Any] = data.get("evidence", {})
+    hypotheses = data["hypotheses"]
+    evidence = data.get("evidence", {})
     if data.get("question"):
         report.warn("PARC ACH has no question; the question is left out", key="question")
     for key, label in (("description", "descriptions"), ("prior", "priors")):
@@ -513,13 +533,13 @@ def _warn_losses(data: Mapping[str, Any], report: Report, analyst: str | None) -
         )
 
 
-def render_xml(data: Mapping[str, Any], report: Report, analyst: str | None = None) -> str:
+def render_xml(data: MatrixData, report: Report, analyst: str | None = None) -> str:
     """The project document as text, in the element order of spec section 8."""
     chosen = pick_analyst(data, analyst, report, "PARC ACH")
     _warn_losses(data, report, chosen)
-    hypotheses: Mapping[str, Any] = data["hypotheses"]
-    evidence: Mapping[str, Any] = data.get("evidence", {})
-    ratings: Mapping[str, Any] = data.get("ratings", {}).get(chosen, {}) if chosen else {}
+    hypotheses = data["hypotheses"]
+    evidence = data.get("evidence", {})
+    ratings = data.get("ratings", {}).get(chosen, {}) if chosen else {}
     lines = [
         '<?xml version="1.0"?>',
         "<ACH>",
@@ -532,9 +552,9 @@ def render_xml(data: Mapping[str, Any], report: Report, analyst: str | None = No
     for hypothesis_id, item in hypotheses.items():
         name = _leaf("NAME", item["title"], f"hypotheses.{hypothesis_id}.title", report)
         lines += ["    <HYPOTHESIS>", f"      {name}", "    </HYPOTHESIS>"]
-    for evidence_id, item in evidence.items():
+    for evidence_id, evidence_item in evidence.items():
         lines.append("    <EVIDENCE>")
-        lines += _evidence_lines(evidence_id, item, report, hypotheses, ratings)
+        lines += _evidence_lines(evidence_id, evidence_item, report, hypotheses, ratings)
         lines.append("    </EVIDENCE>")
     lines += ["  </MATRIX>", "</ACH>", ""]
     return "\n".join(lines)
@@ -542,25 +562,26 @@ def render_xml(data: Mapping[str, Any], report: Report, analyst: str | None = No
 
 def _evidence_lines(
     evidence_id: str,
-    item: Mapping[str, Any],
+    item: EvidenceData,
     report: Report,
-    hypotheses: Mapping[str, Any],
-    ratings: Mapping[str, Any],
+    hypotheses: Mapping[str, HypothesisData],
+    ratings: Mapping[str, Row],
 ) -> Iterator[str]:
     key = f"evidence.{evidence_id}"
-    row: Mapping[str, str] = ratings.get(evidence_id, {})
+    row = ratings.get(evidence_id, {})
     values = ",".join(TOKEN_OF_CODE[row[h]] if h in row else "" for h in hypotheses)
     for tag, field in (("NAME", "title"), ("NOTES", "notes"), ("LINK", "link"), ("TYPE", "kind")):
-        yield "      " + _leaf(tag, item.get(field) or "", f"{key}.{field}", report)
+        text: object = item.get(field)
+        yield "      " + _leaf(tag, text if isinstance(text, str) else "", f"{key}.{field}", report)
     yield f"      <DATE>{_date_ms(item.get('date'))}</DATE>"
     yield "      " + _leaf("CODE", item.get("code") or "", f"{key}.code", report)
     yield f"      <FLAG>{1 if item.get('flag') else 0}</FLAG>"
-    yield f"      <CREDIBILITY>{item.get('credibility', 'medium').upper()}</CREDIBILITY>"
-    yield f"      <RELEVANCE>{item.get('relevance', 'medium').upper()}</RELEVANCE>"
+    yield f"      <CREDIBILITY>{item.get('credibility', DEFAULT_LEVEL).upper()}</CREDIBILITY>"
+    yield f"      <RELEVANCE>{item.get('relevance', DEFAULT_LEVEL).upper()}</RELEVANCE>"
     yield f"      <VALUES>{values}</VALUES>"
 
 
-def write_achz(data: Mapping[str, Any], report: Report, analyst: str | None = None) -> bytes:
+def write_achz(data: MatrixData, report: Report, analyst: str | None = None) -> bytes:
     """The ``.achz`` bytes: UTF-16BE with BOM, gzip, byte-stable (no timestamp)."""
     text = render_xml(data, report, analyst)
     return gzip.compress(codecs.BOM_UTF16_BE + text.encode("utf-16-be"), mtime=0)

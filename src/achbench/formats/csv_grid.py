@@ -35,21 +35,30 @@ import datetime as dt
 import io
 import math
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Protocol, TypeVar
 
+from achbench.core.data import (
+    MATRIX_FIELDS,
+    TABLE_KEYS,
+    EvidenceData,
+    HypothesisData,
+    MatrixData,
+    Row,
+)
 from achbench.core.errors import MatrixFileError, Problem
-from achbench.core.validate import TABLE_KEYS
-from achbench.formats import DEFAULT_ANALYST, ID_RE, Report, fail, id_list, pick_analyst
+from achbench.core.vocabulary import CODE_MEANING, CODES, FORMAT, ID_RE, LEVELS, Code, Level
+from achbench.formats.achz import TOKEN_OF_CODE
+from achbench.formats.conversion import DEFAULT_ANALYST, Report, fail, id_list, pick_analyst
 
 _ID = ID_RE
 
 HYPOTHESIS_COLUMNS = ("id", *TABLE_KEYS["hypotheses"])
 EVIDENCE_COLUMNS = ("id", *TABLE_KEYS["evidence"])
 MILESTONE_COLUMNS = ("id", *TABLE_KEYS["milestones"])
-MATRIX_COLUMNS = ("format", "title", "question", "analyst", "classification")
+MATRIX_COLUMNS = MATRIX_FIELDS
 _SECTIONS: dict[str, tuple[str, ...]] = {
     "hypotheses": HYPOTHESIS_COLUMNS,
     "evidence": EVIDENCE_COLUMNS,
@@ -58,75 +67,75 @@ _SECTIONS: dict[str, tuple[str, ...]] = {
 }
 _MARKER = re.compile(r"^\[\s*([A-Za-z]+)\s*\]$")
 
-CODE_SPELLINGS: dict[str, str] = {
-    "CC": "CC",
-    "C C": "CC",
-    "C": "C",
-    "N": "N",
-    "I": "I",
-    "II": "II",
-    "I I": "II",
-    "NA": "NA",
+SYMBOLS: dict[Code, str] = {"CC": "++", "C": "+", "II": "--", "I": "-"}
+"""The spreadsheet shorthand for the four codes that have one."""
+
+CODE_SPELLINGS: dict[str, Code] = {
+    **{code: code for code in CODES},
+    **{token: code for code, token in TOKEN_OF_CODE.items()},
     "N/A": "NA",
-    "++": "CC",
-    "+": "C",
-    "--": "II",
-    "-": "I",
+    **{symbol: code for code, symbol in SYMBOLS.items()},
     "\u2013": "II",  # en dash: what a spreadsheet's autocorrect makes of "--"
     "\u2014": "II",  # em dash, likewise
-    "VERY CONSISTENT": "CC",
-    "CONSISTENT": "C",
-    "NEUTRAL": "N",
-    "INCONSISTENT": "I",
-    "VERY INCONSISTENT": "II",
-    "NOT APPLICABLE": "NA",
+    **{meaning.upper(): code for code, meaning in CODE_MEANING.items()},
 }
-"""Cell spellings accepted on import, after trimming, collapsing spaces and upper-casing."""
-_CODES = ("CC", "C", "N", "I", "II", "NA")
-_EXACT = {code: code for code in _CODES}
+"""Cell spellings accepted on import, after trimming, collapsing spaces and upper-casing:
+the codes, PARC ACH's spelling of them (``C C``), ``N/A``, the shorthand, dashes
+and Heuer's words."""
+_EXACT: dict[str, Code] = {code: code for code in CODES}
+_LEVEL_OF: dict[str, Level] = {level: level for level in LEVELS}
 _FLAG_TRUE = {"yes", "y", "true", "1", "x"}
 _FLAG_FALSE = {"", "no", "n", "false", "0"}
-_LEVELS = ("low", "medium", "high")
+
+
+class _RowWriter(Protocol):
+    """What ``csv.writer`` gives: a sink for rows."""
+
+    def writerow(self, row: Iterable[object], /) -> object: ...
 
 
 # --- writing -----------------------------------------------------------------
 
 
 def write_csv(
-    data: Mapping[str, Any],
+    data: MatrixData,
     report: Report,
     analyst: str | None = None,
     transpose: bool = False,
 ) -> str:
     """The CSV text: grid, then the hypotheses, evidence, milestones and matrix sections."""
     chosen = pick_analyst(data, analyst, report, "the CSV grid")
-    hypotheses: Mapping[str, Any] = data["hypotheses"]
-    evidence: Mapping[str, Any] = data.get("evidence", {})
-    ratings: Mapping[str, Any] = data.get("ratings", {}).get(chosen, {}) if chosen else {}
+    hypotheses = data["hypotheses"]
+    evidence = data.get("evidence", {})
+    ratings = data.get("ratings", {}).get(chosen, {}) if chosen else {}
     buffer = io.StringIO()
     out = csv.writer(buffer, lineterminator="\r\n")
     if transpose:
         out.writerow(["evidence", "title", *hypotheses])
-        for e, item in evidence.items():
+        for e, evidence_item in evidence.items():
             row = ratings.get(e, {})
-            out.writerow([e, item["title"], *(row.get(h, "") for h in hypotheses)])
+            out.writerow([e, evidence_item["title"], *(row.get(h, "") for h in hypotheses)])
     else:
         out.writerow(["hypothesis", "title", *evidence])
         for h, item in hypotheses.items():
             out.writerow([h, item["title"], *(ratings.get(e, {}).get(h, "") for e in evidence)])
     _section(out, "hypotheses", HYPOTHESIS_COLUMNS, hypotheses)
     _section(out, "evidence", EVIDENCE_COLUMNS, evidence)
-    if data.get("milestones"):
-        _section(out, "milestones", MILESTONE_COLUMNS, data["milestones"])
+    if milestones := data.get("milestones"):
+        _section(out, "milestones", MILESTONE_COLUMNS, milestones)
     out.writerow([])
     out.writerow(["[matrix]"])
     out.writerow(MATRIX_COLUMNS)
-    meta = {**data, "analyst": chosen or data.get("analyst"), "format": "achbench/1"}
+    meta: Mapping[str, object] = {
+        **data,
+        "analyst": chosen or data.get("analyst"),
+        "format": FORMAT,
+    }
     out.writerow([_cell(meta.get(key)) for key in MATRIX_COLUMNS])
     return buffer.getvalue()
 
 
-def _cell(value: Any) -> str:
+def _cell(value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -139,7 +148,7 @@ def _cell(value: Any) -> str:
 
 
 def _section(
-    out: Any, name: str, columns: tuple[str, ...], table: Mapping[str, Mapping[str, Any]]
+    out: _RowWriter, name: str, columns: tuple[str, ...], table: Mapping[str, Mapping[str, object]]
 ) -> None:
     out.writerow([])
     out.writerow([f"[{name}]"])
@@ -353,13 +362,14 @@ class _Reader:
             self.problem(f"{text!r} is not a date (YYYY-MM-DD)", row, column)
             return None
 
-    def level(self, text: str, row: _Row, column: int) -> str | None:
+    def level(self, text: str, row: _Row, column: int) -> Level | None:
         if not text:
             return None
-        if text.lower() not in _LEVELS:
-            self.problem(f"{text!r} is not low, medium or high", row, column)
-            return None
-        return text.lower()
+        level = _LEVEL_OF.get(text.lower())
+        if level is None:
+            words = f"{', '.join(LEVELS[:-1])} or {LEVELS[-1]}"
+            self.problem(f"{text!r} is not {words}", row, column)
+        return level
 
 
 def read_csv(
@@ -368,7 +378,7 @@ def read_csv(
     report: Report,
     analyst: str | None = None,
     transpose: bool | None = None,
-) -> dict[str, Any]:
+) -> dict[str, object]:
     """Read our CSV layout or a plain grid into matrix data (not yet validated)."""
     text = decode(raw, path)
     sections = _split(_records(text, _delimiter(text, path, report), path), report)
@@ -381,7 +391,7 @@ def read_csv(
     if len(meta_rows) > 1:
         report.warn("[matrix] has more than one row; the first is used")
 
-    data: dict[str, Any] = {"format": "achbench/1"}
+    data: dict[str, object] = {"format": FORMAT}
     title = meta.get("title")
     if not title:
         title = Path(path).stem or "Imported matrix"
@@ -389,7 +399,7 @@ def read_csv(
     data["title"] = title
     if meta.get("question"):
         data["question"] = meta.get("question")
-    if meta.word("format") not in ("", "achbench/1"):
+    if meta.word("format") not in ("", FORMAT):
         reader.problem(f"[matrix] format {meta.word('format')!r} is not one this build reads")
     name = analyst or meta.word("analyst") or DEFAULT_ANALYST
     if not _ID.match(name):
@@ -415,10 +425,12 @@ def read_csv(
     return data
 
 
-def _hypotheses(sheet: Mapping[str, tuple[_Row, _Values]], reader: _Reader) -> dict[str, Any]:
-    out: dict[str, Any] = {}
+def _hypotheses(
+    sheet: Mapping[str, tuple[_Row, _Values]], reader: _Reader
+) -> dict[str, HypothesisData]:
+    out: dict[str, HypothesisData] = {}
     for item_id, (row, values) in sheet.items():
-        item: dict[str, Any] = {"title": values.get("title")}
+        item: HypothesisData = {"title": values.get("title")}
         if not item["title"]:
             reader.problem(f"[hypotheses] {item_id} has no title", row)
         if values.get("description"):
@@ -436,10 +448,12 @@ def _hypotheses(sheet: Mapping[str, tuple[_Row, _Values]], reader: _Reader) -> d
     return out
 
 
-def _evidence(sheet: Mapping[str, tuple[_Row, _Values]], reader: _Reader) -> dict[str, Any]:
-    out: dict[str, Any] = {}
+def _evidence(
+    sheet: Mapping[str, tuple[_Row, _Values]], reader: _Reader
+) -> dict[str, EvidenceData]:
+    out: dict[str, EvidenceData] = {}
     for item_id, (row, values) in sheet.items():
-        item: dict[str, Any] = {"title": values.get("title")}
+        item: EvidenceData = {"title": values.get("title")}
         if not item["title"]:
             reader.problem(f"[evidence] {item_id} has no title", row)
         for key in ("source", "kind", "notes", "code", "link"):
@@ -448,10 +462,12 @@ def _evidence(sheet: Mapping[str, tuple[_Row, _Values]], reader: _Reader) -> dic
         date = reader.date(values.word("date"), row, values.at("date"))
         if date is not None:
             item["date"] = date
-        for key in ("credibility", "relevance"):
-            level = reader.level(values.word(key), row, values.at(key))
-            if level is not None:
-                item[key] = level
+        credibility = reader.level(values.word("credibility"), row, values.at("credibility"))
+        if credibility is not None:
+            item["credibility"] = credibility
+        relevance = reader.level(values.word("relevance"), row, values.at("relevance"))
+        if relevance is not None:
+            item["relevance"] = relevance
         flag = values.word("flag").lower()
         if flag in _FLAG_TRUE:
             item["flag"] = True
@@ -461,10 +477,13 @@ def _evidence(sheet: Mapping[str, tuple[_Row, _Values]], reader: _Reader) -> dic
     return out
 
 
-def _milestones(sheet: Mapping[str, tuple[_Row, _Values]], reader: _Reader) -> dict[str, Any]:
-    out: dict[str, Any] = {}
+def _milestones(
+    sheet: Mapping[str, tuple[_Row, _Values]], reader: _Reader
+) -> dict[str, dict[str, object]]:
+    """The milestones as written (``expect`` and ``status`` are checked by validation)."""
+    out: dict[str, dict[str, object]] = {}
     for item_id, (row, values) in sheet.items():
-        item: dict[str, Any] = {
+        item: dict[str, object] = {
             key: values.word(key) for key in ("hypothesis", "expect") if key in values
         }
         item["title"] = values.get("title")
@@ -494,11 +513,11 @@ class _Axis:
 
 def _grid(
     rows: list[_Row],
-    hypotheses: dict[str, Any],
-    evidence: dict[str, Any],
+    hypotheses: dict[str, HypothesisData],
+    evidence: dict[str, EvidenceData],
     reader: _Reader,
     transpose: bool | None,
-) -> dict[str, dict[str, str]]:
+) -> dict[str, Row]:
     """Read the grid into ratings, adding the hypotheses and evidence it names."""
     report = reader.report
     if not rows:
@@ -547,10 +566,14 @@ def _grid(
         ("evidence", "hypotheses") if rows_are_evidence else ("hypotheses", "evidence")
     )
     ids = {
-        axis.kind: _ids(axis, hypotheses if axis.kind == "hypotheses" else evidence, reader)
+        axis.kind: (
+            _ids(axis, hypotheses, reader)
+            if axis.kind == "hypotheses"
+            else _ids(axis, evidence, reader)
+        )
         for axis in (lines, columns)
     }
-    ratings: dict[str, dict[str, str]] = {}
+    ratings: dict[str, Row] = {}
     spelled: dict[str, str] = {}
     column_ids = list(enumerate(ids[columns.kind], start=first))
     for row, line_id in zip(body, ids[lines.kind], strict=True):
@@ -569,14 +592,15 @@ def _grid(
                 code = CODE_SPELLINGS.get(key)
                 if code is None:
                     report.warn(
-                        f"{cell!r} is not a rating code ({', '.join(_CODES)}, or ++ + -- -); "
+                        f"{cell!r} is not a rating code ({', '.join(CODES)}, or "
+                        f"{' '.join(SYMBOLS.values())}); "
                         "left unrated",
                         line=row.line,
                         column=index + 1,
                         key=f"cell {_cell_ref(row, index)}",
                     )
                     continue
-                if key not in _CODES:
+                if key not in _EXACT:
                     spelled.setdefault(cell, code)
             elif column_id is None:
                 continue
@@ -593,8 +617,8 @@ def _orientation(
     corner: str,
     lines: _Axis,
     columns: _Axis,
-    hypotheses: Mapping[str, Any],
-    evidence: Mapping[str, Any],
+    hypotheses: Mapping[str, HypothesisData],
+    evidence: Mapping[str, EvidenceData],
     transpose: bool | None,
     report: Report,
 ) -> bool:
@@ -634,7 +658,10 @@ def _prefixed(labels: Sequence[str], letter: str) -> bool:
     return bool(labels) and all(re.fullmatch(rf"{letter}\d+", label) for label in labels)
 
 
-def _ids(axis: _Axis, table: dict[str, Any], reader: _Reader) -> list[str | None]:
+_Item = TypeVar("_Item", HypothesisData, EvidenceData)
+
+
+def _ids(axis: _Axis, table: dict[str, _Item], reader: _Reader) -> list[str | None]:
     """Ids for the labels of one axis, adding the items the sections do not hold.
 
     A label that a section knows is that item.  The others are ids when each is

@@ -17,10 +17,11 @@ import datetime as dt
 import json
 import re
 from collections.abc import Iterator, Mapping
-from typing import Any
+from typing import cast
 
+from achbench.core.data import MatrixData
 from achbench.core.errors import MatrixFileError, Problem
-from achbench.formats import Report, fail
+from achbench.formats.conversion import Report, fail
 from achbench.store.toml import canonical
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -28,15 +29,20 @@ _DATE_KEYS = (("evidence", "date"), ("milestones", "due"))
 """Where the matrix holds dates: ``evidence.<id>.date`` and ``milestones.<id>.due``."""
 
 
-def _plain(value: Any) -> Any:
+def _table(value: object) -> dict[str, object] | None:
+    """``value`` if it is a JSON object (as parsed, so its keys are strings)."""
+    return cast("dict[str, object]", value) if isinstance(value, dict) else None
+
+
+def _plain(value: object) -> object:
     if isinstance(value, Mapping):
-        return {k: _plain(v) for k, v in value.items()}
+        return {k: _plain(v) for k, v in cast("Mapping[str, object]", value).items()}
     if isinstance(value, dt.date):
         return value.isoformat()
     return value
 
 
-def write_json(data: Mapping[str, Any], report: Report) -> str:
+def write_json(data: MatrixData, report: Report) -> str:
     """The matrix as JSON text, keys in file order.  JSON holds every field."""
     del report  # nothing is lost
     return json.dumps(_plain(canonical(data)), indent=2, ensure_ascii=False) + "\n"
@@ -47,8 +53,8 @@ class _Duplicate(Exception):
         self.key = key
 
 
-def _unique(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
+def _unique(pairs: list[tuple[str, object]]) -> dict[str, object]:
+    out: dict[str, object] = {}
     for key, value in pairs:
         if key in out:
             raise _Duplicate(key)
@@ -56,22 +62,24 @@ def _unique(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return out
 
 
-def _drop_nulls(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _drop_nulls(v) for k, v in value.items() if v is not None}
-    return value
+def _drop_nulls(value: object) -> object:
+    table = _table(value)
+    if table is None:
+        return value
+    return {k: _drop_nulls(v) for k, v in table.items() if v is not None}
 
 
-def _dates(data: dict[str, Any]) -> Iterator[tuple[tuple[str, ...], str]]:
+def _dates(data: dict[str, object]) -> Iterator[tuple[tuple[str, ...], str]]:
     """Turn ISO date strings into dates in place; yield (key path, message) for bad ones."""
     for table_name, key in _DATE_KEYS:
-        table = data.get(table_name)
-        if not isinstance(table, dict):
+        table = _table(data.get(table_name))
+        if table is None:
             continue
-        for item_id, item in table.items():
-            if not isinstance(item, dict) or not isinstance(item.get(key), str):
+        for item_id, value in table.items():
+            item = _table(value)
+            text = item.get(key) if item is not None else None
+            if item is None or not isinstance(text, str):
                 continue
-            text = item[key]
             try:
                 if not _ISO_DATE.match(text):
                     raise ValueError
@@ -80,7 +88,7 @@ def _dates(data: dict[str, Any]) -> Iterator[tuple[tuple[str, ...], str]]:
                 yield (table_name, item_id, key), f"{text!r} is not a date (YYYY-MM-DD)"
 
 
-def read_json(raw: bytes, path: str, report: Report) -> dict[str, Any]:
+def read_json(raw: bytes, path: str, report: Report) -> dict[str, object]:
     """Parse JSON matrix data; dates converted, nulls dropped (validated by the caller)."""
     if raw.startswith(codecs.BOM_UTF8):
         raw = raw[3:]
@@ -92,19 +100,19 @@ def read_json(raw: bytes, path: str, report: Report) -> dict[str, Any]:
     if not text.strip():
         raise fail(path, "is empty; expected a JSON object holding a matrix")
     try:
-        data = json.loads(text, object_pairs_hook=_unique)
+        parsed: object = json.loads(text, object_pairs_hook=_unique)
     except _Duplicate as exc:
         raise fail(
             path, f"not valid here: key {exc.key!r} appears twice in one object; keys are unique"
         ) from None
     except json.JSONDecodeError as exc:
         raise fail(path, f"not valid JSON: {exc.msg}", line=exc.lineno, column=exc.colno) from None
-    if not isinstance(data, dict):
-        raise fail(path, f"expected a JSON object holding a matrix, got {type(data).__name__}")
-    data.pop("$schema", None)
-    data = _drop_nulls(data)
+    top = _table(parsed)
+    if top is None:
+        raise fail(path, f"expected a JSON object holding a matrix, got {type(parsed).__name__}")
+    top.pop("$schema", None)
+    data = _table(_drop_nulls(top)) or {}
     bad = list(_dates(data))
     if bad:
         raise MatrixFileError([Problem(path, message, key=".".join(loc)) for loc, message in bad])
-    result: dict[str, Any] = data
-    return result
+    return data

@@ -26,22 +26,27 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import cast
 
-CODES = ("CC", "C", "N", "I", "II", "NA")
-_CODE = {code: code for code in CODES}
+from achbench.core.data import Ratings, Row
+from achbench.core.vocabulary import CODES, Code
+
+_CODE: dict[str, Code] = {code: code for code in CODES}
 _BARE = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_")
 
 _SECTION_START = re.compile(r"^\[ratings\.", re.MULTILINE)
 _SECTION_END = re.compile(r"^\[(?!ratings\.)", re.MULTILINE)
 _HEADER = re.compile(r"^\[ratings\.([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]+)\]\n", re.MULTILINE)
-_BODY = re.compile(r'(?:[A-Za-z0-9_-]+ = "(?:CC|C|N|II|I|NA)"\n|\n)*')
-_PAIR = re.compile(r'^([A-Za-z0-9_-]+) = "(CC|C|N|II|I|NA)"$', re.MULTILINE)
+_ANY_CODE = "|".join(sorted(CODES, key=len, reverse=True))
+"""The rating codes as a regular expression, longest first (``II`` before ``I``)."""
+_BODY = re.compile(rf'(?:[A-Za-z0-9_-]+ = "(?:{_ANY_CODE})"\n|\n)*')
+_PAIR = re.compile(rf'^([A-Za-z0-9_-]+) = "({_ANY_CODE})"$', re.MULTILINE)
 
-Parser = Callable[[str], dict[str, Any]]
+Parser = Callable[[str], Mapping[str, object]]
+"""A TOML reader: text to a table."""
 
 
-def read_ratings(text: str, parse: Parser) -> dict[str, Any] | None:
+def read_ratings(text: str, parse: Parser) -> dict[str, object] | None:
     """The whole file's data, with ``parse`` reading all but the ratings section.
 
     None when the section is not in achbench's strict layout (or absent): then
@@ -70,12 +75,12 @@ def read_ratings(text: str, parse: Parser) -> dict[str, Any] | None:
     return {**head, "ratings": ratings, **tail}
 
 
-def _section(section: str) -> dict[str, dict[str, dict[str, str]]] | None:
+def _section(section: str) -> Ratings | None:
     """The ratings of a section in the strict layout, or None if it is not."""
     parts = _HEADER.split(section)
     if parts[0] != "":
         return None
-    ratings: dict[str, dict[str, dict[str, str]]] = {}
+    ratings: Ratings = {}
     ids: dict[str, str] = {}
     intern = ids.setdefault
     code = _CODE
@@ -86,42 +91,52 @@ def _section(section: str) -> dict[str, dict[str, dict[str, str]]] | None:
         table = ratings.setdefault(intern(analyst, analyst), {})
         if evidence in table:
             return None  # [ratings.A.E] given twice
-        pairs = _PAIR.findall(body)
-        row = {intern(h, h): code[c] for h, c in pairs}
+        pairs: list[tuple[str, str]] = _PAIR.findall(body)
+        row: Row = {intern(h, h): code[c] for h, c in pairs}
         if len(row) != len(pairs):
             return None  # a key given twice in one table
         table[intern(evidence, evidence)] = row
     return ratings
 
 
-def _bare(key: Any) -> bool:
+def _bare(key: object) -> bool:
     return isinstance(key, str) and bool(key) and _BARE.issuperset(key)
 
 
-def ratings_chunks(ratings: Mapping[str, Any]) -> str | None:
+def _table(value: object) -> Mapping[str, object] | None:
+    """``value`` if it is a non-empty table (``tomli_w`` writes an empty one as a lone header)."""
+    if isinstance(value, Mapping) and value:
+        return cast("Mapping[str, object]", value)
+    return None
+
+
+def ratings_chunks(ratings: object) -> str | None:
     """The ``[ratings.A.E]`` tables as ``tomli_w`` writes them, or None if it must.
 
     Only for bare-key ids and rating codes, with every analyst's table and row
     non-empty (``tomli_w`` writes an empty table as a lone header).
     """
-    if not ratings:
+    analysts = _table(ratings)
+    if analysts is None:
         return None
     lines: dict[str, dict[str, str]] = {}
-    chunks = []
-    for analyst, table in ratings.items():
-        if not _bare(analyst) or not isinstance(table, Mapping) or not table:
+    chunks: list[str] = []
+    for analyst, value in analysts.items():
+        table = _table(value)
+        if not _bare(analyst) or table is None:
             return None
-        for evidence, row in table.items():
-            if not _bare(evidence) or not isinstance(row, Mapping) or not row:
+        for evidence, cells in table.items():
+            row = _table(cells)
+            if not _bare(evidence) or row is None:
                 return None
             out = [f"[ratings.{analyst}.{evidence}]\n"]
-            for hypothesis, value in row.items():
+            for hypothesis, code in row.items():
                 by_code = lines.get(hypothesis)
                 if by_code is None:
                     if not _bare(hypothesis):
                         return None
                     by_code = lines[hypothesis] = {c: f'{hypothesis} = "{c}"\n' for c in CODES}
-                line = by_code.get(value) if isinstance(value, str) else None
+                line = by_code.get(code) if isinstance(code, str) else None
                 if line is None:
                     return None
                 out.append(line)

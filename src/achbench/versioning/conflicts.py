@@ -14,11 +14,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator, Mapping
-from typing import Any
+from typing import Final, cast
 
+from achbench.core.data import ConflictData, MatrixData
 from achbench.core.errors import Problem
 
-SIDES = ("base", "ours", "theirs")
+SIDES: Final = ("base", "ours", "theirs")
 """The recorded sides of a conflict, in the order they are shown."""
 
 _SHORT = 60
@@ -26,22 +27,26 @@ _SHORT = 60
 
 def record(
     key: str,
-    base: Any = None,
-    ours: Any = None,
-    theirs: Any = None,
+    base: object = None,
+    ours: object = None,
+    theirs: object = None,
     note: str | None = None,
-) -> dict[str, Any]:
-    """One conflict table; a side that had nothing there (``None``) is left out."""
-    out: dict[str, Any] = {"key": key}
+) -> ConflictData:
+    """One conflict table; a side that had nothing there (``None``) is left out.
+
+    Each side is a value of the matrix (a field's value, a position, or a whole
+    item's table), which is what ``ConflictData`` records.
+    """
+    out: dict[str, object] = {"key": key}
     for side, value in zip(SIDES, (base, ours, theirs), strict=True):
         if value is not None:
             out[side] = value
     if note:
         out["note"] = note
-    return out
+    return cast(ConflictData, out)
 
 
-def new_ids(existing: Mapping[str, Any], count: int) -> Iterator[str]:
+def new_ids(existing: Mapping[str, object], count: int) -> Iterator[str]:
     """``count`` fresh conflict ids (``C1``, ``C2``, ...) not used in ``existing``."""
     number = 0
     made = 0
@@ -53,12 +58,12 @@ def new_ids(existing: Mapping[str, Any], count: int) -> Iterator[str]:
             yield candidate
 
 
-def show(value: Any, limit: int = _SHORT) -> str:
+def show(value: object, limit: int = _SHORT) -> str:
     """A recorded value in a few words: ``'I'``, ``0.4``, ``2022-01-05``, ``absent``."""
     if value is None:
         return "absent"
     if isinstance(value, Mapping):
-        title = value.get("title")
+        title: object = cast("Mapping[str, object]", value).get("title")
         return f"the item titled {show(title, limit)}" if title else "a table"
     if isinstance(value, str):
         text = value.replace("\n", " ")
@@ -70,7 +75,7 @@ def show(value: Any, limit: int = _SHORT) -> str:
     return str(value)
 
 
-def describe(conflict: Mapping[str, Any]) -> str:
+def describe(conflict: Mapping[str, object]) -> str:
     """One line saying what the two sides did: ``ratings.lead.E3.H2: base 'C', ...``."""
     sides = ", ".join(
         f"{side} {show(conflict.get(side))}{' (kept)' if side == 'ours' else ''}" for side in SIDES
@@ -79,7 +84,7 @@ def describe(conflict: Mapping[str, Any]) -> str:
     return f"{conflict['key']}: {sides}{note}"
 
 
-def problems(data: Mapping[str, Any], path: str, text: str | None = None) -> list[Problem]:
+def problems(data: MatrixData, path: str, text: str | None = None) -> list[Problem]:
     """Each unresolved conflict as a located problem, for ``achbench check``."""
     records = data.get("conflicts") or {}
     if not records:
@@ -87,7 +92,7 @@ def problems(data: Mapping[str, Any], path: str, text: str | None = None) -> lis
     from achbench.core.locate import index_keys
 
     keys = index_keys(text) if text is not None else {}
-    found = []
+    found: list[Problem] = []
     for conflict_id, conflict in records.items():
         line, column = keys.get(("conflicts", conflict_id), (None, None))
         found.append(

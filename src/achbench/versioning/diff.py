@@ -25,26 +25,33 @@ import copy
 import datetime as dt
 import json
 from bisect import bisect_left
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Final, Literal, NotRequired, TypedDict, cast
 
+from achbench.core.data import TABLES, MatrixData, Ratings
 from achbench.core.errors import AchbenchError
+from achbench.core.vocabulary import Code
 
-DIFF_FORMAT = "achbench-diff/1"
+DIFF_FORMAT: Final = "achbench-diff/1"
 """The ``format`` value of a JSON diff; ``apply_patch`` refuses any other."""
 
-TABLES = ("hypotheses", "evidence", "ratings", "milestones", "conflicts")
-"""Top-level keys holding tables; every other top-level key holds a single value."""
+Kind = Literal["hypotheses", "evidence", "milestones", "conflicts"]
+"""A top-level table of items keyed by id."""
 
-KINDS = ("hypotheses", "evidence", "milestones", "conflicts")
+KINDS: Final[tuple[Kind, ...]] = ("hypotheses", "evidence", "milestones", "conflicts")
 """Top-level tables of items keyed by id, in the order a diff reports them."""
 
-OPTIONAL_TABLES = ("evidence", "ratings", "milestones", "conflicts")
+OPTIONAL_TABLES: Final = ("evidence", "ratings", "milestones", "conflicts")
 """Top-level tables that mean the same absent as empty."""
 
 _DATE_FIELDS = {"evidence": "date", "milestones": "due"}
 """Fields holding TOML dates, which JSON carries as ISO strings."""
+
+
+def _table(value: object) -> Mapping[str, object]:
+    """``value`` if it is a table (an item, a rating row...), else an empty one."""
+    return cast("Mapping[str, object]", value) if isinstance(value, Mapping) else {}
 
 
 class PatchError(AchbenchError):
@@ -56,8 +63,8 @@ class FieldChange:
     """One key whose value differs; ``None`` means the key is not set."""
 
     key: str
-    old: Any
-    new: Any
+    old: object
+    new: object
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,7 +74,7 @@ class Added:
     id: str
     position: int
     after: str | None
-    value: Any
+    value: Mapping[str, object]
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,7 +83,7 @@ class Removed:
 
     id: str
     position: int
-    value: Any
+    value: Mapping[str, object]
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,7 +120,7 @@ class TableDiff:
     def __bool__(self) -> bool:
         return bool(self.added or self.removed or self.moved or self.changed)
 
-    def retitled(self) -> list[tuple[str, Any, Any]]:
+    def retitled(self) -> list[tuple[str, object, object]]:
         """(id, old title, new title) of the items whose title changed."""
         return [(c.id, f.old, f.new) for c in self.changed for f in c.fields if f.key == "title"]
 
@@ -125,8 +132,8 @@ class CellChange:
     analyst: str
     evidence: str
     hypothesis: str
-    old: str | None
-    new: str | None
+    old: Code | None
+    new: Code | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,10 +178,10 @@ class Conclusion:
 class MatrixDiff:
     """Everything that differs between two matrices, and what it does to the ranking."""
 
-    old: Mapping[str, Any]
-    new: Mapping[str, Any]
+    old: MatrixData
+    new: MatrixData
     fields: list[FieldChange]
-    tables: dict[str, TableDiff]
+    tables: dict[Kind, TableDiff]
     analysts: TableDiff
     ratings: list[CellChange]
     conclusion: Conclusion | None = None
@@ -187,9 +194,9 @@ class MatrixDiff:
     def title(self, kind: str, item_id: str) -> str:
         """An item's title (a conflict's key) in NEW, else in OLD, else its id."""
         for data in (self.new, self.old):
-            item = (data.get(kind) or {}).get(item_id)
+            item = _table(data.get(kind)).get(item_id)
             if item is not None:
-                return str(item.get("key" if kind == "conflicts" else "title", item_id))
+                return str(_table(item).get("key" if kind == "conflicts" else "title", item_id))
         return item_id
 
     def ratings_by_analyst(self) -> dict[str, list[CellChange]]:
@@ -198,50 +205,147 @@ class MatrixDiff:
             out.setdefault(cell.analyst, []).append(cell)
         return out
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> DiffJson:
         """The diff as plain data: the documented JSON patch (docs/diff.md).
 
         Dates stay ``datetime.date`` here; ``dumps_json`` writes them as ISO strings.
         """
-        out: dict[str, Any] = {
+        return {
             "format": DIFF_FORMAT,
             "same": self.same,
             "fields": [_field_json(f) for f in self.fields],
+            "hypotheses": _table_json(self.tables["hypotheses"], self, "hypotheses"),
+            "evidence": _table_json(self.tables["evidence"], self, "evidence"),
+            "milestones": _table_json(self.tables["milestones"], self, "milestones"),
+            "conflicts": _table_json(self.tables["conflicts"], self, "conflicts"),
+            "analysts": _table_json(self.analysts, self, None),
+            "ratings": [
+                {
+                    "analyst": c.analyst,
+                    "evidence": c.evidence,
+                    "hypothesis": c.hypothesis,
+                    "old": c.old,
+                    "new": c.new,
+                    "evidence_title": self.title("evidence", c.evidence),
+                    "hypothesis_title": self.title("hypotheses", c.hypothesis),
+                }
+                for c in self.ratings
+            ],
+            "conclusion": _conclusion_json(self.conclusion) if self.conclusion else None,
         }
-        for kind in KINDS:
-            out[kind] = _table_json(self.tables[kind], self, kind)
-        analysts = _table_json(self.analysts, self, "analysts")
-        del analysts["changed"]
-        for entry in analysts["added"] + analysts["removed"]:
-            del entry["value"]
-        out["analysts"] = analysts
-        out["ratings"] = [
-            {
-                "analyst": c.analyst,
-                "evidence": c.evidence,
-                "hypothesis": c.hypothesis,
-                "old": c.old,
-                "new": c.new,
-                "evidence_title": self.title("evidence", c.evidence),
-                "hypothesis_title": self.title("hypotheses", c.hypothesis),
-            }
-            for c in self.ratings
-        ]
-        out["conclusion"] = _conclusion_json(self) if self.conclusion else None
-        return out
 
 
-def _field_json(change: FieldChange) -> dict[str, Any]:
+# --- the JSON patch (docs/diff.md) ----------------------------------------------------
+
+
+class FieldJson(TypedDict):
+    """A key whose value differs; ``None`` (JSON ``null``) is not set."""
+
+    key: str
+    old: object
+    new: object
+
+
+class AddedJson(TypedDict):
+    id: str
+    position: int
+    after: str | None
+    value: NotRequired[Mapping[str, object]]
+    """The item added (not given for an analyst: their cells are in ``ratings``)."""
+
+
+class RemovedJson(TypedDict):
+    id: str
+    position: int
+    value: NotRequired[Mapping[str, object]]
+
+
+class MovedJson(TypedDict):
+    id: str
+    old_position: int
+    new_position: int
+    after: str | None
+
+
+class ChangedJson(TypedDict):
+    id: str
+    title: str
+    fields: list[FieldJson]
+
+
+class TableJson(TypedDict):
+    """What changed in one table of items, or (without ``changed``) in the analysts."""
+
+    added: list[AddedJson]
+    removed: list[RemovedJson]
+    moved: list[MovedJson]
+    changed: NotRequired[list[ChangedJson]]
+
+
+class CellJson(TypedDict):
+    analyst: str
+    evidence: str
+    hypothesis: str
+    old: Code | None
+    new: Code | None
+    evidence_title: str
+    hypothesis_title: str
+
+
+class StandingJson(TypedDict):
+    id: str
+    title: str
+    old_rank: int | None
+    new_rank: int | None
+    old_score: float | None
+    new_score: float | None
+
+
+class ConclusionJson(TypedDict):
+    method: str
+    old_leaders: list[str]
+    new_leaders: list[str]
+    leader_changed: bool
+    headline: str
+    hypotheses: list[StandingJson]
+
+
+class DiffJson(TypedDict):
+    """A whole JSON diff, ``MatrixDiff.to_json()``: the patch ``apply_patch`` replays."""
+
+    format: str
+    same: bool
+    fields: list[FieldJson]
+    hypotheses: TableJson
+    evidence: TableJson
+    milestones: TableJson
+    conflicts: TableJson
+    analysts: TableJson
+    ratings: list[CellJson]
+    conclusion: ConclusionJson | None
+
+
+def _field_json(change: FieldChange) -> FieldJson:
     return {"key": change.key, "old": change.old, "new": change.new}
 
 
-def _table_json(table: TableDiff, diff: MatrixDiff, kind: str) -> dict[str, Any]:
-    return {
-        "added": [
-            {"id": a.id, "position": a.position, "after": a.after, "value": a.value}
-            for a in table.added
-        ],
-        "removed": [{"id": r.id, "position": r.position, "value": r.value} for r in table.removed],
+def _table_json(table: TableDiff, diff: MatrixDiff, kind: Kind | None) -> TableJson:
+    """One table's changes; ``kind`` None is the analysts, whose values are not given."""
+    added: list[AddedJson] = []
+    for a in table.added:
+        entry: AddedJson = {"id": a.id, "position": a.position, "after": a.after}
+        if kind is not None:
+            entry["value"] = a.value
+        added.append(entry)
+    removed: list[RemovedJson] = []
+    for r in table.removed:
+        gone: RemovedJson = {"id": r.id, "position": r.position}
+        if kind is not None:
+            gone["value"] = r.value
+        removed.append(gone)
+    out: TableJson = {
+        "added": added,
+        "removed": removed,
         "moved": [
             {
                 "id": m.id,
@@ -251,20 +355,20 @@ def _table_json(table: TableDiff, diff: MatrixDiff, kind: str) -> dict[str, Any]
             }
             for m in table.moved
         ],
-        "changed": [
+    }
+    if kind is not None:
+        out["changed"] = [
             {
                 "id": c.id,
                 "title": diff.title(kind, c.id),
                 "fields": [_field_json(f) for f in c.fields],
             }
             for c in table.changed
-        ],
-    }
+        ]
+    return out
 
 
-def _conclusion_json(diff: MatrixDiff) -> dict[str, Any]:
-    conclusion = diff.conclusion
-    assert conclusion is not None
+def _conclusion_json(conclusion: Conclusion) -> ConclusionJson:
     titles = {s.id: s.title for s in conclusion.hypotheses}
     return {
         "method": conclusion.method,
@@ -286,34 +390,36 @@ def _conclusion_json(diff: MatrixDiff) -> dict[str, Any]:
     }
 
 
-def _json_default(value: Any) -> Any:
+def _json_default(value: object) -> str:
     if isinstance(value, dt.date):
         return value.isoformat()
     raise TypeError(f"cannot write {type(value).__name__} as JSON")
 
 
-def dumps_json(patch: Mapping[str, Any], indent: int | None = 2) -> str:
+def dumps_json(patch: Mapping[str, object], indent: int | None = 2) -> str:
     """A JSON diff as text, dates as ISO strings."""
     return json.dumps(patch, indent=indent, ensure_ascii=False, default=_json_default)
 
 
-def top_fields(*matrices: Mapping[str, Any]) -> list[str]:
+def top_fields(*matrices: Mapping[str, object]) -> list[str]:
     """The single-value top-level keys (``title``, ``question``...) any of them has,
     in first-seen order: whatever the format adds there is diffed and merged too."""
     return [key for key in dict.fromkeys(k for m in matrices for k in m) if key not in TABLES]
 
 
-def normal_form(data: Mapping[str, Any]) -> dict[str, Any]:
+def normal_form(data: MatrixData) -> MatrixData:
     """The matrix without what carries no meaning: empty optional tables and empty
     rating rows.  Two matrices the diff calls the same have equal normal forms,
     and ``apply_patch`` returns this form."""
-    out = {key: value for key, value in data.items() if value or key not in OPTIONAL_TABLES}
+    out: dict[str, object] = {
+        key: value for key, value in data.items() if value or key not in OPTIONAL_TABLES
+    }
     if "ratings" in out:
         out["ratings"] = {
             analyst: {row_id: row for row_id, row in table.items() if row}
-            for analyst, table in out["ratings"].items()
+            for analyst, table in data.get("ratings", {}).items()
         }
-    return out
+    return cast(MatrixData, out)
 
 
 # --- computing the diff ---------------------------------------------------------------
@@ -350,7 +456,7 @@ def kept_in_order(old_order: Sequence[str], new_order: Sequence[str]) -> set[str
     return kept
 
 
-def _fields(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[FieldChange]:
+def _fields(old: Mapping[str, object], new: Mapping[str, object]) -> list[FieldChange]:
     keys = list(old) + [k for k in new if k not in old]
     return [
         FieldChange(key, old.get(key), new.get(key)) for key in keys if old.get(key) != new.get(key)
@@ -358,14 +464,14 @@ def _fields(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[FieldChange]
 
 
 def diff_order(
-    old: Mapping[str, Any], new: Mapping[str, Any], compare_values: bool = True
+    old: Mapping[str, object], new: Mapping[str, object], compare_values: bool = True
 ) -> TableDiff:
     """Added, removed, moved and (if ``compare_values``) changed items of two tables."""
     table = TableDiff()
     old_ids, new_ids = list(old), list(new)
     if old_ids != new_ids:
         table.removed = [
-            Removed(key, position, old[key])
+            Removed(key, position, _table(old[key]))
             for position, key in enumerate(old_ids, start=1)
             if key not in new
         ]
@@ -376,7 +482,7 @@ def diff_order(
         previous: str | None = None
         for position, key in enumerate(new_ids, start=1):
             if key not in old:
-                table.added.append(Added(key, position, previous, new[key]))
+                table.added.append(Added(key, position, previous, _table(new[key])))
             elif key not in kept:
                 table.moved.append(Moved(key, old_position[key], position, previous))
             previous = key
@@ -384,13 +490,11 @@ def diff_order(
         for key in new_ids:
             before = old.get(key)
             if before is not None and before != new[key]:
-                table.changed.append(Changed(key, _fields(before, new[key])))
+                table.changed.append(Changed(key, _fields(_table(before), _table(new[key]))))
     return table
 
 
-def _diff_ratings(
-    old: Mapping[str, Any], new: Mapping[str, Any], analysts: TableDiff
-) -> list[CellChange]:
+def _diff_ratings(old: MatrixData, new: MatrixData) -> list[CellChange]:
     """Cell changes per analyst, in NEW's analyst, evidence and hypothesis order.
 
     Cells that go with a removed analyst, evidence item or hypothesis are left
@@ -401,9 +505,9 @@ def _diff_ratings(
     evidence_ids = list(new.get("evidence") or {})
     hypothesis_ids = list(new["hypotheses"])
     changes: list[CellChange] = []
-    empty: dict[str, Any] = {}
+    empty: dict[str, Code] = {}
     for analyst, new_table in new_ratings.items():
-        old_table = old_ratings.get(analyst, empty)
+        old_table = old_ratings.get(analyst, {})
         if old_table == new_table:
             continue
         for evidence_id in evidence_ids:
@@ -419,7 +523,7 @@ def _diff_ratings(
     return changes
 
 
-def _conclusion(old: Mapping[str, Any], new: Mapping[str, Any], method: str) -> Conclusion:
+def _conclusion(old: MatrixData, new: MatrixData, method: str) -> Conclusion:
     from achbench.scoring.methods import Grid, score
 
     before = score(Grid.from_data(old), method)
@@ -450,9 +554,7 @@ def _conclusion(old: Mapping[str, Any], new: Mapping[str, Any], method: str) -> 
     )
 
 
-def diff_matrices(
-    old: Mapping[str, Any], new: Mapping[str, Any], method: str | None = "heuer"
-) -> MatrixDiff:
+def diff_matrices(old: MatrixData, new: MatrixData, method: str | None = "heuer") -> MatrixDiff:
     """Compare two valid matrices by id; score both under ``method`` when they differ.
 
     ``method=None`` leaves the conclusion out (it is the costly part).
@@ -462,9 +564,9 @@ def diff_matrices(
         for key in top_fields(old, new)
         if old.get(key) != new.get(key)
     ]
-    tables = {kind: diff_order(old.get(kind) or {}, new.get(kind) or {}) for kind in KINDS}
+    tables = {kind: diff_order(_table(old.get(kind)), _table(new.get(kind))) for kind in KINDS}
     analysts = diff_order(old.get("ratings") or {}, new.get("ratings") or {}, False)
-    diff = MatrixDiff(old, new, fields, tables, analysts, _diff_ratings(old, new, analysts))
+    diff = MatrixDiff(old, new, fields, tables, analysts, _diff_ratings(old, new))
     if method is not None and not diff.same:
         diff.conclusion = _conclusion(old, new, method)
     return diff
@@ -473,71 +575,101 @@ def diff_matrices(
 # --- applying a JSON diff -------------------------------------------------------------
 
 
-def _ids(entries: Any, kind: str) -> list[dict[str, Any]]:
-    if not isinstance(entries, list) or not all(
-        isinstance(e, dict) and isinstance(e.get("id"), str) for e in entries
-    ):
+def _entries(value: object, kind: str) -> list[Mapping[str, object]]:
+    """A list of patch entries, each an object with a string ``id``."""
+    entries = cast("list[object]", value) if isinstance(value, list) else None
+    if entries is None or not all(isinstance(_table(e).get("id"), str) for e in entries):
         raise PatchError(f"diff: {kind}: expected a list of objects with an 'id'")
-    return entries
+    return [_table(e) for e in entries]
+
+
+def _records(value: object, where: str) -> list[Mapping[str, object]]:
+    """A list of objects (field changes, rating cells)."""
+    if not isinstance(value, list):
+        raise PatchError(f"diff: {where}: expected a list")
+    return [_table(entry) for entry in cast("list[object]", value)]
+
+
+def _text(entry: Mapping[str, object], key: str) -> str:
+    """A string the patch gives (an id, a key); its absence is a patch that does not fit."""
+    value = entry.get(key)
+    if not isinstance(value, str):
+        raise PatchError(f"diff: expected a string for {key!r}, got {value!r}")
+    return value
+
+
+def _position(entry: Mapping[str, object], key: str) -> int:
+    value = entry[key]
+    if not isinstance(value, int | str):
+        raise PatchError(f"diff: expected a position for {key!r}, got {value!r}")
+    return int(value)
 
 
 def _apply_table(
-    table: Mapping[str, Any], patch: Mapping[str, Any], kind: str, fresh: Any = None
-) -> dict[str, Any]:
+    table: Mapping[str, object],
+    patch: Mapping[str, object],
+    kind: str,
+    fresh: Callable[[], object] | None = None,
+) -> dict[str, object]:
     """Replay one table's removals, field changes, additions and moves, in order."""
-    removed = {e["id"] for e in _ids(patch.get("removed", []), kind)}
-    added = _ids(patch.get("added", []), kind)
-    moved = _ids(patch.get("moved", []), kind)
+    removed = {_text(e, "id") for e in _entries(patch.get("removed", []), kind)}
+    added = _entries(patch.get("added", []), kind)
+    moved = _entries(patch.get("moved", []), kind)
     missing = sorted(removed - table.keys())
     if missing:
         raise PatchError(f"diff: {kind}: cannot remove {missing[0]!r}: the matrix has no such item")
     items = {key: value for key, value in table.items() if key not in removed}
-    for change in _ids(patch.get("changed", []), kind):
-        key = change["id"]
+    for change in _entries(patch.get("changed", []), kind):
+        key = _text(change, "id")
         if key not in items:
             raise PatchError(f"diff: {kind}: cannot change {key!r}: the matrix has no such item")
-        item = dict(items[key])
-        for entry in change.get("fields", []):
+        item = dict(_table(items[key]))
+        for entry in _records(change.get("fields", []), kind):
             if entry.get("new") is None:
-                item.pop(entry["key"], None)
+                item.pop(_text(entry, "key"), None)
             else:
-                item[entry["key"]] = copy.deepcopy(entry["new"])
+                item[_text(entry, "key")] = copy.deepcopy(entry["new"])
         items[key] = item
     placed: dict[int, str] = {}
     for entry in added:
-        key = entry["id"]
+        key = _text(entry, "id")
         if key in items:
             raise PatchError(f"diff: {kind}: cannot add {key!r}: the matrix already has it")
         items[key] = copy.deepcopy(entry["value"]) if fresh is None else fresh()
-        placed[int(entry["position"])] = key
+        placed[_position(entry, "position")] = key
     for entry in moved:
-        if entry["id"] not in items:
-            raise PatchError(f"diff: {kind}: cannot move {entry['id']!r}: no such item")
-        placed[int(entry["new_position"])] = entry["id"]
+        key = _text(entry, "id")
+        if key not in items:
+            raise PatchError(f"diff: {kind}: cannot move {key!r}: no such item")
+        placed[_position(entry, "new_position")] = key
     if not placed:
         return items
-    moving = {entry["id"] for entry in moved}
+    moving = {_text(entry, "id") for entry in moved}
     staying = iter([key for key in items if key not in moving and key not in placed.values()])
-    order = []
+    order: list[str | None] = []
     for position in range(1, len(items) + 1):
-        key = placed.get(position)
-        order.append(key if key is not None else next(staying, None))
+        at = placed.get(position)
+        order.append(at if at is not None else next(staying, None))
     if None in order or len(set(order)) != len(items):
         raise PatchError(f"diff: {kind}: the positions given do not fit this matrix")
     return {key: items[key] for key in order if key is not None}
 
 
-def _revive_dates(data: dict[str, Any]) -> None:
+def _revive_dates(data: Mapping[str, object]) -> None:
     """Turn the ISO strings JSON carries back into dates where the format has dates."""
 
-    def revive(table: Any, key: str) -> None:
-        if isinstance(table, dict) and isinstance(table.get(key), str):
-            table[key] = dt.date.fromisoformat(table[key])
+    def revive(value: object, key: str) -> None:
+        if isinstance(value, dict):
+            table = cast("dict[str, object]", value)
+            text = table.get(key)
+            if isinstance(text, str):
+                table[key] = dt.date.fromisoformat(text)
 
     for kind, key in _DATE_FIELDS.items():
-        for item in (data.get(kind) or {}).values():
+        for item in _table(data.get(kind)).values():
             revive(item, key)
-    for conflict in (data.get("conflicts") or {}).values():
+    for value in _table(data.get("conflicts")).values():
+        conflict = _table(value)
         path = str(conflict.get("key", "")).split(".")
         if len(path) < 2 or path[0] not in _DATE_FIELDS:
             continue
@@ -549,7 +681,7 @@ def _revive_dates(data: dict[str, Any]) -> None:
                 revive(conflict, side)
 
 
-def apply_patch(old_data: Mapping[str, Any], diff_json: Mapping[str, Any]) -> dict[str, Any]:
+def apply_patch(old_data: MatrixData, diff_json: Mapping[str, object]) -> MatrixData:
     """Apply a JSON diff (``MatrixDiff.to_json()``, or that parsed back from JSON text)
     to the OLD matrix it was made from; return NEW.
 
@@ -558,49 +690,49 @@ def apply_patch(old_data: Mapping[str, Any], diff_json: Mapping[str, Any]) -> di
     """
     if diff_json.get("format") != DIFF_FORMAT:
         raise PatchError(f"diff: not an achbench diff (expected format {DIFF_FORMAT!r})")
-    data: dict[str, Any] = {
+    data: dict[str, object] = {
         key: copy.deepcopy(value) for key, value in old_data.items() if key != "ratings"
     }
-    for change in diff_json.get("fields", []):
+    for change in _records(diff_json.get("fields", []), "fields"):
         if change.get("new") is None:
-            data.pop(change["key"], None)
+            data.pop(_text(change, "key"), None)
         else:
-            data[change["key"]] = change["new"]
+            data[_text(change, "key")] = change["new"]
     for kind in KINDS:
-        table = _apply_table(data.get(kind) or {}, diff_json.get(kind) or {}, kind)
+        table = _apply_table(_table(data.get(kind)), _table(diff_json.get(kind)), kind)
         if table or kind == "hypotheses":
             data[kind] = table
         else:
             data.pop(kind, None)
-    old_ratings = old_data.get("ratings") or {}
-    ratings = _apply_table(old_ratings, diff_json.get("analysts") or {}, "analysts", dict)
+    old_ratings: Ratings = old_data.get("ratings") or {}
+    kept = _apply_table(old_ratings, _table(diff_json.get("analysts")), "analysts", dict)
     ratings = {
-        analyst: {row_id: dict(row) for row_id, row in table.items()}
-        for analyst, table in ratings.items()
+        analyst: {row_id: dict(_table(row)) for row_id, row in _table(table).items()}
+        for analyst, table in kept.items()
     }
-    for cell in diff_json.get("ratings", []):
-        analyst, evidence_id = cell["analyst"], cell["evidence"]
+    for cell in _records(diff_json.get("ratings", []), "ratings"):
+        analyst = _text(cell, "analyst")
         if analyst not in ratings:
             raise PatchError(f"diff: ratings: analyst {analyst!r} is not in the matrix")
-        row = ratings[analyst].setdefault(evidence_id, {})
+        row = ratings[analyst].setdefault(_text(cell, "evidence"), {})
         if cell.get("new") is None:
-            row.pop(cell["hypothesis"], None)
+            row.pop(_text(cell, "hypothesis"), None)
         else:
-            row[cell["hypothesis"]] = cell["new"]
-    evidence = data.get("evidence") or {}
-    hypotheses = data["hypotheses"]
-    pruned: dict[str, Any] = {}
-    for analyst, table in ratings.items():
-        rows = {}
+            row[_text(cell, "hypothesis")] = cell["new"]
+    evidence = _table(data.get("evidence"))
+    hypotheses = _table(data["hypotheses"])
+    pruned: dict[str, dict[str, dict[str, object]]] = {}
+    for analyst, rows_by_evidence in ratings.items():
+        rows: dict[str, dict[str, object]] = {}
         for evidence_id in evidence:
-            row = table.get(evidence_id)
-            if row:
-                kept = {h: row[h] for h in hypotheses if h in row}
-                if kept:
-                    rows[evidence_id] = kept
+            given = rows_by_evidence.get(evidence_id)
+            if given:
+                cells = {h: given[h] for h in hypotheses if h in given}
+                if cells:
+                    rows[evidence_id] = cells
         pruned[analyst] = rows
     if pruned:
         data["ratings"] = pruned
     _revive_dates(data)
     order = [*top_fields(data), *TABLES]
-    return {key: data[key] for key in order if key in data}
+    return cast(MatrixData, {key: data[key] for key in order if key in data})

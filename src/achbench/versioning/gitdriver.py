@@ -24,9 +24,12 @@ import subprocess
 import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import cast
 
+from achbench.core.data import MatrixData
 from achbench.core.errors import UsageError
+from achbench.core.vocabulary import ID_SHAPE
+from achbench.store.atomic import write_atomic
 
 DRIVER = "achbench"
 """Name of the diff and merge drivers in git's configuration and attributes."""
@@ -35,7 +38,7 @@ DEFAULT_PATTERNS = ("*.ach.toml",)
 """Files that count as matrices unless ``--pattern`` says otherwise."""
 
 _SHORT = 40
-_ID = "[A-Za-z][A-Za-z0-9_-]*"
+_ID = ID_SHAPE
 FUNCNAME = f"^(((hypotheses|evidence|milestones)\\.{_ID}\\.title|ratings\\.{_ID}\\.{_ID}): .*)$"
 """Hunk headers of the textconv view: the item or rating row a change sits in."""
 
@@ -139,14 +142,14 @@ def setup(
             raise UsageError(f"git config {key} failed: {done.stderr.strip()}")
         changes.append(f"set {key} ({'global' if global_ else 'this repository'})")
     attributes = _global_attributes() if global_ else (top or cwd) / ".gitattributes"
-    existing = attributes.read_text(encoding="utf-8") if attributes.exists() else ""
-    have = {line.strip() for line in existing.splitlines()}
+    existing = attributes.read_bytes() if attributes.exists() else b""
+    have = {line.strip() for line in existing.decode("utf-8").splitlines()}
     wanted = [attribute_line(p) for p in patterns if attribute_line(p) not in have]
     if wanted:
         attributes.parent.mkdir(parents=True, exist_ok=True)
-        prefix = "" if not existing or existing.endswith("\n") else "\n"
-        with attributes.open("a", encoding="utf-8") as handle:
-            handle.write(prefix + "".join(line + "\n" for line in wanted))
+        prefix = "" if not existing or existing.endswith((b"\n", b"\r")) else "\n"
+        added = prefix + "".join(line + "\n" for line in wanted)
+        write_atomic(attributes, existing + added.encode("utf-8"))
         changes += [f"added '{line}' to {attributes}" for line in wanted]
     return changes
 
@@ -154,23 +157,23 @@ def setup(
 # --- textconv: one line per fact -------------------------------------------------------
 
 
-def _short(value: Any, limit: int = _SHORT) -> str:
+def _short(value: object, limit: int = _SHORT) -> str:
     text = str(value).replace("\n", " ")
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
-def _value_lines(path: str, value: Any) -> list[str]:
+def _value_lines(path: str, value: object) -> list[str]:
     if isinstance(value, str) and "\n" in value:
         return [f"{path}| {line}" for line in value.split("\n")]
     if isinstance(value, Mapping):
-        out = []
-        for key, inner in value.items():
+        out: list[str] = []
+        for key, inner in cast("Mapping[str, object]", value).items():
             out += _value_lines(f"{path}.{key}", inner)
         return out
     return [f"{path}: {value}"]
 
 
-def textconv(data: Mapping[str, Any], method: str = "heuer") -> str:
+def textconv(data: MatrixData, method: str = "heuer") -> str:
     """The matrix as one line per fact, each starting with its key path.
 
     A line diff of two of these is a diff by id: a changed rating is one ``-``
@@ -185,15 +188,21 @@ def textconv(data: Mapping[str, Any], method: str = "heuer") -> str:
     lines = ["# achbench matrix, one line per fact (achbench diff shows the full report)"]
     for key in ("title", "question", "analyst"):
         if key in data:
-            lines += _value_lines(key, data[key])
-    evidence = data.get("evidence") or {}
-    for kind in ("hypotheses", "evidence", "milestones"):
-        for item_id, item in (data.get(kind) or {}).items():
+            lines += _value_lines(key, data.get(key))
+    evidence = data.get("evidence", {})
+    tables: tuple[tuple[str, Mapping[str, Mapping[str, object]]], ...] = (
+        ("hypotheses", data["hypotheses"]),
+        ("evidence", evidence),
+        ("milestones", data.get("milestones", {})),
+    )
+    for kind, items in tables:
+        for item_id, item in items.items():
             for field, value in item.items():
                 lines += _value_lines(f"{kind}.{item_id}.{field}", value)
     for analyst, table in (data.get("ratings") or {}).items():
         for evidence_id, row in table.items():
-            title = evidence.get(evidence_id, {}).get("title", "")
+            rated = evidence.get(evidence_id)
+            title = rated["title"] if rated is not None else ""
             lines.append(f"ratings.{analyst}.{evidence_id}: {_short(title, 100)}")
             lines += [f"ratings.{analyst}.{evidence_id}.{h}: {code}" for h, code in row.items()]
     for conflict_id, conflict in (data.get("conflicts") or {}).items():

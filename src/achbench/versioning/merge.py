@@ -24,18 +24,25 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Final, cast
 
+from achbench.core.data import AnalystRatings, ConflictData, MatrixData, Ratings, Row
+from achbench.core.vocabulary import Code
 from achbench.versioning.conflicts import new_ids, record
-from achbench.versioning.diff import kept_in_order, top_fields
+from achbench.versioning.diff import Kind, kept_in_order, top_fields
+
+
+def _table(value: object) -> Mapping[str, object]:
+    """``value`` if it is a table (an item), else an empty one (an absent item)."""
+    return cast("Mapping[str, object]", value) if isinstance(value, Mapping) else {}
 
 
 @dataclass(slots=True)
 class MergeResult:
     """The merged matrix and the conflicts this merge recorded in it."""
 
-    data: dict[str, Any]
-    conflicts: list[dict[str, Any]] = field(default_factory=list)
+    data: MatrixData
+    conflicts: list[ConflictData] = field(default_factory=list)
     """The new records, in the order found (also in ``data["conflicts"]``)."""
 
     @property
@@ -48,7 +55,7 @@ def _union(*orders: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(key for order in orders for key in order))
 
 
-def _touched(base: Mapping[str, Any], side: Mapping[str, Any]) -> tuple[set[str], set[str]]:
+def _touched(base: MatrixData, side: MatrixData) -> tuple[set[str], set[str]]:
     """(evidence ids, hypothesis ids) whose rating cells ``side`` changed from base,
     plus hypotheses that ``side``'s new or changed milestones point at.
 
@@ -59,9 +66,9 @@ def _touched(base: Mapping[str, Any], side: Mapping[str, Any]) -> tuple[set[str]
     side_evidence = side.get("evidence") or {}
     side_hypotheses = side["hypotheses"]
     base_ratings = base.get("ratings") or {}
-    empty: dict[str, Any] = {}
+    empty: Row = {}
     for analyst, table in (side.get("ratings") or {}).items():
-        base_table = base_ratings.get(analyst, empty)
+        base_table = base_ratings.get(analyst, {})
         if base_table == table:
             continue
         for evidence_id, row in table.items():
@@ -84,18 +91,16 @@ def _touched(base: Mapping[str, Any], side: Mapping[str, Any]) -> tuple[set[str]
 class _Merger:
     """One merge: the three inputs and the conflicts found so far."""
 
-    def __init__(
-        self, base: Mapping[str, Any], ours: Mapping[str, Any], theirs: Mapping[str, Any]
-    ) -> None:
+    def __init__(self, base: MatrixData, ours: MatrixData, theirs: MatrixData) -> None:
         self.base, self.ours, self.theirs = base, ours, theirs
-        self.found: list[dict[str, Any]] = []
+        self.found: list[ConflictData] = []
 
     def conflict(
-        self, key: str, base: Any, ours: Any, theirs: Any, note: str | None = None
+        self, key: str, base: object, ours: object, theirs: object, note: str | None = None
     ) -> None:
         self.found.append(record(key, base, ours, theirs, note))
 
-    def value(self, key: str, base: Any, ours: Any, theirs: Any) -> Any:
+    def value(self, key: str, base: object, ours: object, theirs: object) -> object:
         """Merge one value; on a conflict keep ours and record it."""
         if ours == theirs or theirs == base:
             return ours
@@ -104,8 +109,14 @@ class _Merger:
         self.conflict(key, base, ours, theirs)
         return ours
 
-    def fields(self, prefix: str, base: Mapping[str, Any], ours: Any, theirs: Any) -> Any:
-        out = {}
+    def fields(
+        self,
+        prefix: str,
+        base: Mapping[str, object],
+        ours: Mapping[str, object],
+        theirs: Mapping[str, object],
+    ) -> dict[str, object]:
+        out: dict[str, object] = {}
         for key in _union(ours, theirs, base):
             value = self.value(f"{prefix}.{key}", base.get(key), ours.get(key), theirs.get(key))
             if value is not None:
@@ -114,15 +125,15 @@ class _Merger:
 
     def items(
         self,
-        kind: str,
+        kind: Kind,
         touched_ours: Collection[str] = (),
         touched_theirs: Collection[str] = (),
-    ) -> dict[str, Any]:
+    ) -> dict[str, object]:
         """Merge one table of items by id, then its display order."""
-        base = self.base.get(kind) or {}
-        ours = self.ours.get(kind) or {}
-        theirs = self.theirs.get(kind) or {}
-        result: dict[str, Any] = {}
+        base = _table(self.base.get(kind))
+        ours = _table(self.ours.get(kind))
+        theirs = _table(self.theirs.get(kind))
+        result: dict[str, object] = {}
         for key in _union(ours, theirs, base):
             b, o, t = base.get(key), ours.get(key), theirs.get(key)
             path = f"{kind}.{key}"
@@ -144,7 +155,7 @@ class _Merger:
                 self.conflict(path, b, o, t, "changed in ours, removed in theirs")
                 value = o
             else:
-                value = self.fields(path, b or {}, o, t)
+                value = self.fields(path, _table(b), _table(o), _table(t))
             if value is not None:
                 result[key] = value
         order = self.order(kind, list(base), list(ours), list(theirs), result)
@@ -156,7 +167,7 @@ class _Merger:
         base: list[str],
         ours: list[str],
         theirs: list[str],
-        result: Mapping[str, Any],
+        result: Mapping[str, object],
         record_conflicts: bool = True,
     ) -> list[str]:
         """Ours' order, with theirs' additions and moves replayed where ours did not move."""
@@ -211,7 +222,7 @@ class _Merger:
         ours: list[str],
         theirs: list[str],
         both_moved: set[str],
-        result: Mapping[str, Any],
+        result: Mapping[str, object],
     ) -> None:
         if not both_moved:
             return
@@ -230,8 +241,8 @@ class _Merger:
                     "moved to different places on both sides; ours' place kept",
                 )
 
-    def run(self) -> dict[str, Any]:
-        out: dict[str, Any] = {}
+    def run(self) -> MatrixData:
+        out: dict[str, object] = {}
         for key in top_fields(self.ours, self.theirs, self.base):
             value = self.value(key, self.base.get(key), self.ours.get(key), self.theirs.get(key))
             if value is not None:
@@ -257,15 +268,15 @@ class _Merger:
             out["ratings"] = ratings
         milestones = self.items("milestones")
         for milestone_id, milestone in list(milestones.items()):
-            if milestone["hypothesis"] not in hypotheses:
+            named = _table(milestone).get("hypothesis")
+            if named not in hypotheses:
                 del milestones[milestone_id]
                 self.conflict(
                     f"milestones.{milestone_id}",
                     (self.base.get("milestones") or {}).get(milestone_id),
                     (self.ours.get("milestones") or {}).get(milestone_id),
                     (self.theirs.get("milestones") or {}).get(milestone_id),
-                    f"its hypothesis {milestone['hypothesis']} was removed; the milestone "
-                    "was left out",
+                    f"its hypothesis {named} was removed; the milestone was left out",
                 )
         if milestones:
             out["milestones"] = milestones
@@ -276,18 +287,18 @@ class _Merger:
             conflicts[conflict_id] = conflict
         if conflicts:
             out["conflicts"] = conflicts
-        return out
+        return cast(MatrixData, out)
 
     # --- ratings ----------------------------------------------------------------------
 
-    def ratings(self, hypotheses: Mapping[str, Any], evidence: Mapping[str, Any]) -> dict[str, Any]:
+    def ratings(self, hypotheses: Mapping[str, object], evidence: Mapping[str, object]) -> Ratings:
         base = self.base.get("ratings") or {}
         ours = self.ours.get("ratings") or {}
         theirs = self.theirs.get("ratings") or {}
         revive = [
             _revived(self.base, side, hypotheses, evidence) for side in (self.ours, self.theirs)
         ]
-        result: dict[str, Any] = {}
+        result: Ratings = {}
         for analyst in _union(ours, theirs, base):
             b, o, t = base.get(analyst), ours.get(analyst), theirs.get(analyst)
             if o is None and t is None:
@@ -315,10 +326,10 @@ class _Merger:
         return {analyst: result[analyst] for analyst in order}
 
     def lost_cells(
-        self, analyst: str, base: Mapping[str, Any], theirs: Mapping[str, Any], note: str
+        self, analyst: str, base: AnalystRatings, theirs: AnalystRatings, note: str
     ) -> None:
         """Record theirs' changes to cells that the merge cannot keep."""
-        empty: dict[str, Any] = {}
+        empty: Row = {}
         for evidence_id in _union(theirs, base):
             b, t = base.get(evidence_id) or empty, theirs.get(evidence_id) or empty
             if b == t:
@@ -336,17 +347,17 @@ class _Merger:
     def table(
         self,
         analyst: str,
-        base: Mapping[str, Any],
-        ours: Mapping[str, Any],
-        theirs: Mapping[str, Any],
-        hypotheses: Mapping[str, Any],
-        evidence: Mapping[str, Any],
+        base: AnalystRatings,
+        ours: AnalystRatings,
+        theirs: AnalystRatings,
+        hypotheses: Mapping[str, object],
+        evidence: Mapping[str, object],
         revive: list[tuple[set[str], set[str]]],
-    ) -> dict[str, Any]:
+    ) -> AnalystRatings:
         """Merge one analyst's ratings row by row (cell by cell where both changed)."""
-        empty: dict[str, Any] = {}
+        empty: Row = {}
         gone = self.gone_hypotheses(hypotheses)
-        out: dict[str, Any] = {}
+        out: AnalystRatings = {}
         for evidence_id in _union(ours, theirs, base):
             b = base.get(evidence_id) or empty
             o = _effective(ours.get(evidence_id) or empty, b, evidence_id, revive[0])
@@ -371,12 +382,12 @@ class _Merger:
                         t.get(hypothesis_id),
                     )
                     if value is not None:
-                        row[hypothesis_id] = value
+                        row[hypothesis_id] = cast(Code, value)
             if row:
                 out[evidence_id] = row
         return out
 
-    def gone_hypotheses(self, hypotheses: Mapping[str, Any]) -> set[str]:
+    def gone_hypotheses(self, hypotheses: Mapping[str, object]) -> set[str]:
         """Hypotheses some input has that the merged matrix does not."""
         every = set(self.base["hypotheses"]) | set(self.ours["hypotheses"])
         return (every | set(self.theirs["hypotheses"])) - hypotheses.keys()
@@ -385,9 +396,9 @@ class _Merger:
         self,
         analyst: str,
         evidence_id: str,
-        base: Mapping[str, Any],
-        ours: Mapping[str, Any],
-        theirs: Mapping[str, Any],
+        base: Row,
+        ours: Row,
+        theirs: Row,
         removed: str | None,
         only: set[str] | None = None,
     ) -> None:
@@ -417,10 +428,10 @@ def _moved(base: list[str], side: list[str]) -> set[str]:
 
 
 def _revived(
-    base: Mapping[str, Any],
-    side: Mapping[str, Any],
-    hypotheses: Mapping[str, Any],
-    evidence: Mapping[str, Any],
+    base: MatrixData,
+    side: MatrixData,
+    hypotheses: Mapping[str, object],
+    evidence: Mapping[str, object],
 ) -> tuple[set[str], set[str]]:
     """Items ``side`` removed that the merge kept: their cells count as unchanged there."""
     side_evidence = side.get("evidence") or {}
@@ -431,11 +442,11 @@ def _revived(
 
 
 def _effective(
-    row: Mapping[str, Any],
-    base_row: Mapping[str, Any],
+    row: Row,
+    base_row: Row,
     evidence_id: str,
     revive: tuple[set[str], set[str]],
-) -> Mapping[str, Any]:
+) -> Row:
     revive_evidence, revive_hypotheses = revive
     if evidence_id in revive_evidence:
         return base_row
@@ -446,9 +457,7 @@ def _effective(
     return out
 
 
-def merge(
-    base: Mapping[str, Any], ours: Mapping[str, Any], theirs: Mapping[str, Any]
-) -> MergeResult:
+def merge(base: MatrixData, ours: MatrixData, theirs: MatrixData) -> MergeResult:
     """Merge THEIRS into OURS since BASE, all three valid matrix data.
 
     ``base`` may be ``{"hypotheses": {}}``-like empty data (both sides added the
@@ -460,5 +469,6 @@ def merge(
     return MergeResult(data, merger.found)
 
 
-EMPTY_BASE: dict[str, Any] = {"hypotheses": {}}
-"""The base to use when there is no common ancestor (both sides added the file)."""
+EMPTY_BASE: Final = cast(MatrixData, {"hypotheses": {}})
+"""The base to use when there is no common ancestor (both sides added the file): no
+items at all.  It has no format or title either; the merge reads only its tables."""
