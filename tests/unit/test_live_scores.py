@@ -9,8 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from achbench.core.vocabulary import METHODS
 from achbench.scoring.live import LiveScores
-from achbench.scoring.methods import METHODS, Grid, score
+from achbench.scoring.methods import Grid, score
 
 CODES = ["CC", "C", "N", "I", "II", "NA"]
 LEVELS = ["low", "medium", "high"]

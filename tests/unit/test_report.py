@@ -9,9 +9,9 @@ from html.parser import HTMLParser
 
 import pytest
 
+from achbench.core.vocabulary import METHODS
 from achbench.report import html, markdown
 from achbench.report.content import build
-from achbench.scoring.methods import METHODS
 from achbench.store.toml import load_data
 from tests.helpers import EXAMPLE, small_matrix
 

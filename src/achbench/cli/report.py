@@ -2,33 +2,30 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 import click
 
 from achbench.cli.app import main, reports_errors
-from achbench.cli.options import analyst_option, format_option, matrix_files, method_option
-from achbench.core.errors import UsageError
+from achbench.cli.options import (
+    analyst_option,
+    format_option,
+    load_matrix,
+    matrix_files,
+    method_option,
+)
+from achbench.core.errors import SaveError
 
 
-def write_text(path: Path, text: str) -> None:
-    """Write the report next to its target and rename it over, so a failed
-    write never leaves half a report."""
-    folder = path.parent if str(path.parent) else Path(".")
+def write_report(path: Path, text: str) -> None:
+    """Write the report through the one atomic writer: a failed write never leaves
+    half a report, and the message says it was the report that could not be written."""
+    from achbench.store.atomic import write_atomic
+
     try:
-        fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    except OSError as exc:
-        raise UsageError(f"{path}: cannot write the report: {exc.strerror or exc}") from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-        os.chmod(temp, 0o644)
-        os.replace(temp, path)
-    except OSError as exc:
-        Path(temp).unlink(missing_ok=True)
-        raise UsageError(f"{path}: cannot write the report: {exc.strerror or exc}") from None
+        write_atomic(path, text.encode("utf-8"))
+    except SaveError as exc:
+        raise SaveError(f"cannot write the report: {exc}") from None
 
 
 @main.command()
@@ -74,10 +71,8 @@ def report(
       achbench report alice.toml bob.toml --method bayes --format html -o team.html
     """
     from achbench.report.content import build
-    from achbench.store.pool import load_pooled, select_analysts
 
-    data = load_pooled(files)
-    chosen = select_analysts(data, analysts)
+    data, chosen = load_matrix(files, analysts)
     content = build(data, method, chosen, steps)
     if output_format == "html":
         from achbench.report.html import render
@@ -87,4 +82,4 @@ def report(
     if output is None:
         click.echo(text, nl=False)
     else:
-        write_text(output, text)
+        write_report(output, text)

@@ -28,19 +28,20 @@ from collections.abc import Iterable, Mapping, Sequence
 from operator import mul
 from typing import Any
 
+from achbench.core.vocabulary import METHODS
 from achbench.scoring.methods import (
     BAYES_GENUINE,
     BAYES_LIKELIHOOD,
     HEUER_VALUE,
     LEVEL_WEIGHT,
-    METHODS,
     NEUTRAL_LIKELIHOOD,
     OPENSYNTHESIS_VALUE,
     HypothesisScore,
     Ranking,
-    _aggregate_vote,
-    _pstdev,
-    _spread,
+    consensus_code,
+    normalised_priors,
+    population_stdev,
+    rated_spread,
 )
 
 CODES = ("CC", "C", "N", "I", "II", "NA")
@@ -187,7 +188,7 @@ class LiveScores:
             extra[_OS_INC] += sign * (3 - m) ** 2
         elif m > 3:
             extra[_OS_CON] += sign * (m - 3) ** 2
-        if _aggregate_vote(codes) == "NA":
+        if consensus_code(codes) == "NA":
             extra[_OS_NA] += sign
         logs = [_tempered_log(c, credibility) for c in codes]
         extra[_BAYES] += sign * (sum(logs) / n - _LOG_NEUTRAL)
@@ -313,10 +314,10 @@ class LiveScores:
             weight = 1.0
             if method == "weighted":
                 weight = LEVEL_WEIGHT[credibility] * LEVEL_WEIGHT[relevance]
-            return _spread(values) * weight
+            return rated_spread(values) * weight
         if method == "opensynthesis":
             means = [_mean_of(OPENSYNTHESIS_VALUE, c) for c in cells]
-            return _pstdev([m for m in means if m is not None])
+            return population_stdev([m for m in means if m is not None])
         if method == "bayes":
             row = [
                 sum(_tempered_log(code, credibility) for code in c) / len(c) if c else _LOG_NEUTRAL
@@ -340,21 +341,3 @@ def _mean_of(table: Mapping[str, float], codes: Sequence[str]) -> float | None:
     if not codes:
         return None
     return sum(table[c] for c in codes) / len(codes)
-
-
-def normalised_priors(priors: Sequence[float | None]) -> list[float]:
-    """Priors normalised to sum to 1, as ``scoring`` reads them.
-
-    Missing priors share equally what the given ones leave of 1; if the given
-    ones already reach 1, each missing prior is the mean of the given ones.
-    """
-    given = [p for p in priors if p is not None]
-    missing = len(priors) - len(given)
-    if missing:
-        left = 1.0 - sum(given)
-        fill = left / missing if left > 0 else sum(given) / len(given)
-        raw = [fill if p is None else p for p in priors]
-    else:
-        raw = [p for p in priors if p is not None]
-    total = sum(raw)
-    return [p / total for p in raw]

@@ -20,8 +20,8 @@ from textual.app import App
 from textual.binding import Binding, BindingType
 
 from achbench.core.errors import MatrixFileError, SaveError
+from achbench.core.vocabulary import METHODS
 from achbench.editing.session import ExternalChangeError, NeedsPathError, Session, example_path
-from achbench.scoring.methods import METHODS
 from achbench.tui.screens.main import MainScreen
 from achbench.tui.view import GridView
 

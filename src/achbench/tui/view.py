@@ -19,8 +19,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
+from achbench.core.vocabulary import METHODS
 from achbench.editing.session import Session
-from achbench.scoring.methods import METHODS, HypothesisScore, Ranking, _aggregate_vote
+from achbench.scoring.methods import HypothesisScore, Ranking, consensus_code
 
 if TYPE_CHECKING:
     from achbench.analysis.milestones import MilestoneWarning
@@ -331,7 +332,7 @@ class GridView:
             from achbench.analysis.consensus import category, disagreement
 
             spread = disagreement(codes)
-            summary = (_aggregate_vote(codes), spread, category(spread))
+            summary = (consensus_code(codes), spread, category(spread))
             self._summaries[codes] = summary
         return CellVotes(tuple(votes), *summary)
 

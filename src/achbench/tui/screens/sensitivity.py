@@ -124,8 +124,9 @@ def rank_moves(before: Standing, after: Standing, limit: int = MOVES_SHOWN) -> s
 def finding_lines(findings: Findings, warnings: list[MilestoneWarning]) -> list[Line]:
     """The screen's lines for ``findings``, most important first (pure: tested headless)."""
     from achbench.analysis.wording import STEP_WORDS, change_text, join, order_text
+    from achbench.analysis.wording import sentences as said
 
-    sentences = findings.sentences()
+    sentences = said(findings)
     leaders = findings.leaders
     margin = findings.margin
     has_margin = len(leaders) > 1 or (margin.runner_up is not None and margin.margin is not None)

@@ -16,7 +16,7 @@ from textual.geometry import Region
 from textual.strip import Strip
 from textual.widget import Widget
 
-from achbench.scoring.methods import CODE_MEANING
+from achbench.core.vocabulary import CODE_MEANING
 from achbench.tui.view import GridView
 
 CODE_STYLE = {
