@@ -9,14 +9,10 @@ from typing import Any
 import pytest
 
 from achbench.core.errors import MatrixFileError
-from achbench.editing.session import (
-    HISTORY_LIMIT,
-    ExternalChangeError,
-    NeedsPathError,
-    Session,
-    example_path,
-    recovery_path,
-)
+from achbench.editing.document import ExternalChangeError, NeedsPathError, example_path
+from achbench.editing.recovery import recovery_path
+from achbench.editing.session import Session
+from achbench.editing.undo import HISTORY_LIMIT
 from achbench.store import toml as store
 
 DATA: dict[str, Any] = {
@@ -241,7 +237,7 @@ def test_reload_takes_the_disk_version(path: Path) -> None:
     session.reload()
     assert session.data["title"] == "Other"
     assert not session.dirty
-    assert not session.can_undo()
+    assert session.undo() is None, "nothing to undo"
 
 
 def test_example_needs_a_path_and_recovers_to_the_state_folder(
