@@ -80,7 +80,9 @@ class AchbenchApp(App[None]):
     def on_mount(self) -> None:
         pending = self.session.pending_recovery() is not None
         first = self.ask_first_hypothesis and not pending
-        self.install_screen(MainScreen(self.view, add_first_hypothesis=first), "main")
+        main = MainScreen(self.view, add_first_hypothesis=first)
+        self.install_screen(main, "main")
+        self.watch(main, "title", self._title_changed)
         self.push_screen("main")
         self._install_signal_handlers()
         if pending:
@@ -91,6 +93,11 @@ class AchbenchApp(App[None]):
             loop = asyncio.get_running_loop()
             for name in SIGNALS:
                 loop.remove_signal_handler(getattr(signal, name))
+
+    def _title_changed(self, title: str | None) -> None:
+        """The main screen's title (the file, modified or not) names the terminal window."""
+        if title:
+            self.title = title
 
     # -- telling the main screen ------------------------------------------------------------
 

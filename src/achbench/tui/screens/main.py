@@ -217,7 +217,10 @@ class MainScreen(Screen[None]):
         self.update_title()
 
     def update_title(self) -> None:
-        """File name with a modified marker; analyst, method and toggles beside it."""
+        """File name with a modified marker; analyst, method and toggles beside it.
+
+        The app watches ``title`` to name the terminal window the same.
+        """
         session = self.view.session
         marker = " [modified]" if session.dirty else ""
         title = f"{session.name}{marker}"
@@ -230,7 +233,6 @@ class MainScreen(Screen[None]):
         if (title, sub_title) != (self.title, self.sub_title):
             self.title = title
             self.sub_title = sub_title
-            self.app.title = title
 
     def action_scroll_detail(self, lines: int) -> None:
         self.query_one("#detail", DetailPane).scroll_text(lines)
