@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 from typing import Any
@@ -281,3 +282,15 @@ def test_new_matrix_is_not_saved_until_it_has_a_hypothesis(tmp_path: Path) -> No
     session.add_hypothesis("H1", {"title": "First"})
     session.save()
     assert store.load_data(target)["hypotheses"] == {"H1": {"title": "First"}}
+
+
+def test_the_fingerprint_is_of_the_bytes_written(path: Path) -> None:
+    """A save takes the fingerprint of what it wrote (from ``write_atomic``): the file
+    is its own again, and any later change to it is someone else's."""
+    session = Session.open(path)
+    session.rate("E2", "H1", "CC")
+    session.save()
+    assert session.document.fingerprint == hashlib.sha256(path.read_bytes()).hexdigest()
+    assert not session.disk_changed()
+    path.write_bytes(path.read_bytes() + b"\n")
+    assert session.disk_changed()
