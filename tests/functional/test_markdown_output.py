@@ -18,7 +18,7 @@ from markdown_it import MarkdownIt
 
 from achbench.cli import main
 from achbench.store.toml import dumps
-from tests.conftest import small_matrix
+from tests.helpers import small_matrix
 
 BOLD = "a <b>bold</b> | pipe"
 """The title of the bug report."""

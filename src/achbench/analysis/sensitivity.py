@@ -83,15 +83,21 @@ CLOSE_ODDS = 3.0
 """Close race (bayes): the leader's posterior is less than this many times the
 runner-up's (Jeffreys' 'barely worth mentioning' below about 3)."""
 
+
+def _one_step() -> dict[Code, tuple[Code, ...]]:
+    """Each code's neighbours on Heuer's scale (CC C N I II), and NA beside N."""
+    scale = [code for code in CODES if code != "NA"]
+    steps: dict[Code, tuple[Code, ...]] = {
+        code: tuple(scale[j] for j in (i - 1, i + 1) if 0 <= j < len(scale))
+        for i, code in enumerate(scale)
+    }
+    steps["N"] += ("NA",)
+    steps["NA"] = ("N",)
+    return steps
+
+
 _NEIGHBOURS: Final[dict[str, dict[Code, tuple[Code, ...]]]] = {
-    "one": {
-        "CC": ("C",),
-        "C": ("CC", "N"),
-        "N": ("C", "I", "NA"),
-        "I": ("N", "II"),
-        "II": ("I",),
-        "NA": ("N",),
-    },
+    "one": _one_step(),
     "any": {c: tuple(o for o in CODES if o != c) for c in CODES},
 }
 """The codes one rating change may move each code to, by ``STEPS``."""

@@ -20,17 +20,13 @@ from textual.reactive import var
 from textual.strip import Strip
 from textual.widget import Widget
 
-from achbench.core.vocabulary import CODE_MEANING, DEFAULT_LEVEL
+from achbench.core.vocabulary import CODE_MEANING, CODES, DEFAULT_LEVEL
 from achbench.tui.view import GridView, Redraw
 
-CODE_STYLE: dict[str, str] = {
-    "CC": "bold green",
-    "C": "green",
-    "N": "",
-    "I": "red",
-    "II": "bold red",
-    "NA": "dim",
-}
+CODE_STYLE: dict[str, str] = dict(
+    zip(CODES, ("bold green", "green", "", "red", "bold red", "dim"), strict=True)
+)
+"""How each code is drawn, in scale order: consistent green, inconsistent red, NA dim."""
 
 DISPUTE_STYLE = {"mild": "bold yellow", "large": "bold dark_orange", "extreme": "bold red"}
 
