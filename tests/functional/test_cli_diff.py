@@ -32,7 +32,7 @@ def pair(tmp_path: Path) -> tuple[Path, Path]:
     new["evidence"]["E4"] = {"title": "Four", "source": "a report"}
     new["ratings"]["lead"]["E1"]["H2"] = "C"  # H2 becomes the sole leader
     new["evidence"]["E3"]["credibility"] = "high"
-    return save(old, tmp_path / "old.ach.toml"), save(new, tmp_path / "new.ach.toml")
+    return save(old, tmp_path / "old.ach.toml").path, save(new, tmp_path / "new.ach.toml").path
 
 
 def test_text_report_names_every_change_and_the_new_leader(pair: tuple[Path, Path]) -> None:
@@ -133,9 +133,9 @@ def _three(tmp_path: Path, ours_cell: str, theirs_cell: str) -> tuple[Path, Path
     theirs["ratings"]["lead"]["E2"]["H1"] = theirs_cell
     theirs["evidence"]["E4"] = {"title": "Theirs"}
     return (
-        save(base, tmp_path / "base.ach.toml"),
-        save(ours, tmp_path / "ours.ach.toml"),
-        save(theirs, tmp_path / "theirs.ach.toml"),
+        save(base, tmp_path / "base.ach.toml").path,
+        save(ours, tmp_path / "ours.ach.toml").path,
+        save(theirs, tmp_path / "theirs.ach.toml").path,
     )
 
 
@@ -196,7 +196,7 @@ def test_merge_with_an_empty_base_merges_two_additions(tmp_path: Path) -> None:
 
 def test_check_reads_strictly_inside_conflict_records(tmp_path: Path) -> None:
     path = tmp_path / "m.ach.toml"
-    text = save(small_matrix(), path).read_text(encoding="utf-8")
+    text = save(small_matrix(), path).path.read_text(encoding="utf-8")
     path.write_text(text + '\n[conflicts.C1]\nkey = "title"\nours = [1]\nwho = "x"\n', "utf-8")
     result = invoke("check", str(path))
     assert result.exit_code == 2

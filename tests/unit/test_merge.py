@@ -248,7 +248,7 @@ def test_a_file_with_conflicts_saves_loads_and_reports_each_on_its_line(tmp_path
     ours["ratings"]["lead"]["E1"]["H1"] = "C"
     theirs["ratings"]["lead"]["E1"]["H1"] = "II"
     result = merge(base, ours, theirs)
-    path = save(result.data, tmp_path / "m.ach.toml")
+    path = save(result.data, tmp_path / "m.ach.toml").path
     text = path.read_text(encoding="utf-8")
     loaded = load_data(path)  # valid: the editor can open it
     assert loaded["conflicts"] == result.data["conflicts"]

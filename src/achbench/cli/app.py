@@ -104,3 +104,8 @@ def reports_errors(func: Callable[P, R]) -> Callable[P, R]:
             sys.exit(0)
 
     return wrapper
+
+
+def run() -> None:
+    """``python -m achbench``: the command line, as the ``achbench`` script runs it."""
+    main.main(prog_name="achbench")

@@ -27,7 +27,7 @@ from achbench.core.data import MatrixData
 from achbench.core.errors import AchbenchError
 from achbench.core.validate import validate_data
 from achbench.store import toml as store
-from achbench.store.atomic import fingerprint, write_atomic
+from achbench.store.atomic import fingerprint
 from achbench.store.files import read_text
 
 EXAMPLE_NAME: Final = "kazakhstan-2022.toml"
@@ -119,9 +119,7 @@ class Document:
         same = self.path is not None and target.resolve() == self.path.resolve()
         if same and not force and self.disk_changed():
             raise ExternalChangeError(target)
-        where = target.resolve() if target.is_symlink() else target
-        text = store.dumps(validate_data(data, str(where)))
-        written = write_atomic(target, text.encode("utf-8"))
+        written = store.save(data, target)
         self.path = target
         self.name = target.name
         self.fingerprint = written.sha256

@@ -31,7 +31,7 @@ from typing import cast
 from achbench.core.data import TABLE_KEYS, MatrixData, Ratings
 from achbench.core.errors import MatrixFileError, SaveError
 from achbench.core.validate import validate_data
-from achbench.store.atomic import write_atomic
+from achbench.store.atomic import Written, write_atomic
 from achbench.store.files import file_error, read_text
 from achbench.store.ratings_text import ratings_chunks, read_ratings
 
@@ -156,8 +156,8 @@ def _write(ordered: Mapping[str, object], multiline: bool) -> str:
     return text
 
 
-def save(data: Mapping[str, object], path: Path | str) -> Path:
-    """Write a matrix atomically; return the path written.
+def save(data: Mapping[str, object], path: Path | str) -> Written:
+    """Write a matrix atomically; return what was written (path and SHA-256).
 
     Validates first: data that breaks the format is refused with
     ``MatrixFileError`` and the file on disk is left as it was.
@@ -166,4 +166,4 @@ def save(data: Mapping[str, object], path: Path | str) -> Path:
     if target.is_symlink():
         target = target.resolve()
     text = dumps(validate_data(dict(data), str(target)))
-    return write_atomic(target, text.encode("utf-8")).path
+    return write_atomic(target, text.encode("utf-8"))
