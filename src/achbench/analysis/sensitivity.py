@@ -415,12 +415,6 @@ def _scores(grid: Grid, method: str, cells: list[list[float | None]] | None = No
 # --------------------------------------------------------------------------- leave one out
 
 
-def leave_one_out(grid: Grid, method: str = "heuer") -> tuple[Removal, ...]:
-    """For each evidence item: the ranking without it, compared with the ranking with it."""
-    scores = _scores(grid, method)
-    return _leave_one_out(grid, scores, standing(grid.hypotheses, scores.keys))
-
-
 def _leave_one_out(grid: Grid, scores: _Scores, base: Standing) -> tuple[Removal, ...]:
     """Each item's removal, ranked again only when the tie groups prove nothing:
     most removals leave every hypothesis in its group, checked in O(H)."""
