@@ -21,7 +21,6 @@ from achbench.analysis.sensitivity import (
     analyse,
     analyse_data,
     credibility_checks,
-    leave_one_out,
     margin,
     raters_of,
     rating_changes,
@@ -229,7 +228,7 @@ def test_one_step_changes_can_be_impossible() -> None:
 def test_leave_one_out_matches_rescoring(method: str, data: dict) -> None:
     grid = Grid.from_data(data)
     base = ranks_of(grid, method)
-    removals = leave_one_out(grid, method)
+    removals = analyse(grid, method).removals
     assert [r.evidence for r in removals] == list(grid.evidence)
     for i, removal in enumerate(removals):
         keep = [k != i for k in range(len(grid.evidence))]
