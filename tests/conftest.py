@@ -1,49 +1,49 @@
-"""Fixtures shared by the unit and functional tests."""
+"""Fixtures shared by every test, and the one place Hypothesis is configured.
+
+Helpers that tests import (``small_matrix``, ``EXAMPLE``, ``ROOT``, ``DATA``) live
+in ``tests/helpers.py``: a conftest is loaded by pytest, never imported.
+
+Hypothesis profiles, chosen with ``HYPOTHESIS_PROFILE`` (default ``ci``):
+
+* ``ci``: the same examples on every run (``derandomize``: each test's examples
+  follow from a hash of the test), so two runs give the same result, on one
+  worker or several;
+* ``long``: twenty times the examples, drawn afresh on each run, to hunt for new
+  failures: ``HYPOTHESIS_PROFILE=long pytest tests/fuzz``.  A failure prints the
+  ``@reproduce_failure`` line that replays it.
+
+Neither keeps an example database: a run after a failure draws the same examples
+as the run before it (a failure found is fixed by a test, not remembered in
+``.hypothesis/``).  A test's own ``@settings(max_examples=...)`` still wins for
+what it sets, and inherits the rest from the profile.
+"""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, settings
 
-ROOT = Path(__file__).resolve().parents[1]
-EXAMPLE = ROOT / "matrices" / "kazakhstan-2022.toml"
-DATA = Path(__file__).resolve().parent / "data"
+from tests.helpers import EXAMPLE
+
+_SHARED = {
+    "database": None,
+    "deadline": None,  # shared, loaded machines: time limits would make runs flaky
+    "suppress_health_check": [HealthCheck.too_slow],
+    "print_blob": True,
+}
+settings.register_profile("ci", max_examples=200, derandomize=True, **_SHARED)
+settings.register_profile("long", max_examples=4000, derandomize=False, **_SHARED)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 @pytest.fixture
 def example_path() -> Path:
+    """The bundled example matrix (read it; never write to it)."""
     return EXAMPLE
-
-
-def small_matrix(**overrides: Any) -> dict[str, Any]:
-    """A valid 3x3 matrix as plain data; keyword arguments replace top-level keys."""
-    data: dict[str, Any] = {
-        "format": "achbench/1",
-        "title": "Small",
-        "analyst": "lead",
-        "hypotheses": {
-            "H1": {"title": "First"},
-            "H2": {"title": "Second"},
-            "H3": {"title": "Third"},
-        },
-        "evidence": {
-            "E1": {"title": "One", "credibility": "high", "relevance": "high"},
-            "E2": {"title": "Two"},
-            "E3": {"title": "Three", "credibility": "low"},
-        },
-        "ratings": {
-            "lead": {
-                "E1": {"H1": "CC", "H2": "I", "H3": "II"},
-                "E2": {"H1": "N", "H2": "C", "H3": "I"},
-                "E3": {"H1": "I", "H2": "N", "H3": "NA"},
-            }
-        },
-    }
-    data.update(overrides)
-    return data
 
 
 @pytest.fixture

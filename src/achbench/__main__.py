@@ -1,6 +1,6 @@
 """``python -m achbench`` runs the command line."""
 
-from achbench.cli import main
+from achbench.cli.app import run
 
 if __name__ == "__main__":
-    main()
+    run()

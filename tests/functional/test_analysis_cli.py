@@ -18,7 +18,7 @@ from click.testing import CliRunner
 
 from achbench.cli import main
 from achbench.store.toml import dumps, load_data
-from tests.conftest import small_matrix
+from tests.helpers import small_matrix
 
 EVIL = "<script>alert(1)</script>"
 
@@ -250,7 +250,7 @@ def test_report_unwritable_output_exits_2(tmp_path: Path, example_path: Path) ->
     result = invoke("report", str(example_path), "-o", str(target))
     assert result.exit_code == 2
     assert result.stderr == (
-        f"{target}: cannot save: No such file or directory; the file is unchanged\n"
+        f"{target}: cannot write the report: No such file or directory; the file is unchanged\n"
     )
 
 

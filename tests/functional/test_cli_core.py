@@ -16,7 +16,7 @@ from achbench import __version__
 from achbench.cli import main
 from achbench.cli.app import COMMANDS
 from achbench.store.toml import save
-from tests.conftest import small_matrix
+from tests.helpers import small_matrix
 
 
 def invoke(*args: str) -> object:
@@ -69,7 +69,7 @@ def test_rank_json_carries_each_methods_figures(
 
 
 def test_tied_hypotheses_share_a_rank(tmp_path: Path) -> None:
-    path = save(small_matrix(), tmp_path / "m.toml")
+    path = save(small_matrix(), tmp_path / "m.toml").path
     payload = json.loads(invoke("rank", str(path), "-f", "json").stdout)
     assert [(h["id"], h["rank"]) for h in payload["hypotheses"]] == [
         ("H1", 1),
@@ -103,10 +103,10 @@ def test_rank_csv_and_markdown(example_path: Path) -> None:
 
 
 def test_several_files_are_pooled(tmp_path: Path) -> None:
-    lead = save(small_matrix(), tmp_path / "lead.toml")
+    lead = save(small_matrix(), tmp_path / "lead.toml").path
     bob_data = small_matrix(analyst="bob")
     bob_data["ratings"] = {"bob": {"E1": {"H1": "C", "H2": "II"}, "E2": {"H1": "I"}}}
-    bob = save(bob_data, tmp_path / "bob.toml")
+    bob = save(bob_data, tmp_path / "bob.toml").path
     payload = json.loads(invoke("rank", str(lead), str(bob), "-f", "json").stdout)
     assert {h["id"]: h["score"] for h in payload["hypotheses"]} == {
         "H1": 1.5,
@@ -118,19 +118,19 @@ def test_several_files_are_pooled(tmp_path: Path) -> None:
 
 
 def test_same_analyst_in_two_files_is_kept_apart(tmp_path: Path) -> None:
-    one = save(small_matrix(), tmp_path / "one.toml")
+    one = save(small_matrix(), tmp_path / "one.toml").path
     other = small_matrix()
     other["ratings"]["lead"]["E1"]["H1"] = "II"
-    two = save(other, tmp_path / "two.toml")
+    two = save(other, tmp_path / "two.toml").path
     payload = json.loads(invoke("rank", str(one), str(two), "-a", "lead@two", "-f", "json").stdout)
     assert {h["id"]: h["score"] for h in payload["hypotheses"]}["H1"] == 3.0
 
 
 def test_files_of_different_matrices_are_refused(tmp_path: Path) -> None:
-    one = save(small_matrix(), tmp_path / "one.toml")
+    one = save(small_matrix(), tmp_path / "one.toml").path
     other = small_matrix()
     other["hypotheses"]["H4"] = {"title": "Fourth"}
-    two = save(other, tmp_path / "two.toml")
+    two = save(other, tmp_path / "two.toml").path
     result = invoke("rank", str(one), str(two))
     assert result.exit_code == 2
     assert result.stderr == (
@@ -160,6 +160,6 @@ def test_hide_nondiagnostic_drops_items_rated_alike(tmp_path: Path) -> None:
     data = small_matrix()
     data["evidence"]["E4"] = {"title": "Same for all"}
     data["ratings"]["lead"]["E4"] = {"H1": "C", "H2": "C", "H3": "C"}
-    path = save(data, tmp_path / "m.toml")
+    path = save(data, tmp_path / "m.toml").path
     payload = json.loads(invoke("rank", str(path), "--hide-nondiagnostic", "-f", "json").stdout)
     assert [e["id"] for e in payload["evidence"]] == ["E1", "E2", "E3"]

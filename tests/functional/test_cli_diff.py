@@ -15,7 +15,7 @@ from achbench.cli import main
 from achbench.cli.diff import want_color
 from achbench.store.toml import load_data, save
 from achbench.versioning.diff import apply_patch
-from tests.conftest import DATA, small_matrix
+from tests.helpers import DATA, small_matrix
 
 ESC = "\x1b["
 
@@ -32,7 +32,7 @@ def pair(tmp_path: Path) -> tuple[Path, Path]:
     new["evidence"]["E4"] = {"title": "Four", "source": "a report"}
     new["ratings"]["lead"]["E1"]["H2"] = "C"  # H2 becomes the sole leader
     new["evidence"]["E3"]["credibility"] = "high"
-    return save(old, tmp_path / "old.ach.toml"), save(new, tmp_path / "new.ach.toml")
+    return save(old, tmp_path / "old.ach.toml").path, save(new, tmp_path / "new.ach.toml").path
 
 
 def test_text_report_names_every_change_and_the_new_leader(pair: tuple[Path, Path]) -> None:
@@ -133,9 +133,9 @@ def _three(tmp_path: Path, ours_cell: str, theirs_cell: str) -> tuple[Path, Path
     theirs["ratings"]["lead"]["E2"]["H1"] = theirs_cell
     theirs["evidence"]["E4"] = {"title": "Theirs"}
     return (
-        save(base, tmp_path / "base.ach.toml"),
-        save(ours, tmp_path / "ours.ach.toml"),
-        save(theirs, tmp_path / "theirs.ach.toml"),
+        save(base, tmp_path / "base.ach.toml").path,
+        save(ours, tmp_path / "ours.ach.toml").path,
+        save(theirs, tmp_path / "theirs.ach.toml").path,
     )
 
 
@@ -198,7 +198,7 @@ def test_merge_with_an_empty_base_merges_two_additions(tmp_path: Path) -> None:
 
 def test_check_reads_strictly_inside_conflict_records(tmp_path: Path) -> None:
     path = tmp_path / "m.ach.toml"
-    text = save(small_matrix(), path).read_text(encoding="utf-8")
+    text = save(small_matrix(), path).path.read_text(encoding="utf-8")
     path.write_text(text + '\n[conflicts.C1]\nkey = "title"\nours = [1]\nwho = "x"\n', "utf-8")
     result = invoke("check", str(path))
     assert result.exit_code == 2
@@ -230,7 +230,7 @@ def test_merge_refuses_another_matrix_before_writing_anything(
     ours = tmp_path / "ours.toml"
     base.write_bytes(example_path.read_bytes())
     ours.write_bytes(example_path.read_bytes())
-    theirs = save(small_matrix(), tmp_path / "theirs.toml")
+    theirs = save(small_matrix(), tmp_path / "theirs.toml").path
     before = ours.read_bytes()
     result = invoke("merge", str(base), str(ours), str(theirs))
     assert result.exit_code == 2
@@ -246,9 +246,9 @@ def test_merge_takes_a_branch_that_adds_and_removes_some_items(tmp_path: Path) -
     theirs_data = copy.deepcopy(base_data)
     del theirs_data["evidence"]["E3"], theirs_data["ratings"]["lead"]["E3"]
     theirs_data["evidence"]["E9"] = {"title": "New"}
-    base = save(base_data, tmp_path / "base.toml")
-    ours = save(copy.deepcopy(base_data), tmp_path / "ours.toml")
-    theirs = save(theirs_data, tmp_path / "theirs.toml")
+    base = save(base_data, tmp_path / "base.toml").path
+    ours = save(copy.deepcopy(base_data), tmp_path / "ours.toml").path
+    theirs = save(theirs_data, tmp_path / "theirs.toml").path
     result = invoke("merge", str(base), str(ours), str(theirs), "-o", str(tmp_path / "out.toml"))
     assert result.exit_code == 0, result.output
     assert list(load_data(tmp_path / "out.toml")["evidence"]) == ["E1", "E2", "E9"]

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from achbench.store.toml import load_data, save
-from tests.conftest import small_matrix
+from tests.helpers import small_matrix
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 

@@ -6,14 +6,17 @@ import gzip
 from pathlib import Path
 from typing import Any
 
+import pytest
 from click.testing import CliRunner
 from hypothesis import given
 from hypothesis import strategies as st
 
 from achbench.cli import main
 from achbench.store.toml import dumps
-from tests.conftest import small_matrix
 from tests.fuzz.mutations import any_file
+from tests.helpers import small_matrix
+
+pytestmark = pytest.mark.slow  # each fuzzer runs a few seconds: `pytest -m 'not slow'` skips them
 
 VALID = dumps(small_matrix()).encode("utf-8")
 

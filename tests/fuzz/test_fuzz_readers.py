@@ -5,11 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
 from click.testing import CliRunner
 from hypothesis import given
 
 from achbench.cli import main
 from tests.fuzz.mutations import any_file
+
+pytestmark = pytest.mark.slow  # each fuzzer runs a few seconds: `pytest -m 'not slow'` skips them
 
 
 def _run(tmp_path_factory: Any, content: bytes, *args: str) -> tuple[Any, Path]:

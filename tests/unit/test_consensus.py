@@ -16,10 +16,10 @@ from achbench.analysis.consensus import (
     disagreement,
     krippendorff_alpha_ordinal,
 )
-from achbench.scoring.methods import _aggregate_vote
+from achbench.scoring.methods import consensus_code
 from achbench.store.pool import load_pooled
 from achbench.store.toml import dumps
-from tests.conftest import small_matrix
+from tests.helpers import small_matrix
 
 # Krippendorff (2011), "Computing Krippendorff's Alpha-Reliability", example C:
 # 4 observers, 12 units, values 1-5, None missing.  Published: nominal 0.743,
@@ -108,14 +108,14 @@ def test_categories_use_open_synthesis_thresholds() -> None:
 
 
 def test_consensus_vote_as_open_synthesis_tests_it() -> None:
-    assert _aggregate_vote([]) is None
-    assert _aggregate_vote(["NA"]) == "NA"
-    assert _aggregate_vote(["C"]) == "C"
+    assert consensus_code([]) is None
+    assert consensus_code(["NA"]) == "NA"
+    assert consensus_code(["C"]) == "C"
     for code in ("II", "N", "CC"):
-        assert _aggregate_vote([code, "NA"]) == code
-        assert _aggregate_vote(["NA", code]) == code
-    assert _aggregate_vote(["C", "CC"]) == "C"  # 4.5 rounds to even: toward neutral
-    assert _aggregate_vote(["I", "II"]) == "I"  # 1.5 rounds to 2
+        assert consensus_code([code, "NA"]) == code
+        assert consensus_code(["NA", code]) == code
+    assert consensus_code(["C", "CC"]) == "C"  # 4.5 rounds to even: toward neutral
+    assert consensus_code(["I", "II"]) == "I"  # 1.5 rounds to 2
 
 
 def test_each_rating_against_the_consensus() -> None:
@@ -168,7 +168,7 @@ def test_consensus_per_cell_and_per_analyst() -> None:
     assert bob.comparisons == {"agree": 3, "same-side": 1, "mild": 0, "large": 0, "extreme": 1}
     assert bob.mean_distance == pytest.approx((1 + 0 + 3 + 0) / 4)  # NA against NA left out
     assert bob.agreement == pytest.approx(3 / 5)
-    assert consensus(three_analysts()).consensus_ratings()["E1"] == {
+    assert {h: result.cell("E1", h).consensus for h in ("H1", "H2", "H3")} == {
         "H1": "CC",
         "H2": "I",
         "H3": "I",

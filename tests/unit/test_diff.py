@@ -23,7 +23,7 @@ from achbench.versioning.diff import (
     kept_in_order,
     normal_form,
 )
-from tests.conftest import small_matrix
+from tests.helpers import small_matrix
 from tests.strategies import dates, ids, matrices, text, titles
 
 
@@ -281,6 +281,7 @@ def pairs(draw: st.DrawFn) -> tuple[dict[str, Any], dict[str, Any]]:
     return one(), one()
 
 
+@pytest.mark.slow
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(pairs())
 def test_applying_the_json_diff_to_old_gives_new(

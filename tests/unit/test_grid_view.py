@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from achbench.editing.session import Session
-from achbench.tui.view import GridView
+from achbench.editing.undo import Change
+from achbench.tui.view import GridView, Redraw
 
 DATA: dict[str, Any] = {
     "format": "achbench/1",
@@ -74,3 +75,17 @@ def test_method_cycle_rescores() -> None:
     assert view.scores["H2"].score == 2
     assert view.cycle_method() == "weighted"
     assert view.ranking.method == "weighted"
+
+
+def test_apply_says_what_to_draw_again() -> None:
+    session = Session(dict(DATA), None, analyst="lead")
+    view = GridView(session)
+    cell = view.apply(session.rate("E1", "H1", "I") or Change("all"))
+    assert (cell.scope, cell.hypothesis, cell.evidence) == ("cell", "H1", "E1")
+    assert cell.rescored == {"H1"}, "H1's score moved, H2's rank and score did not"
+    meta = session.update_meta({"title": "New"})
+    assert meta is not None
+    assert view.apply(meta) == Redraw("panes")
+    added = session.add_evidence("E0", {"title": "first"}, 0)
+    assert view.apply(added) == Redraw("all")
+    assert view.current() == ("H1", "E0"), "the cursor goes to the item added"

@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 
 from achbench.analysis.consensus import consensus
 from achbench.analysis.milestones import warnings
-from achbench.editing.session import Session, example_path
+from achbench.editing.document import example_path
+from achbench.editing.session import Session
 from achbench.scoring.methods import Grid, rated_alike
 from achbench.store import toml as store
 from achbench.tui.view import GridView

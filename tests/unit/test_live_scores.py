@@ -9,11 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from achbench.core.vocabulary import CODES, LEVELS, METHODS
 from achbench.scoring.live import LiveScores
-from achbench.scoring.methods import METHODS, Grid, score
-
-CODES = ["CC", "C", "N", "I", "II", "NA"]
-LEVELS = ["low", "medium", "high"]
+from achbench.scoring.methods import Grid, score
 
 
 def _matrix(n_h: int, n_e: int, levels: list[tuple[str, str]]) -> dict[str, Any]:
@@ -73,16 +71,12 @@ def test_incremental_scores_match_a_full_rescore(
     for who, e, h, code in edits:
         analyst = "ab"[who]
         evidence_id, hypothesis_id = f"E{e}", f"H{h}"
-        scored = analyst in analysts
-        if scored:
-            live.before_cell(evidence_id, hypothesis_id)
+        live.set_cell(analyst, evidence_id, hypothesis_id, code)  # before the change
         row = data["ratings"].setdefault(analyst, {}).setdefault(evidence_id, {})
         if code is None:
             row.pop(hypothesis_id, None)
         else:
             row[hypothesis_id] = code
-        if scored:
-            live.after_cell(evidence_id, hypothesis_id)
     _assert_same(live, data, analysts)
     fresh = LiveScores(data, analysts)
     for method in METHODS:
@@ -95,9 +89,9 @@ def test_changing_an_items_weights_is_followed() -> None:
     data = _matrix(2, 2, [("high", "high"), ("low", "low")])
     data["ratings"] = {"a": {"E0": {"H0": "II", "H1": "C"}, "E1": {"H0": "CC", "H1": "I"}}}
     live = LiveScores(data, ["a"])
-    live.before_evidence("E0")
+    live.remove_evidence("E0")
     data["evidence"]["E0"]["credibility"] = "low"
-    live.after_evidence("E0")
+    live.add_evidence("E0")
     _assert_same(live, data, ["a"])
 
 

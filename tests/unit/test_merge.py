@@ -14,7 +14,7 @@ from achbench.store.toml import dumps, load_data, save
 from achbench.versioning.conflicts import describe, problems
 from achbench.versioning.diff import normal_form
 from achbench.versioning.merge import EMPTY_BASE, merge
-from tests.conftest import small_matrix
+from tests.helpers import small_matrix
 
 
 def base_matrix() -> dict[str, Any]:
@@ -248,7 +248,7 @@ def test_a_file_with_conflicts_saves_loads_and_reports_each_on_its_line(tmp_path
     ours["ratings"]["lead"]["E1"]["H1"] = "C"
     theirs["ratings"]["lead"]["E1"]["H1"] = "II"
     result = merge(base, ours, theirs)
-    path = save(result.data, tmp_path / "m.ach.toml")
+    path = save(result.data, tmp_path / "m.ach.toml").path
     text = path.read_text(encoding="utf-8")
     loaded = load_data(path)  # valid: the editor can open it
     assert loaded["conflicts"] == result.data["conflicts"]

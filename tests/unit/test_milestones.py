@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from achbench.analysis.milestones import by_hypothesis, milestones, warnings
-from tests.conftest import small_matrix
+from tests.helpers import small_matrix
 
 TODAY = dt.date(2024, 6, 1)
 

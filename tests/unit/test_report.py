@@ -9,11 +9,11 @@ from html.parser import HTMLParser
 
 import pytest
 
+from achbench.core.vocabulary import METHODS
 from achbench.report import html, markdown
 from achbench.report.content import build
-from achbench.scoring.methods import METHODS
 from achbench.store.toml import load_data
-from tests.conftest import EXAMPLE, small_matrix
+from tests.helpers import EXAMPLE, small_matrix
 
 EVIL = "<script>alert(1)</script>"
 

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from achbench.scoring.methods import Grid, bayes, heuer, opensynthesis, rated_alike, score, weighted
-from tests.conftest import small_matrix
+from tests.helpers import small_matrix
 from tests.strategies import matrices
 
 S2 = math.sqrt(2)

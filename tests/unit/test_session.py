@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 from typing import Any
@@ -9,14 +10,10 @@ from typing import Any
 import pytest
 
 from achbench.core.errors import MatrixFileError
-from achbench.editing.session import (
-    HISTORY_LIMIT,
-    ExternalChangeError,
-    NeedsPathError,
-    Session,
-    example_path,
-    recovery_path,
-)
+from achbench.editing.document import ExternalChangeError, NeedsPathError, example_path
+from achbench.editing.recovery import recovery_path
+from achbench.editing.session import Session
+from achbench.editing.undo import HISTORY_LIMIT
 from achbench.store import toml as store
 
 DATA: dict[str, Any] = {
@@ -241,7 +238,7 @@ def test_reload_takes_the_disk_version(path: Path) -> None:
     session.reload()
     assert session.data["title"] == "Other"
     assert not session.dirty
-    assert not session.can_undo()
+    assert session.undo() is None, "nothing to undo"
 
 
 def test_example_needs_a_path_and_recovers_to_the_state_folder(
@@ -285,3 +282,15 @@ def test_new_matrix_is_not_saved_until_it_has_a_hypothesis(tmp_path: Path) -> No
     session.add_hypothesis("H1", {"title": "First"})
     session.save()
     assert store.load_data(target)["hypotheses"] == {"H1": {"title": "First"}}
+
+
+def test_the_fingerprint_is_of_the_bytes_written(path: Path) -> None:
+    """A save takes the fingerprint of what it wrote (from ``write_atomic``): the file
+    is its own again, and any later change to it is someone else's."""
+    session = Session.open(path)
+    session.rate("E2", "H1", "CC")
+    session.save()
+    assert session.document.fingerprint == hashlib.sha256(path.read_bytes()).hexdigest()
+    assert not session.disk_changed()
+    path.write_bytes(path.read_bytes() + b"\n")
+    assert session.disk_changed()

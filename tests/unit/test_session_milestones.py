@@ -75,7 +75,7 @@ def test_add_goes_after_its_hypothesis_milestones_and_undoes(session: Session) -
 def test_edit_renames_in_place_and_no_change_records_nothing(session: Session) -> None:
     same = dict(session.milestones["M1"])
     assert session.update_milestone("M1", "M1", same) is None
-    assert not session.can_undo()
+    assert session.undo() is None, "nothing to undo"
     session.update_milestone("M1", "M9", {**same, "title": "Crowds go home"})
     assert list(session.milestones) == ["M9", "M2"]
     assert session.milestones["M9"]["title"] == "Crowds go home"

@@ -15,7 +15,7 @@ from achbench.core.errors import MatrixFileError, SaveError
 from achbench.core.model import Matrix
 from achbench.store.atomic import TEMP_SUFFIX
 from achbench.store.toml import canonical, dumps, load_data, save
-from tests.conftest import small_matrix
+from tests.helpers import small_matrix
 from tests.strategies import matrices
 
 SPEC_EXAMPLE = """format = "achbench/1"
@@ -76,13 +76,13 @@ def test_keys_are_written_in_the_spec_order_whatever_the_input_order(tmp_path: P
         "title": "Kazakhstan unrest, January 2022",
         "format": "achbench/1",
     }
-    path = save(data, tmp_path / "ordered.toml")
+    path = save(data, tmp_path / "ordered.toml").path
     assert path.read_text(encoding="utf-8") == SPEC_EXAMPLE
 
 
 def test_one_rating_changes_one_line(tmp_path: Path, example_path: Path) -> None:
     matrix = load_data(example_path)
-    path = save(matrix, tmp_path / "a.toml")
+    path = save(matrix, tmp_path / "a.toml").path
     before = path.read_text(encoding="utf-8").splitlines()
     matrix["ratings"]["lead"]["E3"]["H2"] = "II"
     save(matrix, path)
@@ -92,8 +92,8 @@ def test_one_rating_changes_one_line(tmp_path: Path, example_path: Path) -> None
 
 
 def test_saving_twice_gives_identical_bytes(tmp_path: Path, example_path: Path) -> None:
-    first = save(load_data(example_path), tmp_path / "one.toml").read_bytes()
-    second = save(load_data(tmp_path / "one.toml"), tmp_path / "two.toml").read_bytes()
+    first = save(load_data(example_path), tmp_path / "one.toml").path.read_bytes()
+    second = save(load_data(tmp_path / "one.toml"), tmp_path / "two.toml").path.read_bytes()
     assert first == second
     assert first == example_path.read_bytes(), "the bundled example is kept in canonical form"
 
@@ -130,7 +130,7 @@ def test_save_writes_a_temp_file_in_the_same_folder_then_renames(
 def test_a_failed_write_leaves_the_old_file_and_no_temp(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    path = save(small_matrix(), tmp_path / "m.toml")
+    path = save(small_matrix(), tmp_path / "m.toml").path
     before = path.read_bytes()
 
     def disk_full(fd: int) -> None:
@@ -144,7 +144,7 @@ def test_a_failed_write_leaves_the_old_file_and_no_temp(
 
 
 def test_an_invalid_matrix_is_refused_and_the_file_kept(tmp_path: Path) -> None:
-    path = save(small_matrix(), tmp_path / "m.toml")
+    path = save(small_matrix(), tmp_path / "m.toml").path
     before = path.read_bytes()
     broken = small_matrix()
     broken["ratings"]["lead"]["E1"]["H9"] = "C"
@@ -154,7 +154,7 @@ def test_an_invalid_matrix_is_refused_and_the_file_kept(tmp_path: Path) -> None:
 
 
 def test_stale_temp_files_of_dead_savers_are_cleaned_at_the_next_save(tmp_path: Path) -> None:
-    path = save(small_matrix(), tmp_path / "m.toml")
+    path = save(small_matrix(), tmp_path / "m.toml").path
     stale = tmp_path / f".m.toml.999999999.abc{TEMP_SUFFIX}"
     stale.write_text("half a matrix", encoding="utf-8")
     save(small_matrix(title="Again"), path)
@@ -162,7 +162,7 @@ def test_stale_temp_files_of_dead_savers_are_cleaned_at_the_next_save(tmp_path: 
 
 
 def test_save_through_a_symlink_writes_the_target(tmp_path: Path) -> None:
-    real = save(small_matrix(), tmp_path / "real.toml")
+    real = save(small_matrix(), tmp_path / "real.toml").path
     link = tmp_path / "link.toml"
     link.symlink_to(real)
     save(small_matrix(title="Via link"), link)
@@ -180,15 +180,16 @@ def test_model_and_data_views_agree(example_path: Path) -> None:
 def test_multiline_notes_are_written_as_multiline_strings(tmp_path: Path) -> None:
     data = small_matrix()
     data["evidence"]["E1"]["notes"] = "First line.\nSecond line."
-    text = save(data, tmp_path / "m.toml").read_text(encoding="utf-8")
+    text = save(data, tmp_path / "m.toml").path.read_text(encoding="utf-8")
     assert 'notes = """\nFirst line.\nSecond line."""' in text
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(matrices())
 def test_any_valid_matrix_survives_save_load_save(tmp_path_factory: Any, data: dict) -> None:
     folder = tmp_path_factory.mktemp("prop")
-    path = save(data, folder / "m.toml")
+    path = save(data, folder / "m.toml").path
     first = path.read_bytes()
     loaded = load_data(path)
     assert loaded == canonical(data)

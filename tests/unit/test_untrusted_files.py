@@ -376,7 +376,7 @@ def test_a_grid_repeating_a_label_is_refused_naming_both_cells(
 def test_a_200_kb_description_exports_to_csv_and_imports_back(tmp_path: Path) -> None:
     data = small_matrix()
     data["hypotheses"]["H1"]["description"] = "long, " * 40_000
-    source = save(data, tmp_path / "m.toml")
+    source = save(data, tmp_path / "m.toml").path
     assert invoke("export", source, "-o", tmp_path / "m.csv").exit_code == 0
     result = invoke("import", tmp_path / "m.csv", "-o", tmp_path / "back.toml")
     assert result.exit_code == 0, result.output
@@ -464,7 +464,7 @@ def test_every_writer_follows_a_link_and_keeps_a_read_only_file(
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="only root can give a file to another user")
 def test_a_save_as_root_keeps_the_owner(tmp_path: Path) -> None:
-    path = save(small_matrix(), tmp_path / "m.toml")
+    path = save(small_matrix(), tmp_path / "m.toml").path
     os.chown(path, 12345, 23456)
     data = load_data(path)
     data["title"] = "Changed"

@@ -28,11 +28,12 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
 
-from achbench.scoring.methods import OPENSYNTHESIS_VALUE, _aggregate_vote
+from achbench.core.data import MatrixData
+from achbench.core.vocabulary import Code
+from achbench.scoring.methods import OPENSYNTHESIS_VALUE, consensus_code
 
 DISPUTE_LEVELS: tuple[tuple[float, str], ...] = (
     (0.5, "consensus"),
@@ -72,7 +73,7 @@ def _stdev(values: Sequence[int]) -> float:
     return math.sqrt((n * sum(v * v for v in values) - total * total) / (n * (n - 1)))
 
 
-def disagreement(codes: Sequence[str]) -> float | None:
+def disagreement(codes: Sequence[Code]) -> float | None:
     """Open Synthesis' ``calc_disagreement`` of one cell's votes."""
     if not codes:
         return None
@@ -88,7 +89,7 @@ def category(value: float | None) -> str:
     return next(name for bound, name in DISPUTE_LEVELS if value < bound)
 
 
-def compare(code: str, consensus: str) -> str:
+def compare(code: Code, consensus: Code) -> str:
     """One analyst's rating against the consensus (``COMPARISONS``)."""
     if code == consensus:
         return "agree"
@@ -151,9 +152,9 @@ class CellConsensus:
 
     evidence: str
     hypothesis: str
-    votes: dict[str, str]
+    votes: dict[str, Code]
     """Analyst name to code, for the analysts who rated the cell."""
-    consensus: str | None
+    consensus: Code | None
     disagreement: float | None
     category: str
     """``unrated``, ``consensus``, ``mild``, ``large`` or ``extreme``."""
@@ -216,16 +217,7 @@ class Consensus:
         j = self.hypotheses.index(hypothesis)
         return self.cells[i * len(self.hypotheses) + j]
 
-    def consensus_ratings(self) -> dict[str, dict[str, str]]:
-        """The consensus as one analyst's ratings table (evidence -> hypothesis -> code),
-        unrated cells left out: what an editor shows in its consensus view."""
-        out: dict[str, dict[str, str]] = {}
-        for cell in self.cells:
-            if cell.consensus is not None:
-                out.setdefault(cell.evidence, {})[cell.hypothesis] = cell.consensus
-        return out
-
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> dict[str, object]:
         return {
             "analysts": list(self.analysts),
             "alpha": self.alpha,
@@ -255,7 +247,7 @@ class Consensus:
         }
 
 
-def consensus(data: Mapping[str, Any], analysts: Sequence[str] | None = None) -> Consensus:
+def consensus(data: MatrixData, analysts: Sequence[str] | None = None) -> Consensus:
     """Compare the analysts' ratings in validated matrix data (all analysts by default)."""
     ratings = data.get("ratings", {})
     chosen = tuple(ratings) if analysts is None else tuple(analysts)
@@ -265,7 +257,7 @@ def consensus(data: Mapping[str, Any], analysts: Sequence[str] | None = None) ->
     tallies = {a: dict.fromkeys(COMPARISONS, 0) for a in chosen}
     distances: dict[str, list[int]] = {a: [] for a in chosen}
     units = []
-    memo: dict[tuple[str, ...], tuple[str | None, float | None, str]] = {}
+    memo: dict[tuple[Code, ...], tuple[Code | None, float | None, str]] = {}
     for e in evidence:
         rows = [(a, ratings.get(a, {}).get(e) or {}) for a in chosen]
         for h in hypotheses:
@@ -274,7 +266,7 @@ def consensus(data: Mapping[str, Any], analysts: Sequence[str] | None = None) ->
             known = memo.get(codes)
             if known is None:
                 spread = disagreement(codes)
-                known = memo[codes] = (_aggregate_vote(codes), spread, category(spread))
+                known = memo[codes] = (consensus_code(codes), spread, category(spread))
             agreed = known[0]
             cells.append(CellConsensus(e, h, votes, *known))
             if agreed is not None:

@@ -16,9 +16,12 @@ updating, but it says nothing yet about the hypothesis.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Literal
+
+from achbench.core.data import MatrixData
+from achbench.core.vocabulary import Expect, Status
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,14 +31,14 @@ class MilestoneView:
     id: str
     hypothesis: str
     title: str
-    expect: str
+    expect: Expect
     due: dt.date | None
-    status: str
+    status: Status
     notes: str | None
     overdue: bool
     """Still open after its due date."""
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> dict[str, str | bool | None]:
         return {
             "id": self.id,
             "hypothesis": self.hypothesis,
@@ -52,8 +55,8 @@ class MilestoneView:
 class MilestoneWarning:
     """A milestone that tells against a leading hypothesis."""
 
-    kind: str
-    """``refuted`` or ``unsupported``."""
+    kind: Literal["refuted", "unsupported"]
+    """What the milestone says against the leader."""
     milestone: str
     hypothesis: str
     title: str
@@ -71,12 +74,12 @@ class MilestoneWarning:
         }
 
 
-def milestones(data: Mapping[str, Any], today: dt.date | None = None) -> list[MilestoneView]:
+def milestones(data: MatrixData, today: dt.date | None = None) -> list[MilestoneView]:
     """Every milestone in file order."""
     today = today or dt.date.today()
     out = []
     for milestone_id, m in data.get("milestones", {}).items():
-        status = m.get("status", "open")
+        status: Status = m.get("status", "open")
         due = m.get("due")
         out.append(
             MilestoneView(
@@ -93,9 +96,7 @@ def milestones(data: Mapping[str, Any], today: dt.date | None = None) -> list[Mi
     return out
 
 
-def by_hypothesis(
-    data: Mapping[str, Any], today: dt.date | None = None
-) -> dict[str, list[MilestoneView]]:
+def by_hypothesis(data: MatrixData, today: dt.date | None = None) -> dict[str, list[MilestoneView]]:
     """Milestones grouped by hypothesis, every hypothesis present, both in file order."""
     out: dict[str, list[MilestoneView]] = {h: [] for h in data["hypotheses"]}
     for view in milestones(data, today):
@@ -104,7 +105,7 @@ def by_hypothesis(
 
 
 def warnings(
-    data: Mapping[str, Any], leaders: Sequence[str], today: dt.date | None = None
+    data: MatrixData, leaders: Sequence[str], today: dt.date | None = None
 ) -> list[MilestoneWarning]:
     """Milestones that tell against any of ``leaders`` (see the module docstring)."""
     today = today or dt.date.today()

@@ -7,7 +7,9 @@ them as one ``Findings`` value:
 * **leave one out**: for each evidence item, does removing it change the leader,
   or any rank, and what is the new order?  Computed from each item's share of
   the scores (the scores minus one row), so all items together cost O(E x H),
-  not E re-scorings.
+  not E re-scorings.  Ranks follow ``scoring.ties``, as ``scoring`` does; a
+  removal that leaves every hypothesis in its tie group is proved so in O(H)
+  (``ties.Grouping``) and only the others are ranked again.
 * **fewest rating changes**: for each other hypothesis, the smallest set of
   single-rating changes that would make it the sole leader, with the cells
   named.  A *change* sets one analyst's rating of one cell to another code:
@@ -44,36 +46,33 @@ from __future__ import annotations
 
 import bisect
 import dataclasses
-import itertools
 import math
-import operator
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Final, TypeVar
 
+from achbench.core.data import MatrixData
+from achbench.core.vocabulary import CODES, LEVELS, METHODS, Code, Level
+from achbench.scoring import ties
 from achbench.scoring.methods import (
     BAYES_GENUINE,
     BAYES_LIKELIHOOD,
     HEUER_VALUE,
     LEVEL_WEIGHT,
-    METHODS,
     NEUTRAL_LIKELIHOOD,
     OPENSYNTHESIS_VALUE,
     Grid,
-    _aggregate_vote,
-    _priors,
     bayes_log_likelihoods,
+    bayes_log_posteriors,
+    consensus_code,
+    item_weights,
     pooled,
-    rank_order,
-    tied,
+    posteriors,
     weighted_totals,
 )
 
-STEPS = ("any", "one")
+STEPS: Final = ("any", "one")
 """How far one rating change may move a rating: to any code, or one scale step."""
-
-SCALE = ("CC", "C", "N", "I", "II")
-"""Heuer's scale in order; NA sits off it, next to N."""
 
 CLOSE_ABSOLUTE = 2.0
 """Close race (heuer, weighted, opensynthesis): the runner-up trails by less than
@@ -84,23 +83,39 @@ CLOSE_ODDS = 3.0
 """Close race (bayes): the leader's posterior is less than this many times the
 runner-up's (Jeffreys' 'barely worth mentioning' below about 3)."""
 
-LEVELS = ("low", "medium", "high")
 
-_NEIGHBOURS: dict[str, dict[str, tuple[str, ...]]] = {
-    "one": {
-        "CC": ("C",),
-        "C": ("CC", "N"),
-        "N": ("C", "I", "NA"),
-        "I": ("N", "II"),
-        "II": ("I",),
-        "NA": ("N",),
-    },
-    "any": {c: tuple(o for o in (*SCALE, "NA") if o != c) for c in (*SCALE, "NA")},
+def _one_step() -> dict[Code, tuple[Code, ...]]:
+    """Each code's neighbours on Heuer's scale (CC C N I II), and NA beside N."""
+    scale = [code for code in CODES if code != "NA"]
+    steps: dict[Code, tuple[Code, ...]] = {
+        code: tuple(scale[j] for j in (i - 1, i + 1) if 0 <= j < len(scale))
+        for i, code in enumerate(scale)
+    }
+    steps["N"] += ("NA",)
+    steps["NA"] = ("N",)
+    return steps
+
+
+_NEIGHBOURS: Final[dict[str, dict[Code, tuple[Code, ...]]]] = {
+    "one": _one_step(),
+    "any": {c: tuple(o for o in CODES if o != c) for c in CODES},
 }
-_POSITION = {"CC": 0.0, "C": 1.0, "N": 2.0, "I": 3.0, "II": 4.0, "NA": 2.5}
+"""The codes one rating change may move each code to, by ``STEPS``."""
 
-Key = Any
+_POSITION: Final[dict[Code, float]] = {
+    "CC": 0.0,
+    "C": 1.0,
+    "N": 2.0,
+    "I": 3.0,
+    "II": 4.0,
+    "NA": 2.5,
+}
+"""Where each code sits on the scale, to prefer the nearest of equally good changes."""
+
+Key = ties.Key
 """A hypothesis' sort key under a method (lower ranks first)."""
+
+T = TypeVar("T")
 
 
 # --------------------------------------------------------------------------- results
@@ -139,8 +154,8 @@ class RatingChange:
     hypothesis: str
     analyst: str | None
     """Whose rating; None when several analysts rated and their names are unknown."""
-    old: str
-    new: str
+    old: Code
+    new: Code
     gain: float
     """How far the change moves the hypothesis' score in the direction wanted."""
 
@@ -169,8 +184,8 @@ class WeightShift:
     title: str
     attribute: str
     """``credibility`` or ``relevance``."""
-    old: str
-    new: str
+    old: Level
+    new: Level
     leaders: tuple[str, ...]
     """The leader (or tied leaders) after the shift."""
 
@@ -230,7 +245,7 @@ class Findings:
         """Items whose removal changes the leader."""
         return tuple(r for r in self.removals if r.leader_changed)
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> dict[str, object]:
         """Plain data for ``--format json`` (every float as computed)."""
         return {
             "method": self.method,
@@ -266,45 +281,27 @@ class Findings:
             "credibility": [dataclasses.asdict(c) for c in self.credibility],
         }
 
-    def sentences(self) -> list[str]:
-        """The findings in plain sentences, most important first."""
-        from achbench.analysis.wording import sentences
-
-        return sentences(self)
-
 
 # --------------------------------------------------------------------------- ranking
 
 
-def standing(ids: Sequence[str], keys: Sequence[Key], same: Callable[[Key, Key], bool]) -> Standing:
-    """Order ``ids`` by ``keys`` (file order breaks ties of order) and give ranks
-    as ``scoring`` does: a hypothesis ``same`` as the one before shares its rank."""
-    order = rank_order(keys, same)
+def standing(ids: Sequence[str], keys: Sequence[Key]) -> Standing:
+    """Order ``ids`` by ``keys`` and rank them as ``scoring`` does (``scoring.ties``)."""
+    order = ties.rank_order(keys)
     return Standing(tuple(ids[i] for i, _ in order), {ids[i]: rank for i, rank in order})
 
 
 @dataclass(slots=True)
 class _Scores:
     """One method's scores split into per-item shares, so that any item can be
-    taken out (or reweighted) in O(H)."""
+    taken out in O(H)."""
 
     keys: list[Key]
-    same: Callable[[Key, Key], bool]
     without: Callable[[int], list[Key]]
     """Keys with evidence item ``i`` left out."""
-    inert: Callable[[int], bool]
-    """True when leaving item ``i`` out cannot change any order (a flat row)."""
     badness: list[float]
     """The part of each key that rating changes move, lower ranking first: the
     inconsistency (heuer, weighted, opensynthesis) or minus the log posterior."""
-
-
-def item_weights(grid: Grid) -> list[float]:
-    """Credibility x relevance weight of each item, as ``weighted`` uses it."""
-    return [
-        LEVEL_WEIGHT[c] * LEVEL_WEIGHT[r]
-        for c, r in zip(grid.credibility, grid.relevance, strict=True)
-    ]
 
 
 def _additive_scores(
@@ -321,14 +318,10 @@ def _additive_scores(
     def without(i: int) -> list[Key]:
         return [t - s for t, s in zip(totals, shares[i], strict=True)]
 
-    def inert(i: int) -> bool:
-        row = shares[i]
-        return min(row) == max(row) if row else True
-
-    return _Scores(list(totals), tied, without, inert, list(totals))
+    return _Scores(list(totals), without, list(totals))
 
 
-def _opensynthesis_cell(codes: tuple[str, ...], scale: int) -> tuple[int, int, int, int]:
+def _opensynthesis_cell(codes: tuple[Code, ...], scale: int) -> tuple[int, int, int, int]:
     """A cell's shares of inconsistency, consistency, NA and unrated, exactly:
     the squared distances times ``scale``, a multiple of k^2 for every cell's
     k votes, so that they are whole numbers."""
@@ -339,14 +332,15 @@ def _opensynthesis_cell(codes: tuple[str, ...], scale: int) -> tuple[int, int, i
     squared = distance * distance * (scale // (k * k))
     inc = squared if distance < 0 else 0
     cons = squared if distance > 0 else 0
-    return inc, cons, int(_aggregate_vote(codes) == "NA"), 0
+    return inc, cons, int(consensus_code(codes) == "NA"), 0
 
 
 def _opensynthesis_scores(grid: Grid) -> _Scores:
-    """Open Synthesis' order in exact arithmetic: the same order as
-    ``scoring.opensynthesis`` (whose sums are floats), and ties that taking an
-    item out cannot blur with rounding.  Shares of NA and unrated cells are
-    compared as counts: every hypothesis has the same number of items."""
+    """Open Synthesis' order, summed in exact arithmetic: the sums are whole
+    multiples of 1 / ``scale``, divided once to give the key, so taking an item
+    out leaves no rounding behind and the keys are the floats nearest the exact
+    scores ``scoring.opensynthesis`` adds up.  Shares of NA and unrated cells
+    are compared as counts: every hypothesis has the same number of items."""
     n = len(grid.hypotheses)
     sizes = {len(codes) for cell in grid.votes for codes in cell.values() if codes}
     scale = 1
@@ -357,7 +351,7 @@ def _opensynthesis_scores(grid: Grid) -> _Scores:
     na = [0] * n
     unrated = [0] * n
     parts: list[tuple[list[int], list[int], list[int], list[int]]] = []
-    memo: dict[tuple[str, ...], tuple[int, int, int, int]] = {}
+    memo: dict[tuple[Code, ...], tuple[int, int, int, int]] = {}
     for cell in grid.votes:
         shares = []
         for h in grid.hypotheses:
@@ -380,45 +374,30 @@ def _opensynthesis_scores(grid: Grid) -> _Scores:
     def without(i: int) -> list[Key]:
         p_inc, p_cons, p_na, p_un = parts[i]
         return [
-            (inc[j] - p_inc[j], p_cons[j] - cons[j], na[j] - p_na[j], unrated[j] - p_un[j])
+            (
+                (inc[j] - p_inc[j]) / scale,
+                (p_cons[j] - cons[j]) / scale,
+                na[j] - p_na[j],
+                unrated[j] - p_un[j],
+            )
             for j in range(n)
         ]
 
-    def inert(i: int) -> bool:
-        return all(min(part) == max(part) for part in parts[i])
-
-    keys: list[Key] = [(inc[j], -cons[j], na[j], unrated[j]) for j in range(n)]
-    return _Scores(keys, operator.eq, without, inert, [x / scale for x in inc])
-
-
-def _posterior_keys(log_post: Sequence[float]) -> list[Key]:
-    peak = max(log_post)
-    weights = [math.exp(v - peak) for v in log_post]
-    total = sum(weights)
-    return [-(w / total) for w in weights]
-
-
-def _bayes_log_posts(grid: Grid) -> tuple[list[float], list[list[float]]]:
-    rows = bayes_log_likelihoods(grid)
-    log_post = [math.log(p) for p in _priors(grid)]
-    n = len(log_post)
-    for row in rows:
-        for j in range(n):
-            log_post[j] += row[j]
-    return log_post, rows
+    keys: list[Key] = [(inc[j] / scale, -cons[j] / scale, na[j], unrated[j]) for j in range(n)]
+    return _Scores(keys, without, [x / scale for x in inc])
 
 
 def _bayes_scores(grid: Grid) -> _Scores:
-    log_post, rows = _bayes_log_posts(grid)
+    rows = bayes_log_likelihoods(grid)
+    log_post = bayes_log_posteriors(grid, rows)
+
+    def posterior_keys(logs: Sequence[float]) -> list[Key]:
+        return [-p for p in posteriors(logs)]
 
     def without(i: int) -> list[Key]:
-        return _posterior_keys([p - r for p, r in zip(log_post, rows[i], strict=True)])
+        return posterior_keys([p - r for p, r in zip(log_post, rows[i], strict=True)])
 
-    def inert(i: int) -> bool:
-        row = rows[i]
-        return min(row) == max(row) if row else True
-
-    return _Scores(_posterior_keys(log_post), tied, without, inert, [-p for p in log_post])
+    return _Scores(posterior_keys(log_post), without, [-p for p in log_post])
 
 
 def _scores(grid: Grid, method: str, cells: list[list[float | None]] | None = None) -> _Scores:
@@ -436,35 +415,19 @@ def _scores(grid: Grid, method: str, cells: list[list[float | None]] | None = No
 # --------------------------------------------------------------------------- leave one out
 
 
-def leave_one_out(grid: Grid, method: str = "heuer") -> tuple[Removal, ...]:
-    """For each evidence item: the ranking without it, compared with the ranking with it."""
-    scores = _scores(grid, method)
-    return _leave_one_out(grid, scores, standing(grid.hypotheses, scores.keys, scores.same))
-
-
 def _leave_one_out(grid: Grid, scores: _Scores, base: Standing) -> tuple[Removal, ...]:
+    """Each item's removal, ranked again only when the tie groups prove nothing:
+    most removals leave every hypothesis in its group, checked in O(H)."""
     ids = grid.hypotheses
-    index = {h: j for j, h in enumerate(ids)}
-    order = [index[h] for h in base.order]
-    same = scores.same
-    tied = [same(scores.keys[a], scores.keys[b]) for a, b in itertools.pairwise(order)]
+    grouping = ties.Grouping.of(scores.keys)
     base_leaders = base.leaders
     out = []
     for i, (evidence_id, title) in enumerate(zip(grid.evidence, grid.evidence_titles, strict=True)):
-        if scores.inert(i):
-            out.append(Removal(evidence_id, title, False, False, None))
-            continue
         keys = scores.without(i)
-        unchanged = True
-        for p, (a, b) in enumerate(itertools.pairwise(order)):
-            ka, kb = keys[a], keys[b]
-            if ka > kb or (ka == kb and a > b) or same(ka, kb) != tied[p]:
-                unchanged = False
-                break
-        if unchanged:
+        if grouping.holds_for(keys):
             out.append(Removal(evidence_id, title, False, False, None))
             continue
-        new = standing(ids, keys, same)
+        new = standing(ids, keys)
         ranks_changed = new.ranks != base.ranks
         out.append(
             Removal(
@@ -480,17 +443,17 @@ def _leave_one_out(grid: Grid, scores: _Scores, base: Standing) -> tuple[Removal
 
 # --------------------------------------------------------------------------- rating changes
 
-Option = tuple[float, int, int, str]
+Option = tuple[float, int, int, Code]
 """A candidate change: (minus its gain, evidence index, voter index, new code);
 sorting a list of them puts the largest gain first, then file order."""
 
 
 def _best_moves(
     value: Mapping[str, float], steps: str, direction: int
-) -> dict[str, tuple[str, float]]:
+) -> dict[Code, tuple[Code, float]]:
     """For each code, the allowed new code that moves ``value`` most in ``direction``
     (-1 lowers, +1 raises), nearest on the scale among equals, with the move's size."""
-    out = {}
+    out: dict[Code, tuple[Code, float]] = {}
     for code, targets in _NEIGHBOURS[steps].items():
         best = max(
             targets,
@@ -547,8 +510,8 @@ def _additive_moves(
 ) -> _Moves:
     """Moves when each rating adds ``value_of(i)[code] * scale[i] / k`` to its
     hypothesis' score (k: the ratings of that cell)."""
-    by_values: dict[tuple[int, int], dict[str, tuple[str, float]]] = {}
-    tables: dict[int, list[dict[str, tuple[str, float]]]] = {}
+    by_values: dict[tuple[int, int], dict[Code, tuple[Code, float]]] = {}
+    tables: dict[int, list[dict[Code, tuple[Code, float]]]] = {}
     for direction in (-1, 1):
         per_item = []
         for i in range(len(grid.evidence)):
@@ -593,12 +556,12 @@ def _opensynthesis_moves(grid: Grid, steps: str, badness: list[float]) -> _Moves
         return (3 - mean) ** 2 if mean < 3 else 0.0
 
     def best_change(
-        codes: tuple[str, ...], direction: int
-    ) -> tuple[float, bool, float, int, str] | None:
+        codes: tuple[Code, ...], direction: int
+    ) -> tuple[float, bool, float, int, Code] | None:
         k = len(codes)
         total = sum(OPENSYNTHESIS_VALUE[c] for c in codes)
         now = term(total / k)
-        best: tuple[float, bool, float, int, str] | None = None
+        best: tuple[float, bool, float, int, Code] | None = None
         for v, code in enumerate(codes):
             for new in _NEIGHBOURS[steps][code]:
                 after = term((total - OPENSYNTHESIS_VALUE[code] + OPENSYNTHESIS_VALUE[new]) / k)
@@ -610,7 +573,7 @@ def _opensynthesis_moves(grid: Grid, steps: str, badness: list[float]) -> _Moves
                     best = candidate
         return best
 
-    memo: dict[tuple[tuple[str, ...], int], tuple[float, bool, float, int, str] | None] = {}
+    memo: dict[tuple[tuple[Code, ...], int], tuple[float, bool, float, int, Code] | None] = {}
 
     def build(j: int, direction: int) -> list[Option]:
         h = grid.hypotheses[j]
@@ -657,10 +620,6 @@ def _moves(grid: Grid, method: str, steps: str, badness: list[float]) -> _Moves:
     raise ValueError(f"unknown method {method!r}; use one of {', '.join(METHODS)}")
 
 
-def _tolerance(a: float, b: float) -> float:
-    return 1e-9 * max(1.0, abs(a), abs(b))
-
-
 def _prefix(options: Sequence[Option]) -> list[float]:
     sums = []
     running = 0.0
@@ -676,10 +635,12 @@ def _cheapest(x: int, moves: _Moves) -> dict[int, list[Option]] | None:
     when gains add up (every method but opensynthesis)."""
     badness = moves.badness
     bx = badness[x]
+    # To lead alone, x must end more than the tie tolerance below every other.
+    gap = ties.tolerance(badness)
     needs = []
     for y, by in enumerate(badness):
         if y != x:
-            need = bx - by + _tolerance(bx, by)
+            need = bx - by + gap
             if need >= 0:
                 needs.append((y, need))
     if not needs:
@@ -735,7 +696,7 @@ def rating_changes(
         raise ValueError(f"unknown steps {steps!r}; use one of {', '.join(STEPS)}")
     if scores is None:
         scores = _scores(grid, method)
-    base = standing(grid.hypotheses, scores.keys, scores.same)
+    base = standing(grid.hypotheses, scores.keys)
     moves = _moves(grid, method, steps, scores.badness)
     index = {h: j for j, h in enumerate(grid.hypotheses)}
     titles = dict(zip(grid.hypotheses, grid.hypothesis_titles, strict=True))
@@ -764,7 +725,7 @@ def rating_changes(
 
 
 def raters_of(
-    data: Mapping[str, Any], analysts: Sequence[str] | None = None
+    data: MatrixData, analysts: Sequence[str] | None = None
 ) -> list[dict[str, list[str]]]:
     """Who gave each code in ``Grid.from_data(data, analysts).votes``, in the same order."""
     ratings = data.get("ratings", {})
@@ -793,16 +754,17 @@ def weight_shifts(
         cells = pooled(grid, HEUER_VALUE)
     n = len(grid.hypotheses)
     totals = weighted_totals(cells, weights, n)
-    base = standing(grid.hypotheses, totals, tied)
-    leaders = base.leaders
+    leaders = standing(grid.hypotheses, totals).leaders
     ordered = sorted(totals)
-    gap = ordered[1] - ordered[0] if n > 1 else math.inf
+    lead = ordered[1] - ordered[0] if n > 1 else math.inf
+    top = max((abs(t) for t in totals), default=0.0)
     out = []
     for i, row in enumerate(cells):
         values = [0.0 if v is None else v for v in row]
-        spread = max(values) - min(values) if values else 0.0
-        if spread == 0:
-            continue
+        peak = max((abs(v) for v in values), default=0.0)
+        if peak == 0:
+            continue  # the item adds nothing to any total, whatever its weight
+        spread = max(values) - min(values)
         levels = {"credibility": grid.credibility[i], "relevance": grid.relevance[i]}
         for attribute, level in levels.items():
             position = LEVELS.index(level)
@@ -812,12 +774,14 @@ def weight_shifts(
                 new_level = LEVELS[new_position]
                 other = levels["relevance" if attribute == "credibility" else "credibility"]
                 delta = LEVEL_WEIGHT[new_level] * LEVEL_WEIGHT[other] - weights[i]
-                if abs(delta) * spread < gap - 2 * _tolerance(ordered[0], ordered[-1]):
+                # The shift moves any difference by at most |delta| x spread; a sole
+                # leader further ahead than that, plus the tie tolerance of the new
+                # totals (bounded through their largest magnitude), stays alone.
+                bound = ties.tolerance([top + abs(delta) * peak])
+                if lead - abs(delta) * spread > 2 * bound:
                     continue
                 new = standing(
-                    grid.hypotheses,
-                    [t + delta * v for t, v in zip(totals, values, strict=True)],
-                    tied,
+                    grid.hypotheses, [t + delta * v for t, v in zip(totals, values, strict=True)]
                 )
                 if new.leaders != leaders:
                     out.append(
@@ -839,7 +803,7 @@ def weight_shifts(
 def margin(grid: Grid, method: str = "heuer") -> Margin:
     """The gap between the top two and whether it makes a close race."""
     scores = _scores(grid, method)
-    return _margin(grid, method, scores, standing(grid.hypotheses, scores.keys, scores.same))
+    return _margin(grid, method, scores, standing(grid.hypotheses, scores.keys))
 
 
 def _margin(grid: Grid, method: str, scores: _Scores, base: Standing) -> Margin:
@@ -851,7 +815,8 @@ def _margin(grid: Grid, method: str, scores: _Scores, base: Standing) -> Margin:
     second = base.order[1]
     tied = base.ranks[second] == 1
     if method == "bayes":
-        p1, p2 = -scores.keys[index[first]], -scores.keys[index[second]]
+        posterior = posteriors([-b for b in scores.badness])
+        p1, p2 = posterior[index[first]], posterior[index[second]]
         odds = p1 / p2 if p2 > 0 else math.inf
         close = tied or odds < CLOSE_ODDS
         return Margin(first, second, p1 - p2, close, CLOSE_ODDS, "posterior difference", odds=odds)
@@ -866,19 +831,19 @@ def _margin(grid: Grid, method: str, scores: _Scores, base: Standing) -> Margin:
     return Margin(first, second, gap, tied or gap < threshold, threshold, measure)
 
 
+def _kept(values: Sequence[T], keep: Sequence[bool]) -> tuple[T, ...]:
+    return tuple(v for v, k in zip(values, keep, strict=True) if k)
+
+
 def subgrid(grid: Grid, keep: Sequence[bool]) -> Grid:
     """The grid with only the evidence items flagged in ``keep``."""
-
-    def pick(values: Sequence[Any]) -> tuple[Any, ...]:
-        return tuple(v for v, k in zip(values, keep, strict=True) if k)
-
     return dataclasses.replace(
         grid,
-        evidence=pick(grid.evidence),
-        evidence_titles=pick(grid.evidence_titles),
-        credibility=pick(grid.credibility),
-        relevance=pick(grid.relevance),
-        votes=pick(grid.votes),
+        evidence=_kept(grid.evidence, keep),
+        evidence_titles=_kept(grid.evidence_titles, keep),
+        credibility=_kept(grid.credibility, keep),
+        relevance=_kept(grid.relevance, keep),
+        votes=_kept(grid.votes, keep),
     )
 
 
@@ -888,7 +853,7 @@ def credibility_checks(
     """The leader with only high-credibility evidence, and without low-credibility evidence."""
     if base is None:
         scores = _scores(grid, method)
-        base = standing(grid.hypotheses, scores.keys, scores.same)
+        base = standing(grid.hypotheses, scores.keys)
     out = []
     for name, keep in (
         ("high-only", [c == "high" for c in grid.credibility]),
@@ -899,7 +864,7 @@ def credibility_checks(
             leaders = base.leaders
         else:
             scores = _scores(subgrid(grid, keep), method)
-            leaders = standing(grid.hypotheses, scores.keys, scores.same).leaders
+            leaders = standing(grid.hypotheses, scores.keys).leaders
         out.append(CredibilityCheck(name, kept, len(keep) - kept, leaders, leaders != base.leaders))
     return tuple(out)
 
@@ -920,7 +885,7 @@ def analyse(
     """
     cells = pooled(grid, HEUER_VALUE)
     scores = _scores(grid, method, cells)
-    base = standing(grid.hypotheses, scores.keys, scores.same)
+    base = standing(grid.hypotheses, scores.keys)
     return Findings(
         method=method,
         steps=steps,
@@ -936,7 +901,7 @@ def analyse(
 
 
 def analyse_data(
-    data: Mapping[str, Any],
+    data: MatrixData,
     method: str = "heuer",
     steps: str = "any",
     analysts: Sequence[str] | None = None,

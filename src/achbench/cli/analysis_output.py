@@ -10,23 +10,13 @@ from typing import TYPE_CHECKING
 
 import click
 
+from achbench.report.markdown_text import escape
 from achbench.scoring.methods import EvidenceScore
 
 if TYPE_CHECKING:
     from rich.console import Console
 
     from achbench.analysis.milestones import MilestoneWarning
-
-
-def md(text: str) -> str:
-    """Text safe inside a Markdown table cell or line."""
-    return (
-        text.replace("\\", "\\\\")
-        .replace("|", "\\|")
-        .replace("<", "&lt;")
-        .replace(">", "&gt;")
-        .replace("\n", " ")
-    )
 
 
 def by_diagnosticity(
@@ -40,14 +30,14 @@ def by_diagnosticity(
 
 def evidence_markdown(rows: Sequence[tuple[EvidenceScore, bool]], caption: str) -> str:
     lines = [
-        f"**{md(caption)}**",
+        f"**{escape(caption)}**",
         "",
         "| Id | Evidence | Diagnosticity | Note |",
         "|---|---|---:|---|",
     ]
     for e, flat in rows:
         mark = "non-diagnostic" if flat else ""
-        lines.append(f"| {e.id} | {md(e.title)} | {e.diagnosticity:.2f} | {mark} |")
+        lines.append(f"| {e.id} | {escape(e.title)} | {e.diagnosticity:.2f} | {mark} |")
     return "\n".join(lines) + "\n"
 
 
@@ -70,7 +60,7 @@ def print_evidence_table(
 
 def warnings_markdown(warnings: Sequence[MilestoneWarning]) -> str:
     """Each warning as its own block quote."""
-    return "\n".join(f"> **Warning:** {md(w.message)}\n" for w in warnings)
+    return "\n".join(f"> **Warning:** {escape(w.message)}\n" for w in warnings)
 
 
 def print_warnings(warnings: Sequence[MilestoneWarning], console: Console | None = None) -> None:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import click
 
 from achbench.cli.app import main, reports_errors
-from achbench.cli.options import analyst_option, format_option, matrix_files
+from achbench.cli.options import analyst_option, format_option, load_matrix, matrix_files
 
 if TYPE_CHECKING:
     from achbench.analysis.consensus import CellConsensus, Consensus
@@ -91,9 +91,9 @@ def _cell_row(cell: CellConsensus) -> list[str]:
 
 def render_markdown(title: str, result: Consensus, show_all: bool) -> str:
     from achbench.analysis.consensus import CATEGORY_NAMES
-    from achbench.cli.analysis_output import md
+    from achbench.report.markdown_text import escape
 
-    out = [f"# Consensus: {md(title)}", "", f"Analysts: {', '.join(result.analysts)}.", ""]
+    out = [f"# Consensus: {escape(title)}", "", f"Analysts: {', '.join(result.analysts)}.", ""]
     if len(result.analysts) < 2:
         out += ["Only one analyst rated this matrix: there is nothing to compare.", ""]
     out += [alpha_text(result), ""]
@@ -194,10 +194,8 @@ def consensus(
     """
     from achbench.analysis.consensus import consensus as compare_analysts
     from achbench.cli.output import emit
-    from achbench.store.pool import load_pooled, select_analysts
 
-    data = load_pooled(files)
-    chosen = select_analysts(data, analysts)
+    data, chosen = load_matrix(files, analysts)
     result = compare_analysts(data, chosen)
     if output_format == "json":
         emit(json.dumps({"title": data["title"], **result.to_json()}, indent=2, ensure_ascii=False))

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping
-from typing import Any
 
 import click
 
+from achbench.report.markdown_text import code, escape
 from achbench.versioning.conflicts import describe
 from achbench.versioning.diff import KINDS, FieldChange, MatrixDiff, TableDiff
 
@@ -32,11 +32,11 @@ _INLINE = 70
 Style = Callable[..., str]
 
 
-def _plain(text: str, **_: Any) -> str:
+def _plain(text: str, **_: object) -> str:
     return text
 
 
-def _value(value: Any) -> str:
+def _value(value: object) -> str:
     """A field value on one line, as in the file: strings quoted, dates ISO."""
     if value is None:
         return "(unset)"
@@ -49,7 +49,7 @@ def _value(value: Any) -> str:
     return str(value)
 
 
-def _long(value: Any) -> bool:
+def _long(value: object) -> bool:
     return isinstance(value, str) and ("\n" in value or len(value) > _INLINE)
 
 
@@ -112,7 +112,7 @@ def _field_lines(prefix: str, change: FieldChange, style: Style, indent: str = "
     ]
 
 
-def _item_label(kind: str, value: Mapping[str, Any]) -> str:
+def _item_label(kind: str, value: Mapping[str, object]) -> str:
     if kind == "conflicts":
         return describe(value)
     return str(value.get("title", ""))
@@ -148,7 +148,7 @@ def _table_lines(diff: MatrixDiff, kind: str, table: TableDiff, style: Style) ->
     return lines
 
 
-def _count_cells(table: Mapping[str, Any] | None) -> int:
+def _count_cells(table: Mapping[str, Mapping[str, object]] | None) -> int:
     return sum(len(row) for row in (table or {}).values())
 
 
@@ -249,18 +249,9 @@ def render_text(diff: MatrixDiff, old_name: str, new_name: str, color: bool = Fa
 # --- Markdown -----------------------------------------------------------------------------
 
 
-def _md(text: Any) -> str:
-    return str(text).replace("|", "\\|").replace("\n", " ")
-
-
-def _md_value(value: Any) -> str:
-    shown = _value(value)
-    return "`" + shown.replace("`", "'") + "`" if shown else "``"
-
-
 def render_markdown(diff: MatrixDiff, old_name: str, new_name: str) -> str:
     """The report as Markdown, for a pull request or a mail."""
-    lines = [f"## achbench diff: `{old_name}` → `{new_name}`", ""]
+    lines = [f"## achbench diff: {code(old_name)} → {code(new_name)}", ""]
     if diff.same:
         lines.append("No differences: the two files hold the same matrix.")
         return "\n".join(lines) + "\n"
@@ -268,9 +259,10 @@ def render_markdown(diff: MatrixDiff, old_name: str, new_name: str) -> str:
     if diff.conclusion is not None:
         titles = {s.id: s.title for s in diff.conclusion.hypotheses}
         headline = diff.conclusion.headline(titles)
+        headline = escape(headline)
         lines += [f"**{headline}**" if diff.conclusion.leader_changed else headline, ""]
     for change in diff.fields:
-        lines.append(f"- **{change.key}**: {_md_value(change.old)} → {_md_value(change.new)}")
+        lines.append(f"- **{change.key}**: {code(_value(change.old))} → {code(_value(change.new))}")
     if diff.fields:
         lines.append("")
     for kind in KINDS:
@@ -279,13 +271,15 @@ def render_markdown(diff: MatrixDiff, old_name: str, new_name: str) -> str:
             continue
         lines += [f"### {KIND_NAMES[kind][0]}", ""]
         for added in table.added:
-            lines.append(f"- **added** {added.id}: {_md(_item_label(kind, added.value))}")
+            lines.append(f"- **added** {added.id}: {escape(_item_label(kind, added.value))}")
         for removed in table.removed:
-            lines.append(f"- **removed** {removed.id}: {_md(_item_label(kind, removed.value))}")
+            lines.append(f"- **removed** {removed.id}: {escape(_item_label(kind, removed.value))}")
         for changed in table.changed:
             for f in changed.fields:
                 verb = "retitled" if f.key == "title" else f"{f.key} changed"
-                lines.append(f"- **{verb}** {changed.id}: {_md_value(f.old)} → {_md_value(f.new)}")
+                lines.append(
+                    f"- **{verb}** {changed.id}: {code(_value(f.old))} → {code(_value(f.new))}"
+                )
         for moved in table.moved:
             where = f"after {moved.after}" if moved.after else "first"
             lines.append(
@@ -307,10 +301,11 @@ def render_markdown(diff: MatrixDiff, old_name: str, new_name: str) -> str:
             "|---|---|---|---|---|",
         ]
         for c in diff.ratings:
+            evidence = escape(diff.title("evidence", c.evidence))
+            hypothesis = escape(diff.title("hypotheses", c.hypothesis))
             lines.append(
-                f"| {_md(c.analyst)} | {c.evidence} {_md(diff.title('evidence', c.evidence))} "
-                f"| {c.hypothesis} {_md(diff.title('hypotheses', c.hypothesis))} "
-                f"| {_code(c.old)} | {_code(c.new)} |"
+                f"| {escape(c.analyst)} | {c.evidence} {evidence} "
+                f"| {c.hypothesis} {hypothesis} | {_code(c.old)} | {_code(c.new)} |"
             )
         lines.append("")
     if diff.conclusion is not None:
@@ -323,7 +318,7 @@ def render_markdown(diff: MatrixDiff, old_name: str, new_name: str) -> str:
         ]
         for s in diff.conclusion.hypotheses:
             lines.append(
-                f"| {s.id} | {_md(s.title)} | {_rank(s.old_rank)} | {_rank(s.new_rank)} "
+                f"| {s.id} | {escape(s.title)} | {_rank(s.old_rank)} | {_rank(s.new_rank)} "
                 f"| {_score(method, s.old_score)} | {_score(method, s.new_score)} |"
             )
         lines.append("")

@@ -16,16 +16,10 @@ from typing import Any, TypeVar
 import click
 
 from achbench.cli.app import main, reports_errors
-from achbench.core.errors import SaveError, UsageError
-from achbench.formats import (
-    FORMATS,
-    ID_RE,
-    Report,
-    format_of,
-    read_matrix,
-    write_atomic,
-    write_matrix,
-)
+from achbench.core.errors import UsageError
+from achbench.core.vocabulary import ID_HELP, is_id
+from achbench.formats import FORMATS, Report, format_of, read_matrix, write_matrix
+from achbench.store.atomic import write_atomic
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -68,19 +62,8 @@ def _target(source: str, output: str | None, suffix: str, force: bool) -> Path |
 
 
 def _check_analyst(analyst: str | None) -> None:
-    if analyst is not None and not ID_RE.match(analyst):
-        raise UsageError(
-            f"--analyst {analyst!r} is not a valid name: it starts with a letter, then up "
-            "to 63 letters, digits, '_' or '-'"
-        )
-
-
-def _write(target: Path, payload: bytes, force: bool) -> None:
-    try:
-        write_atomic(target, payload, force=force)
-    except OSError as exc:
-        reason = exc.strerror or str(exc)
-        raise SaveError(f"{target}: cannot save: {reason}; the file is unchanged") from None
+    if analyst is not None and not is_id(analyst):
+        raise UsageError(f"--analyst {analyst!r} is not a valid name: {ID_HELP}")
 
 
 @main.command("import")
@@ -228,5 +211,5 @@ def export(
         sys.stdout.buffer.write(payload)
         sys.stdout.buffer.flush()
         return
-    _write(target, payload, force)
+    write_atomic(target, payload, force=force)
     click.echo(f"wrote {target}", err=True)

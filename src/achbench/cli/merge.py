@@ -38,10 +38,12 @@ def _load_base(path: str) -> MatrixData:
 
 def _text_merge(base: str, ours: str, theirs: str, out: str, label: str) -> int:
     """Fall back to git's line merge, for files that are not matrices."""
-    import shutil
+    from pathlib import Path
+
+    from achbench.store.atomic import write_atomic
 
     if out != ours:
-        shutil.copyfile(ours, out)
+        write_atomic(out, Path(ours).read_bytes())
     labels = ["-L", f"{label} (ours)", "-L", f"{label} (base)", "-L", f"{label} (theirs)"]
     try:
         done = subprocess.run(["git", "merge-file", *labels, out, base, theirs], check=False)

@@ -1,13 +1,14 @@
-"""Options that several commands share, defined once."""
+"""Options that several commands share, defined once, and the reading of FILES and --analyst."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import click
 
-from achbench.scoring.methods import METHODS
+from achbench.core.data import MatrixData
+from achbench.core.vocabulary import METHODS
 
 method_option = click.option(
     "--method",
@@ -44,3 +45,15 @@ def format_option(*choices: str, default: str = "table") -> Callable[[Any], Any]
 matrix_files = click.argument(
     "files", nargs=-1, required=True, type=click.Path(dir_okay=True, path_type=str)
 )
+
+
+def load_matrix(
+    files: Sequence[str], analysts: Sequence[str]
+) -> tuple[MatrixData, list[str] | None]:
+    """The matrix in ``files`` (``matrix_files``), ratings pooled, and the analysts
+    ``--analyst`` chose (None: every analyst): what rank, sensitivity, consensus and
+    report all start from."""
+    from achbench.store.pool import load_pooled, select_analysts
+
+    data = load_pooled(files)
+    return data, select_analysts(data, analysts)

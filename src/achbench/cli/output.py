@@ -8,10 +8,10 @@ from __future__ import annotations
 import csv
 import io
 import json
-from typing import Any
 
 import click
 
+from achbench.report.markdown_text import escape, row
 from achbench.scoring.methods import Ranking
 
 FIGURE_LABELS: dict[str, list[tuple[str, str, str]]] = {
@@ -52,7 +52,7 @@ def _headers(ranking: Ranking) -> list[str]:
     ]
 
 
-def to_json(ranking: Ranking, extra: dict[str, Any] | None = None) -> str:
+def to_json(ranking: Ranking, extra: dict[str, object] | None = None) -> str:
     payload = ranking.to_json()
     if extra:
         payload.update(extra)
@@ -71,17 +71,12 @@ def to_csv(ranking: Ranking) -> str:
     return buffer.getvalue()
 
 
-def _md_cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
-
-
 def to_markdown(ranking: Ranking, caption: str = "") -> str:
     headers = _headers(ranking)
-    lines = [f"**{caption}**", ""] if caption else []
-    lines.append("| " + " | ".join(headers) + " |")
+    lines = [f"**{escape(caption)}**", ""] if caption else []
+    lines.append(row(headers))
     lines.append("|" + "|".join(["---:", "---", "---"] + ["---:"] * (len(headers) - 3)) + "|")
-    for row in _rows(ranking):
-        lines.append("| " + " | ".join(_md_cell(c) for c in row) + " |")
+    lines += [row([escape(cell) for cell in cells]) for cells in _rows(ranking)]
     return "\n".join(lines) + "\n"
 
 
@@ -102,8 +97,8 @@ def print_table(ranking: Ranking, title: str, caption: str) -> None:
             table.add_column(header, ratio=1, overflow="fold", min_width=12)
         else:
             table.add_column(header, justify="right" if index != 1 else "left", no_wrap=True)
-    for row in _rows(ranking):
-        table.add_row(*row)
+    for cells in _rows(ranking):
+        table.add_row(*cells)
     Console().print(table)
 
 

@@ -7,11 +7,16 @@ from typing import Any
 import click
 
 from achbench.cli.app import main, reports_errors
-from achbench.cli.options import analyst_option, format_option, matrix_files, method_option
+from achbench.cli.options import (
+    analyst_option,
+    format_option,
+    load_matrix,
+    matrix_files,
+    method_option,
+)
 from achbench.cli.output import emit, print_table, to_csv, to_json, to_markdown
 from achbench.core.errors import UsageError
 from achbench.scoring.methods import Grid, rated_alike, score
-from achbench.store.pool import load_pooled, select_analysts
 
 
 @main.command()
@@ -58,8 +63,7 @@ def rank(
     from achbench.analysis.milestones import warnings as milestone_warnings
     from achbench.cli import analysis_output as extra
 
-    data = load_pooled(files)
-    chosen = select_analysts(data, analysts)
+    data, chosen = load_matrix(files, analysts)
     grid = Grid.from_data(data, chosen)
     ranking = score(grid, method)
     alike = rated_alike(grid)

@@ -7,15 +7,29 @@ from pathlib import Path
 import click
 
 from achbench.cli.app import main, reports_errors
-from achbench.cli.options import analyst_option, format_option, matrix_files, method_option
-from achbench.store.atomic import write_atomic
+from achbench.cli.options import (
+    analyst_option,
+    format_option,
+    load_matrix,
+    matrix_files,
+    method_option,
+)
+from achbench.core.errors import SaveError
 
 
-def write_text(path: Path, text: str, force: bool = False) -> None:
-    """Write the report through the one atomic writer (``store.atomic.write_atomic``):
-    never half a report, a link followed as a save follows it, a read-only file
-    replaced only with --force."""
-    write_atomic(path, text.encode("utf-8"), force=force)
+def write_report(path: Path, text: str, force: bool = False) -> None:
+    """Write the report through the one atomic writer: a failed write never leaves
+    half a report, a link is followed as a save follows it, a read-only file is
+    replaced only with --force, and the message says it was the report that could
+    not be written."""
+    from achbench.store.atomic import write_atomic
+
+    try:
+        write_atomic(path, text.encode("utf-8"), force=force)
+    except SaveError as exc:
+        raise SaveError(
+            str(exc).replace(": cannot save: ", ": cannot write the report: ", 1)
+        ) from None
 
 
 @main.command()
@@ -63,10 +77,8 @@ def report(
       achbench report alice.toml bob.toml --method bayes --format html -o team.html
     """
     from achbench.report.content import build
-    from achbench.store.pool import load_pooled, select_analysts
 
-    data = load_pooled(files)
-    chosen = select_analysts(data, analysts)
+    data, chosen = load_matrix(files, analysts)
     content = build(data, method, chosen, steps)
     if output_format == "html":
         from achbench.report.html import render
@@ -76,4 +88,4 @@ def report(
     if output is None:
         click.echo(text, nl=False)
     else:
-        write_text(output, text, force)
+        write_report(output, text, force)

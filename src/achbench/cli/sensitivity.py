@@ -8,7 +8,13 @@ from typing import TYPE_CHECKING
 import click
 
 from achbench.cli.app import main, reports_errors
-from achbench.cli.options import analyst_option, format_option, matrix_files, method_option
+from achbench.cli.options import (
+    analyst_option,
+    format_option,
+    load_matrix,
+    matrix_files,
+    method_option,
+)
 
 if TYPE_CHECKING:
     from achbench.analysis.milestones import MilestoneWarning
@@ -77,10 +83,12 @@ def _heading(findings: Findings) -> str:
 def render_markdown(
     title: str, findings: Findings, warnings: list[MilestoneWarning], show_all: bool
 ) -> str:
-    from achbench.cli.analysis_output import md, warnings_markdown
+    from achbench.analysis.wording import sentences
+    from achbench.cli.analysis_output import warnings_markdown
+    from achbench.report.markdown_text import escape
 
-    out = [f"# Sensitivity: {md(title)} ({findings.method})", ""]
-    out += [f"- {md(s)}" for s in findings.sentences()]
+    out = [f"# Sensitivity: {escape(title)} ({findings.method})", ""]
+    out += [f"- {escape(s)}" for s in sentences(findings)]
     out.append("")
     if warnings:
         out += [warnings_markdown(warnings)]
@@ -88,14 +96,15 @@ def render_markdown(
     rows = _removal_rows(findings, show_all)
     if rows:
         out += ["| Evidence | Title | Effect | New order |", "|---|---|---|---|"]
-        out += [f"| {e} | {md(t)} | {eff} | {o} |" for e, t, eff, o in rows]
+        out += [f"| {e} | {escape(t)} | {eff} | {o} |" for e, t, eff, o in rows]
         out.append("")
     out += [_removal_summary(findings, show_all), ""]
     out += [f"## Fewest rating changes for another hypothesis to lead ({_heading(findings)})", ""]
     if findings.flips:
         out += ["| Challenger | Title | Changes | Cells |", "|---|---|---:|---|"]
         out += [
-            f"| {f.challenger} | {md(f.title)} | {_count_text(f)} | {md(_changes_text(f))} |"
+            f"| {f.challenger} | {escape(f.title)} | {_count_text(f)} | "
+            f"{escape(_changes_text(f))} |"
             for f in findings.flips
         ]
     else:
@@ -104,7 +113,7 @@ def render_markdown(
     if findings.weight_shifts:
         out += ["| Evidence | Title | Moved | New leader |", "|---|---|---|---|"]
         out += [
-            f"| {w.evidence} | {md(w.title)} | {w.attribute} {w.old} -> {w.new} | "
+            f"| {w.evidence} | {escape(w.title)} | {w.attribute} {w.old} -> {w.new} | "
             f"{', '.join(w.leaders)} |"
             for w in findings.weight_shifts
         ]
@@ -121,13 +130,14 @@ def print_tables(
     from rich.table import Table
     from rich.text import Text
 
-    from achbench.analysis.wording import order_text
+    from achbench.analysis.wording import order_text, sentences
     from achbench.cli.analysis_output import print_warnings
 
     console = Console()
+    said = sentences(findings)
     console.print(Text(f"Sensitivity: {title} - method: {findings.method}", style="bold"))
     console.print(f"Order: {order_text(findings.standing)}")
-    for sentence in findings.sentences()[:2]:
+    for sentence in said[:2]:
         style = "bold yellow" if "close race" in sentence or "tie" in sentence else ""
         console.print(Text(sentence, style=style))
     print_warnings(warnings, console)
@@ -172,7 +182,7 @@ def print_tables(
                 w.evidence, w.title, f"{w.attribute} {w.old} -> {w.new}", ", ".join(w.leaders)
             )
         console.print(table)
-    for sentence in findings.sentences():
+    for sentence in said:
         if sentence.startswith(("Under weighted, no single", "Keeping only", "Dropping", "No ")):
             console.print(sentence)
 
@@ -224,10 +234,8 @@ def sensitivity(
     from achbench.analysis.sensitivity import analyse, raters_of
     from achbench.cli.output import emit
     from achbench.scoring.methods import Grid
-    from achbench.store.pool import load_pooled, select_analysts
 
-    data = load_pooled(files)
-    chosen = select_analysts(data, analysts)
+    data, chosen = load_matrix(files, analysts)
     grid = Grid.from_data(data, chosen)
     raters = raters_of(data, chosen) if len(grid.analysts) > 1 else None
     findings = analyse(grid, method, steps, raters)

@@ -13,7 +13,6 @@ is not found it returns the nearest enclosing table that is.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 
 _BARE = r"[A-Za-z0-9_-]+"
 _BASIC = r'"(?:[^"\\]|\\.)*"'
@@ -63,14 +62,3 @@ def index_keys(text: str) -> dict[tuple[str, ...], tuple[int, int]]:
                     in_multiline = quote
                     break
     return found
-
-
-def locate(text: str, path: Sequence[str]) -> tuple[int, int] | None:
-    """The position of ``path``, or of its nearest enclosing key that can be found."""
-    keys = index_keys(text)
-    probe = tuple(path)
-    while probe:
-        if probe in keys:
-            return keys[probe]
-        probe = probe[:-1]
-    return None

@@ -12,12 +12,18 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Collection, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, cast
 
+from achbench.core.data import EvidenceData, HypothesisData, MilestoneData
 from achbench.core.validate import describe_error
+from achbench.core.vocabulary import ID_HELP, ID_RE
+from achbench.editing.operations import MatrixFields
 
-ID_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,63}$")
-ID_HELP = "an id starts with a letter, then up to 63 letters, digits, '_' or '-'"
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+
+Value = str | float | dt.date
+"""What one field of a form becomes: text, a number (the prior) or a date."""
 
 HYPOTHESIS_FIELDS = ("id", "title", "description", "prior")
 EVIDENCE_FIELDS = (
@@ -66,9 +72,9 @@ def _clean(name: str, text: str) -> str:
 
 def _typed(
     values: Mapping[str, str], names: tuple[str, ...]
-) -> tuple[dict[str, Any], dict[str, str]]:
+) -> tuple[dict[str, Value], dict[str, str]]:
     """Strings to the types of the spec; empty strings are left out (unset)."""
-    fields: dict[str, Any] = {}
+    fields: dict[str, Value] = {}
     errors: dict[str, str] = {}
     for name in names:
         if name == "id":
@@ -91,7 +97,7 @@ def _typed(
     return fields, errors
 
 
-def _model_errors(model: Any, fields: dict[str, Any]) -> dict[str, str]:
+def _model_errors(model: type[BaseModel], fields: Mapping[str, Value]) -> dict[str, str]:
     from pydantic import ValidationError
 
     try:
@@ -110,11 +116,11 @@ def _model_errors(model: Any, fields: dict[str, Any]) -> dict[str, str]:
 def _item_from_form(
     values: Mapping[str, str],
     names: tuple[str, ...],
-    model: Any,
+    model: type[BaseModel],
     taken: Collection[str],
     noun: str,
     current: str | None,
-) -> tuple[str, dict[str, Any]]:
+) -> tuple[str, dict[str, Value]]:
     """(id, fields) of one item from a form's strings, checked by its pydantic model."""
     new_id = values.get("id", "").strip()
     fields, errors = _typed(values, names)
@@ -130,26 +136,32 @@ def _item_from_form(
 
 def hypothesis_from_form(
     values: Mapping[str, str], taken: Collection[str], current: str | None = None
-) -> tuple[str, dict[str, Any]]:
+) -> tuple[str, HypothesisData]:
     """(id, fields) of a hypothesis from a form's strings; ``FieldErrors`` if any is wrong.
 
     ``taken`` are the ids in use; ``current`` is the id being edited, which may stay.
     """
     from achbench.core.model import Hypothesis
 
-    return _item_from_form(values, HYPOTHESIS_FIELDS, Hypothesis, taken, "hypothesis", current)
+    new_id, fields = _item_from_form(
+        values, HYPOTHESIS_FIELDS, Hypothesis, taken, "hypothesis", current
+    )
+    return new_id, cast(HypothesisData, fields)  # the model passed them
 
 
 def evidence_from_form(
     values: Mapping[str, str], taken: Collection[str], current: str | None = None
-) -> tuple[str, dict[str, Any]]:
+) -> tuple[str, EvidenceData]:
     """(id, fields) of an evidence item from a form's strings; ``FieldErrors`` if wrong.
 
     Credibility and relevance are always written (the spec's default is medium).
     """
     from achbench.core.model import Evidence
 
-    return _item_from_form(values, EVIDENCE_FIELDS, Evidence, taken, "evidence item", current)
+    new_id, fields = _item_from_form(
+        values, EVIDENCE_FIELDS, Evidence, taken, "evidence item", current
+    )
+    return new_id, cast(EvidenceData, fields)  # the model passed them
 
 
 def milestone_from_form(
@@ -157,7 +169,7 @@ def milestone_from_form(
     taken: Collection[str],
     hypotheses: Collection[str],
     current: str | None = None,
-) -> tuple[str, dict[str, Any]]:
+) -> tuple[str, MilestoneData]:
     """(id, fields) of a milestone from a form's strings; ``FieldErrors`` if wrong.
 
     Checked by the pydantic ``Milestone`` model (expect, status, the due date),
@@ -179,23 +191,23 @@ def milestone_from_form(
         errors.setdefault(name, message)
     if errors:
         raise FieldErrors(errors)
-    return new_id, fields
+    return new_id, cast(MilestoneData, fields)  # the model passed them
 
 
-def matrix_from_form(values: Mapping[str, str]) -> dict[str, Any]:
+def matrix_from_form(values: Mapping[str, str]) -> MatrixFields:
     """The matrix' own fields (title, question, default analyst) from a form."""
     fields, errors = _typed(values, MATRIX_FIELDS)
     if "title" not in fields:
         errors["title"] = "required"
     analyst = fields.get("analyst")
-    if analyst is not None and not ID_RE.match(analyst):
+    if isinstance(analyst, str) and not ID_RE.match(analyst):
         errors["analyst"] = f"{analyst!r} is not a valid analyst name: {ID_HELP}"
     if errors:
         raise FieldErrors(errors)
-    return fields
+    return cast(MatrixFields, fields)  # all text: no field of the matrix form is typed
 
 
-def form_values(fields: Mapping[str, Any]) -> dict[str, str]:
+def form_values(fields: Mapping[str, object]) -> dict[str, str]:
     """The strings a form shows for an item's fields (the reverse of the above)."""
     out = {}
     for name, value in fields.items():

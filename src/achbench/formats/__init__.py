@@ -20,13 +20,10 @@ import io
 from pathlib import Path
 
 # ``Report`` is part of this package's interface (``read_matrix`` and ``write_matrix``
-# fill one).  ``ID_RE`` and ``write_atomic`` are re-exported for ``achbench.cli.io``
-# until it imports them from their homes, ``core.vocabulary`` and ``store.atomic``.
+# fill one).
 from achbench.core.data import MatrixData
-from achbench.core.vocabulary import ID_RE as ID_RE
 from achbench.formats.conversion import DEFAULT_ANALYST
 from achbench.formats.conversion import Report as Report
-from achbench.store.atomic import write_atomic as write_atomic
 from achbench.store.files import read_bytes
 
 FORMATS = ("achz", "csv", "json")

@@ -7,14 +7,15 @@ the winner, with the evidence that decided it and how sensitive that is.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from achbench.analysis.consensus import Consensus, consensus
 from achbench.analysis.milestones import MilestoneView, MilestoneWarning, by_hypothesis, warnings
 from achbench.analysis.sensitivity import Findings, analyse, raters_of
-from achbench.scoring.methods import METHODS, EvidenceScore, Grid, Ranking, rated_alike, score
+from achbench.core.data import MatrixData
+from achbench.core.vocabulary import METHODS, Code, Level
+from achbench.scoring.methods import EvidenceScore, Grid, Ranking, rated_alike, score
 
 TOP_DIAGNOSTIC = 10
 """Evidence items listed as the most diagnostic."""
@@ -26,9 +27,9 @@ class MatrixRow:
 
     id: str
     title: str
-    credibility: str
-    relevance: str
-    codes: dict[str, str | None]
+    credibility: Level
+    relevance: Level
+    codes: dict[str, Code | None]
     """Per hypothesis: the code (the consensus when several analysts rated), None if unrated."""
     disputes: dict[str, str]
     """Per hypothesis with several analysts: the dispute category of the cell."""
@@ -65,7 +66,7 @@ class Report:
 
 
 def build(
-    data: Mapping[str, Any],
+    data: MatrixData,
     method: str = "heuer",
     analysts: Sequence[str] | None = None,
     steps: str = "any",
@@ -73,14 +74,14 @@ def build(
 ) -> Report:
     """Compute a report's content from validated matrix data."""
     grid = Grid.from_data(data, analysts)
-    rankings = {m: score(grid, m) for m in METHODS}
+    rankings: dict[str, Ranking] = {m: score(grid, m) for m in METHODS}
     lead = rankings[method]
     alike = rated_alike(grid)
     several = len(grid.analysts) > 1
     agreement = consensus(data, grid.analysts) if several else None
     rows = []
     for i, (evidence_id, title) in enumerate(zip(grid.evidence, grid.evidence_titles, strict=True)):
-        codes: dict[str, str | None] = {}
+        codes: dict[str, Code | None] = {}
         disputes: dict[str, str] = {}
         for h in grid.hypotheses:
             votes = grid.votes[i].get(h)

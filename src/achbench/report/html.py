@@ -11,11 +11,11 @@ from __future__ import annotations
 from html import escape
 
 from achbench.analysis.consensus import CATEGORY_NAMES
-from achbench.analysis.wording import STEP_WORDS, order_text
+from achbench.analysis.wording import STEP_WORDS, order_text, sentences
+from achbench.core.vocabulary import CODE_MEANING, METHODS
 from achbench.report.content import SCORE_NAMES, Report, score_text
 from achbench.report.markdown import DISPUTED_LISTED, alpha_sentence
 from achbench.report.svg import Bar, bar_chart
-from achbench.scoring.methods import CODE_MEANING, METHODS
 
 CSS = """
 :root { color-scheme: light; }
@@ -269,7 +269,7 @@ def render(report: Report) -> str:
             '<p class="close"><strong>Close race:</strong> the runner-up is within the '
             "close-race threshold of the leader.</p>"
         )
-    out.append("<ul>" + "".join(f"<li>{_e(s)}</li>" for s in findings.sentences()) + "</ul>")
+    out.append("<ul>" + "".join(f"<li>{_e(s)}</li>" for s in sentences(findings)) + "</ul>")
     out.append(_sensitivity_chart(report))
     out.append("</section>")
 

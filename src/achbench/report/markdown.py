@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from achbench.analysis.consensus import ALPHA_RELIABLE, ALPHA_TENTATIVE, CATEGORY_NAMES
-from achbench.analysis.wording import order_text
+from achbench.analysis.wording import order_text, sentences
+from achbench.core.vocabulary import CODE_MEANING, METHODS
 from achbench.report.content import SCORE_NAMES, Report, score_text
-from achbench.scoring.methods import CODE_MEANING, METHODS
+from achbench.report.markdown_text import escape, table
 
 DISPUTE_MARK = {"mild": "*", "large": "**", "extreme": "***"}
 """Marks after a consensus code whose analysts disagree (Open Synthesis categories)."""
@@ -14,34 +15,8 @@ DISPUTED_LISTED = 20
 """Disputed cells listed in the report (the most disputed first)."""
 
 
-def escape(text: str) -> str:
-    """User text made inert in Markdown: no table breaks, no raw HTML, no line breaks."""
-    return (
-        text.replace("\\", "\\\\")
-        .replace("|", "\\|")
-        .replace("<", "&lt;")
-        .replace(">", "&gt;")
-        .replace("*", "\\*")
-        .replace("_", "\\_")
-        .replace("`", "\\`")
-        .replace("[", "\\[")
-        .replace("]", "\\]")
-        .replace("\r", " ")
-        .replace("\n", " ")
-    )
-
-
 def _hypothesis(report: Report, h: str) -> str:
     return f"{h} {escape(report.hypotheses[h][0])}"
-
-
-def _table(headers: list[str], rows: list[list[str]], align: str = "") -> list[str]:
-    align = align or "|".join("---" for _ in headers)
-    return [
-        "| " + " | ".join(headers) + " |",
-        f"|{align}|",
-        *("| " + " | ".join(row) + " |" for row in rows),
-    ]
 
 
 def alpha_sentence(report: Report) -> str:
@@ -87,7 +62,7 @@ def render(report: Report) -> str:
             text = f"{rank} ({score_text(m, value)})"
             cells.append(f"**{text}**" if rank == 1 else text)
         rows.append(cells)
-    out += _table(headers, rows, "---|" + "|".join("---:" for _ in METHODS))
+    out += table(headers, rows, "---|" + "|".join("---:" for _ in METHODS))
     out += [
         "",
         "Each cell: rank (score). Scores: "
@@ -112,7 +87,7 @@ def render(report: Report) -> str:
         diag = f"{row.diagnosticity:.2f}" + (" (non-diagnostic)" if row.nondiagnostic else "")
         cells.append(diag)
         rows.append(cells)
-    out += _table(
+    out += table(
         ["Evidence", "Credibility", "Relevance", *hyps, f"Diagnosticity ({report.method})"],
         rows,
         "---|---|---|" + "|".join(":---:" for _ in hyps) + "|---:",
@@ -144,7 +119,7 @@ def render(report: Report) -> str:
     out += [f"## Sensitivity ({report.method})", ""]
     out.append(f"Order: {order_text(report.findings.standing)}.")
     out.append("")
-    out += [f"- {escape(s)}" for s in report.findings.sentences()]
+    out += [f"- {escape(s)}" for s in sentences(report.findings)]
     out.append("")
 
     out += ["## Agreement between analysts", ""]
@@ -158,7 +133,7 @@ def render(report: Report) -> str:
             "Cells: " + ", ".join(f"{CATEGORY_NAMES[k]} {v}" for k, v in counts.items()) + "."
         )
         out.append("")
-        out += _table(
+        out += table(
             ["Analyst", "Rated", "Same code as consensus", "Mean distance"],
             [
                 [
@@ -178,7 +153,7 @@ def render(report: Report) -> str:
                 f"Most disputed cells ({min(len(disputed), DISPUTED_LISTED)} of {len(disputed)}):",
                 "",
             ]
-            out += _table(
+            out += table(
                 ["Evidence", "Hypothesis", "Votes", "Consensus", "Dispute"],
                 [
                     [
@@ -200,7 +175,7 @@ def render(report: Report) -> str:
         if not views:
             continue
         out += [f"### {_hypothesis(report, h)}", ""]
-        out += _table(
+        out += table(
             ["Id", "Milestone", "Expect", "Due", "Status"],
             [
                 [

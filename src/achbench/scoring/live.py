@@ -11,14 +11,20 @@ updates it when one cell or one evidence item changes:
 * cells rated by several pooled analysts add their contribution to a few float
   sums per hypothesis, subtracted again before the cell changes.
 
-A ranking is then built from those sums in O(hypotheses log hypotheses).  The
-figures are the ones ``achbench.scoring.methods`` gives on the same ratings (the unit
-tests hold it to that); only the order of hypotheses tied within rounding may
-differ, here always file order.
+A ranking is then built from those sums in O(hypotheses log hypotheses), ties
+settled by ``scoring.ties`` as ``achbench rank`` settles them.  The figures are
+the ones ``achbench.scoring.methods`` gives on the same ratings (the unit tests
+hold it to that).
 
-The session calls ``before_cell``/``after_cell`` around each rating it changes,
-``before_evidence``/``after_evidence`` around a change to an evidence item's
-ratings or weights, and ``rebuild`` after anything structural.
+The scores read the matrix they are given (its hypotheses, the evidence
+items' levels, the ratings) and never write it.  Whoever edits it tells them
+what is about to change, through an explicit call each:
+
+* ``set_cell(analyst, evidence, hypothesis, code)`` before a rating changes;
+* ``remove_evidence(evidence)`` before an item (or its weights, or its
+  ratings) changes or goes, and ``add_evidence(evidence)`` once it is back;
+* ``rebuild(data, analysts)`` after anything else: hypotheses added, removed or
+  renamed, a new matrix, other analysts scored.
 """
 
 from __future__ import annotations
@@ -26,25 +32,25 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from operator import mul
-from typing import Any
 
+from achbench.core.data import EvidenceData, MatrixData, Row
+from achbench.core.vocabulary import CODES, DEFAULT_LEVEL, LEVELS, METHODS, Code, Level
 from achbench.scoring.methods import (
     BAYES_GENUINE,
     BAYES_LIKELIHOOD,
     HEUER_VALUE,
     LEVEL_WEIGHT,
-    METHODS,
     NEUTRAL_LIKELIHOOD,
     OPENSYNTHESIS_VALUE,
     HypothesisScore,
     Ranking,
-    _aggregate_vote,
-    _pstdev,
-    _spread,
+    consensus_code,
+    normalised_priors,
+    population_stdev,
+    rated_spread,
 )
+from achbench.scoring.ties import Key, rank_order
 
-CODES = ("CC", "C", "N", "I", "II", "NA")
-LEVELS = ("low", "medium", "high")
 _CODE_INDEX = {code: i for i, code in enumerate(CODES)}
 _LEVEL_INDEX = {level: i for i, level in enumerate(LEVELS)}
 _N_BUCKETS = len(LEVELS) * len(LEVELS) * len(CODES)
@@ -55,13 +61,13 @@ _RATED, _HEUER, _WEIGHTED, _OS_INC, _OS_CON, _OS_NA, _BAYES = range(7)
 _N_EXTRA = 7
 
 
-def _bucket(credibility: str, relevance: str, code: str) -> int:
+def _bucket(credibility: Level, relevance: Level, code: Code) -> int:
     return (_LEVEL_INDEX[credibility] * len(LEVELS) + _LEVEL_INDEX[relevance]) * len(
         CODES
     ) + _CODE_INDEX[code]
 
 
-def _tempered_log(code: str, credibility: str) -> float:
+def _tempered_log(code: Code, credibility: Level) -> float:
     genuine = BAYES_GENUINE[credibility]
     return math.log(genuine * BAYES_LIKELIHOOD[code] + (1 - genuine) * NEUTRAL_LIKELIHOOD)
 
@@ -90,33 +96,27 @@ _COEF = _coefficients()
 _INT_COEF = {name: [int(v) for v in _COEF[name]] for name in ("inc", "con", "na")}
 
 
-def _key(value: float) -> float:
-    """A sort key that treats floats equal to 12 significant digits as equal,
-    so that hypotheses tied up to rounding keep file order."""
-    return float(f"{value:.12g}")
-
-
-def _close(a: float, b: float) -> bool:
-    return abs(a - b) <= 1e-9 * max(1.0, abs(a), abs(b))
+def _levels(item: EvidenceData) -> tuple[Level, Level]:
+    return item.get("credibility", DEFAULT_LEVEL), item.get("relevance", DEFAULT_LEVEL)
 
 
 class LiveScores:
     """Per-hypothesis sums of every scoring method, kept current cell by cell.
 
-    ``data`` is the matrix data the session edits in place; this object reads it
-    and never writes it.  ``analysts`` are the analysts whose ratings are pooled.
+    ``data`` is the matrix scored, read and never written; ``analysts`` are the
+    analysts whose ratings are pooled.
     """
 
-    def __init__(self, data: Mapping[str, Any], analysts: Sequence[str]) -> None:
+    def __init__(self, data: MatrixData, analysts: Sequence[str]) -> None:
         self._data = data
         self.analysts: tuple[str, ...] = tuple(analysts)
         self._counts: dict[str, list[int]] = {}
         self._extra: dict[str, list[float]] = {}
-        self.rebuild()
+        self.rebuild(data, analysts)
 
     # -- reading the data ----------------------------------------------------------
 
-    def codes(self, evidence_id: str, hypothesis_id: str) -> list[str]:
+    def codes(self, evidence_id: str, hypothesis_id: str) -> list[Code]:
         """The codes the pooled analysts gave one cell (empty: unrated)."""
         ratings = self._data.get("ratings", {})
         out = []
@@ -126,50 +126,51 @@ class LiveScores:
                 out.append(code)
         return out
 
-    def _levels(self, evidence_id: str) -> tuple[str, str]:
-        item = self._data["evidence"][evidence_id]
-        return item.get("credibility", "medium"), item.get("relevance", "medium")
+    def _levels(self, evidence_id: str) -> tuple[Level, Level]:
+        return _levels(self._data.get("evidence", {})[evidence_id])
 
     # -- keeping the sums ----------------------------------------------------------
 
-    def rebuild(self, analysts: Sequence[str] | None = None) -> None:
-        """Recount everything: O(cells).  Optionally change the pooled analysts."""
-        if analysts is not None:
-            self.analysts = tuple(analysts)
-        hypotheses = self._data["hypotheses"]
-        evidence = self._data.get("evidence", {})
-        ratings = self._data.get("ratings", {})
+    def rebuild(self, data: MatrixData, analysts: Sequence[str]) -> None:
+        """Score ``data`` afresh, pooling ``analysts``: O(cells)."""
+        self._data = data
+        self.analysts = tuple(analysts)
+        hypotheses = data["hypotheses"]
+        evidence = data.get("evidence", {})
+        ratings = data.get("ratings", {})
         self._counts = {h: [0] * _N_BUCKETS for h in hypotheses}
         self._extra = {h: [0.0] * _N_EXTRA for h in hypotheses}
         tables = [ratings[a] for a in self.analysts if ratings.get(a)]
         if len(tables) == 1:
             self._count_single(tables[0], evidence)
             return
-        for evidence_id in evidence:
+        for evidence_id, item in evidence.items():
             rows = [t[evidence_id] for t in tables if evidence_id in t]
             if not rows:
                 continue
-            credibility, relevance = self._levels(evidence_id)
+            credibility, relevance = _levels(item)
             hypothesis_ids = rows[0].keys() if len(rows) == 1 else {h for r in rows for h in r}
             for hypothesis_id in hypothesis_ids:
                 codes = [r[hypothesis_id] for r in rows if hypothesis_id in r]
                 self._add(hypothesis_id, codes, credibility, relevance, 1)
 
-    def _count_single(self, table: Mapping[str, Mapping[str, str]], evidence: Any) -> None:
+    def _count_single(self, table: Mapping[str, Row], evidence: Mapping[str, EvidenceData]) -> None:
         """The fast path of ``rebuild`` for one analyst: every cell is one bucket."""
         counts = self._counts
         code_index = _CODE_INDEX
         for evidence_id, row in table.items():
-            item = evidence[evidence_id]
-            base = (
-                _LEVEL_INDEX[item.get("credibility", "medium")] * len(LEVELS)
-                + _LEVEL_INDEX[item.get("relevance", "medium")]
-            ) * len(CODES)
+            credibility, relevance = _levels(evidence[evidence_id])
+            base = (_LEVEL_INDEX[credibility] * len(LEVELS) + _LEVEL_INDEX[relevance]) * len(CODES)
             for hypothesis_id, code in row.items():
                 counts[hypothesis_id][base + code_index[code]] += 1
 
     def _add(
-        self, hypothesis_id: str, codes: Sequence[str], credibility: str, relevance: str, sign: int
+        self,
+        hypothesis_id: str,
+        codes: Sequence[Code],
+        credibility: Level,
+        relevance: Level,
+        sign: int,
     ) -> None:
         if not codes:
             return
@@ -187,30 +188,49 @@ class LiveScores:
             extra[_OS_INC] += sign * (3 - m) ** 2
         elif m > 3:
             extra[_OS_CON] += sign * (m - 3) ** 2
-        if _aggregate_vote(codes) == "NA":
+        if consensus_code(codes) == "NA":
             extra[_OS_NA] += sign
         logs = [_tempered_log(c, credibility) for c in codes]
         extra[_BAYES] += sign * (sum(logs) / n - _LOG_NEUTRAL)
 
-    def before_cell(self, evidence_id: str, hypothesis_id: str) -> None:
-        """Call before a cell's ratings change: takes its contribution out."""
+    def set_cell(
+        self, analyst: str, evidence_id: str, hypothesis_id: str, code: Code | None
+    ) -> None:
+        """``analyst``'s code for a cell is about to become ``code`` (None: cleared).
+
+        Call it before the ratings change: the cell's present codes are read from
+        the data, and the new ones are those with ``analyst``'s replaced.  An
+        analyst who is not pooled changes nothing.
+        """
+        if analyst not in self.analysts:
+            return
+        ratings = self._data.get("ratings", {})
+        old: list[Code] = []
+        new: list[Code] = []
+        for name in self.analysts:
+            present = ratings.get(name, {}).get(evidence_id, {}).get(hypothesis_id)
+            if present is not None:
+                old.append(present)
+            value = code if name == analyst else present
+            if value is not None:
+                new.append(value)
         credibility, relevance = self._levels(evidence_id)
-        self._add(hypothesis_id, self.codes(evidence_id, hypothesis_id), credibility, relevance, -1)
+        self._add(hypothesis_id, old, credibility, relevance, -1)
+        self._add(hypothesis_id, new, credibility, relevance, 1)
 
-    def after_cell(self, evidence_id: str, hypothesis_id: str) -> None:
-        """Call after a cell's ratings changed: puts its new contribution in."""
+    def remove_evidence(self, evidence_id: str) -> None:
+        """Take an item's cells out: before it goes, or its weights or ratings change."""
+        self._evidence(evidence_id, -1)
+
+    def add_evidence(self, evidence_id: str) -> None:
+        """Put an item's cells in: once it is in the data, with its weights and ratings."""
+        self._evidence(evidence_id, 1)
+
+    def _evidence(self, evidence_id: str, sign: int) -> None:
         credibility, relevance = self._levels(evidence_id)
-        self._add(hypothesis_id, self.codes(evidence_id, hypothesis_id), credibility, relevance, 1)
-
-    def before_evidence(self, evidence_id: str) -> None:
-        """Call before an evidence item's weights or ratings change (or it goes)."""
         for hypothesis_id in self._counts:
-            self.before_cell(evidence_id, hypothesis_id)
-
-    def after_evidence(self, evidence_id: str) -> None:
-        """Call after an evidence item's weights or ratings changed (or it came)."""
-        for hypothesis_id in self._counts:
-            self.after_cell(evidence_id, hypothesis_id)
+            codes = self.codes(evidence_id, hypothesis_id)
+            self._add(hypothesis_id, codes, credibility, relevance, sign)
 
     # -- rankings ------------------------------------------------------------------
 
@@ -234,6 +254,7 @@ class LiveScores:
         ids = list(hypotheses)
         total = len(self._data.get("evidence", {}))
         figures: list[dict[str, float | int]] = []
+        keys: list[Key] = []
         if not ids:
             return Ranking(method, [], [])
         if method in ("heuer", "weighted"):
@@ -242,11 +263,9 @@ class LiveScores:
             for h, s in zip(ids, scores, strict=True):
                 rated = self.rated(h)
                 figures.append({"inconsistency": s, "rated": rated, "unrated": total - rated})
-            keys: list[Any] = [_key(s) for s in scores]
-            same = _close
+            keys = list(scores)
         elif method == "opensynthesis":
             scores = []
-            keys = []
             for h in ids:
                 extra = self._extra[h]
                 inc = self._int_sum(h, "inc") + extra[_OS_INC]
@@ -255,7 +274,7 @@ class LiveScores:
                 na = na_count / total if total else 0.0
                 unrated = (total - self.rated(h)) / total if total else 0.0
                 scores.append(float(inc))
-                keys.append((_key(inc), _key(-con), _key(na), _key(unrated)))
+                keys.append((inc, -con, na, unrated))
                 figures.append(
                     {
                         "inconsistency": float(inc),
@@ -264,7 +283,6 @@ class LiveScores:
                         "proportion_unrated": unrated,
                     }
                 )
-            same = _tuple_equal
         elif method == "bayes":
             priors = normalised_priors([h.get("prior") for h in hypotheses.values()])
             log_post = [
@@ -279,25 +297,19 @@ class LiveScores:
                 {"posterior": p, "log_odds": lp - peak}
                 for p, lp in zip(scores, log_post, strict=True)
             ]
-            keys = [_key(-p) for p in scores]
-            same = _close
+            keys = [-p for p in scores]
         else:
             raise ValueError(f"unknown method {method!r}; use one of {', '.join(METHODS)}")
-        order = sorted(range(len(ids)), key=lambda i: keys[i])
-        ranked: list[HypothesisScore] = []
-        rank = 0
-        for position, index in enumerate(order):
-            if position == 0 or not same(keys[order[position - 1]], keys[index]):
-                rank = position + 1
-            ranked.append(
-                HypothesisScore(
-                    id=ids[index],
-                    title=hypotheses[ids[index]]["title"],
-                    rank=rank,
-                    score=scores[index],
-                    figures=figures[index],
-                )
+        ranked = [
+            HypothesisScore(
+                id=ids[index],
+                title=hypotheses[ids[index]]["title"],
+                rank=rank,
+                score=scores[index],
+                figures=figures[index],
             )
+            for index, rank in rank_order(keys)
+        ]
         return Ranking(method, ranked, [])
 
     def diagnosticity(self, method: str, evidence_id: str) -> float:
@@ -313,10 +325,10 @@ class LiveScores:
             weight = 1.0
             if method == "weighted":
                 weight = LEVEL_WEIGHT[credibility] * LEVEL_WEIGHT[relevance]
-            return _spread(values) * weight
+            return rated_spread(values) * weight
         if method == "opensynthesis":
             means = [_mean_of(OPENSYNTHESIS_VALUE, c) for c in cells]
-            return _pstdev([m for m in means if m is not None])
+            return population_stdev([m for m in means if m is not None])
         if method == "bayes":
             row = [
                 sum(_tempered_log(code, credibility) for code in c) / len(c) if c else _LOG_NEUTRAL
@@ -326,35 +338,13 @@ class LiveScores:
         raise ValueError(f"unknown method {method!r}; use one of {', '.join(METHODS)}")
 
     def sorted_by_diagnosticity(self, method: str, evidence_ids: Iterable[str]) -> list[str]:
-        """Evidence ids, most diagnostic first; equal ones keep their given order."""
+        """Evidence ids, most diagnostic first; tied ones (``scoring.ties``) keep their order."""
         ids = list(evidence_ids)
-        figures = {e: self.diagnosticity(method, e) for e in ids}
-        return sorted(ids, key=lambda e: -_key(figures[e]))
-
-
-def _tuple_equal(a: Any, b: Any) -> bool:
-    return bool(a == b)
+        keys: list[Key] = [-self.diagnosticity(method, e) for e in ids]
+        return [ids[index] for index, _ in rank_order(keys)]
 
 
 def _mean_of(table: Mapping[str, float], codes: Sequence[str]) -> float | None:
     if not codes:
         return None
     return sum(table[c] for c in codes) / len(codes)
-
-
-def normalised_priors(priors: Sequence[float | None]) -> list[float]:
-    """Priors normalised to sum to 1, as ``scoring`` reads them.
-
-    Missing priors share equally what the given ones leave of 1; if the given
-    ones already reach 1, each missing prior is the mean of the given ones.
-    """
-    given = [p for p in priors if p is not None]
-    missing = len(priors) - len(given)
-    if missing:
-        left = 1.0 - sum(given)
-        fill = left / missing if left > 0 else sum(given) / len(given)
-        raw = [fill if p is None else p for p in priors]
-    else:
-        raw = [p for p in priors if p is not None]
-    total = sum(raw)
-    return [p / total for p in raw]

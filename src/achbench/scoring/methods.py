@@ -15,49 +15,65 @@ opensynth  inconsistency = sum (3 - m)^2 over cell means m < 3     lowest, then
 bayes      posterior from prior x product of tempered likelihoods  highest
 ========== ======================================================= =============
 
-The README gives each formula in full, with the Bayesian likelihoods.
+Scores equal up to float noise share a rank: every method orders its keys
+through ``scoring.ties``, the one tie rule.  The scales below (code values,
+level weights, likelihoods) are defined here once; ``scoring.live`` and
+``analysis.sensitivity`` read them from here.  The README gives each formula in
+full, with the Bayesian likelihoods.
 """
 
 from __future__ import annotations
 
-import functools
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Final
 
-METHODS = ("heuer", "weighted", "opensynthesis", "bayes")
-"""Method names accepted by ``--method``, in the order the editor cycles them."""
+from achbench.core import vocabulary
+from achbench.core.data import MatrixData
+from achbench.core.vocabulary import CODES, DEFAULT_LEVEL, Code, Level
+from achbench.scoring import ties
 
-CODE_MEANING = {
-    "CC": "very consistent",
-    "C": "consistent",
-    "N": "neutral",
-    "I": "inconsistent",
-    "II": "very inconsistent",
-    "NA": "not applicable",
+HEUER_VALUE: Final[Mapping[str, float]] = {
+    "CC": 0.0,
+    "C": 0.0,
+    "N": 0.0,
+    "I": 1.0,
+    "II": 2.0,
+    "NA": 0.0,
 }
-"""Heuer's words for each code, for people."""
-
-HEUER_VALUE = {"CC": 0.0, "C": 0.0, "N": 0.0, "I": 1.0, "II": 2.0, "NA": 0.0}
 """Heuer's inconsistency count per code."""
 
-LEVEL_WEIGHT = {"low": 1 / math.sqrt(2), "medium": 1.0, "high": math.sqrt(2)}
+LEVEL_WEIGHT: Final[Mapping[str, float]] = {
+    "low": 1 / math.sqrt(2),
+    "medium": 1.0,
+    "high": math.sqrt(2),
+}
 """PARC ACH 2's reported weights for credibility and relevance."""
 
-OPENSYNTHESIS_VALUE = {"CC": 5, "C": 4, "N": 3, "I": 2, "II": 1, "NA": 3}
+OPENSYNTHESIS_VALUE: Final[Mapping[str, int]] = {"CC": 5, "C": 4, "N": 3, "I": 2, "II": 1, "NA": 3}
 """Open Synthesis' 1-5 scale; NA is counted as neutral (3) in a cell's mean."""
 
-BAYES_LIKELIHOOD = {"CC": 0.9, "C": 0.7, "N": 0.5, "I": 0.3, "II": 0.1, "NA": 0.5}
+BAYES_LIKELIHOOD: Final[Mapping[str, float]] = {
+    "CC": 0.9,
+    "C": 0.7,
+    "N": 0.5,
+    "I": 0.3,
+    "II": 0.1,
+    "NA": 0.5,
+}
 """P(evidence | hypothesis) read from each code, before credibility tempers it."""
 
-BAYES_GENUINE = {"low": 0.4, "medium": 0.7, "high": 0.9}
+BAYES_GENUINE: Final[Mapping[str, float]] = {"low": 0.4, "medium": 0.7, "high": 0.9}
 """Chance that an item is what it seems, by credibility: the tempering weight."""
 
-NEUTRAL_LIKELIHOOD = 0.5
+NEUTRAL_LIKELIHOOD: Final = 0.5
 """The likelihood of an item that says nothing about the hypothesis."""
 
-_TIE = 1e-9
+_CODE_OF_VALUE: Final[dict[int, Code]] = {
+    OPENSYNTHESIS_VALUE[code]: code for code in CODES if code != "NA"
+}
+"""Open Synthesis' scale read backwards, for a rounded mean vote."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,13 +89,13 @@ class Grid:
     priors: tuple[float | None, ...]
     evidence: tuple[str, ...]
     evidence_titles: tuple[str, ...]
-    credibility: tuple[str, ...]
-    relevance: tuple[str, ...]
-    votes: tuple[dict[str, list[str]], ...]
+    credibility: tuple[Level, ...]
+    relevance: tuple[Level, ...]
+    votes: tuple[dict[str, list[Code]], ...]
     analysts: tuple[str, ...] = ()
 
     @classmethod
-    def from_data(cls, data: Mapping[str, Any], analysts: Sequence[str] | None = None) -> Grid:
+    def from_data(cls, data: MatrixData, analysts: Sequence[str] | None = None) -> Grid:
         """Build from validated matrix data (``store.load_data`` or ``Matrix.to_data``).
 
         ``analysts`` limits the ratings pooled; ``None`` pools every analyst.
@@ -89,7 +105,7 @@ class Grid:
         ratings = data.get("ratings", {})
         chosen = tuple(ratings) if analysts is None else tuple(analysts)
         evidence_ids = tuple(evidence)
-        votes: list[dict[str, list[str]]] = [{} for _ in evidence_ids]
+        votes: list[dict[str, list[Code]]] = [{} for _ in evidence_ids]
         for analyst in chosen:
             table = ratings.get(analyst, {})
             for index, evidence_id in enumerate(evidence_ids):
@@ -109,8 +125,8 @@ class Grid:
             priors=tuple(h.get("prior") for h in hypotheses.values()),
             evidence=evidence_ids,
             evidence_titles=tuple(e["title"] for e in evidence.values()),
-            credibility=tuple(e.get("credibility", "medium") for e in evidence.values()),
-            relevance=tuple(e.get("relevance", "medium") for e in evidence.values()),
+            credibility=tuple(e.get("credibility", DEFAULT_LEVEL) for e in evidence.values()),
+            relevance=tuple(e.get("relevance", DEFAULT_LEVEL) for e in evidence.values()),
             votes=tuple(votes),
             analysts=chosen,
         )
@@ -145,11 +161,7 @@ class Ranking:
     hypotheses: list[HypothesisScore]
     evidence: list[EvidenceScore]
 
-    @property
-    def leader(self) -> HypothesisScore:
-        return self.hypotheses[0]
-
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> dict[str, object]:
         """The object ``achbench rank --format json`` prints (the spec's contract)."""
         return {
             "method": self.method,
@@ -187,62 +199,22 @@ def pooled(grid: Grid, value: Mapping[str, float]) -> list[list[float | None]]:
 
 def _rank(
     grid: Grid,
-    keys: Sequence[Any],
+    keys: Sequence[ties.Key],
     scores: Sequence[float],
     figures: Sequence[dict[str, float | int]],
 ) -> list[HypothesisScore]:
-    """Order hypotheses by ``keys``; tied keys share a rank (1, 2, 2, 4) in file order.
-
-    Keys are tied when equal up to float noise (see ``tied``): sums of the same
-    cell values in another order can differ in the last bit, and such noise must
-    neither order two hypotheses nor split a tie.
-    """
-    ranked: list[HypothesisScore] = []
-    for index, rank in rank_order(keys):
-        ranked.append(
-            HypothesisScore(
-                id=grid.hypotheses[index],
-                title=grid.hypothesis_titles[index],
-                rank=rank,
-                score=scores[index],
-                figures=figures[index],
-            )
+    """Order hypotheses by ``keys``, lowest first, under the one tie rule (``scoring.ties``):
+    tied keys share a rank (1, 2, 2, 4) and keep file order."""
+    return [
+        HypothesisScore(
+            id=grid.hypotheses[index],
+            title=grid.hypothesis_titles[index],
+            rank=rank,
+            score=scores[index],
+            figures=figures[index],
         )
-    return ranked
-
-
-def rank_order(
-    keys: Sequence[Any], same: Callable[[Any, Any], bool] | None = None
-) -> list[tuple[int, int]]:
-    """(index, rank) pairs in rank order: lower keys first, ``same`` keys (``tied``
-    by default) share a rank and keep file order."""
-    same = same or tied
-
-    def compare(i: int, j: int) -> int:
-        a, b = keys[i], keys[j]
-        if same(a, b):
-            return i - j
-        pairs = zip(a, b, strict=True) if isinstance(a, tuple) else [(a, b)]
-        for x, y in pairs:
-            if not tied(x, y):
-                return -1 if x < y else 1
-        return -1 if a < b else 1
-
-    order = sorted(range(len(keys)), key=functools.cmp_to_key(compare))
-    out: list[tuple[int, int]] = []
-    rank = 0
-    for position, index in enumerate(order):
-        if position == 0 or not same(keys[order[position - 1]], keys[index]):
-            rank = position + 1
-        out.append((index, rank))
-    return out
-
-
-def tied(a: Any, b: Any) -> bool:
-    """Whether two scores (or tuples of them) are equal up to float noise: 1e-9 relative."""
-    if isinstance(a, tuple):
-        return all(tied(x, y) for x, y in zip(a, b, strict=True))
-    return bool(abs(a - b) <= _TIE * max(1.0, abs(a), abs(b)))
+        for index, rank in ties.rank_order(keys)
+    ]
 
 
 def _evidence(grid: Grid, diagnosticity: Iterable[float]) -> list[EvidenceScore]:
@@ -252,7 +224,11 @@ def _evidence(grid: Grid, diagnosticity: Iterable[float]) -> list[EvidenceScore]
     ]
 
 
-def _spread(row: Sequence[float | None]) -> float:
+def rated_spread(row: Sequence[float | None]) -> float:
+    """Largest minus smallest of a row's rated values (None: unrated); 0 with fewer than two.
+
+    The additive methods' diagnosticity: how far one item pulls the hypotheses apart.
+    """
     rated = [v for v in row if v is not None]
     return max(rated) - min(rated) if len(rated) > 1 else 0.0
 
@@ -269,6 +245,14 @@ def weighted_totals(
     return totals
 
 
+def item_weights(grid: Grid) -> list[float]:
+    """Each item's credibility x relevance weight, as ``weighted`` uses it."""
+    return [
+        LEVEL_WEIGHT[c] * LEVEL_WEIGHT[r]
+        for c, r in zip(grid.credibility, grid.relevance, strict=True)
+    ]
+
+
 def _additive(grid: Grid, method: str, weights: Sequence[float]) -> Ranking:
     cells = pooled(grid, HEUER_VALUE)
     n = len(grid.hypotheses)
@@ -280,11 +264,11 @@ def _additive(grid: Grid, method: str, weights: Sequence[float]) -> Ranking:
                 totals[j] += value * weight
                 rated[j] += 1
     unrated = [len(cells) - r for r in rated]
-    figures = [
+    figures: list[dict[str, float | int]] = [
         {"inconsistency": totals[j], "rated": rated[j], "unrated": unrated[j]} for j in range(n)
     ]
     ranked = _rank(grid, totals, totals, figures)
-    diagnosticity = [_spread(row) * w for row, w in zip(cells, weights, strict=True)]
+    diagnosticity = [rated_spread(row) * w for row, w in zip(cells, weights, strict=True)]
     return Ranking(method, ranked, _evidence(grid, diagnosticity))
 
 
@@ -302,15 +286,11 @@ def weighted(grid: Grid) -> Ranking:
 
     Diagnosticity: the spread of the cell values, times the item's weight.
     """
-    weights = [
-        LEVEL_WEIGHT[c] * LEVEL_WEIGHT[r]
-        for c, r in zip(grid.credibility, grid.relevance, strict=True)
-    ]
-    return _additive(grid, "weighted", weights)
+    return _additive(grid, "weighted", item_weights(grid))
 
 
-def _aggregate_vote(codes: Sequence[str]) -> str | None:
-    """Open Synthesis' consensus code of one cell (``aggregate_vote``).
+def consensus_code(codes: Sequence[str]) -> Code | None:
+    """Open Synthesis' consensus code of one cell (its ``aggregate_vote``); None if unrated.
 
     NA wins only with a strict majority; otherwise the mean of the other votes,
     rounded with Python's ``round`` (half to even), as Open Synthesis does.
@@ -324,10 +304,12 @@ def _aggregate_vote(codes: Sequence[str]) -> str | None:
     return _CODE_OF_VALUE[round(sum(rated) / len(rated))]
 
 
-_CODE_OF_VALUE = {5: "CC", 4: "C", 3: "N", 2: "I", 1: "II"}
+def population_stdev(values: Sequence[float]) -> float:
+    """Population standard deviation, 0 for no values: Open Synthesis' diagnosticity.
 
-
-def _pstdev(values: Sequence[float]) -> float:
+    ``statistics.pstdev`` gives the same figure but costs too much for
+    thousands of items on every ranking; ``math.fsum`` keeps it as exact.
+    """
     if not values:
         return 0.0
     mean = math.fsum(values) / len(values)
@@ -363,10 +345,10 @@ def opensynthesis(grid: Grid) -> Ranking:
             elif m > 3:
                 consistency[j] += (m - 3) ** 2
             codes = cell[hypothesis_id]
-            consensus = codes[0] if len(codes) == 1 else _aggregate_vote(codes)
+            consensus = codes[0] if len(codes) == 1 else consensus_code(codes)
             if consensus == "NA":
                 na_count[j] += 1
-    keys = []
+    keys: list[ties.Key] = []
     figures: list[dict[str, float | int]] = []
     for j in range(n):
         na = na_count[j] / total if total else 0.0
@@ -374,32 +356,30 @@ def opensynthesis(grid: Grid) -> Ranking:
         keys.append((inconsistency[j], -consistency[j], na, unrated))
         figures.append(
             {
-                "inconsistency": float(inconsistency[j]),
-                "consistency": float(consistency[j]),
+                "inconsistency": inconsistency[j],
+                "consistency": consistency[j],
                 "proportion_na": na,
                 "proportion_unrated": unrated,
             }
         )
-    scores = [k[0] for k in keys]
-    ranked = _rank(grid, keys, [float(s) for s in scores], figures)
-    diagnosticity = [_pstdev([m for m in row if m is not None]) for row in cells]
+    ranked = _rank(grid, keys, inconsistency, figures)
+    diagnosticity = [population_stdev([m for m in row if m is not None]) for row in cells]
     return Ranking("opensynthesis", ranked, _evidence(grid, diagnosticity))
 
 
-def _priors(grid: Grid) -> list[float]:
-    """Priors normalised to sum to 1.
+def normalised_priors(priors: Sequence[float | None]) -> list[float]:
+    """Priors (None: not given) normalised to sum to 1: the one rule for missing priors.
 
     Missing priors share equally what the given ones leave of 1; if the given ones
     already reach 1, each missing prior is the mean of the given ones.
     """
-    given = [p for p in grid.priors if p is not None]
-    missing = len(grid.priors) - len(given)
+    given = [p for p in priors if p is not None]
+    missing = len(priors) - len(given)
+    fill = 0.0
     if missing:
         left = 1.0 - math.fsum(given)  # written 0.6, 0.3, 0.1 leave 0, not 1e-16
         fill = left / missing if left > 1e-9 else _mean(given)
-        raw = [fill if p is None else p for p in grid.priors]
-    else:
-        raw = list(grid.priors)  # type: ignore[arg-type]
+    raw = [fill if p is None else p for p in priors]
     total = sum(raw)
     return [p / total for p in raw]
 
@@ -430,6 +410,25 @@ def bayes_log_likelihoods(grid: Grid) -> list[list[float]]:
     return rows
 
 
+def bayes_log_posteriors(grid: Grid, rows: Sequence[Sequence[float]]) -> list[float]:
+    """log prior + the sum of ``rows`` (``bayes_log_likelihoods``), per hypothesis: the
+    unnormalised log posterior, which ranks exactly as the posterior does."""
+    log_post = [math.log(p) for p in normalised_priors(grid.priors)]
+    n = len(log_post)
+    for row in rows:
+        for j in range(n):
+            log_post[j] += row[j]
+    return log_post
+
+
+def posteriors(log_post: Sequence[float]) -> list[float]:
+    """Posterior probabilities from unnormalised log posteriors (log-sum-exp, no underflow)."""
+    peak = max(log_post)
+    weights = [math.exp(v - peak) for v in log_post]
+    total = sum(weights)
+    return [w / total for w in weights]
+
+
 def bayes(grid: Grid) -> Ranking:
     """Posterior probability per hypothesis: prior x product of tempered likelihoods.
 
@@ -439,19 +438,13 @@ def bayes(grid: Grid) -> Ranking:
     the posterior).
     """
     rows = bayes_log_likelihoods(grid)
-    n = len(grid.hypotheses)
-    log_post = [math.log(p) for p in _priors(grid)]
-    for row in rows:
-        for j in range(n):
-            log_post[j] += row[j]
+    log_post = bayes_log_posteriors(grid, rows)
     peak = max(log_post)
-    weights = [math.exp(v - peak) for v in log_post]
-    total = sum(weights)
-    posterior = [w / total for w in weights]
-    figures = [
+    posterior = posteriors(log_post)
+    figures: list[dict[str, float | int]] = [
         {"posterior": p, "log_odds": lp - peak} for p, lp in zip(posterior, log_post, strict=True)
     ]
-    keys = [-p for p in posterior]
+    keys: list[ties.Key] = [-p for p in posterior]
     ranked = _rank(grid, keys, posterior, figures)
     diagnosticity = [max(row) - min(row) if row else 0.0 for row in rows]
     return Ranking("bayes", ranked, _evidence(grid, diagnosticity))
@@ -471,18 +464,20 @@ def rated_alike(grid: Grid) -> list[bool]:
     return flags
 
 
-SCORERS: dict[str, Callable[[Grid], Ranking]] = {
+SCORERS: Final[dict[str, Callable[[Grid], Ranking]]] = {
     "heuer": heuer,
     "weighted": weighted,
     "opensynthesis": opensynthesis,
     "bayes": bayes,
 }
+"""Each method's function, by the name ``--method`` takes."""
 
 
 def score(grid: Grid, method: str = "heuer") -> Ranking:
-    """Rank the grid's hypotheses under ``method`` (one of ``METHODS``)."""
+    """Rank the grid's hypotheses under ``method`` (one of ``core.vocabulary.METHODS``)."""
     try:
         scorer = SCORERS[method]
     except KeyError:
-        raise ValueError(f"unknown method {method!r}; use one of {', '.join(METHODS)}") from None
+        known = ", ".join(vocabulary.METHODS)
+        raise ValueError(f"unknown method {method!r}; use one of {known}") from None
     return scorer(grid)

@@ -20,8 +20,10 @@ property test shuffles them).
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Final, TypeAlias
 
 TIE_TOLERANCE: Final = 1e-9
@@ -37,29 +39,42 @@ def tolerance(values: Sequence[float]) -> float:
     return TIE_TOLERANCE * max(1.0, max(finite, default=1.0))
 
 
-def groups(values: Sequence[float]) -> list[int]:
-    """Each value's tie group, numbered from the lowest: neighbours within tolerance share one."""
+def joined(lower: float, higher: float, gap: float) -> bool:
+    """Whether two neighbours of a sorted column (``lower`` <= ``higher``) share a group."""
+    return higher == lower or higher - lower <= gap
+
+
+def _sorted_joins(values: Sequence[float]) -> tuple[list[int], list[bool]]:
+    """``values``' indices sorted by value, and for each neighbouring pair whether it is joined."""
     order = sorted(range(len(values)), key=values.__getitem__)
     gap = tolerance(values)
+    joins = [joined(values[a], values[b], gap) for a, b in itertools.pairwise(order)]
+    return order, joins
+
+
+def groups(values: Sequence[float]) -> list[int]:
+    """Each value's tie group, numbered from the lowest: neighbours within tolerance share one."""
+    order, joins = _sorted_joins(values)
     out = [0] * len(values)
     group = 0
-    previous: float | None = None
-    for index in order:
-        value = values[index]
-        if previous is not None and value != previous and not value - previous <= gap:
+    for position, index in enumerate(order):
+        if position and not joins[position - 1]:
             group += 1
         out[index] = group
-        previous = value
     return out
+
+
+def _columns(keys: Sequence[Key]) -> list[tuple[float, ...]]:
+    """The keys' components, one column each (a plain number is a key of one component)."""
+    tupled = [key if isinstance(key, tuple) else (key,) for key in keys]
+    return list(zip(*tupled, strict=True))
 
 
 def rank_order(keys: Sequence[Key]) -> list[tuple[int, int]]:
     """(index, rank) pairs in rank order: lower keys first, tied keys share a rank in file order."""
     if not keys:
         return []
-    tupled = [key if isinstance(key, tuple) else (key,) for key in keys]
-    columns = list(zip(*tupled, strict=True))
-    grouped = list(zip(*(groups(column) for column in columns), strict=True))
+    grouped = list(zip(*(groups(column) for column in _columns(keys)), strict=True))
     order = sorted(range(len(keys)), key=lambda i: (grouped[i], i))
     out: list[tuple[int, int]] = []
     rank = 0
@@ -70,9 +85,34 @@ def rank_order(keys: Sequence[Key]) -> list[tuple[int, int]]:
     return out
 
 
-def ranks(keys: Sequence[Key]) -> list[int]:
-    """Each key's rank (1 is best), in input order."""
-    out = [0] * len(keys)
-    for index, rank in rank_order(keys):
-        out[index] = rank
-    return out
+@dataclass(frozen=True, slots=True)
+class Grouping:
+    """Keys' tie groups, column by column, kept to check changed keys against in O(n).
+
+    A ranking is a function of the groups alone, so keys that fall into the
+    same groups rank exactly alike.  Sensitivity analysis re-ranks the
+    hypotheses without each evidence item in turn; most removals move no group,
+    and ``holds_for`` proves it without sorting again.
+    """
+
+    columns: tuple[tuple[list[int], list[bool]], ...]
+    """Per key component: indices in sorted order, and whether each neighbouring pair is joined."""
+
+    @classmethod
+    def of(cls, keys: Sequence[Key]) -> Grouping:
+        """The grouping of ``keys``, as ``rank_order`` forms it."""
+        return cls(tuple(_sorted_joins(column) for column in _columns(keys)) if keys else ())
+
+    def holds_for(self, keys: Sequence[Key]) -> bool:
+        """True when ``keys`` (same length and shape) fall into exactly these groups.
+
+        False when they may not: a value passed a neighbour in sorted order, or
+        a gap crossed the tolerance.  Rank them to know.
+        """
+        for (order, joins), column in zip(self.columns, _columns(keys), strict=True):
+            gap = tolerance(column)
+            for p, (a, b) in enumerate(itertools.pairwise(order)):
+                lower, higher = column[a], column[b]
+                if higher < lower or joined(lower, higher, gap) != joins[p]:
+                    return False
+        return True

@@ -31,7 +31,7 @@ from typing import cast
 from achbench.core.data import TABLE_KEYS, MatrixData, Ratings
 from achbench.core.errors import MatrixFileError, SaveError
 from achbench.core.validate import validate_data
-from achbench.store.atomic import write_atomic
+from achbench.store.atomic import Written, write_atomic
 from achbench.store.files import (
     file_error,
     number_too_long,
@@ -200,12 +200,13 @@ def _write(ordered: Mapping[str, object], multiline: bool) -> str:
     return text
 
 
-def save(data: Mapping[str, object], path: Path | str, force: bool = False) -> Path:
-    """Write a matrix atomically; return the path written (a link's target, if a link).
+def save(data: Mapping[str, object], path: Path | str, force: bool = False) -> Written:
+    """Write a matrix atomically; return what was written (path and SHA-256; the
+    path is a link's target when ``path`` is a link).
 
     Validates first: data that breaks the format is refused with
     ``MatrixFileError`` and the file on disk is left as it was.  A read-only
     file is replaced only with ``force`` (``store.atomic.write_atomic``).
     """
     text = dumps(validate_data(dict(data), str(path)))
-    return write_atomic(path, text.encode("utf-8"), force=force).path
+    return write_atomic(path, text.encode("utf-8"), force=force)

@@ -5,6 +5,10 @@ The app itself holds only what spans screens: the save flow (save-as, the
 external-change question), the quit question (asked from any screen), and the
 guard that writes unsaved work to a recovery file on SIGTERM, SIGHUP or an
 unexpected error, without printing the matrix to the terminal.
+
+The app tells the main screen what it changed (a save, a reload) with a
+``Changed`` message, and passes on those other screens post; it never calls
+the screen's methods, and the screens never import the app.
 """
 
 from __future__ import annotations
@@ -14,16 +18,19 @@ import contextlib
 import signal
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from textual.app import App
 from textual.binding import Binding, BindingType
 
 from achbench.core.errors import MatrixFileError, SaveError
-from achbench.editing.session import ExternalChangeError, NeedsPathError, Session, example_path
-from achbench.scoring.methods import METHODS
+from achbench.core.vocabulary import METHODS
+from achbench.editing.document import ExternalChangeError, NeedsPathError, example_path
+from achbench.editing.session import Session
+from achbench.editing.undo import Change
+from achbench.tui.messages import Changed
 from achbench.tui.screens.main import MainScreen
-from achbench.tui.view import GridView
+from achbench.tui.view import GridView, Redraw
 
 SIGNALS = ("SIGTERM", "SIGHUP")
 
@@ -71,19 +78,36 @@ class AchbenchApp(App[None]):
         return screen
 
     def on_mount(self) -> None:
-        self.install_screen(MainScreen(self.view), "main")
+        pending = self.session.pending_recovery() is not None
+        first = self.ask_first_hypothesis and not pending
+        main = MainScreen(self.view, add_first_hypothesis=first)
+        self.install_screen(main, "main")
+        self.watch(main, "title", self._title_changed)
         self.push_screen("main")
         self._install_signal_handlers()
-        if self.session.pending_recovery():
+        if pending:
             self.call_after_refresh(self._offer_recovery)
-        elif self.ask_first_hypothesis:
-            self.call_after_refresh(self.main.action_add_hypothesis)
 
     def on_unmount(self) -> None:
         with contextlib.suppress(Exception):
             loop = asyncio.get_running_loop()
             for name in SIGNALS:
                 loop.remove_signal_handler(getattr(signal, name))
+
+    def _title_changed(self, title: str | None) -> None:
+        """The main screen's title (the file, modified or not) names the terminal window."""
+        if title:
+            self.title = title
+
+    # -- telling the main screen ------------------------------------------------------------
+
+    def on_changed(self, message: Changed) -> None:
+        """Another screen changed the session: pass it on to the main screen."""
+        self.main.post_message(Changed(message.redraw))
+
+    def _replaced(self) -> None:
+        """The session's matrix was replaced (reloaded, restored): show it all again."""
+        self.main.post_message(Changed(self.view.apply(Change("all"))))
 
     # -- saving ----------------------------------------------------------------------------
 
@@ -93,14 +117,14 @@ class AchbenchApp(App[None]):
     def action_save_as(self) -> None:
         self.save(save_as=True)
 
-    def save(self, then: Callable[[], Any] | None = None, *, save_as: bool = False) -> None:
+    def save(self, then: Callable[[], object] | None = None, *, save_as: bool = False) -> None:
         """Save (asking where if needed or asked), then run ``then`` if it worked."""
         if save_as or self.session.needs_path:
             self._ask_path(then)
         else:
             self._save_to(None, then)
 
-    def _ask_path(self, then: Callable[[], Any] | None) -> None:
+    def _ask_path(self, then: Callable[[], object] | None) -> None:
         session = self.session
         suggestion = str(session.path) if session.path else str(Path.cwd() / session.name)
         from achbench.tui.screens.dialogs import PathDialog
@@ -115,7 +139,7 @@ class AchbenchApp(App[None]):
         self.push_screen(dialog, chosen)
 
     def _save_to(
-        self, path: Path | None, then: Callable[[], Any] | None, force: bool = False
+        self, path: Path | None, then: Callable[[], object] | None, force: bool = False
     ) -> None:
         from achbench.tui.screens.dialogs import ProblemsDialog
 
@@ -137,12 +161,12 @@ class AchbenchApp(App[None]):
             self.push_screen(ProblemsDialog("Not saved", [f"{exc.filename or ''}: {exc.strerror}"]))
             return
         self.notify(f"Saved {written}")
-        self.main.update_title()
+        self.main.post_message(Changed(Redraw("title")))
         if then is not None:
             then()
 
     def _external_change(
-        self, target: Path, path: Path | None, then: Callable[[], Any] | None
+        self, target: Path, path: Path | None, then: Callable[[], object] | None
     ) -> None:
         from achbench.tui.screens.dialogs import ChoiceDialog, ProblemsDialog
 
@@ -161,7 +185,7 @@ class AchbenchApp(App[None]):
                 except MatrixFileError as exc:
                     self.push_screen(ProblemsDialog("Cannot reload", exc.lines()))
                     return
-                self.main.reload_all()
+                self._replaced()
                 self.notify(f"Reloaded {target}")
             elif key == "a":
                 self._ask_path(then)
@@ -220,7 +244,7 @@ class AchbenchApp(App[None]):
                 except MatrixFileError as exc:
                     self.push_screen(ProblemsDialog("Cannot restore", exc.lines()))
                     return
-                self.main.reload_all()
+                self._replaced()
                 self.notify("Restored unsaved changes; save to keep them.")
             elif key == "d":
                 self.session.discard_recovery()

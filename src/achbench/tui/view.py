@@ -12,6 +12,10 @@ the grid: whether an item is non-diagnostic (rated alike for every hypothesis,
 category in the consensus view (``analysis.consensus``, one cell at a time,
 memoised by its votes), and the milestone warnings on the leader
 (``analysis.milestones.warnings``, kept until the leader or the milestones change).
+
+Whoever changes the session hands the ``Change`` to ``apply`` at once, so the
+view is current before anything reads it; ``apply`` says in a ``Redraw`` what
+the screen must draw again.
 """
 
 from __future__ import annotations
@@ -19,22 +23,48 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
+from achbench.core.vocabulary import METHODS, Code
 from achbench.editing.session import Session
-from achbench.scoring.methods import METHODS, HypothesisScore, Ranking, _aggregate_vote
+from achbench.editing.undo import Change
+from achbench.scoring.methods import HypothesisScore, Ranking, consensus_code
 
 if TYPE_CHECKING:
     from achbench.analysis.milestones import MilestoneWarning
 
 Kind = Literal["hypothesis", "evidence"]
 
+Scope = Literal["title", "panes", "cell", "labels", "scores", "all"]
+"""How much of the main screen a change touches, least first:
+
+``title`` the title bar alone; ``panes`` the detail and ranking panes too;
+``cell`` one cell of the grid (and the rows whose rank or score moved);
+``labels`` the grid's labels and headers (titles, weights, milestone marks);
+``scores`` the grid's scores and headers; ``all`` the whole grid, laid out again.
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class Redraw:
+    """What the main screen must draw again after a change (the cursor aside)."""
+
+    scope: Scope
+    hypothesis: str | None = None
+    """``cell``: the cell's hypothesis."""
+    evidence: str | None = None
+    """``cell``: the cell's evidence item."""
+    rescored: frozenset[str] = frozenset()
+    """``cell``: the hypotheses whose rank or score changed."""
+    headers: bool = False
+    """``cell``: an item became, or stopped being, non-diagnostic: redraw the headers."""
+
 
 @dataclass(frozen=True, slots=True)
 class CellVotes:
     """One cell in the consensus view: every analyst's vote, the consensus, the dispute."""
 
-    votes: tuple[tuple[str, str], ...]
+    votes: tuple[tuple[str, Code], ...]
     """(analyst, code) for each analyst who rated the cell, in file order."""
-    consensus: str | None
+    consensus: Code | None
     disagreement: float | None
     category: str
     """``unrated``, ``consensus``, ``mild``, ``large`` or ``extreme`` (Open Synthesis)."""
@@ -61,7 +91,7 @@ class GridView:
         """Show every analyst's consensus in the cells instead of the current analyst's codes."""
         self._flat: dict[str, bool] = {}
         self._flat_for: tuple[str, ...] = ()
-        self._summaries: dict[tuple[str, ...], tuple[str | None, float | None, str]] = {}
+        self._summaries: dict[tuple[Code, ...], tuple[Code | None, float | None, str]] = {}
         self._warnings: tuple[object, list[MilestoneWarning], set[str]] = ((), [], set())
         self.milestone_version = 0
         """Bumped when milestones (or the hypotheses they name) change."""
@@ -103,6 +133,28 @@ class GridView:
             self.e = self.evidence_ids.index(evidence)
         self.h = _clamp(self.h, len(self.hypothesis_ids))
         self.e = _clamp(self.e, len(self.evidence_ids))
+
+    def apply(self, change: Change) -> Redraw:
+        """Take an edit of the session into the view; returns what to draw again.
+
+        After a structural change the cursor goes to the item added, moved or renamed.
+        """
+        if change.kind in ("milestone", "hypothesis", "structure", "all"):
+            self.milestones_changed()
+        if change.kind == "cell" and change.evidence is not None:
+            rescored = frozenset(self.rescore())
+            headers = self.cell_rated(change.evidence)
+            return Redraw("cell", change.hypothesis, change.evidence, rescored, headers)
+        if change.kind in ("hypothesis", "evidence"):
+            self.rescore()
+            return Redraw("labels")
+        if change.kind == "milestone":
+            return Redraw("labels")
+        if change.kind == "meta":
+            return Redraw("panes")
+        self.sync()
+        self.go_to(change.hypothesis, change.evidence)
+        return Redraw("all")
 
     def rescore(self) -> set[str]:
         """Take the ranking under the current method from the live scores: O(hypotheses).
@@ -201,6 +253,11 @@ class GridView:
         self.rescore()
         return self.method
 
+    def toggle_advance(self) -> bool:
+        """Rating a cell moves the cursor on, or leaves it there; True if it now moves on."""
+        self.advance = not self.advance
+        return self.advance
+
     def toggle_transpose(self) -> None:
         self.transposed = not self.transposed
 
@@ -288,7 +345,7 @@ class GridView:
 
     def _rated_alike(self, evidence_id: str) -> bool:
         live = self.session.live
-        first: list[str] | None = None
+        first: list[Code] | None = None
         for hypothesis_id in self.hypothesis_ids:
             codes = sorted(live.codes(evidence_id, hypothesis_id))
             if not codes:
@@ -319,7 +376,7 @@ class GridView:
         consensus view at any size without a pass over the matrix.
         """
         ratings = self.session.data.get("ratings") or {}
-        votes = []
+        votes: list[tuple[str, Code]] = []
         for analyst, table in ratings.items():
             row = table.get(evidence_id)
             code = row.get(hypothesis_id) if row else None
@@ -331,11 +388,11 @@ class GridView:
             from achbench.analysis.consensus import category, disagreement
 
             spread = disagreement(codes)
-            summary = (_aggregate_vote(codes), spread, category(spread))
+            summary = (consensus_code(codes), spread, category(spread))
             self._summaries[codes] = summary
         return CellVotes(tuple(votes), *summary)
 
-    def consensus_code(self, evidence_id: str, hypothesis_id: str) -> tuple[str | None, str]:
+    def consensus_code(self, evidence_id: str, hypothesis_id: str) -> tuple[Code | None, str]:
         """(consensus code, dispute category) of a cell: what the consensus view draws."""
         cell = self.votes(evidence_id, hypothesis_id)
         return cell.consensus, cell.category

@@ -340,7 +340,7 @@ def test_save_as_asks_before_overwriting(small: Path, tmp_path: Path) -> None:
 
 
 def test_example_is_never_saved_into_the_package(tmp_path: Path) -> None:
-    from achbench.editing.session import example_path
+    from achbench.editing.document import example_path
 
     app = make_app(None)
     before = example_path().read_bytes()

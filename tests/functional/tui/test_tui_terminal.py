@@ -32,6 +32,7 @@ def _read(fd: int, seconds: float) -> bytes:
     return out
 
 
+@pytest.mark.slow
 def test_sighup_in_a_terminal_keeps_work_and_prints_no_matrix(small: Path) -> None:
     exe = Path(sys.executable).parent / "achbench"
     leader, follower = pty.openpty()

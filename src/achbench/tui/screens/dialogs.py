@@ -18,7 +18,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, OptionList, Static
 
-from achbench.editing.fields import ID_HELP, ID_RE
+from achbench.core.vocabulary import ID_HELP, ID_RE
 
 
 class ChoiceDialog(ModalScreen[str | None]):

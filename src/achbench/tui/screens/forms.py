@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, ClassVar, Literal
+from typing import ClassVar, Literal, TypeVar, get_args
 
 from textual import on
 from textual.app import ComposeResult
@@ -21,7 +21,10 @@ from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
+from achbench.core.vocabulary import DEFAULT_LEVEL, LEVELS, Expect, Status
 from achbench.editing.fields import FieldErrors
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,8 +52,8 @@ EVIDENCE_FORM = (
     Field("source", "Source", placeholder="where it comes from"),
     Field("date", "Date", placeholder="2022-01-31"),
     Field("kind", "Kind", placeholder="fact, report, claim, assumption, absence of evidence"),
-    Field("credibility", "Credibility", "choice", ("low", "medium", "high")),
-    Field("relevance", "Relevance", "choice", ("low", "medium", "high")),
+    Field("credibility", "Credibility", "choice", LEVELS),
+    Field("relevance", "Relevance", "choice", LEVELS),
     Field("notes", "Notes", "text"),
 )
 MATRIX_FORM = (
@@ -60,7 +63,8 @@ MATRIX_FORM = (
 )
 
 
-MILESTONE_STATUSES = ("open", "observed", "not-observed")
+MILESTONE_STATUSES: tuple[Status, ...] = get_args(Status)
+EXPECTATIONS: tuple[Expect, ...] = get_args(Expect)
 
 
 def milestone_form(hypotheses: Mapping[str, str]) -> tuple[Field, ...]:
@@ -70,7 +74,7 @@ def milestone_form(hypotheses: Mapping[str, str]) -> tuple[Field, ...]:
         Field("id", "Id", placeholder="M7"),
         Field("hypothesis", "Hypothesis", "choice", tuple(hypotheses), labels=labels),
         Field("title", "Title", placeholder="the observable event or indicator"),
-        Field("expect", "Seeing it", "choice", ("supports", "refutes")),
+        Field("expect", "Seeing it", "choice", EXPECTATIONS),
         Field("due", "Due", placeholder="2022-06-30; empty: no due date"),
         Field("status", "Status", "choice", MILESTONE_STATUSES),
         Field("notes", "Notes", "text"),
@@ -78,10 +82,10 @@ def milestone_form(hypotheses: Mapping[str, str]) -> tuple[Field, ...]:
 
 
 def _default(field: Field) -> str:
-    return "medium" if "medium" in field.choices else field.choices[0]
+    return DEFAULT_LEVEL if DEFAULT_LEVEL in field.choices else field.choices[0]
 
 
-class ItemForm(ModalScreen[Any]):
+class ItemForm(ModalScreen[T | None]):
     """Edit the fields of one item; dismissed with ``check(values)`` or None."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -94,7 +98,7 @@ class ItemForm(ModalScreen[Any]):
         title: str,
         fields: Sequence[Field],
         values: Mapping[str, str],
-        check: Callable[[dict[str, str]], Any],
+        check: Callable[[dict[str, str]], T],
     ) -> None:
         super().__init__()
         self.title_text = title

@@ -13,11 +13,17 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
+from achbench.core.vocabulary import CODE_MEANING
+from achbench.tui.widgets.grid import LEVEL_LETTER, UNRATED
+
 CODES_NOTE = (
-    "Codes: CC very consistent, C consistent, N neutral, I inconsistent, "
-    "II very inconsistent, NA not applicable, · unrated. "
-    "Column headers show credibility and relevance as L/M/H."
+    "Codes: "
+    + ", ".join(f"{code} {meaning}" for code, meaning in CODE_MEANING.items())
+    + f", {UNRATED} unrated. Column headers show credibility and relevance as "
+    + "/".join(LEVEL_LETTER.values())
+    + "."
 )
+"""What the codes and the header letters mean, built from the vocabulary."""
 
 
 class HelpScreen(ModalScreen[None]):

@@ -1,37 +1,45 @@
 """The main screen: the grid, the detail and ranking panes, and every editing key.
 
 Each key is a ``Binding`` with an id (remap it with ``App.set_keymap``) and a
-tooltip; the help screen (``?``) lists them as bound.  Actions change the
-``Session`` and then tell the widgets what changed (``_changed``), so a rating
-redraws one row of the grid and the scores, never the whole matrix.
+tooltip; the help screen (``?``) lists them as bound.
+
+State flows one way.  An action changes the ``Session`` (or the ``GridView``'s
+choices), hands the change to ``GridView.apply``, and sets two reactives of
+this screen: ``redraw`` (what to draw again) and ``cursor``.  The grid and the
+panes are bound to them (``data_bind``) and redraw themselves in their
+watchers, so a rating redraws one row of the grid and the scores, never the
+whole matrix.  Changes made elsewhere (the milestones screen, the app's save
+and reload) arrive as a ``Changed`` message and go the same way.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar
+from collections.abc import Callable
+from typing import ClassVar, TypeVar
 
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
+from textual.reactive import var
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input
 
+from achbench.core.data import EvidenceData, HypothesisData
+from achbench.core.vocabulary import CODE_MEANING, CODES, DEFAULT_LEVEL, Code
 from achbench.editing import fields as forms_rules
-from achbench.editing.session import Change
-from achbench.tui.view import GridView
+from achbench.editing.operations import MatrixFields
+from achbench.editing.undo import Change
+from achbench.tui.messages import Changed
+from achbench.tui.view import GridView, Redraw
 from achbench.tui.widgets.detail import DetailPane
 from achbench.tui.widgets.grid import MatrixGrid
 from achbench.tui.widgets.ranking import RankingPane
 
-if TYPE_CHECKING:
-    from achbench.tui.app import AchbenchApp
-
 # Forms, dialogs and the help screen are imported when first opened: the editor
 # starts faster, and most sessions open few of them.
 
-RATING_KEYS = {"1": "CC", "2": "C", "3": "N", "4": "I", "5": "II", "6": "NA"}
-"""The default key of each code: 1 to 6 in the order of Heuer's scale."""
+T = TypeVar("T")
 
 
 def _key(
@@ -40,8 +48,13 @@ def _key(
     return Binding(keys, action, description, show=show, id=id, tooltip=tooltip)
 
 
-def _rate(key: str, code: str, meaning: str) -> Binding:
-    return _key(key, f"rate('{code}')", code, f"rate_{code.lower()}", f"Rate the cell {meaning}")
+def _rate(key: str, code: Code) -> Binding:
+    tooltip = f"Rate the cell {CODE_MEANING[code]} ({code})"
+    return _key(key, f"rate('{code}')", code, f"rate_{code.lower()}", tooltip)
+
+
+RATING_BINDINGS = [_rate(str(number), code) for number, code in enumerate(CODES, start=1)]
+"""Keys 1 to 6 rate a cell with the codes in the order of Heuer's scale."""
 
 
 class MainScreen(Screen[None]):
@@ -56,12 +69,7 @@ class MainScreen(Screen[None]):
         _key("pagedown", "page(1)", "Page down", "page_down", "Move down a screenful"),
         _key("home", "edge(-1)", "First", "first_column", "Go to the first column"),
         _key("end", "edge(1)", "Last", "last_column", "Go to the last column"),
-        _rate("1", "CC", "very consistent (CC)"),
-        _rate("2", "C", "consistent (C)"),
-        _rate("3", "N", "neutral (N)"),
-        _rate("4", "I", "inconsistent (I)"),
-        _rate("5", "II", "very inconsistent (II)"),
-        _rate("6", "NA", "not applicable (NA)"),
+        *RATING_BINDINGS,
         _key("0,delete", "clear", "Clear", "clear", "Clear the cell (unrated)"),
         _key(
             "a",
@@ -152,24 +160,25 @@ class MainScreen(Screen[None]):
         _key("q", "app.request_quit", "Quit", "quit", "Quit (asks first if unsaved)", show=True),
     ]
 
-    def __init__(self, view: GridView) -> None:
+    redraw: var[Redraw] = var(Redraw("title"), always_update=True)
+    """What the last change touched; the grid and the panes are bound to it."""
+    cursor: var[tuple[int, int]] = var((0, 0))
+    """(row, column) of the view's cursor; the grid and the detail pane are bound to it."""
+
+    def __init__(self, view: GridView, *, add_first_hypothesis: bool = False) -> None:
         super().__init__(id="main")
         self.view = view
-
-    @property
-    def session_app(self) -> AchbenchApp:
-        from achbench.tui.app import AchbenchApp
-
-        assert isinstance(self.app, AchbenchApp)
-        return self.app
+        self.add_first_hypothesis = add_first_hypothesis
+        """Open the form for the first hypothesis at once (a new, empty matrix)."""
+        self.set_reactive(MainScreen.cursor, view.cursor)
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False, icon="≡")
-        yield MatrixGrid(self.view, id="grid")
+        yield MatrixGrid(self.view, id="grid").data_bind(MainScreen.redraw, MainScreen.cursor)
         with Horizontal(id="panes"):
-            yield DetailPane(self.view, id="detail")
+            yield DetailPane(self.view, id="detail").data_bind(MainScreen.redraw, MainScreen.cursor)
             with VerticalScroll(id="ranking-scroll"):
-                yield RankingPane(self.view, id="ranking")
+                yield RankingPane(self.view, id="ranking").data_bind(MainScreen.redraw)
         yield Input(
             placeholder="filter evidence: text, Enter to keep, Escape to clear", id="filter"
         )
@@ -179,15 +188,39 @@ class MainScreen(Screen[None]):
         self.query_one("#filter", Input).display = False
         self.grid.focus()
         self.update_title()
+        if self.add_first_hypothesis:
+            self.call_after_refresh(self.action_add_hypothesis)
 
     @property
     def grid(self) -> MatrixGrid:
         return self.query_one("#grid", MatrixGrid)
 
-    # -- keeping the widgets in step -----------------------------------------------------
+    # -- showing what changed --------------------------------------------------------------
+
+    def show(self, redraw: Redraw) -> None:
+        """Draw ``redraw`` again, then put the cursor where the view has it now."""
+        self.redraw = redraw
+        self.cursor = self.view.cursor
+
+    def changed(self, change: Change | None) -> None:
+        """Take a change of the session into the view and show it (None: nothing changed)."""
+        if change is not None:
+            self.show(self.view.apply(change))
+
+    @on(Changed)
+    def changed_elsewhere(self, message: Changed) -> None:
+        """Another screen or the app changed the session (and the view): show it."""
+        message.stop()  # it came from the app: do not bubble back to it
+        self.show(message.redraw)
+
+    def watch_redraw(self) -> None:
+        self.update_title()
 
     def update_title(self) -> None:
-        """File name with a modified marker; analyst, method and toggles beside it."""
+        """File name with a modified marker; analyst, method and toggles beside it.
+
+        The app watches ``title`` to name the terminal window the same.
+        """
         session = self.view.session
         marker = " [modified]" if session.dirty else ""
         title = f"{session.name}{marker}"
@@ -200,65 +233,18 @@ class MainScreen(Screen[None]):
         if (title, sub_title) != (self.title, self.sub_title):
             self.title = title
             self.sub_title = sub_title
-            self.app.title = title
-
-    def _panes(self, ranking: bool = True) -> None:
-        self.query_one("#detail", DetailPane).refresh_text()
-        if ranking:
-            self.query_one("#ranking", RankingPane).update()
 
     def action_scroll_detail(self, lines: int) -> None:
         self.query_one("#detail", DetailPane).scroll_text(lines)
 
-    def changed(self, change: Change | None) -> None:
-        """Redraw what ``change`` touched (None: nothing changed)."""
-        if change is None:
-            return
-        view = self.view
-        grid = self.grid
-        if change.kind in ("milestone", "hypothesis", "structure", "all"):
-            view.milestones_changed()
-        if change.kind == "cell":
-            rescored = view.rescore()
-            assert change.hypothesis is not None
-            assert change.evidence is not None
-            grid.cell_changed(change.hypothesis, change.evidence, rescored)
-            if view.cell_rated(change.evidence):
-                grid.headers_changed()
-        elif change.kind in ("hypothesis", "evidence"):
-            view.rescore()
-            grid.labels_changed()
-        elif change.kind == "meta":
-            pass
-        elif change.kind == "milestone":
-            grid.labels_changed()
-        else:
-            view.sync()
-            if change.hypothesis in view.hypothesis_ids:
-                view.h = view.hypothesis_ids.index(change.hypothesis)
-            if change.evidence in view.evidence_ids:
-                view.e = view.evidence_ids.index(change.evidence)
-            grid.reset()
-        self._panes()
-        self.update_title()
-
-    def cursor_changed(self) -> None:
-        self.grid.cursor_moved()
-        self._panes(ranking=False)
-
-    def reload_all(self) -> None:
-        """The session's matrix was replaced (reload, restore): redraw everything."""
-        self.view.milestones_changed()
-        self.view.sync()
-        self.grid.reset()
-        self._panes()
-        self.update_title()
-
     # -- moving ----------------------------------------------------------------------------
 
+    def _moved(self, moved: bool) -> None:
+        if moved:
+            self.cursor = self.view.cursor
+
     def action_move(self, drow: int, dcol: int) -> None:
-        if self.view.move(drow, dcol):
-            self.cursor_changed()
+        self._moved(self.view.move(drow, dcol))
 
     def action_page(self, direction: int) -> None:
         step = max(1, self.grid.scrollable_content_region.height - 4)
@@ -266,16 +252,16 @@ class MainScreen(Screen[None]):
 
     def action_edge(self, direction: int) -> None:
         row, _ = self.view.cursor
-        if self.view.move_to(row, 0 if direction < 0 else len(self.view.cols) - 1):
-            self.cursor_changed()
+        self._moved(self.view.move_to(row, 0 if direction < 0 else len(self.view.cols) - 1))
 
-    @on(MatrixGrid.CursorMoved)
-    def clicked(self) -> None:
-        self._panes(ranking=False)
+    @on(MatrixGrid.CellClicked)
+    def clicked(self, message: MatrixGrid.CellClicked) -> None:
+        self._moved(self.view.move_to(message.row, message.column))
 
     # -- rating ----------------------------------------------------------------------------
 
     def action_rate(self, code: str) -> None:
+        """Rate the cell under the cursor ``code`` (one of ``CODES``; empty: clear it)."""
         hypothesis, evidence = self.view.current()
         if hypothesis is None or evidence is None:
             self.notify("Nothing to rate: add a hypothesis (Y) and evidence (E) first.")
@@ -287,18 +273,19 @@ class MainScreen(Screen[None]):
                 severity="warning",
             )
             return
-        self.changed(self.view.session.rate(evidence, hypothesis, code or None))
-        if self.view.advance and code:
+        chosen = next((c for c in CODES if c == code), None)
+        self.changed(self.view.session.rate(evidence, hypothesis, chosen))
+        if self.view.advance and chosen:
             self.view.advance_cursor()
-            self.cursor_changed()
+            self.cursor = self.view.cursor
 
     def action_clear(self) -> None:
         self.action_rate("")
 
     def action_toggle_advance(self) -> None:
-        self.view.advance = not self.view.advance
-        self.notify(f"Rating {'advances' if self.view.advance else 'stays on the cell'}.")
-        self.update_title()
+        advance = self.view.toggle_advance()
+        self.notify(f"Rating {'advances' if advance else 'stays on the cell'}.")
+        self.redraw = Redraw("title")
 
     def action_undo(self) -> None:
         change = self.view.session.undo()
@@ -318,29 +305,22 @@ class MainScreen(Screen[None]):
         if change is not None and change.kind == "cell":
             view = self.view
             if change.hypothesis in view.hypothesis_ids and change.evidence in view.evidence_ids:
-                view.h = view.hypothesis_ids.index(change.hypothesis)
-                view.e = view.evidence_ids.index(change.evidence)
-                self.cursor_changed()
+                view.go_to(change.hypothesis, change.evidence)
+                self.cursor = view.cursor
 
     # -- what is shown ---------------------------------------------------------------------
 
     def action_cycle_method(self) -> None:
         self.view.cycle_method()
-        if self.view.sorted:
-            self.grid.reset()
-        else:
-            self.grid.labels_changed()
-        self._panes()
-        self.update_title()
+        self.show(Redraw("all" if self.view.sorted else "labels"))
 
     def action_transpose(self) -> None:
         self.view.toggle_transpose()
-        self.grid.reset()
+        self.show(Redraw("all"))
 
     def action_sort(self) -> None:
         self.view.toggle_sort()
-        self.grid.reset()
-        self._panes()
+        self.show(Redraw("all"))
 
     def action_filter(self) -> None:
         box = self.query_one("#filter", Input)
@@ -351,8 +331,7 @@ class MainScreen(Screen[None]):
     @on(Input.Changed, "#filter")
     def filter_typed(self, event: Input.Changed) -> None:
         self.view.set_filter(event.value)
-        self.grid.reset()
-        self._panes()
+        self.show(Redraw("all"))
 
     @on(Input.Submitted, "#filter")
     def filter_kept(self) -> None:
@@ -366,14 +345,12 @@ class MainScreen(Screen[None]):
             box.value = ""
             box.display = False
             self.view.set_filter("")
-            self.grid.reset()
-            self._panes()
+            self.show(Redraw("all"))
             self.grid.focus()
 
     def action_hide_flat(self) -> None:
         hidden = self.view.toggle_hide_flat()
-        self.grid.reset()
-        self._panes()
+        self.show(Redraw("all"))
         if not self.view.hide_flat:
             self.notify("Showing every evidence item.")
         elif hidden:
@@ -388,13 +365,11 @@ class MainScreen(Screen[None]):
     def action_consensus(self) -> None:
         view = self.view
         on = view.toggle_consensus()
-        self.grid.reset()
-        self._panes(ranking=False)
-        self.update_title()
+        self.show(Redraw("all"))
         if not on:
             self.notify(f"Your ratings (analyst {view.session.analyst}).")
             return
-        analysts = list(view.session.data.get("ratings") or {})
+        analysts = list(view.session.data.get("ratings", {}))
         if len(analysts) < 2:
             who = analysts[0] if analysts else "no analyst"
             self.notify(f"Consensus view: only {who} rated, so the consensus is those ratings.")
@@ -405,9 +380,9 @@ class MainScreen(Screen[None]):
         )
 
     def action_sensitivity(self) -> None:
-        from achbench.tui.screens.sensitivity import SensitivityScreen
+        from achbench.tui.screens.sensitivity import SensitivityScreen, Target
 
-        def chosen(target: tuple[str | None, str | None] | None) -> None:
+        def chosen(target: Target | None) -> None:
             if target is not None:
                 self.jump_to(*target)
 
@@ -420,25 +395,20 @@ class MainScreen(Screen[None]):
         undone = view.reveal(evidence) if evidence is not None else []
         if undone:
             self.notify(f"Showing {evidence}: turned off {' and '.join(undone)}.")
-            self.grid.reset()
-            self._panes()
-        if view.go_to(hypothesis, evidence) or undone:
-            self.cursor_changed()
+            self.redraw = Redraw("all")
+        view.go_to(hypothesis, evidence)
+        self.cursor = view.cursor
 
     def action_milestones(self) -> None:
         from achbench.tui.screens.milestones import MilestonesScreen
 
-        screen = MilestonesScreen(self.view, self.changed, self.view.current()[0])
-        self.app.push_screen(screen)
+        self.app.push_screen(MilestonesScreen(self.view, self.view.current()[0]))
 
     def action_pool(self) -> None:
         session = self.view.session
         session.set_pooled(not session.pooled)
         self.view.rescore()
-        self.grid.scores_changed()
-        self.grid.headers_changed()
-        self._panes()
-        self.update_title()
+        self.redraw = Redraw("scores")
 
     def action_choose_analyst(self) -> None:
         session = self.view.session
@@ -447,9 +417,7 @@ class MainScreen(Screen[None]):
             if name and name != session.analyst:
                 session.set_analyst(name)
                 self.view.rescore()
-                self.grid.labels_changed()
-                self._panes()
-                self.update_title()
+                self.redraw = Redraw("labels")
 
         from achbench.tui.screens.dialogs import AnalystDialog
 
@@ -476,7 +444,12 @@ class MainScreen(Screen[None]):
     # -- editing items ---------------------------------------------------------------------
 
     def _open_form(
-        self, title: str, form: str, values: dict[str, str], check: Any, then: Any
+        self,
+        title: str,
+        form: str,
+        values: dict[str, str],
+        check: Callable[[dict[str, str]], T],
+        then: Callable[[T | None], None],
     ) -> None:
         from achbench.tui.screens import forms
 
@@ -492,10 +465,10 @@ class MainScreen(Screen[None]):
         taken = list(session.hypotheses)
         values = {"id": forms_rules.next_id("H", taken)}
 
-        def check(v: dict[str, str]) -> tuple[str, dict[str, Any]]:
+        def check(v: dict[str, str]) -> tuple[str, HypothesisData]:
             return forms_rules.hypothesis_from_form(v, taken)
 
-        def done(result: tuple[str, dict[str, Any]] | None) -> None:
+        def done(result: tuple[str, HypothesisData] | None) -> None:
             if result:
                 index = self.view.h + 1 if taken else 0
                 self.changed(session.add_hypothesis(result[0], result[1], index))
@@ -511,10 +484,10 @@ class MainScreen(Screen[None]):
         taken = list(session.hypotheses)
         values = {"id": hypothesis, **forms_rules.form_values(session.hypotheses[hypothesis])}
 
-        def check(v: dict[str, str]) -> tuple[str, dict[str, Any]]:
+        def check(v: dict[str, str]) -> tuple[str, HypothesisData]:
             return forms_rules.hypothesis_from_form(v, taken, hypothesis)
 
-        def done(result: tuple[str, dict[str, Any]] | None) -> None:
+        def done(result: tuple[str, HypothesisData] | None) -> None:
             if result:
                 self.changed(session.update_hypothesis(hypothesis, result[0], result[1]))
 
@@ -523,13 +496,13 @@ class MainScreen(Screen[None]):
     def action_add_evidence(self) -> None:
         session = self.view.session
         taken = list(session.evidence)
-        values = {"id": forms_rules.next_id("E", taken), "credibility": "medium"}
-        values["relevance"] = "medium"
+        values = {"id": forms_rules.next_id("E", taken)}
+        values.update(credibility=DEFAULT_LEVEL, relevance=DEFAULT_LEVEL)
 
-        def check(v: dict[str, str]) -> tuple[str, dict[str, Any]]:
+        def check(v: dict[str, str]) -> tuple[str, EvidenceData]:
             return forms_rules.evidence_from_form(v, taken)
 
-        def done(result: tuple[str, dict[str, Any]] | None) -> None:
+        def done(result: tuple[str, EvidenceData] | None) -> None:
             if result:
                 _, current = self.view.current()
                 index = taken.index(current) + 1 if current in taken else len(taken)
@@ -545,13 +518,13 @@ class MainScreen(Screen[None]):
             return
         taken = list(session.evidence)
         values = {"id": evidence, **forms_rules.form_values(session.evidence[evidence])}
-        values.setdefault("credibility", "medium")
-        values.setdefault("relevance", "medium")
+        values.setdefault("credibility", DEFAULT_LEVEL)
+        values.setdefault("relevance", DEFAULT_LEVEL)
 
-        def check(v: dict[str, str]) -> tuple[str, dict[str, Any]]:
+        def check(v: dict[str, str]) -> tuple[str, EvidenceData]:
             return forms_rules.evidence_from_form(v, taken, evidence)
 
-        def done(result: tuple[str, dict[str, Any]] | None) -> None:
+        def done(result: tuple[str, EvidenceData] | None) -> None:
             if result:
                 self.changed(session.update_evidence(evidence, result[0], result[1]))
 
@@ -560,7 +533,7 @@ class MainScreen(Screen[None]):
     def action_edit_matrix(self) -> None:
         session = self.view.session
 
-        def done(result: dict[str, Any] | None) -> None:
+        def done(result: MatrixFields | None) -> None:
             if result is not None:
                 self.changed(session.update_meta(result))
 

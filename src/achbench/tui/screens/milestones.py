@@ -8,14 +8,16 @@ open milestone past it is *overdue*), title.  Warnings about the leader
 Every change goes through the session (``add_milestone``, ``update_milestone``,
 ``set_milestone_status``, ``delete_milestone``): it is undone and redone like
 any other edit (``u``, ``ctrl+r``, here or in the grid), marks the matrix
-modified and is saved with it.  The form checks a milestone with the pydantic
-``Milestone`` model (``fields.milestone_from_form``).
+modified and is saved with it.  The screen takes each change into the view
+(``GridView.apply``) and posts ``Changed`` for the main screen below to show
+it.  The form checks a milestone with the pydantic ``Milestone`` model
+(``fields.milestone_from_form``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, ClassVar
+from typing import ClassVar, get_args
 
 from rich.console import Group, RenderableType
 from rich.padding import Padding
@@ -28,19 +30,24 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from achbench.core.data import MilestoneData
+from achbench.core.vocabulary import Status
 from achbench.editing import fields as rules
-from achbench.editing.session import Change, Session
+from achbench.editing.session import Session
+from achbench.editing.undo import Change
+from achbench.tui.messages import Changed
 from achbench.tui.view import GridView
 
-STATUS_CYCLE = {"open": "observed", "observed": "not-observed", "not-observed": "open"}
-"""``s`` moves a milestone's status along this cycle."""
+STATUSES: tuple[Status, ...] = get_args(Status)
+STATUS_CYCLE: dict[Status, Status] = dict(zip(STATUSES, STATUSES[1:] + STATUSES[:1], strict=True))
+"""``s`` moves a milestone's status along this cycle: open, observed, not-observed, open."""
 
 
 def _key(keys: str, action: str, description: str, id: str, tooltip: str) -> Binding:
     return Binding(keys, action, description, id=id, tooltip=tooltip)
 
 
-def status_text(milestone: dict[str, Any], overdue: bool) -> Text:
+def status_text(milestone: MilestoneData, overdue: bool) -> Text:
     """A milestone's status as the list shows it, coloured by what it means."""
     status = milestone.get("status", "open")
     expect = milestone["expect"]
@@ -55,7 +62,7 @@ def status_text(milestone: dict[str, Any], overdue: bool) -> Text:
 
 
 class MilestonesScreen(ModalScreen[None]):
-    """Milestones per hypothesis; ``changed`` is told of every change (the main screen)."""
+    """Milestones per hypothesis, opened on ``hypothesis``; every change posts ``Changed``."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         _key("escape,M,q", "close", "Close", "milestones_close", "Close the milestones screen"),
@@ -74,12 +81,9 @@ class MilestonesScreen(ModalScreen[None]):
         _key("ctrl+s", "app.save", "Save", "milestone_save", "Save the matrix"),
     ]
 
-    def __init__(
-        self, view: GridView, changed: Callable[[Change | None], None], hypothesis: str | None
-    ) -> None:
+    def __init__(self, view: GridView, hypothesis: str | None) -> None:
         super().__init__(id="milestones")
         self.view = view
-        self.changed = changed
         self.rows: list[tuple[str, str]] = []
         """Per line: ("hypothesis" or "milestone" or "warning", id)."""
         self._start = hypothesis
@@ -182,19 +186,26 @@ class MilestonesScreen(ModalScreen[None]):
         return row[1] if row[1] in self.session.milestones else None
 
     def _after(self, change: Change | None, keep: tuple[str, str] | None = None) -> None:
-        self.changed(change)
+        if change is not None:
+            self.post_message(Changed(self.view.apply(change)))
         self.rebuild(keep)
 
     # -- editing -------------------------------------------------------------------------
 
-    def _form(self, title: str, values: dict[str, str], current: str | None, then: Any) -> None:
+    def _form(
+        self,
+        title: str,
+        values: dict[str, str],
+        current: str | None,
+        then: Callable[[tuple[str, MilestoneData] | None], None],
+    ) -> None:
         from achbench.tui.screens.forms import ItemForm, milestone_form
 
         session = self.session
         hypotheses = {h: v["title"] for h, v in session.hypotheses.items()}
         taken = list(session.milestones)
 
-        def check(v: dict[str, str]) -> tuple[str, dict[str, Any]]:
+        def check(v: dict[str, str]) -> tuple[str, MilestoneData]:
             return rules.milestone_from_form(v, taken, hypotheses, current)
 
         self.app.push_screen(ItemForm(title, milestone_form(hypotheses), values, check), then)
@@ -211,7 +222,7 @@ class MilestonesScreen(ModalScreen[None]):
             "status": "open",
         }
 
-        def done(result: tuple[str, dict[str, Any]] | None) -> None:
+        def done(result: tuple[str, MilestoneData] | None) -> None:
             if result:
                 change = self.session.add_milestone(result[0], result[1])
                 self._after(change, ("milestone", result[0]))
@@ -225,7 +236,7 @@ class MilestonesScreen(ModalScreen[None]):
             return
         values = {"id": milestone_id, **rules.form_values(self.session.milestones[milestone_id])}
 
-        def done(result: tuple[str, dict[str, Any]] | None) -> None:
+        def done(result: tuple[str, MilestoneData] | None) -> None:
             if result:
                 change = self.session.update_milestone(milestone_id, result[0], result[1])
                 self._after(change, ("milestone", result[0]))

@@ -20,7 +20,7 @@ cell closes the screen with the grid's cursor put there.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.console import RenderableType
 from rich.table import Table
@@ -36,7 +36,7 @@ from textual.worker import Worker, WorkerState
 
 if TYPE_CHECKING:
     from achbench.analysis.milestones import MilestoneWarning
-    from achbench.analysis.sensitivity import Findings, Standing
+    from achbench.analysis.sensitivity import CredibilityCheck, Findings, Standing
     from achbench.editing.session import Session
 
 Target = tuple[str | None, str | None]
@@ -121,18 +121,76 @@ def rank_moves(before: Standing, after: Standing, limit: int = MOVES_SHOWN) -> s
     return ", ".join(parts)
 
 
+def _name(findings: Findings, hypothesis: str) -> str:
+    return f"{hypothesis} ({findings.hypothesis_titles[hypothesis]})"
+
+
+def leader_text(findings: Findings) -> str:
+    """'Under heuer, H1 (Alpha) leads.', or who share the lead."""
+    from achbench.analysis.wording import join
+
+    names = join([_name(findings, h) for h in findings.leaders])
+    if len(findings.leaders) > 1:
+        return f"Under {findings.method}, {names} share the lead."
+    return f"Under {findings.method}, {names} leads."
+
+
+def margin_text(findings: Findings) -> str | None:
+    """How far the runner-up trails, and whether that is a close race; None with one
+    hypothesis alone."""
+    from achbench.analysis.wording import number
+
+    m = findings.margin
+    if len(findings.leaders) > 1:
+        return "A tie at the top is the closest race there is."
+    if m.runner_up is None or m.margin is None:
+        return None
+    runner_up = _name(findings, m.runner_up)
+    if findings.method == "bayes":
+        odds = "" if m.odds is None else f", odds {m.odds:.2f} to 1"
+        text = (
+            f"The runner-up, {runner_up}, trails by {m.margin:.1%} of posterior probability{odds}"
+        )
+        limit = f"odds below {number(m.threshold)} to 1"
+    else:
+        text = f"The runner-up, {runner_up}, trails by {number(m.margin)} ({m.measure})"
+        limit = f"a margin below {number(m.threshold)}"
+    return text + (f": a close race ({limit})." if m.close else ".")
+
+
+def credibility_line(findings: Findings, check: CredibilityCheck) -> Line:
+    """Who leads on the high-credibility evidence alone, or without the low; in
+    yellow when that is not the leader on all the evidence."""
+    from achbench.analysis.wording import join
+
+    if check.name == "high-only" and check.kept == 0:
+        return _plain("No evidence item has high credibility.")
+    if check.name == "without-low" and check.dropped == 0:
+        return _plain("No evidence item has low credibility.")
+    what = (
+        "Keeping only high-credibility evidence"
+        if check.name == "high-only"
+        else "Dropping low-credibility evidence"
+    )
+    who = join([_name(findings, h) for h in check.leaders])
+    verb = "lead" if len(check.leaders) > 1 else "leads"
+    counted = f"{what} ({check.kept} of {check.kept + check.dropped} items), {who}"
+    if check.changed:
+        return _plain(f"{counted} {verb} instead.", "bold yellow")
+    return _plain(f"{counted} still {verb}.")
+
+
 def finding_lines(findings: Findings, warnings: list[MilestoneWarning]) -> list[Line]:
     """The screen's lines for ``findings``, most important first (pure: tested headless)."""
     from achbench.analysis.wording import STEP_WORDS, change_text, join, order_text
 
-    sentences = findings.sentences()
     leaders = findings.leaders
     margin = findings.margin
-    has_margin = len(leaders) > 1 or (margin.runner_up is not None and margin.margin is not None)
     close = len(leaders) > 1 or margin.close
-    lines = [_plain(sentences[0], "bold", (leaders[0], None))]
-    if has_margin:
-        lines.append(_plain(sentences[1], "bold yellow" if close else "", (margin.runner_up, None)))
+    lines = [_plain(leader_text(findings), "bold", (leaders[0], None))]
+    race = margin_text(findings)
+    if race is not None:
+        lines.append(_plain(race, "bold yellow" if close else "", (margin.runner_up, None)))
     for warning in warnings:
         lines.append(_plain(f"! {warning.message}", "bold red", (warning.hypothesis, None)))
     lines.append(_plain(f"Order: {order_text(findings.standing)}"))
@@ -210,21 +268,8 @@ def finding_lines(findings: Findings, warnings: list[MilestoneWarning]) -> list[
         lines.append(_plain(f"… {len(findings.weight_shifts) - ITEMS_SHOWN} more", "dim"))
 
     lines.append(_heading("Credibility"))
-    for sentence in sentences:
-        if sentence.startswith(("Keeping only", "Dropping", "No evidence item has")):
-            changed = sentence.endswith("instead.")
-            lines.append(_plain(sentence, "bold yellow" if changed else ""))
+    lines.extend(credibility_line(findings, check) for check in findings.credibility)
     return lines
-
-
-def _analyse(data: Any, analysts: list[str], method: str, steps: str) -> Findings:
-    """``analyse`` on the ratings of ``analysts``, each rating's analyst named."""
-    from achbench.analysis.sensitivity import analyse, raters_of
-    from achbench.scoring.methods import Grid
-
-    grid = Grid.from_data(data, analysts)
-    raters = raters_of(data, analysts) if len(grid.analysts) > 1 else None
-    return analyse(grid, method, steps, raters)
 
 
 class SensitivityScreen(ModalScreen[Target | None]):
@@ -283,6 +328,8 @@ class SensitivityScreen(ModalScreen[Target | None]):
 
     def compute(self) -> None:
         """Analyse the matrix as it is now: at once if small, else in a thread."""
+        from achbench.analysis.sensitivity import analyse_data
+
         data = self.session.data
         if not data.get("hypotheses"):
             self._show_message("No hypotheses yet: nothing to analyse. Press Y to add one.")
@@ -291,14 +338,14 @@ class SensitivityScreen(ModalScreen[Target | None]):
         method, steps = self.method, self.steps
         hypotheses, evidence = len(data["hypotheses"]), len(data.get("evidence") or {})
         if hypotheses * max(1, evidence) * max(1, len(analysts)) <= SYNC_CELLS:
-            self.show(_analyse(data, analysts, method, steps))
+            self.show(analyse_data(data, method, steps, analysts))
             return
         self._show_message(f"Analysing {hypotheses} hypotheses x {evidence} items… (Escape closes)")
         # The thread only reads the matrix, and nothing edits it while this screen
         # is open (it binds no editing key).  If the screen is closed first, the
         # worker is cancelled and whatever it ends with, result or error, is dropped.
         self.run_worker(
-            lambda: _analyse(data, analysts, method, steps),
+            lambda: analyse_data(data, method, steps, analysts),
             name="sensitivity",
             thread=True,
             exclusive=True,
@@ -306,10 +353,13 @@ class SensitivityScreen(ModalScreen[Target | None]):
         )
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        from achbench.analysis.sensitivity import Findings
+
         if event.worker.name != "sensitivity":
             return
-        if event.state == WorkerState.SUCCESS and event.worker.result is not None:
-            self.show(event.worker.result)
+        result: object = event.worker.result
+        if event.state == WorkerState.SUCCESS and isinstance(result, Findings):
+            self.show(result)
         elif event.state == WorkerState.ERROR:
             self._show_message(f"The analysis failed: {event.worker.error}")
 

@@ -6,6 +6,9 @@ description, the current analyst's code, and what other analysts said.
 The pane has a fixed size and scrolls its own text (``scroll_text``, the ``[``
 and ``]`` keys, the mouse wheel) rather than growing: a pane that changed its
 height would make Textual lay out the whole screen again on every cursor move.
+
+It draws again when the main screen's ``redraw`` or ``cursor`` (bound to the
+pane's own reactives of those names) changes.
 """
 
 from __future__ import annotations
@@ -13,20 +16,17 @@ from __future__ import annotations
 from rich.text import Text
 from textual import events
 from textual.geometry import Region
+from textual.reactive import var
 from textual.strip import Strip
 from textual.widget import Widget
 
-from achbench.scoring.methods import CODE_MEANING
-from achbench.tui.view import GridView
+from achbench.core.vocabulary import CODE_MEANING, CODES, DEFAULT_LEVEL
+from achbench.tui.view import GridView, Redraw
 
-CODE_STYLE = {
-    "CC": "bold green",
-    "C": "green",
-    "N": "",
-    "I": "red",
-    "II": "bold red",
-    "NA": "dim",
-}
+CODE_STYLE: dict[str, str] = dict(
+    zip(CODES, ("bold green", "green", "", "red", "bold red", "dim"), strict=True)
+)
+"""How each code is drawn, in scale order: consistent green, inconsistent red, NA dim."""
 
 DISPUTE_STYLE = {"mild": "bold yellow", "large": "bold dark_orange", "extreme": "bold red"}
 
@@ -40,6 +40,11 @@ class DetailPane(Widget):
         padding: 0 1;
     }
     """
+
+    redraw: var[Redraw] = var(Redraw("title"), always_update=True)
+    """What changed in the matrix or the view (bound to the main screen's)."""
+    cursor: var[tuple[int, int]] = var((0, 0))
+    """(row, column) of the cursor (bound to the main screen's)."""
 
     def __init__(self, view: GridView, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -64,6 +69,13 @@ class DetailPane(Widget):
     def on_mouse_scroll_up(self, event: events.MouseScrollUp) -> None:
         event.stop()
         self.scroll_text(-2)
+
+    def watch_redraw(self, redraw: Redraw) -> None:
+        if redraw.scope != "title":
+            self.refresh_text()
+
+    def watch_cursor(self) -> None:
+        self.refresh_text()
 
     def refresh_text(self) -> None:
         """The cell, its ratings or its items changed: draw the text again.
@@ -132,8 +144,8 @@ class DetailPane(Widget):
             text.append(f"{evidence_id}  ", style="bold cyan")
             text.append(item["title"], style="bold")
             facts = [
-                f"credibility {item.get('credibility', 'medium')}",
-                f"relevance {item.get('relevance', 'medium')}",
+                f"credibility {item.get('credibility', DEFAULT_LEVEL)}",
+                f"relevance {item.get('relevance', DEFAULT_LEVEL)}",
             ]
             if "kind" in item:
                 facts.insert(0, str(item["kind"]))

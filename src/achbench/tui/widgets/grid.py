@@ -10,10 +10,16 @@ its cells changes), the scroll offset, the width, the cursor when it is on that
 row, and a generation bumped by anything that changes every line.  A rating
 thus redraws one row of cells; the rest come from the cache.
 
+The grid draws a ``GridView`` and never changes it.  It learns what changed
+from two reactives bound to the main screen's (``data_bind``): ``redraw`` (a
+``Redraw``: one cell, the labels, the scores, or all) and ``cursor``; their
+watchers redraw no more than that.  A click posts ``CellClicked`` for the
+screen to move the cursor.
+
 | Key | What it does |
 | --- | --- |
 | arrows, h j k l | move the cursor (bound on the main screen) |
-| mouse click | put the cursor on a cell |
+| mouse click | put the cursor on a cell (``CellClicked``) |
 """
 
 from __future__ import annotations
@@ -26,20 +32,18 @@ from textual import events
 from textual.cache import LRUCache
 from textual.geometry import Region, Size
 from textual.message import Message
+from textual.reactive import var
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from achbench.tui.view import GridView
+from achbench.core.vocabulary import CODES, DEFAULT_LEVEL, LEVELS, Level
+from achbench.tui.view import GridView, Redraw
 
-CODE_CLASS = {
-    "CC": "matrix-grid--cc",
-    "C": "matrix-grid--c",
-    "N": "matrix-grid--n",
-    "I": "matrix-grid--i",
-    "II": "matrix-grid--ii",
-    "NA": "matrix-grid--na",
+CODE_CLASS: dict[str | None, str] = {
+    **{code: f"matrix-grid--{code.lower()}" for code in CODES},
     None: "matrix-grid--unrated",
 }
+"""The component class that colours each code (and an unrated cell)."""
 UNRATED = "·"
 DISPUTE_MARK = {"mild": "¹", "large": "²", "extreme": "³"}
 """In the consensus view, beside a disputed cell's code: its Open Synthesis category."""
@@ -48,7 +52,8 @@ DISPUTE_CLASS = {
     "large": "matrix-grid--dispute-large",
     "extreme": "matrix-grid--dispute-extreme",
 }
-LEVEL_LETTER = {"low": "L", "medium": "M", "high": "H"}
+LEVEL_LETTER: dict[Level, str] = {level: level[0].upper() for level in LEVELS}
+"""How the headers show a credibility or relevance level: L, M, H."""
 HEADER_HEIGHT = 3
 
 
@@ -116,20 +121,30 @@ class MatrixGrid(ScrollView, can_focus=True, inherit_bindings=False):
     }
     """
 
-    class CursorMoved(Message):
-        """The cursor was put on a cell by the mouse."""
+    class CellClicked(Message):
+        """A cell was clicked: the screen puts the cursor on it."""
 
-        def __init__(self, grid: MatrixGrid) -> None:
+        def __init__(self, grid: MatrixGrid, row: int, column: int) -> None:
             super().__init__()
             self.grid = grid
+            self.row = row
+            """The row clicked, in the visible grid."""
+            self.column = column
+            """The column clicked, in the visible grid."""
 
         @property
         def control(self) -> MatrixGrid:
             return self.grid
 
+    redraw: var[Redraw] = var(Redraw("title"), always_update=True)
+    """What changed in the matrix or the view (bound to the main screen's)."""
+    cursor: var[tuple[int, int]] = var((0, 0))
+    """(row, column) of the cursor (bound to the main screen's)."""
+
     def __init__(self, view: GridView, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.view = view
+        self.set_reactive(MatrixGrid.cursor, view.cursor)
         self._generation = 0
         self._score_generation = 0
         self._header_generation = 0
@@ -138,7 +153,6 @@ class MatrixGrid(ScrollView, can_focus=True, inherit_bindings=False):
         self._label_cache: LRUCache[tuple[object, ...], Strip] = LRUCache(512)
         self._styles: dict[str, Style] = {}
         self._base = Style()
-        self._drawn_cursor = view.cursor
         self._column_width = 5
         self.lines_rendered = 0
         """Lines built (not taken from the cache): for tests and benchmarks."""
@@ -176,19 +190,31 @@ class MatrixGrid(ScrollView, can_focus=True, inherit_bindings=False):
     def on_mount(self) -> None:
         self._update_virtual_size()
 
-    # -- telling the grid what changed ----------------------------------------------------
+    # -- what changed ------------------------------------------------------------------
+
+    def watch_redraw(self, redraw: Redraw) -> None:
+        if redraw.scope == "cell" and redraw.hypothesis and redraw.evidence:
+            self.cell_changed(redraw.hypothesis, redraw.evidence, redraw.rescored)
+            if redraw.headers:
+                self.headers_changed()
+        elif redraw.scope == "labels":
+            self.labels_changed()
+        elif redraw.scope == "scores":
+            self.scores_changed()
+            self.headers_changed()
+        elif redraw.scope == "all":
+            self.reset()
 
     def reset(self) -> None:
         """Everything may have changed (orientation, order, filter, items): redraw all."""
         self._generation += 1
         self._line_cache.clear()
         self._label_cache.clear()
-        self._drawn_cursor = self.view.cursor
         self._update_virtual_size()
         self.scroll_cursor_visible()
         self.refresh()
 
-    def cell_changed(self, hypothesis_id: str, evidence_id: str, rescored: set[str]) -> None:
+    def cell_changed(self, hypothesis_id: str, evidence_id: str, rescored: frozenset[str]) -> None:
         """One rating changed: redraw its row and the rows whose rank or score changed."""
         view = self.view
         key = evidence_id if view.transposed else hypothesis_id
@@ -241,15 +267,15 @@ class MatrixGrid(ScrollView, can_focus=True, inherit_bindings=False):
 
     # -- cursor -----------------------------------------------------------------------------
 
-    def cursor_moved(self) -> None:
+    def watch_cursor(self, old: tuple[int, int], new: tuple[int, int]) -> None:
         """Redraw the rows the cursor left and entered and the headers, or all if scrolled."""
-        old_row, _ = self._drawn_cursor
-        self._drawn_cursor = self.view.cursor
+        if not self.size.area:  # not laid out yet: the first paint draws it
+            return
         if self.scroll_cursor_visible():
             self.refresh()
             return
         self.refresh(Region(0, 0, self.size.width, HEADER_HEIGHT))
-        self._refresh_rows(old_row, self._drawn_cursor[0])
+        self._refresh_rows(old[0], new[0])
 
     def scroll_cursor_visible(self) -> bool:
         """Scroll as little as needed to bring the cursor's cell into view; True if it did."""
@@ -282,9 +308,7 @@ class MatrixGrid(ScrollView, can_focus=True, inherit_bindings=False):
         row = offset.y - HEADER_HEIGHT + int(self.scroll_y)
         col = (offset.x - self.label_width + int(self.scroll_x)) // self.column_width
         if row < len(self.view.rows) and col < len(self.view.cols):
-            self.view.move_to(row, col)
-            self.cursor_moved()
-            self.post_message(self.CursorMoved(self))
+            self.post_message(self.CellClicked(self, row, col))
 
     # -- drawing -----------------------------------------------------------------------------
 
@@ -414,11 +438,11 @@ class MatrixGrid(ScrollView, can_focus=True, inherit_bindings=False):
             item_id = view.cols[col]
             dim = False
             if view.transposed:
-                item = session.hypotheses[item_id]
+                hypothesis = session.hypotheses[item_id]
                 if line == 0:
                     text = item_id
                 elif line == 1:
-                    text = item["title"]
+                    text = hypothesis["title"]
                 else:
                     score = view.scores.get(item_id)
                     text = f"#{score.rank} {score_text(view.method, score.score)}" if score else ""
@@ -431,8 +455,8 @@ class MatrixGrid(ScrollView, can_focus=True, inherit_bindings=False):
                     text = item["title"]
                 else:
                     text = (
-                        LEVEL_LETTER[item.get("credibility", "medium")]
-                        + LEVEL_LETTER[item.get("relevance", "medium")]
+                        LEVEL_LETTER[item.get("credibility", DEFAULT_LEVEL)]
+                        + LEVEL_LETTER[item.get("relevance", DEFAULT_LEVEL)]
                     )
             if col == cursor_col:
                 style = current + italic if dim else current
@@ -474,9 +498,9 @@ class MatrixGrid(ScrollView, can_focus=True, inherit_bindings=False):
         if view.transposed:
             item = view.session.evidence[row_id]
             levels = (
-                LEVEL_LETTER[item.get("credibility", "medium")]
+                LEVEL_LETTER[item.get("credibility", DEFAULT_LEVEL)]
                 + " "
-                + LEVEL_LETTER[item.get("relevance", "medium")]
+                + LEVEL_LETTER[item.get("relevance", DEFAULT_LEVEL)]
             )
             title = _fit(item["title"], max(1, width - 6 - 5))
             text = f"{row_id:<5.5} {title} {levels} "

@@ -4,16 +4,18 @@ Rebuilt from ``GridView.ranking`` on every change: O(hypotheses), whatever the
 number of evidence items.  A leader that a milestone tells against (observed
 and refuting it, or supporting it and not observed) gets a ``!`` before its
 rank and a warning line under the ranking (``analysis.milestones.warnings``).
+It draws again when the main screen's ``redraw`` (bound to the pane's) changes.
 """
 
 from __future__ import annotations
 
 from rich.text import Text
 from textual.geometry import Region, Size
+from textual.reactive import var
 from textual.strip import Strip
 from textual.widget import Widget
 
-from achbench.tui.view import GridView
+from achbench.tui.view import GridView, Redraw
 from achbench.tui.widgets.grid import score_text
 
 BLOCKS = " ▏▎▍▌▋▊▉█"
@@ -48,6 +50,9 @@ class RankingPane(Widget):
     }
     """
 
+    redraw: var[Redraw] = var(Redraw("title"), always_update=True)
+    """What changed in the matrix or the view (bound to the main screen's)."""
+
     def __init__(self, view: GridView, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.view = view
@@ -55,15 +60,22 @@ class RankingPane(Widget):
         self._plain: list[str] = []
         self._strips: dict[int, Strip] = {}
         self._width = -1
+        self._height = 0
+        """Lines in the pane when it was last laid out."""
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
-        return len(self.lines(width))
+        self._height = len(self.lines(width))
+        return self._height
+
+    def watch_redraw(self, redraw: Redraw) -> None:
+        if redraw.scope != "title":
+            self.update()
 
     def update(self) -> None:
         """Redraw the lines that changed; lay out again only if their number changed."""
         old = self._plain
         texts = self.lines(self._width if self._width > 0 else 40)
-        if len(texts) != len(old):
+        if len(texts) != self._height:
             self.refresh(layout=True)
             return
         for y, line in enumerate(self._plain):

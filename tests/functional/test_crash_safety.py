@@ -21,7 +21,7 @@ from benchmarks.generate import make_matrix
 from achbench.core.errors import SaveError
 from achbench.store.atomic import TEMP_SUFFIX
 from achbench.store.toml import canonical, load_data, save
-from tests.conftest import small_matrix
+from tests.helpers import small_matrix
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="needs fork and SIGKILL")
 
@@ -54,10 +54,11 @@ def _saver(path: Path, versions: tuple[dict[str, Any], dict[str, Any]]) -> None:
         os._exit(0)
 
 
+@pytest.mark.slow
 def test_sigkill_during_saves_never_leaves_a_broken_file(tmp_path: Path) -> None:
     versions = _versions()
     expected = [canonical(v) for v in versions]
-    path = save(versions[0], tmp_path / "big.toml")
+    path = save(versions[0], tmp_path / "big.toml").path
     rng = random.Random(20260101)
     killed_mid_save = 0
     for _ in range(100):
@@ -81,7 +82,7 @@ def test_save_into_a_read_only_folder_leaves_the_file(
     # Tests may run as root, for whom no folder is read-only: simulate the refusal.
     import tempfile
 
-    path = save(small_matrix(), tmp_path / "m.toml")
+    path = save(small_matrix(), tmp_path / "m.toml").path
     before = path.read_bytes()
 
     def refuse(*args: Any, **kwargs: Any) -> Any:
@@ -96,7 +97,7 @@ def test_save_into_a_read_only_folder_leaves_the_file(
 def test_save_onto_a_full_disk_leaves_the_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    path = save(small_matrix(), tmp_path / "m.toml")
+    path = save(small_matrix(), tmp_path / "m.toml").path
     before = path.read_bytes()
     real_fdopen = os.fdopen
 

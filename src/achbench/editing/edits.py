@@ -1,0 +1,298 @@
+"""The edits of an open matrix: each a command that undo takes back, the scores told.
+
+Ratings are changed only for the current ``analyst``; other analysts' ratings
+are never touched except when their hypothesis or evidence item is deleted
+(and then restored by undo).  Each command is made of two operations of
+``editing.operations`` (a deletion and the insertion that restores it), is
+recorded in the ``History`` and tells ``LiveScores`` what it changed: a cell, an
+evidence item, or (for hypotheses, which every cell may depend on) everything.
+Each returns the ``Change`` it made, or None when there was nothing to do.
+"""
+
+from __future__ import annotations
+
+from achbench.core.data import EvidenceData, HypothesisData, MatrixData, MilestoneData
+from achbench.core.vocabulary import Code, Status
+from achbench.editing import operations as op
+from achbench.editing.undo import Change, History
+from achbench.scoring.live import LiveScores
+
+
+class Edits:
+    """The matrix ``data`` and every undoable edit of it, made as ``analyst``."""
+
+    def __init__(self, data: MatrixData, analyst: str, live: LiveScores) -> None:
+        self.data = data
+        self.analyst = analyst
+        self.live = live
+        self.history = History()
+
+    @property
+    def hypotheses(self) -> dict[str, HypothesisData]:
+        return self.data["hypotheses"]
+
+    @property
+    def evidence(self) -> dict[str, EvidenceData]:
+        return self.data.setdefault("evidence", {})
+
+    @property
+    def milestones(self) -> dict[str, MilestoneData]:
+        """Milestone id to its fields, in file order (empty when there are none)."""
+        return self.data.get("milestones", {})
+
+    def code(self, evidence_id: str, hypothesis_id: str, analyst: str | None = None) -> Code | None:
+        """One analyst's code for a cell (the current analyst by default); None if unrated."""
+        return op.code(self.data, analyst or self.analyst, evidence_id, hypothesis_id)
+
+    def meta(self) -> op.MatrixFields:
+        """The title, question and default analyst, as the matrix form edits them."""
+        return op.meta(self.data)
+
+    # -- commands ------------------------------------------------------------------
+
+    def undo(self) -> Change | None:
+        """Revert the last change; None if there is nothing to undo."""
+        return self.history.undo()
+
+    def redo(self) -> Change | None:
+        """Apply again the last change undone; None if there is none."""
+        return self.history.redo()
+
+    def _rescored(self, change: Change) -> Change:
+        """After a change to hypotheses, which every cell may depend on: score again."""
+        self.live.rebuild(self.data, self.live.analysts)
+        return change
+
+    def rate(self, evidence_id: str, hypothesis_id: str, code: Code | None) -> Change | None:
+        """Set (or with None clear) the current analyst's code for a cell.
+
+        Returns None, recording nothing, if the cell already holds that code.
+        """
+        analyst = self.analyst
+        old = self.code(evidence_id, hypothesis_id, analyst)
+        if old == code:
+            return None
+        change = Change("cell", evidence_id, hypothesis_id)
+
+        def set_to(value: Code | None) -> Change:
+            self.live.set_cell(analyst, evidence_id, hypothesis_id, value)
+            op.set_code(self.data, analyst, evidence_id, hypothesis_id, value)
+            return change
+
+        what = f"{code} for {evidence_id}/{hypothesis_id}" if code else "clear"
+        return self.history.do(f"rate {what}", lambda: set_to(code), lambda: set_to(old))
+
+    # hypotheses
+
+    def add_hypothesis(
+        self, hypothesis_id: str, fields: HypothesisData, index: int | None = None
+    ) -> Change:
+        """Add a hypothesis at ``index`` (default: last)."""
+        at = len(self.hypotheses) if index is None else index
+        change = Change("structure", hypothesis=hypothesis_id)
+
+        def add() -> Change:
+            op.insert_hypothesis(self.data, hypothesis_id, fields.copy(), at, {}, {})
+            return self._rescored(change)
+
+        def remove() -> Change:
+            op.remove_hypothesis(self.data, hypothesis_id)
+            return self._rescored(change)
+
+        return self.history.do(f"add hypothesis {hypothesis_id}", add, remove)
+
+    def delete_hypothesis(self, hypothesis_id: str) -> Change:
+        """Delete a hypothesis with every analyst's ratings of it and its milestones."""
+        index = list(self.hypotheses).index(hypothesis_id)
+        fields = self.hypotheses[hypothesis_id]
+        column = op.column(self.data, hypothesis_id)
+        milestones = op.milestones_of(self.data, hypothesis_id)
+        order = list(self.milestones)
+        change = Change("structure", hypothesis=hypothesis_id)
+
+        def remove() -> Change:
+            op.remove_hypothesis(self.data, hypothesis_id)
+            return self._rescored(change)
+
+        def restore() -> Change:
+            op.insert_hypothesis(self.data, hypothesis_id, fields, index, column, milestones)
+            if order:
+                current = self.data["milestones"]
+                self.data["milestones"] = {k: current[k] for k in order if k in current}
+            return self._rescored(change)
+
+        return self.history.do(f"delete hypothesis {hypothesis_id}", remove, restore)
+
+    def update_hypothesis(
+        self, hypothesis_id: str, new_id: str, fields: HypothesisData
+    ) -> Change | None:
+        """Replace a hypothesis' fields, renaming it (and its ratings) if the id changed."""
+        old_fields = self.hypotheses[hypothesis_id]
+        if new_id == hypothesis_id and old_fields == fields:
+            return None
+
+        def replace(old_id: str, new_id: str, fields: HypothesisData) -> Change:
+            op.replace_hypothesis(self.data, old_id, new_id, fields)
+            if new_id == old_id:
+                return Change("hypothesis", hypothesis=new_id)
+            return self._rescored(Change("structure", hypothesis=new_id))
+
+        return self.history.do(
+            f"edit hypothesis {hypothesis_id}",
+            lambda: replace(hypothesis_id, new_id, fields.copy()),
+            lambda: replace(new_id, hypothesis_id, old_fields),
+        )
+
+    def move_hypothesis(self, hypothesis_id: str, delta: int) -> Change | None:
+        """Move a hypothesis ``delta`` places (negative: earlier); None at an end."""
+        ids = list(self.hypotheses)
+        old = ids.index(hypothesis_id)
+        new = max(0, min(len(ids) - 1, old + delta))
+        if new == old:
+            return None
+
+        def to(index: int) -> Change:
+            self.data["hypotheses"] = op.moved(self.hypotheses, hypothesis_id, index)
+            return Change("structure", hypothesis=hypothesis_id)
+
+        return self.history.do(f"move hypothesis {hypothesis_id}", lambda: to(new), lambda: to(old))
+
+    # evidence
+
+    def add_evidence(
+        self, evidence_id: str, fields: EvidenceData, index: int | None = None
+    ) -> Change:
+        """Add an evidence item at ``index`` (default: last)."""
+        at = len(self.evidence) if index is None else index
+        return self.history.do(
+            f"add evidence {evidence_id}",
+            lambda: self._insert_evidence(evidence_id, fields.copy(), at, {}),
+            lambda: self._remove_evidence(evidence_id),
+        )
+
+    def delete_evidence(self, evidence_id: str) -> Change:
+        """Delete an evidence item with every analyst's ratings of it."""
+        index = list(self.evidence).index(evidence_id)
+        fields = self.evidence[evidence_id]
+        rows = op.rows(self.data, evidence_id)
+        return self.history.do(
+            f"delete evidence {evidence_id}",
+            lambda: self._remove_evidence(evidence_id),
+            lambda: self._insert_evidence(evidence_id, fields, index, rows),
+        )
+
+    def _insert_evidence(
+        self, evidence_id: str, fields: EvidenceData, index: int, rows: op.Rows
+    ) -> Change:
+        op.insert_evidence(self.data, evidence_id, fields, index, rows)
+        self.live.add_evidence(evidence_id)
+        return Change("structure", evidence=evidence_id)
+
+    def _remove_evidence(self, evidence_id: str) -> Change:
+        self.live.remove_evidence(evidence_id)
+        op.remove_evidence(self.data, evidence_id)
+        return Change("structure", evidence=evidence_id)
+
+    def update_evidence(self, evidence_id: str, new_id: str, fields: EvidenceData) -> Change | None:
+        """Replace an evidence item's fields, renaming it (and its ratings) if the id changed."""
+        old_fields = self.evidence[evidence_id]
+        if new_id == evidence_id and old_fields == fields:
+            return None
+
+        def replace(old_id: str, new_id: str, fields: EvidenceData) -> Change:
+            self.live.remove_evidence(old_id)
+            op.replace_evidence(self.data, old_id, new_id, fields)
+            self.live.add_evidence(new_id)
+            return Change("structure" if new_id != old_id else "evidence", evidence=new_id)
+
+        return self.history.do(
+            f"edit evidence {evidence_id}",
+            lambda: replace(evidence_id, new_id, fields.copy()),
+            lambda: replace(new_id, evidence_id, old_fields),
+        )
+
+    def move_evidence(self, evidence_id: str, delta: int) -> Change | None:
+        """Move an evidence item ``delta`` places (negative: earlier); None at an end."""
+        ids = list(self.evidence)
+        old = ids.index(evidence_id)
+        new = max(0, min(len(ids) - 1, old + delta))
+        if new == old:
+            return None
+
+        def to(index: int) -> Change:
+            self.data["evidence"] = op.moved(self.evidence, evidence_id, index)
+            return Change("structure", evidence=evidence_id)
+
+        return self.history.do(f"move evidence {evidence_id}", lambda: to(new), lambda: to(old))
+
+    # the matrix' own fields
+
+    def update_meta(self, fields: op.MatrixFields) -> Change | None:
+        """Set the title, question and default analyst (absent keys are removed)."""
+        old = self.meta()
+        if old == fields:
+            return None
+
+        def set_to(values: op.MatrixFields) -> Change:
+            self.data = op.with_meta(self.data, values)
+            self.live.rebuild(self.data, self.live.analysts)  # it reads the new dict
+            return Change("meta")
+
+        return self.history.do("edit matrix", lambda: set_to(fields.copy()), lambda: set_to(old))
+
+    # milestones
+
+    def _milestones_to(self, label: str, new: op.Milestones, hypothesis: str) -> Change:
+        old = op.copy_milestones(self.milestones)
+        change = Change("milestone", hypothesis=hypothesis)
+
+        def set_to(table: op.Milestones) -> Change:
+            op.set_milestones(self.data, table)
+            return change
+
+        return self.history.do(label, lambda: set_to(new), lambda: set_to(old))
+
+    def add_milestone(
+        self, milestone_id: str, fields: MilestoneData, index: int | None = None
+    ) -> Change:
+        """Add a milestone at ``index``; by default after its hypothesis' last one (else last)."""
+        items = list(self.milestones.items())
+        if index is None:
+            index = len(items)
+            for position, (_, other) in enumerate(items):
+                if other["hypothesis"] == fields["hypothesis"]:
+                    index = position + 1
+        items.insert(index, (milestone_id, fields.copy()))
+        label = f"add milestone {milestone_id}"
+        return self._milestones_to(label, dict(items), fields["hypothesis"])
+
+    def update_milestone(
+        self, milestone_id: str, new_id: str, fields: MilestoneData
+    ) -> Change | None:
+        """Replace a milestone's fields (renaming it in place if the id changed).
+
+        Returns None, recording nothing, if nothing differs.
+        """
+        old = self.milestones[milestone_id]
+        if new_id == milestone_id and old == fields:
+            return None
+        new = op.renamed(self.milestones, milestone_id, new_id, fields.copy())
+        label = f"edit milestone {milestone_id}"
+        return self._milestones_to(label, new, fields["hypothesis"])
+
+    def set_milestone_status(self, milestone_id: str, status: Status) -> Change | None:
+        """Set a milestone's status (open, observed, not-observed); None if it has it."""
+        old = self.milestones[milestone_id]
+        if old.get("status", "open") == status:
+            return None
+        fields = old.copy()
+        fields["status"] = status
+        new = op.renamed(self.milestones, milestone_id, milestone_id, fields)
+        label = f"milestone {milestone_id} {status}"
+        return self._milestones_to(label, new, old["hypothesis"])
+
+    def delete_milestone(self, milestone_id: str) -> Change:
+        """Delete a milestone (undo brings it back in its place)."""
+        hypothesis = self.milestones[milestone_id]["hypothesis"]
+        new = {k: v for k, v in self.milestones.items() if k != milestone_id}
+        return self._milestones_to(f"delete milestone {milestone_id}", new, hypothesis)
