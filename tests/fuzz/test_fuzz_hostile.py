@@ -30,7 +30,7 @@ from achbench.core.errors import MatrixFileError
 from achbench.formats import Report
 from achbench.formats.json_io import read_json
 from achbench.store.toml import dumps, parse
-from tests.conftest import small_matrix
+from tests.helpers import small_matrix
 
 VALID = dumps(small_matrix())  # type: ignore[arg-type]
 CAPS = {"ACHBENCH_MAX_FILE_MB": "1", "ACHBENCH_MAX_ITEMS": "1000", "ACHBENCH_MAX_CELLS": "5000"}

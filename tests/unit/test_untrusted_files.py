@@ -26,7 +26,7 @@ from achbench.formats.achz import read_achz
 from achbench.store.atomic import write_atomic
 from achbench.store.files import read_bytes
 from achbench.store.toml import dumps, load_data, read_table, save
-from tests.conftest import EXAMPLE, small_matrix
+from tests.helpers import EXAMPLE, small_matrix
 
 VALID = dumps(small_matrix())  # type: ignore[arg-type]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from achbench.scoring.methods import Grid, bayes
-from tests.conftest import small_matrix
+from tests.helpers import small_matrix
 
 
 def test_bayes_gives_a_missing_prior_the_mean_when_written_priors_sum_to_1() -> None:
