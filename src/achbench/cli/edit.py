@@ -8,6 +8,8 @@ before any screen is drawn.
 
 from __future__ import annotations
 
+import os
+import shlex
 import sys
 import tomllib
 from pathlib import Path
@@ -17,6 +19,7 @@ import click
 
 from achbench.cli.app import main, reports_errors
 from achbench.cli.options import method_option
+from achbench.cli.terminal import say
 from achbench.core.errors import UsageError
 
 if TYPE_CHECKING:
@@ -49,7 +52,7 @@ def _run(app: AchbenchApp) -> None:
     app.run()
     if app.recovered_to is not None:
         cause = app.stopped_by or "an unexpected error"
-        click.echo(
+        say(
             f"achbench: stopped by {cause}; unsaved changes were kept in {app.recovered_to}",
             err=True,
         )
@@ -79,6 +82,11 @@ def edit(file: Path | None, analyst: str | None, method: str, keymap: Path | Non
       achbench matrices/kazakhstan-2022.toml
       achbench edit alice.toml --analyst alice --method bayes
     """
+    if file is not None and not os.path.lexists(file):
+        raise UsageError(
+            f"{file}: no such file; to start a new matrix there, run "
+            f"`achbench new {shlex.quote(str(file))}`"
+        )
     from achbench.tui.app import make_app
 
     _run(make_app(file, analyst=analyst, method=method, keymap=_read_keymap(keymap)))
