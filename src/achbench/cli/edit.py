@@ -21,6 +21,7 @@ from achbench.cli.app import main, reports_errors
 from achbench.cli.options import method_option
 from achbench.cli.terminal import say
 from achbench.core.errors import UsageError
+from achbench.core.text import one_line
 
 if TYPE_CHECKING:
     from achbench.tui.app import AchbenchApp
@@ -114,7 +115,7 @@ def new(file: Path, title: str | None, analyst: str | None, keymap: Path | None)
     if not file.parent.is_dir():
         raise UsageError(f"{file}: no such folder {file.parent}")
     if title is None:
-        title = _title_from(file)
+        title = one_line(_title_from(file))  # a file name may hold control characters
         if sys.stdin.isatty():
             title = click.prompt("Title of the matrix", default=title)
     if not title.strip():
