@@ -61,6 +61,9 @@ def rank(
     leading hypothesis (observed and refuting it, or supporting it and not
     observed by its due date) is printed as a warning.
 
+    --format csv gives scores to 6 significant digits (json keeps every digit)
+    and quotes titles a spreadsheet would run as formulas (--csv-formulas).
+
     \b
     Examples:
       achbench rank matrices/kazakhstan-2022.toml
