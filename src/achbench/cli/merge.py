@@ -7,7 +7,9 @@ import sys
 
 import click
 
+from achbench.analysis.wording import plural
 from achbench.cli.app import EXIT_ERROR, main, reports_errors
+from achbench.cli.terminal import say
 from achbench.core.data import MatrixData
 from achbench.core.errors import MatrixFileError, UsageError
 from achbench.store.atomic import keep_previous
@@ -48,7 +50,7 @@ def _text_merge(base: str, ours: str, theirs: str, out: str, label: str) -> int:
     try:
         done = subprocess.run(["git", "merge-file", *labels, out, base, theirs], check=False)
     except OSError as exc:
-        click.echo(f"{label}: cannot run git merge-file: {exc}", err=True)
+        say(f"{label}: cannot run git merge-file: {exc}", err=True)
         return EXIT_ERROR
     return 0 if done.returncode == 0 else EXIT_CONFLICTS
 
@@ -120,8 +122,8 @@ def merge(
         if not git_driver:
             raise
         for line in exc.lines():
-            click.echo(line, err=True)
-        click.echo(f"{name}: not merged as a matrix; falling back to a line merge", err=True)
+            say(line, err=True)
+        say(f"{name}: not merged as a matrix; falling back to a line merge", err=True)
         sys.exit(_text_merge(base, ours, theirs, target, name))
     result = merge_data(base_data, ours_data, theirs_data)
     if output is None:
@@ -129,18 +131,18 @@ def merge(
     save(result.data, target, force=force)
     earlier = len(result.data.get("conflicts", {})) - len(result.conflicts)
     if earlier:
-        click.echo(
-            f"{name}: still holds {earlier} unresolved conflict record"
-            f"{'s' if earlier != 1 else ''} from an earlier merge (achbench check lists them)",
+        say(
+            f"{name}: still holds {plural(earlier, 'unresolved conflict record')} "
+            "from an earlier merge (achbench check lists them)",
             err=True,
         )
     if result.clean:
         return
     for conflict in result.conflicts:
-        click.echo(f"{name}: conflict: {describe(conflict)}", err=True)
+        say(f"{name}: conflict: {describe(conflict)}", err=True)
     count = len(result.conflicts)
-    click.echo(
-        f"{name}: {count} conflict{'s' if count != 1 else ''} recorded in the file "
+    say(
+        f"{name}: {plural(count, 'conflict')} recorded in the file "
         "(ours kept in place); settle each, delete its [conflicts.<id>] table, and "
         "`achbench check` will pass",
         err=True,

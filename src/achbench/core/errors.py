@@ -8,21 +8,10 @@ reports every problem, not just the first.  The command line prints
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-_BREAKS_LINE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
-"""Control characters (C0, DEL, C1) and Unicode line and paragraph separators."""
-
-
-def one_line(text: str) -> str:
-    """``text`` with every control character and line separator written as its
-    escape (``\\n``, ``\\x1b``, ``\\u2028``), as ``repr`` writes it: so one problem
-    is always one line, and nothing in a key or a file name can drive the terminal."""
-    if _BREAKS_LINE.search(text) is None:
-        return text
-    return _BREAKS_LINE.sub(lambda m: repr(m.group())[1:-1], text)
+from achbench.core.text import one_line
 
 
 @dataclass(frozen=True, slots=True)

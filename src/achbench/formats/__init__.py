@@ -70,6 +70,7 @@ def write_matrix(
     report: Report,
     analyst: str | None = None,
     transpose: bool = False,
+    quote_formulas: bool = True,
 ) -> bytes:
     """The bytes of a matrix in another format; what it cannot hold goes in ``report``."""
     if fmt == "achz":
@@ -79,7 +80,7 @@ def write_matrix(
     if fmt == "csv":
         from achbench.formats.csv_grid import write_csv
 
-        return write_csv(data, report, analyst, transpose).encode("utf-8")
+        return write_csv(data, report, analyst, transpose, quote_formulas).encode("utf-8")
     from achbench.formats.json_io import write_json
 
     return write_json(data, report).encode("utf-8")

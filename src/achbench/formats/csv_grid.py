@@ -57,6 +57,7 @@ from achbench.core.limits import (
     max_items,
     refusal,
 )
+from achbench.core.text import FormulaQuoted, formula_restored
 from achbench.core.vocabulary import CODE_MEANING, CODES, FORMAT, ID_RE, LEVELS, Code, Level
 from achbench.formats.achz import ELEMENTS_PER_ITEM, TOKEN_OF_CODE
 from achbench.formats.conversion import DEFAULT_ANALYST, Report, fail, id_list, pick_analyst
@@ -110,14 +111,21 @@ def write_csv(
     report: Report,
     analyst: str | None = None,
     transpose: bool = False,
+    quote_formulas: bool = True,
 ) -> str:
-    """The CSV text: grid, then the hypotheses, evidence, milestones and matrix sections."""
+    """The CSV text: grid, then the hypotheses, evidence, milestones and matrix sections.
+
+    With ``quote_formulas`` (the default) a text cell a spreadsheet would run as a
+    formula gets a leading ``'`` (``core.text.formula_safe``; the reader takes it off).
+    """
     chosen = pick_analyst(data, analyst, report, "the CSV grid")
     hypotheses = data["hypotheses"]
     evidence = data.get("evidence", {})
     ratings = data.get("ratings", {}).get(chosen, {}) if chosen else {}
     buffer = io.StringIO()
-    out = csv.writer(buffer, lineterminator="\r\n")
+    out: _RowWriter = csv.writer(buffer, lineterminator="\r\n")
+    if quote_formulas:
+        out = FormulaQuoted(out)
     if transpose:
         out.writerow(["evidence", "title", *hypotheses])
         for e, evidence_item in evidence.items():
@@ -177,8 +185,8 @@ class _Row:
     number: int
 
     def raw(self, index: int) -> str:
-        """The cell as written (text fields keep their spaces)."""
-        return self.cells[index] if index < len(self.cells) else ""
+        """The cell as written (text fields keep their spaces), a formula's quote off."""
+        return formula_restored(self.cells[index]) if index < len(self.cells) else ""
 
     def get(self, index: int) -> str:
         """The cell trimmed (labels, ids, codes, dates and the like)."""
