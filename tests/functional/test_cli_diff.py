@@ -201,8 +201,8 @@ def test_check_reads_strictly_inside_conflict_records(tmp_path: Path) -> None:
     result = invoke("check", str(path))
     assert result.exit_code == 2
     assert (
-        "conflicts.C1.ours: expected a string, boolean, number, date or a table of those, got an array"
-        in result.stderr
+        "conflicts.C1.ours: expected a string, boolean, number, date, array of strings "
+        "or a table of those, got an array holding something else" in result.stderr
     )
     assert "conflicts.C1.who: unknown key 'who'" in result.stderr
 

@@ -162,7 +162,7 @@ def test_wrong_values_are_reported_by_key_path() -> None:
         read((JSON / "wrong-types.json").read_bytes())
     assert sorted(caught.value.lines()) == [
         "in.json: evidence.E1.colour: unknown key 'colour' (this table takes: title, source, "
-        "date, kind, credibility, relevance, notes, code, link, flag)",
+        "date, kind, credibility, relevance, notes, cites, quote, locator, grade, origin, assumes, status, code, link, flag)",
         "in.json: evidence.E1.credibility: 'certain' is not allowed here; use one of 'low', "
         "'medium' or 'high'",
         "in.json: hypotheses.H1.prior: expected a number, got a string",

@@ -9,6 +9,7 @@ import click
 from achbench.cli.app import EXIT_ERROR, main
 from achbench.cli.options import matrix_files
 from achbench.core.errors import MatrixFileError
+from achbench.core.validate import warnings
 from achbench.store.files import read_text
 from achbench.store.toml import load_data
 from achbench.versioning.conflicts import problems as conflict_problems
@@ -44,6 +45,8 @@ def check(files: tuple[str, ...], quiet: bool) -> None:
             for problem in conflict_problems(data, name, read_text(name)):
                 click.echo(str(problem), err=True)
             continue
+        for warning in warnings(data, name, read_text(name) if data.get("judgements") else None):
+            click.echo(str(warning), err=True)
         if not quiet:
             n_h = len(data["hypotheses"])
             n_e = len(data.get("evidence", {}))
