@@ -83,7 +83,7 @@ def test_every_closed_set_has_its_meanings() -> None:
     assert tuple(vocabulary.GRADE_MEANING) == vocabulary.GRADES == tuple("123456")
     assert tuple(vocabulary.EVIDENCE_STATUS_MEANING) == vocabulary.EVIDENCE_STATUSES
     assert tuple(vocabulary.ASSUMPTION_STATUS_MEANING) == vocabulary.ASSUMPTION_STATUSES
-    assert vocabulary.DEFAULT_EVIDENCE_STATUS == vocabulary.EVIDENCE_STATUSES[0]
+    assert vocabulary.EVIDENCE_STATUSES[0] == vocabulary.DEFAULT_EVIDENCE_STATUS
     assert vocabulary.DEFAULT_ASSUMPTION_STATUS in vocabulary.ASSUMPTION_STATUSES
 
 
