@@ -29,7 +29,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import cast
 
-from achbench.core.data import TABLE_KEYS, MatrixData, Rationale, Ratings
+from achbench.core.data import TABLE_KEYS, MatrixData, Ratings, Rationale
 from achbench.core.errors import MatrixFileError, SaveError
 from achbench.core.validate import validate_data
 from achbench.store.atomic import Written, write_atomic
