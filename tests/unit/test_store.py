@@ -267,3 +267,26 @@ def test_fast_schema_and_models_accept_the_same_valid_data(data: dict) -> None:
 
     assert validate_data(data) is data
     Matrix.model_validate(data)
+
+
+def test_pooling_keeps_each_files_rationale_and_judgements_with_its_ratings(
+    tmp_path: Path,
+) -> None:
+    from achbench.store.pool import load_pooled
+
+    ann = small_matrix(
+        rationale={"lead": {"E1": {"H1": "Ann's"}}}, judgements={"lead": {"H1": 1.0}}
+    )
+    bob = small_matrix(
+        rationale={"lead": {"E1": {"H1": "Bob's"}}}, judgements={"lead": {"H2": 1.0}}
+    )
+    bob["ratings"]["lead"]["E1"]["H1"] = "N"
+    save(ann, tmp_path / "ann.toml")
+    save(bob, tmp_path / "bob.toml")
+    pooled = load_pooled([tmp_path / "ann.toml", tmp_path / "bob.toml"])
+    assert list(pooled["ratings"]) == ["lead", "lead@bob"]
+    assert pooled["rationale"] == {
+        "lead": {"E1": {"H1": "Ann's"}},
+        "lead@bob": {"E1": {"H1": "Bob's"}},
+    }
+    assert pooled["judgements"] == {"lead": {"H1": 1.0}, "lead@bob": {"H2": 1.0}}

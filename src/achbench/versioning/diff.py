@@ -638,7 +638,8 @@ def _diff_rationale(old: MatrixData, new: MatrixData) -> list[NoteChange]:
     hypothesis_ids = list(new["hypotheses"])
     changes: list[NoteChange] = []
     empty: dict[str, str] = {}
-    for analyst, new_table in (new.get("rationale") or {}).items():
+    new_notes: Rationale = new.get("rationale") or {}
+    for analyst, new_table in new_notes.items():
         old_table = old_notes.get(analyst, {})
         if old_table == new_table:
             continue
