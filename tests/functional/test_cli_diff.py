@@ -50,6 +50,48 @@ def test_text_report_names_every_change_and_the_new_leader(pair: tuple[Path, Pat
     assert "1 -> 2  H1" in out
 
 
+def test_text_and_markdown_reports_name_the_additions(tmp_path: Path) -> None:
+    old = small_matrix(
+        sources={"S1": {"title": "Commentary"}},
+        judgements={"lead": {"H1": 0.5, "H2": 0.5}},
+        rationale={"lead": {"E1": {"H1": "Fits"}}},
+    )
+    new = copy.deepcopy(old)
+    new["sources"]["S1"]["reliability"] = "F"
+    new["assumptions"] = {"A1": {"title": "Rivals"}}
+    new["evidence"]["E1"]["assumes"] = ["A1"]
+    new["judgements"]["lead"] = {"H1": 0.2, "H2": 0.8}
+    new["rationale"]["lead"]["E1"]["H1"] = "Fits well"
+    new["rationale"]["bob"] = {"E2": {"H3": "Bob's"}}
+    new["resolution"] = {"hypothesis": "H2"}
+    old_path = save(old, tmp_path / "old.toml").path
+    new_path = save(new, tmp_path / "new.toml").path
+    text = invoke("diff", str(old_path), str(new_path)).stdout
+    assert (
+        "1 evidence item changed; 1 source changed; 1 assumption added; "
+        "1 analyst's judgements changed; rationale analysts +1 -0; "
+        "2 rationale notes changed; resolution changed"
+    ) in text
+    for line in (
+        '  ~ E1 (One) assumes: (unset) -> ["A1"]',
+        '  ~ S1 (Commentary) reliability: (unset) -> "F"',
+        "  + A1  Rivals",
+        "  ~ lead H1: 0.5 -> 0.2",
+        "Rationale (2 notes changed)",
+        "  + bob (1 note)",
+        '      H1 First: "Fits" -> "Fits well"',
+        '      H3 Third: (unset) -> "Bob\'s"',
+        "Resolution",
+        '  hypothesis: (unset) -> "H2"',
+    ):
+        assert line in text.splitlines(), line
+    markdown = invoke("diff", str(old_path), str(new_path), "--format", "markdown").stdout
+    assert '| lead | E1 One | H1 First | "Fits" | "Fits well" |' in markdown
+    assert '- **hypothesis**: `(unset)` → `"H2"`' in markdown
+    patch = json.loads(invoke("diff", str(old_path), str(new_path), "--format", "json").stdout)
+    assert apply_patch(load_data(old_path), patch) == load_data(new_path)
+
+
 def test_same_content_exits_0_and_says_so(pair: tuple[Path, Path], tmp_path: Path) -> None:
     old, _ = pair
     copy_path = tmp_path / "copy.toml"
@@ -203,8 +245,8 @@ def test_check_reads_strictly_inside_conflict_records(tmp_path: Path) -> None:
     result = invoke("check", str(path))
     assert result.exit_code == 2
     assert (
-        "conflicts.C1.ours: expected a string, boolean, number, date or a table of those, got an array"
-        in result.stderr
+        "conflicts.C1.ours: expected a string, boolean, number, date, array of strings "
+        "or a table of those, got an array holding something else" in result.stderr
     )
     assert "conflicts.C1.who: unknown key 'who'" in result.stderr
 

@@ -11,6 +11,7 @@ from achbench.cli.app import EXIT_ERROR, import_hints, main
 from achbench.cli.options import matrix_files
 from achbench.cli.terminal import say
 from achbench.core.errors import MatrixFileError
+from achbench.core.validate import warnings
 from achbench.store.files import read_text
 from achbench.store.toml import load_data
 from achbench.versioning.conflicts import problems as conflict_problems
@@ -46,6 +47,8 @@ def check(files: tuple[str, ...], quiet: bool) -> None:
             for problem in conflict_problems(data, name, read_text(name)):
                 say(str(problem), err=True)
             continue
+        for warning in warnings(data, name, read_text(name) if data.get("judgements") else None):
+            click.echo(str(warning), err=True)
         if not quiet:
             counts = ", ".join(
                 [

@@ -17,11 +17,14 @@ from achbench.analysis.wording import plural
 from achbench.core.text import one_line
 from achbench.report.markdown_text import code, escape
 from achbench.versioning.conflicts import describe
-from achbench.versioning.diff import KINDS, FieldChange, MatrixDiff, TableDiff
+from achbench.versioning.diff import KINDS, FieldChange, MatrixDiff, NoteChange, TableDiff
 
 KIND_NAMES = {
     "hypotheses": ("Hypotheses", "hypothesis", "hypotheses"),
     "evidence": ("Evidence", "evidence item", "evidence items"),
+    "sources": ("Sources", "source", "sources"),
+    "assumptions": ("Assumptions", "assumption", "assumptions"),
+    "judgements": ("Judgements", "analyst's judgements", "analysts' judgements"),
     "milestones": ("Milestones", "milestone", "milestones"),
     "conflicts": ("Recorded merge conflicts", "conflict record", "conflict records"),
 }
@@ -50,6 +53,8 @@ def _value(value: object) -> str:
         return value.isoformat()
     if isinstance(value, Mapping):
         return "{" + ", ".join(f"{one_line(str(k))} = {_value(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list):
+        return "[" + ", ".join(_value(v) for v in value) + "]"
     return one_line(str(value))
 
 
@@ -88,7 +93,23 @@ def summary(diff: MatrixDiff) -> str:
         parts.append(f"analysts +{len(diff.analysts.added)} -{len(diff.analysts.removed)}")
     if diff.ratings:
         parts.append(plural(len(diff.ratings), "rating changed", "ratings changed"))
+    parts += _addition_summary(diff)
     return "; ".join(parts)
+
+
+def _addition_summary(diff: MatrixDiff) -> list[str]:
+    """The summary's words for the rationale and the resolution."""
+    parts = []
+    notes = diff.rationale_analysts
+    if notes.added or notes.removed:
+        parts.append(f"rationale analysts +{len(notes.added)} -{len(notes.removed)}")
+    if diff.rationale:
+        parts.append(
+            plural(len(diff.rationale), "rationale note changed", "rationale notes changed")
+        )
+    if diff.resolution:
+        parts.append("resolution changed")
+    return parts
 
 
 def _field_lines(
@@ -122,6 +143,8 @@ def _field_lines(
 def _item_label(kind: str, value: Mapping[str, object]) -> str:
     if kind == "conflicts":
         return one_line(describe(value))
+    if kind == "judgements":
+        return plural(len(value), "judgement", "judgements")
     return one_line(str(value.get("title", "")))
 
 
@@ -146,7 +169,7 @@ def _table_lines(diff: MatrixDiff, kind: str, table: TableDiff, style: Style) ->
     for changed in table.changed:
         for change in changed.fields:
             prefix = style(f"  ~ {changed.id}", fg="yellow")
-            if change.key != "title":
+            if change.key != "title" and kind != "judgements":
                 prefix += f" ({one_line(diff.title(kind, changed.id))})"
             lines += _field_lines(prefix, change, style)
     for moved in table.moved:
@@ -201,6 +224,82 @@ def _rating_lines(diff: MatrixDiff, style: Style) -> list[str]:
     return lines
 
 
+def _note(note: str | None) -> str:
+    return "no note" if note is None else _value(note)
+
+
+def _rationale_lines(diff: MatrixDiff, style: Style) -> list[str]:
+    """The rationale section: analysts' tables added, removed or moved, then notes."""
+    count = plural(len(diff.rationale), "note", "notes")
+    lines = [style(f"Rationale ({count} changed)", bold=True)]
+    new_notes = diff.new.get("rationale") or {}
+    old_notes = diff.old.get("rationale") or {}
+    for added in diff.rationale_analysts.added:
+        notes = plural(_count_cells(new_notes.get(added.id)), "note", "notes")
+        lines.append(style(f"  + {added.id} ({notes})", fg="green"))
+    for removed in diff.rationale_analysts.removed:
+        notes = plural(_count_cells(old_notes.get(removed.id)), "note", "notes")
+        lines.append(style(f"  - {removed.id} (had {notes})", fg="red"))
+    for moved in diff.rationale_analysts.moved:
+        where = f"after {moved.after}" if moved.after else "first"
+        lines.append(style(f"  > {moved.id}", fg="cyan") + f" moved, now {where}")
+    for analyst, notes_changed in diff.rationale_by_analyst().items():
+        lines.append(f"  {style(analyst, bold=True)}")
+        current = None
+        for note in notes_changed:
+            if note.evidence != current:
+                current = note.evidence
+                evidence_title = one_line(diff.title("evidence", note.evidence))
+                lines.append(f"    {note.evidence}  {evidence_title}")
+            title = one_line(diff.title("hypotheses", note.hypothesis))
+            change = FieldChange(title, note.old, note.new)
+            lines += _field_lines(f"      {note.hypothesis}", change, style, "        ")
+    return lines
+
+
+def _resolution_lines(diff: MatrixDiff, style: Style) -> list[str]:
+    lines = [style("Resolution", bold=True)]
+    for change in diff.resolution:
+        lines += _field_lines(" ", change, style)
+    return lines
+
+
+def _addition_markdown(diff: MatrixDiff) -> list[str]:
+    """The Markdown sections for the rationale and the resolution."""
+    lines: list[str] = []
+    if diff.rationale_analysts or diff.rationale:
+        count = plural(len(diff.rationale), "note", "notes")
+        lines += [f"### Rationale ({count} changed)", ""]
+        lines += [f"- **added** {a.id}" for a in diff.rationale_analysts.added]
+        lines += [f"- **removed** {r.id}" for r in diff.rationale_analysts.removed]
+        lines += [f"- **moved** {m.id}" for m in diff.rationale_analysts.moved]
+        if diff.rationale_analysts:
+            lines.append("")
+        if diff.rationale:
+            lines += [
+                "| Analyst | Evidence | Hypothesis | Old | New |",
+                "|---|---|---|---|---|",
+            ]
+            lines += [_note_row(diff, n) for n in diff.rationale]
+            lines.append("")
+    if diff.resolution:
+        lines += ["### Resolution", ""]
+        lines += [
+            f"- **{f.key}**: {code(_value(f.old))} → {code(_value(f.new))}" for f in diff.resolution
+        ]
+        lines.append("")
+    return lines
+
+
+def _note_row(diff: MatrixDiff, note: NoteChange) -> str:
+    evidence = escape(diff.title("evidence", note.evidence))
+    hypothesis = escape(diff.title("hypotheses", note.hypothesis))
+    return (
+        f"| {escape(note.analyst)} | {note.evidence} {evidence} | {note.hypothesis} {hypothesis} "
+        f"| {escape(_note(note.old))} | {escape(_note(note.new))} |"
+    )
+
+
 def _conclusion_lines(diff: MatrixDiff, style: Style) -> list[str]:
     conclusion = diff.conclusion
     if conclusion is None:
@@ -253,6 +352,12 @@ def render_text(diff: MatrixDiff, old_name: str, new_name: str, color: bool = Fa
     if diff.ratings:
         lines.append("")
         lines += _rating_lines(diff, style)
+    if diff.rationale_analysts or diff.rationale:
+        lines.append("")
+        lines += _rationale_lines(diff, style)
+    if diff.resolution:
+        lines.append("")
+        lines += _resolution_lines(diff, style)
     if diff.conclusion is not None:
         lines.append("")
         lines += _conclusion_lines(diff, style)
@@ -321,6 +426,7 @@ def render_markdown(diff: MatrixDiff, old_name: str, new_name: str) -> str:
                 f"| {c.hypothesis} {hypothesis} | {_code(c.old)} | {_code(c.new)} |"
             )
         lines.append("")
+    lines += _addition_markdown(diff)
     if diff.conclusion is not None:
         method = diff.conclusion.method
         lines += [

@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Literal
 from xml.sax.saxutils import escape
 
-from achbench.core.data import EvidenceData, HypothesisData, MatrixData, Row
+from achbench.core.data import EVIDENCE_ADDITIONS, EvidenceData, HypothesisData, MatrixData, Row
 from achbench.core.limits import (
     FILE_MB_VARIABLE,
     ITEMS_VARIABLE,
@@ -45,7 +45,15 @@ from achbench.core.limits import (
     max_items,
     refusal,
 )
-from achbench.core.vocabulary import CODES, DEFAULT_LEVEL, FORMAT, LEVELS, Code, Level
+from achbench.core.vocabulary import (
+    CODES,
+    DEFAULT_EVIDENCE_STATUS,
+    DEFAULT_LEVEL,
+    FORMAT,
+    LEVELS,
+    Code,
+    Level,
+)
 from achbench.formats.conversion import DEFAULT_ANALYST, Report, fail, id_list, pick_analyst
 
 if TYPE_CHECKING:
@@ -597,6 +605,37 @@ def _warn_losses(data: MatrixData, report: Report, analyst: str | None) -> None:
             "to file the ratings under that name again",
             key="ratings",
         )
+    _warn_addition_losses(data, report)
+
+
+def _warn_addition_losses(data: MatrixData, report: Report) -> None:
+    """Name each key of the spec's "Additions" that the matrix sets and PARC cannot hold."""
+    evidence = data.get("evidence", {})
+    for key in EVIDENCE_ADDITIONS:
+        # ``status = "collected"`` is the default: a PARC import means the same.
+        having = [
+            e
+            for e, item in evidence.items()
+            if item.get(key) not in (None, DEFAULT_EVIDENCE_STATUS if key == "status" else None)
+        ]
+        if having:
+            report.warn(
+                f"PARC ACH has no evidence {key}; left out for {id_list(having)}", key="evidence"
+            )
+    for table, ids, words in (
+        ("sources", list(data.get("sources") or {}), "no sources; left out {}"),
+        ("assumptions", list(data.get("assumptions") or {}), "no assumptions; left out {}"),
+        (
+            "rationale",
+            list(data.get("rationale") or {}),
+            "no rationale per rating; left out the notes of {}",
+        ),
+        ("judgements", list(data.get("judgements") or {}), "no judgements; left out those of {}"),
+    ):
+        if ids:
+            report.warn("PARC ACH has " + words.format(id_list(ids)), key=table)
+    if "resolution" in data:
+        report.warn("PARC ACH has no resolution; the resolution is left out", key="resolution")
 
 
 def render_xml(data: MatrixData, report: Report, analyst: str | None = None) -> str:

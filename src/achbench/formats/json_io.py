@@ -27,7 +27,8 @@ from achbench.store.toml import canonical
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _DATE_KEYS = (("evidence", "date"), ("milestones", "due"))
-"""Where the matrix holds dates: ``evidence.<id>.date`` and ``milestones.<id>.due``."""
+"""Where the matrix holds dates in tables of items: ``evidence.<id>.date`` and
+``milestones.<id>.due`` (and, outside them, ``resolution.date``)."""
 
 
 def _table(value: object) -> dict[str, object] | None:
@@ -87,6 +88,21 @@ def _dates(data: dict[str, object]) -> Iterator[tuple[tuple[str, ...], str]]:
                 item[key] = dt.date.fromisoformat(text)
             except ValueError:
                 yield (table_name, item_id, key), f"{text!r} is not a date (YYYY-MM-DD)"
+    yield from _resolution_date(data)
+
+
+def _resolution_date(data: dict[str, object]) -> Iterator[tuple[tuple[str, ...], str]]:
+    """``resolution.date``: the one date outside a table of items."""
+    resolution = _table(data.get("resolution"))
+    text = resolution.get("date") if resolution is not None else None
+    if resolution is None or not isinstance(text, str):
+        return
+    try:
+        if not _ISO_DATE.match(text):
+            raise ValueError
+        resolution["date"] = dt.date.fromisoformat(text)
+    except ValueError:
+        yield ("resolution", "date"), f"{text!r} is not a date (YYYY-MM-DD)"
 
 
 def read_json(raw: bytes, path: str, report: Report) -> dict[str, object]:

@@ -4,7 +4,8 @@ Analysts often rate their own copy of a matrix.  Given several files, the
 hypotheses and evidence must be the same (same ids; titles may differ, the first
 file's are used) and the ratings are combined per analyst.  When two files hold
 ratings under the same analyst name, the later one is told apart by its file's
-name (``lead@alice``) rather than silently merged or dropped.
+name (``lead@alice``) rather than silently merged or dropped.  Each analyst's
+rationale and judgements are pooled the same way, under the name their ratings get.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from achbench.core.data import MatrixData, Ratings
+from achbench.core.data import Judgements, MatrixData, Ratings, Rationale
 from achbench.core.errors import UsageError
 from achbench.store.toml import load_data
 
@@ -87,15 +88,45 @@ def pool(files: Sequence[tuple[str, MatrixData]]) -> MatrixData:
     first_name, first = files[0]
     merged = first.copy()
     ratings: Ratings = dict(first.get("ratings", {}))
+    rationale: Rationale = dict(first.get("rationale", {}))
+    judgements: Judgements = dict(first.get("judgements", {}))
     for name, data in files[1:]:
         same_matrix((first_name, first), (name, data))
+        renamed: dict[str, str] = {}
         for analyst, table in data.get("ratings", {}).items():
             key = analyst
             if key in ratings and ratings[key] != table:
                 key = f"{analyst}@{Path(name).stem}"
+                renamed[analyst] = key
             ratings[key] = table
+        _pool_additions(data, name, renamed, rationale, judgements)
     merged["ratings"] = ratings
+    if rationale:
+        merged["rationale"] = rationale
+    if judgements:
+        merged["judgements"] = judgements
     return merged
+
+
+def _pool_additions(
+    data: MatrixData,
+    name: str,
+    renamed: dict[str, str],
+    rationale: Rationale,
+    judgements: Judgements,
+) -> None:
+    """Add one file's rationale and judgements: under the name its analyst's ratings got,
+    and told apart by the file's name where another file holds different ones."""
+    for analyst, notes in data.get("rationale", {}).items():
+        key = renamed.get(analyst, analyst)
+        if key in rationale and rationale[key] != notes:
+            key = f"{analyst}@{Path(name).stem}"
+        rationale[key] = notes
+    for analyst, probabilities in data.get("judgements", {}).items():
+        key = renamed.get(analyst, analyst)
+        if key in judgements and judgements[key] != probabilities:
+            key = f"{analyst}@{Path(name).stem}"
+        judgements[key] = probabilities
 
 
 def load_pooled(paths: Sequence[str | Path]) -> MatrixData:

@@ -14,9 +14,10 @@ either library (``achbench.store.ratings_text``): the same data and bytes, in ha
 the memory and a fraction of the time at 100 x 10,000.
 
 Saving writes the canonical layout of the spec (key order of ``achbench.core.model``,
-ratings rows in hypothesis order), checks that the text parses back to the same
-data, and hands the bytes to ``achbench.store.atomic.write_atomic``: a crash at
-any moment leaves the old file or the new.
+ratings rows in hypothesis order, rationale notes one per line as ratings are),
+checks that the text parses back to the same data, and hands the bytes to
+``achbench.store.atomic.write_atomic``: a crash at any moment leaves the old file
+or the new.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import cast
 
-from achbench.core.data import TABLE_KEYS, MatrixData, Ratings
+from achbench.core.data import TABLE_KEYS, MatrixData, Ratings, Rationale
 from achbench.core.errors import MatrixFileError, SaveError
 from achbench.core.validate import validate_data
 from achbench.store.atomic import Written, write_atomic
@@ -154,11 +155,43 @@ def canonical(data: MatrixData) -> MatrixData:
         out["milestones"] = {
             k: _ordered(v, TABLE_KEYS["milestones"]) for k, v in data.get("milestones", {}).items()
         }
+    _canonical_additions(data, out)
     if "conflicts" in out:
         out["conflicts"] = {
             k: _ordered(v, TABLE_KEYS["conflicts"]) for k, v in data.get("conflicts", {}).items()
         }
     return cast(MatrixData, out)
+
+
+def _canonical_additions(data: MatrixData, out: dict[str, object]) -> None:
+    """The tables of the spec's "Additions" in canonical form, into ``out``: keys in
+    the spec's order, rationale rows as ratings rows, judgements in hypothesis order."""
+    hypotheses = data["hypotheses"]
+    evidence = data.get("evidence", {})
+    if "sources" in out:
+        out["sources"] = {
+            k: _ordered(v, TABLE_KEYS["sources"]) for k, v in data.get("sources", {}).items()
+        }
+    if "assumptions" in out:
+        out["assumptions"] = {
+            k: _ordered(v, TABLE_KEYS["assumptions"])
+            for k, v in data.get("assumptions", {}).items()
+        }
+    if "rationale" in out:
+        rationale: Rationale = {}
+        for analyst, table in data.get("rationale", {}).items():
+            rows = {e: table[e] for e in evidence if e in table}
+            rationale[analyst] = {
+                e: {h: row[h] for h in hypotheses if h in row} for e, row in rows.items()
+            }
+        out["rationale"] = rationale
+    if "judgements" in out:
+        out["judgements"] = {
+            analyst: {h: table[h] for h in hypotheses if h in table}
+            for analyst, table in data.get("judgements", {}).items()
+        }
+    if "resolution" in data:
+        out["resolution"] = _ordered(data["resolution"], TABLE_KEYS["resolution"])
 
 
 def dumps(data: MatrixData) -> str:
@@ -178,6 +211,29 @@ def dumps(data: MatrixData) -> str:
 
 
 def _write(ordered: Mapping[str, object], multiline: bool) -> str:
+    """``tomli_w.dumps(ordered)``, the ratings tables written directly when they can be,
+    and the rationale one note per line.
+
+    Rationale notes are always written as one-line strings, newlines escaped, so
+    that each cell is one line as each rating is (``_write_rationale``).  Without
+    a rationale the text is ``_write_tables``'.
+    """
+    keys = list(ordered)
+    at = keys.index("rationale") if "rationale" in keys else -1
+    if at < 0 or not all(isinstance(ordered[k], Mapping) for k in keys[at:]):
+        return _write_tables(ordered, multiline)
+    import tomli_w
+
+    chunks = [
+        _write_tables({k: ordered[k] for k in keys[:at]}, multiline),
+        tomli_w.dumps({"rationale": ordered["rationale"]}, multiline_strings=False),
+        tomli_w.dumps({k: ordered[k] for k in keys[at + 1 :]}, multiline_strings=multiline),
+    ]
+    # tomli_w puts a blank line between tables; the chunks keep that rule.
+    return "\n".join(chunk for chunk in chunks if chunk)
+
+
+def _write_tables(ordered: Mapping[str, object], multiline: bool) -> str:
     """``tomli_w.dumps(ordered)``, the ratings tables written directly when they can be.
 
     The result is byte for byte the same (``ratings_chunks`` says when it can
