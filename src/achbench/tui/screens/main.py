@@ -14,7 +14,7 @@ and reload) arrive as a ``Changed`` message and go the same way.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import ClassVar, TypeVar
 
 from textual import on
@@ -42,10 +42,22 @@ from achbench.tui.widgets.ranking import RankingPane
 T = TypeVar("T")
 
 
+def _ignore(result: object) -> None:
+    """A quick-add form's end: its items were added one by one as they were typed."""
+
+
 def _key(
     keys: str, action: str, description: str, id: str, tooltip: str, *, show: bool = False
 ) -> Binding:
-    return Binding(keys, action, description, show=show, id=id, tooltip=tooltip)
+    """A key of the main screen.
+
+    Every one is a priority binding: the app runs it as it reads the key, before
+    the next, so a key that opens a form is done before the text typed after
+    it is delivered (a plain binding runs only once the key has bubbled back
+    from the focused widget, after later keys went to the grid as commands).
+    ``MainScreen.check_action`` turns them off while the filter box has focus.
+    """
+    return Binding(keys, action, description, show=show, id=id, tooltip=tooltip, priority=True)
 
 
 def _rate(key: str, code: Code) -> Binding:
@@ -155,9 +167,9 @@ class MainScreen(Screen[None]):
         ),
         _key("i", "edit_matrix", "Matrix", "edit_matrix", "Edit the title and question"),
         _key("ctrl+s", "app.save", "Save", "save", "Save the matrix", show=True),
-        _key("S", "app.save_as", "Save as", "save_as", "Save the matrix to another file"),
+        _key("S", "save_as", "Save as", "save_as", "Save the matrix to another file"),
         _key("question_mark,f1", "help", "Help", "help", "Show every key", show=True),
-        _key("q", "app.request_quit", "Quit", "quit", "Quit (asks first if unsaved)", show=True),
+        _key("q", "quit", "Quit", "quit", "Quit (asks first if unsaved)", show=True),
     ]
 
     redraw: var[Redraw] = var(Redraw("title"), always_update=True)
@@ -194,6 +206,16 @@ class MainScreen(Screen[None]):
     @property
     def grid(self) -> MatrixGrid:
         return self.query_one("#grid", MatrixGrid)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The screen's keys are off while text is typed in the filter box."""
+        return not isinstance(self.focused, Input)
+
+    async def action_save_as(self) -> None:
+        await self.app.run_action("app.save_as")
+
+    async def action_quit(self) -> None:
+        await self.app.run_action("app.request_quit")
 
     # -- showing what changed --------------------------------------------------------------
 
@@ -443,13 +465,14 @@ class MainScreen(Screen[None]):
 
     # -- editing items ---------------------------------------------------------------------
 
-    def _open_form(
+    async def _open_form(
         self,
         title: str,
         form: str,
         values: dict[str, str],
         check: Callable[[dict[str, str]], T],
         then: Callable[[T | None], None],
+        repeat: Callable[[T], Mapping[str, str]] | None = None,
     ) -> None:
         from achbench.tui.screens import forms
 
@@ -458,28 +481,34 @@ class MainScreen(Screen[None]):
             "evidence": forms.EVIDENCE_FORM,
             "matrix": forms.MATRIX_FORM,
         }
-        self.app.push_screen(forms.ItemForm(title, fields[form], values, check), then)
+        item_form = forms.ItemForm(title, fields[form], values, check, repeat=repeat)
+        await forms.open_form(self.app, item_form, then)
 
-    def action_add_hypothesis(self) -> None:
+    async def action_add_hypothesis(self) -> None:
+        """Quick add: each title Enter adds a hypothesis after the last one added."""
         session = self.view.session
-        taken = list(session.hypotheses)
-        values = {"id": forms_rules.next_id("H", taken)}
+        after = [self.view.current()[0]]
+
+        def fresh() -> dict[str, str]:
+            return {"id": forms_rules.next_id("H", session.hypotheses)}
 
         def check(v: dict[str, str]) -> tuple[str, HypothesisData]:
-            return forms_rules.hypothesis_from_form(v, taken)
+            return forms_rules.hypothesis_from_form(v, list(session.hypotheses))
 
-        def done(result: tuple[str, HypothesisData] | None) -> None:
-            if result:
-                index = self.view.h + 1 if taken else 0
-                self.changed(session.add_hypothesis(result[0], result[1], index))
+        def add(result: tuple[str, HypothesisData]) -> dict[str, str]:
+            taken = list(session.hypotheses)
+            index = taken.index(after[0]) + 1 if after[0] in taken else len(taken)
+            self.changed(session.add_hypothesis(result[0], result[1], index))
+            after[0] = result[0]
+            return fresh()
 
-        self._open_form("New hypothesis", "hypothesis", values, check, done)
+        await self._open_form("New hypotheses", "hypothesis", fresh(), check, _ignore, add)
 
-    def action_edit_hypothesis(self) -> None:
+    async def action_edit_hypothesis(self) -> None:
         session = self.view.session
         hypothesis, _ = self.view.current()
         if hypothesis is None:
-            self.action_add_hypothesis()
+            await self.action_add_hypothesis()
             return
         taken = list(session.hypotheses)
         values = {"id": hypothesis, **forms_rules.form_values(session.hypotheses[hypothesis])}
@@ -491,30 +520,35 @@ class MainScreen(Screen[None]):
             if result:
                 self.changed(session.update_hypothesis(hypothesis, result[0], result[1]))
 
-        self._open_form(f"Hypothesis {hypothesis}", "hypothesis", values, check, done)
+        await self._open_form(f"Hypothesis {hypothesis}", "hypothesis", values, check, done)
 
-    def action_add_evidence(self) -> None:
+    async def action_add_evidence(self) -> None:
+        """Quick add: each title Enter adds an item after the last one added (file order)."""
         session = self.view.session
-        taken = list(session.evidence)
-        values = {"id": forms_rules.next_id("E", taken)}
-        values.update(credibility=DEFAULT_LEVEL, relevance=DEFAULT_LEVEL)
+        after = [self.view.current()[1]]
+
+        def fresh() -> dict[str, str]:
+            values = {"id": forms_rules.next_id("E", session.evidence)}
+            values.update(credibility=DEFAULT_LEVEL, relevance=DEFAULT_LEVEL)
+            return values
 
         def check(v: dict[str, str]) -> tuple[str, EvidenceData]:
-            return forms_rules.evidence_from_form(v, taken)
+            return forms_rules.evidence_from_form(v, list(session.evidence))
 
-        def done(result: tuple[str, EvidenceData] | None) -> None:
-            if result:
-                _, current = self.view.current()
-                index = taken.index(current) + 1 if current in taken else len(taken)
-                self.changed(session.add_evidence(result[0], result[1], index))
+        def add(result: tuple[str, EvidenceData]) -> dict[str, str]:
+            taken = list(session.evidence)
+            index = taken.index(after[0]) + 1 if after[0] in taken else len(taken)
+            self.changed(session.add_evidence(result[0], result[1], index))
+            after[0] = result[0]
+            return fresh()
 
-        self._open_form("New evidence item", "evidence", values, check, done)
+        await self._open_form("New evidence items", "evidence", fresh(), check, _ignore, add)
 
-    def action_edit_evidence(self) -> None:
+    async def action_edit_evidence(self) -> None:
         session = self.view.session
         _, evidence = self.view.current()
         if evidence is None:
-            self.action_add_evidence()
+            await self.action_add_evidence()
             return
         taken = list(session.evidence)
         values = {"id": evidence, **forms_rules.form_values(session.evidence[evidence])}
@@ -528,9 +562,9 @@ class MainScreen(Screen[None]):
             if result:
                 self.changed(session.update_evidence(evidence, result[0], result[1]))
 
-        self._open_form(f"Evidence {evidence}", "evidence", values, check, done)
+        await self._open_form(f"Evidence {evidence}", "evidence", values, check, done)
 
-    def action_edit_matrix(self) -> None:
+    async def action_edit_matrix(self) -> None:
         session = self.view.session
 
         def done(result: MatrixFields | None) -> None:
@@ -538,7 +572,7 @@ class MainScreen(Screen[None]):
                 self.changed(session.update_meta(result))
 
         values = forms_rules.form_values(session.meta())
-        self._open_form("Matrix", "matrix", values, forms_rules.matrix_from_form, done)
+        await self._open_form("Matrix", "matrix", values, forms_rules.matrix_from_form, done)
 
     def _confirm_delete(self, kind: str, item_id: str, title: str) -> None:
         session = self.view.session
