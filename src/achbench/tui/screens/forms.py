@@ -9,29 +9,27 @@ too; Escape cancels.
 
 A form hands the typed strings to a check function from
 ``achbench.editing.fields``; if it raises ``FieldErrors`` each message is shown
-under its field and the form stays open, else the form is dismissed with the
-checked result.
+under its field and the form stays open, else ``apply`` takes the checked
+result and the form closes.
 
-**Quick add.**  Given ``repeat``, an add form stays open after Enter: the item
-is added at once (``repeat`` applies it and returns the values of the next,
-blank form), the fields are cleared, and the title takes the next one.  An
-Enter on a form left as it opened, or Escape, ends it.  So ``E`` then
+**Quick add.**  With ``repeat``, an add form stays open after Enter: the item
+is added at once (``apply`` adds it and returns the values of the next, blank
+form), the fields are cleared, and the title takes the next one.  An Enter on
+a form left as it opened, or Escape, ends it.  So ``E`` then
 ``title Enter title Enter ... Enter`` adds items with no other key per item.
 
-**Keys typed fast are kept, in order.**  The fields handle Enter, Tab and
-Escape in their own key handler, in the order the keys were typed, rather
-than through bindings (which Textual runs only once the key has bubbled back
-to the app, after later keys were already delivered to the field).  A key
-that reaches a field after focus moved on is handed to the widget that has
-focus now.  The screens that open a form wait until it is mounted and its
-title focused (``open_form``), so nothing typed meanwhile is lost.
+**Keys typed fast are kept, in order.**  The fields apply text, Backspace,
+Enter and Tab as the app reads each key, and Escape and Ctrl+S are priority
+bindings (also run as the key is read), so an Enter is done before the key
+after it is looked at.  The screens that open a form wait until it is mounted
+and its title focused (``open_form``), so nothing typed meanwhile is lost.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import ClassVar, Literal, TypeVar, get_args
+from typing import Any, ClassVar, Literal, TypeVar, get_args
 
 from textual import events, on
 from textual.app import App, ComposeResult
@@ -107,91 +105,113 @@ def _default(field: Field) -> str:
     return DEFAULT_LEVEL if DEFAULT_LEVEL in field.choices else field.choices[0]
 
 
-FormKey = Literal["submit", "cancel", "next", "previous"]
-"""What a form field does itself with Enter, Escape, Tab and Shift+Tab."""
-FIELD_KEYS: dict[str, FormKey] = {
-    "enter": "submit",
-    "escape": "cancel",
-    "tab": "next",
-    "shift+tab": "previous",
-}
+FormKey = Literal["submit", "next", "previous"]
+"""What a form field does itself with Enter, Tab and Shift+Tab."""
+FIELD_KEYS: dict[str, FormKey] = {"enter": "submit", "tab": "next", "shift+tab": "previous"}
 
 
-def _form_of(widget: Widget) -> ItemForm[object] | None:
-    try:
-        screen = widget.screen
-    except Exception:  # removed with its form: NoScreen
-        return None
+def _form_of(widget: Widget) -> ItemForm[Any] | None:
+    screen = widget.screen
     return screen if isinstance(screen, ItemForm) else None
 
 
-def _handled_in_order(widget: Widget, event: events.Key, keys: Mapping[str, FormKey]) -> bool:
-    """Handle a form key in the field's own handler, in typing order; True if it was one.
-
-    A key that reaches the field after focus moved on (typed fast, before the
-    Tab or Enter ahead of it was handled) goes to the widget focused now.
-    """
-    app = widget.app
-    if app.focused is not widget:
-        event.stop()
-        event.prevent_default()
-        _hand_on(app, event)
-        return True
-    what = keys.get(event.key)
-    form = _form_of(widget)
-    if what is None or form is None:
+def _field_key(widget: Widget, event: events.Event) -> bool:
+    """Enter, Tab or Shift+Tab for the form, handled at once; True if ``event`` was one."""
+    if not isinstance(event, events.Key) or event.key not in FIELD_KEYS:
         return False
-    event.stop()
-    event.prevent_default()
-    form.field_key(what)
+    form = _form_of(widget)
+    if form is None:
+        return False
+    form.field_key(FIELD_KEYS[event.key])
     return True
 
 
-def _hand_on(app: App[object], event: events.Key) -> None:
-    """Deliver a key again, as if typed now, to whatever has focus now."""
-    target = app.focused or app.screen
-    target.post_message(events.Key(event.key, event.character))
+# The fields below take the keys the app hands them (``_forward_event``, called in
+# the app's own task as it reads each key) and apply the common ones there and
+# then: text, Backspace, Enter, Tab.  Delivered the usual way, through the field's
+# message queue, a key would be handled after the app had already read (and sent
+# on) the keys typed after it, so a fast typist's Enter would close the form with
+# the next title's first letters still on their way to the field that closed.
 
 
 class FormInput(Input):
     """A one-line field of a form."""
 
-    async def _on_key(self, event: events.Key) -> None:
-        if not _handled_in_order(self, event, FIELD_KEYS):
-            await super()._on_key(event)
+    def _forward_event(self, event: events.Event) -> None:
+        if _field_key(self, event):
+            return
+        if isinstance(event, events.Key):
+            if event.is_printable and event.character is not None:
+                selection = self.selection
+                if selection.is_empty:
+                    self.insert_text_at_cursor(event.character)
+                else:
+                    self.replace(event.character, *selection)
+                return
+            if event.key == "backspace":
+                self.action_delete_left()
+                return
+        super()._forward_event(event)
 
 
 class FormTextArea(TextArea):
     """A multi-line field: Enter applies the form, Ctrl+J (or Shift+Enter) starts a line."""
 
-    async def _on_key(self, event: events.Key) -> None:
-        if event.key in ("ctrl+j", "shift+enter") and self.app.focused is self:
-            event.stop()
-            event.prevent_default()
-            self.insert("\n")
+    def _forward_event(self, event: events.Event) -> None:
+        if _field_key(self, event):
             return
-        if not _handled_in_order(self, event, FIELD_KEYS):
-            await super()._on_key(event)
+        if isinstance(event, events.Key):
+            if event.key in ("ctrl+j", "shift+enter"):
+                self.insert("\n")
+                return
+            if event.is_printable and event.character is not None:
+                self.insert(event.character)
+                return
+            if event.key == "backspace":
+                self.action_delete_left()
+                return
+        super()._forward_event(event)
 
 
 class FormSelect(Select[str]):
     """A choice: Enter applies the form; Space or the arrows open the list."""
 
-    async def _on_key(self, event: events.Key) -> None:
-        # An open list has focus and takes Enter and Escape itself.
-        if self.expanded or not _handled_in_order(self, event, FIELD_KEYS):
-            await super()._on_key(event)
+    def _forward_event(self, event: events.Event) -> None:
+        # An open list has focus itself and takes Enter and Escape.
+        if self.expanded or not _field_key(self, event):
+            super()._forward_event(event)
+
+
+Apply = Callable[[T], Mapping[str, str] | None]
+"""Apply a checked form; a quick-add form's returns the values of the next, blank form."""
 
 
 class ItemForm(ModalScreen[T | None]):
-    """Edit the fields of one item; dismissed with ``check(values)`` or None.
+    """Edit the fields of one item: ``apply(check(values))`` on Enter, then close.
 
-    With ``repeat`` it is a quick-add form: see the module's docstring.
+    ``apply`` runs before the form closes, in the same step as the Enter that
+    applied it, so a key typed right after sees the change.  The form is
+    dismissed with the checked result (None if cancelled).  With ``repeat`` it
+    is a quick-add form: see the module's docstring.
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel", id="form_cancel", tooltip="Close without changes"),
-        Binding("ctrl+s", "submit", "Apply", id="form_apply", tooltip="Check and apply the form"),
+        Binding(
+            "escape",
+            "cancel",
+            "Cancel",
+            id="form_cancel",
+            tooltip="Close without changes",
+            priority=True,
+        ),
+        Binding(
+            "ctrl+s",
+            "submit",
+            "Apply",
+            id="form_apply",
+            tooltip="Check and apply the form",
+            priority=True,
+        ),
     ]
 
     def __init__(
@@ -200,14 +220,16 @@ class ItemForm(ModalScreen[T | None]):
         fields: Sequence[Field],
         values: Mapping[str, str],
         check: Callable[[dict[str, str]], T],
+        apply: Apply[T],
         *,
-        repeat: Callable[[T], Mapping[str, str]] | None = None,
+        repeat: bool = False,
     ) -> None:
         super().__init__()
         self.title_text = title
         self.fields = list(fields)
         self.values = dict(values)
         self.check = check
+        self.apply = apply
         self.repeat = repeat
         self.added = 0
         """Items added so far in quick-add mode."""
@@ -248,7 +270,7 @@ class ItemForm(ModalScreen[T | None]):
         self.set_focus(self.query_one(f"#field-{self.fields[0].name}"))
 
     def _hint(self) -> str:
-        if self.repeat is None:
+        if not self.repeat:
             return "Enter applies · Tab next field · Ctrl+J new line in notes · Esc cancels"
         done = f"{self.added} added. " if self.added else ""
         return (
@@ -303,12 +325,16 @@ class ItemForm(ModalScreen[T | None]):
         if first is not None:
             self.set_focus(self.query_one(f"#field-{first}"))
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Escape closes an open choice list first, not the form."""
+        if action == "cancel" and any(s.expanded for s in self.query(FormSelect)):
+            return False
+        return True
+
     def field_key(self, what: FormKey) -> None:
-        """Enter, Escape, Tab or Shift+Tab in a field, handled in typing order."""
+        """Enter, Tab or Shift+Tab in a field, handled in typing order."""
         if what == "submit":
-            self.submit(keep_open=self.repeat is not None)
-        elif what == "cancel":
-            self.action_cancel()
+            self.submit(keep_open=self.repeat)
         elif what == "next":
             self.focus_next()
         else:
@@ -316,7 +342,7 @@ class ItemForm(ModalScreen[T | None]):
 
     def submit(self, *, keep_open: bool = False) -> None:
         """Check the form; apply it (quick add: and clear it for the next) or show errors."""
-        if self.repeat is not None and self.untouched():
+        if self.repeat and self.untouched():
             self.dismiss(None)  # an empty Enter ends quick add
             return
         try:
@@ -324,13 +350,10 @@ class ItemForm(ModalScreen[T | None]):
         except FieldErrors as exc:
             self.show_errors(exc.errors)
             return
-        if self.repeat is None:
-            self.dismiss(result)
-            return
-        following = self.repeat(result)
+        following = self.apply(result)
         self.added += 1
-        if not keep_open:
-            self.dismiss(None)
+        if not keep_open or following is None:
+            self.dismiss(result)
             return
         self.show_errors({})
         self.fill(following)
@@ -346,10 +369,10 @@ class ItemForm(ModalScreen[T | None]):
         self.dismiss(None)
 
 
-async def open_form(app: App[object], form: ItemForm[T], then: Callable[[T | None], None]) -> None:
+async def open_form(app: App[object], form: ItemForm[Any]) -> None:
     """Push ``form`` and return once it is mounted with its title focused.
 
     Awaited from a key's action (which the app runs before it reads the next
     key), so every key typed after the one that opened the form reaches it.
     """
-    await app.push_screen(form, then)
+    await app.push_screen(form)

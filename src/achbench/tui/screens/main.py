@@ -42,10 +42,6 @@ from achbench.tui.widgets.ranking import RankingPane
 T = TypeVar("T")
 
 
-def _ignore(result: object) -> None:
-    """A quick-add form's end: its items were added one by one as they were typed."""
-
-
 def _key(
     keys: str, action: str, description: str, id: str, tooltip: str, *, show: bool = False
 ) -> Binding:
@@ -471,8 +467,9 @@ class MainScreen(Screen[None]):
         form: str,
         values: dict[str, str],
         check: Callable[[dict[str, str]], T],
-        then: Callable[[T | None], None],
-        repeat: Callable[[T], Mapping[str, str]] | None = None,
+        apply: Callable[[T], Mapping[str, str] | None],
+        *,
+        repeat: bool = False,
     ) -> None:
         from achbench.tui.screens import forms
 
@@ -481,8 +478,8 @@ class MainScreen(Screen[None]):
             "evidence": forms.EVIDENCE_FORM,
             "matrix": forms.MATRIX_FORM,
         }
-        item_form = forms.ItemForm(title, fields[form], values, check, repeat=repeat)
-        await forms.open_form(self.app, item_form, then)
+        item_form = forms.ItemForm(title, fields[form], values, check, apply, repeat=repeat)
+        await forms.open_form(self.app, item_form)
 
     async def action_add_hypothesis(self) -> None:
         """Quick add: each title Enter adds a hypothesis after the last one added."""
@@ -502,7 +499,7 @@ class MainScreen(Screen[None]):
             after[0] = result[0]
             return fresh()
 
-        await self._open_form("New hypotheses", "hypothesis", fresh(), check, _ignore, add)
+        await self._open_form("New hypotheses", "hypothesis", fresh(), check, add, repeat=True)
 
     async def action_edit_hypothesis(self) -> None:
         session = self.view.session
@@ -516,9 +513,8 @@ class MainScreen(Screen[None]):
         def check(v: dict[str, str]) -> tuple[str, HypothesisData]:
             return forms_rules.hypothesis_from_form(v, taken, hypothesis)
 
-        def done(result: tuple[str, HypothesisData] | None) -> None:
-            if result:
-                self.changed(session.update_hypothesis(hypothesis, result[0], result[1]))
+        def done(result: tuple[str, HypothesisData]) -> None:
+            self.changed(session.update_hypothesis(hypothesis, result[0], result[1]))
 
         await self._open_form(f"Hypothesis {hypothesis}", "hypothesis", values, check, done)
 
@@ -542,7 +538,7 @@ class MainScreen(Screen[None]):
             after[0] = result[0]
             return fresh()
 
-        await self._open_form("New evidence items", "evidence", fresh(), check, _ignore, add)
+        await self._open_form("New evidence items", "evidence", fresh(), check, add, repeat=True)
 
     async def action_edit_evidence(self) -> None:
         session = self.view.session
@@ -558,18 +554,16 @@ class MainScreen(Screen[None]):
         def check(v: dict[str, str]) -> tuple[str, EvidenceData]:
             return forms_rules.evidence_from_form(v, taken, evidence)
 
-        def done(result: tuple[str, EvidenceData] | None) -> None:
-            if result:
-                self.changed(session.update_evidence(evidence, result[0], result[1]))
+        def done(result: tuple[str, EvidenceData]) -> None:
+            self.changed(session.update_evidence(evidence, result[0], result[1]))
 
         await self._open_form(f"Evidence {evidence}", "evidence", values, check, done)
 
     async def action_edit_matrix(self) -> None:
         session = self.view.session
 
-        def done(result: MatrixFields | None) -> None:
-            if result is not None:
-                self.changed(session.update_meta(result))
+        def done(result: MatrixFields) -> None:
+            self.changed(session.update_meta(result))
 
         values = forms_rules.form_values(session.meta())
         await self._open_form("Matrix", "matrix", values, forms_rules.matrix_from_form, done)
