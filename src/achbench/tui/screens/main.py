@@ -15,7 +15,7 @@ and reload) arrive as a ``Changed`` message and go the same way.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import ClassVar, TypeVar
+from typing import ClassVar, Literal, TypeVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -26,13 +26,15 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Input
 
 from achbench.core.data import EvidenceData, HypothesisData
-from achbench.core.vocabulary import CODE_MEANING, CODES, DEFAULT_LEVEL, Code
+from achbench.core.errors import SaveError
+from achbench.core.vocabulary import CODE_MEANING, CODES, DEFAULT_LEVEL, LEVELS, Code
 from achbench.editing import fields as forms_rules
 from achbench.editing.operations import MatrixFields
 from achbench.editing.undo import Change
 from achbench.tui.messages import Changed
 from achbench.tui.view import GridView, Redraw
 from achbench.tui.widgets.detail import DetailPane
+from achbench.tui.widgets.focus_line import FocusLine
 from achbench.tui.widgets.grid import MatrixGrid
 from achbench.tui.widgets.ranking import RankingPane
 
@@ -69,6 +71,10 @@ class MainScreen(Screen[None]):
     """The matrix editor."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
+        # Help and Quit first: the footer shows keys in this order and must keep
+        # these two at 80 columns.
+        _key("question_mark,f1", "help", "Help", "help", "Show every key", show=True),
+        _key("q", "quit", "Quit", "quit", "Quit (asks first if unsaved)", show=True),
         _key("up,k", "move(-1, 0)", "Up", "cursor_up", "Move the cursor up"),
         _key("down,j", "move(1, 0)", "Down", "cursor_down", "Move the cursor down"),
         _key("left,h", "move(0, -1)", "Left", "cursor_left", "Move the cursor left"),
@@ -112,6 +118,41 @@ class MainScreen(Screen[None]):
             "Hide evidence rated alike for every hypothesis (non-diagnostic), or show it",
         ),
         _key("slash", "filter", "Filter", "filter", "Show only evidence holding a text", show=True),
+        _key(
+            "o",
+            "rank_rows",
+            "Rank order",
+            "rank_order",
+            "Hypotheses in rank order, or back in file order",
+        ),
+        _key(
+            "less_than_sign",
+            "widen(-1)",
+            "Narrower",
+            "narrower_columns",
+            "Narrower grid columns (remembered)",
+        ),
+        _key(
+            "greater_than_sign",
+            "widen(1)",
+            "Wider",
+            "wider_columns",
+            "Wider grid columns: more of each title in the headers (remembered)",
+        ),
+        _key(
+            "r",
+            "cycle_level('credibility')",
+            "Credibility",
+            "cycle_credibility",
+            "Next credibility of the evidence item: low, medium, high (u undoes)",
+        ),
+        _key(
+            "R",
+            "cycle_level('relevance')",
+            "Relevance",
+            "cycle_relevance",
+            "Next relevance of the evidence item: low, medium, high (u undoes)",
+        ),
         _key("p", "pool", "Pool", "pool", "Score all analysts pooled, or your ratings alone"),
         _key("A", "choose_analyst", "Analyst", "choose_analyst", "Choose whose ratings you edit"),
         _key(
@@ -135,9 +176,7 @@ class MainScreen(Screen[None]):
             "milestones",
             "Milestones per hypothesis: add, edit, set status (step 8)",
         ),
-        _key(
-            "e", "edit_evidence", "Edit ev.", "edit_evidence", "Edit the evidence item", show=True
-        ),
+        _key("e", "edit_evidence", "Edit ev.", "edit_evidence", "Edit the evidence item"),
         _key("E", "add_evidence", "Add evidence", "add_evidence", "Add an evidence item"),
         _key("y", "edit_hypothesis", "Edit hyp.", "edit_hypothesis", "Edit the hypothesis"),
         _key("Y", "add_hypothesis", "Add hypothesis", "add_hypothesis", "Add a hypothesis"),
@@ -164,8 +203,6 @@ class MainScreen(Screen[None]):
         _key("i", "edit_matrix", "Matrix", "edit_matrix", "Edit the title and question"),
         _key("ctrl+s", "app.save", "Save", "save", "Save the matrix", show=True),
         _key("S", "save_as", "Save as", "save_as", "Save the matrix to another file"),
-        _key("question_mark,f1", "help", "Help", "help", "Show every key", show=True),
-        _key("q", "quit", "Quit", "quit", "Quit (asks first if unsaved)", show=True),
     ]
 
     redraw: var[Redraw] = var(Redraw("title"), always_update=True)
@@ -182,6 +219,7 @@ class MainScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False, icon="≡")
+        yield FocusLine(self.view, id="focus-line").data_bind(MainScreen.redraw, MainScreen.cursor)
         yield MatrixGrid(self.view, id="grid").data_bind(MainScreen.redraw, MainScreen.cursor)
         with Horizontal(id="panes"):
             yield DetailPane(self.view, id="detail").data_bind(MainScreen.redraw, MainScreen.cursor)
@@ -244,9 +282,9 @@ class MainScreen(Screen[None]):
         title = f"{session.name}{marker}"
         pooled = "pooled" if session.pooled else "own ratings"
         advance = "advance on" if self.view.advance else "advance off"
-        sub_title = f"analyst {session.analyst} · {self.view.method} · {pooled} · {advance}"
+        sub_title = f"as {session.analyst} · {self.view.method} · {pooled} · {advance}"
         if self.view.consensus:  # read-only: say so first; advance does not apply
-            sub_title = f"consensus view · analyst {session.analyst} · {self.view.method}"
+            sub_title = f"consensus view · as {session.analyst} · {self.view.method}"
             sub_title += f" · {pooled}"
         if (title, sub_title) != (self.title, self.sub_title):
             self.title = title
@@ -262,7 +300,18 @@ class MainScreen(Screen[None]):
             self.cursor = self.view.cursor
 
     def action_move(self, drow: int, dcol: int) -> None:
+        before = self.view.current()[1]
         self._moved(self.view.move(drow, dcol))
+        self._rerank_after(before)
+
+    def _rerank_after(self, evidence_before: str | None) -> None:
+        """In rank order, take the order again once the cursor is on another item.
+
+        Not while rating one item across the hypotheses: rows that moved under
+        the cursor then would send the next rating to the wrong hypothesis.
+        """
+        if self.view.current()[1] != evidence_before and self.view.rerank():
+            self.show(Redraw("all"))
 
     def action_page(self, direction: int) -> None:
         step = max(1, self.grid.scrollable_content_region.height - 4)
@@ -296,6 +345,7 @@ class MainScreen(Screen[None]):
         if self.view.advance and chosen:
             self.view.advance_cursor()
             self.cursor = self.view.cursor
+            self._rerank_after(evidence)
 
     def action_clear(self) -> None:
         self.action_rate("")
@@ -330,11 +380,51 @@ class MainScreen(Screen[None]):
 
     def action_cycle_method(self) -> None:
         self.view.cycle_method()
-        self.show(Redraw("all" if self.view.sorted else "labels"))
+        self.show(Redraw("all" if self.view.sorted or self.view.rank_rows else "labels"))
+        self.remember()
 
     def action_transpose(self) -> None:
         self.view.toggle_transpose()
         self.show(Redraw("all"))
+        self.remember()
+
+    def action_widen(self, delta: int) -> None:
+        before = self.view.column_width
+        if self.view.widen(delta) != before:
+            self.show(Redraw("all"))
+            self.remember()
+
+    def remember(self) -> None:
+        """Keep orientation, column width and method in the user's settings file."""
+        from achbench.tui import settings
+
+        view = self.view
+        chosen = settings.Settings(view.transposed, view.column_width, view.method)
+        try:
+            settings.save(chosen)
+        except (OSError, SaveError) as exc:
+            self.notify(f"Could not remember the view settings: {exc}", severity="warning")
+
+    def action_rank_rows(self) -> None:
+        by_rank = self.view.toggle_rank_rows()
+        self.show(Redraw("all"))
+        self.notify("Hypotheses by rank." if by_rank else "Hypotheses in file order.")
+
+    def action_cycle_level(self, name: str) -> None:
+        """Credibility or relevance of the evidence item under the cursor: the next level."""
+        session = self.view.session
+        _, evidence = self.view.current()
+        if evidence is None:
+            self.notify("No evidence item here: add one with E.")
+            return
+        fields = session.evidence[evidence].copy()
+        key: Literal["credibility", "relevance"] = (
+            "credibility" if name == "credibility" else "relevance"
+        )
+        current = fields.get(key, DEFAULT_LEVEL)
+        fields[key] = LEVELS[(LEVELS.index(current) + 1) % len(LEVELS)]
+        self.changed(session.update_evidence(evidence, evidence, fields))
+        self.notify(f"{evidence}: {key} {fields[key]}")
 
     def action_sort(self) -> None:
         self.view.toggle_sort()
@@ -358,8 +448,9 @@ class MainScreen(Screen[None]):
         self.grid.focus()
 
     def key_escape(self) -> None:
+        """Escape clears the filter, whether being typed or kept with Enter."""
         box = self.query_one("#filter", Input)
-        if box.display:
+        if box.display or self.view.filter:
             box.value = ""
             box.display = False
             self.view.set_filter("")
@@ -446,8 +537,9 @@ class MainScreen(Screen[None]):
 
         self.app.push_screen(HelpScreen(self.key_rows()))
 
-    def key_rows(self) -> list[tuple[str, str, str]]:
-        """(keys, action, tooltip) for every binding with an id, as bound now (keymap applied)."""
+    def key_rows(self) -> list[tuple[str, str, str, str]]:
+        """(keys, binding id, action, tooltip) for every binding with an id, as bound now
+        (keymap applied): the id is what a ``--keymap`` file names."""
         grouped: dict[str, tuple[list[str], str, str]] = {}
         for key, active in self.active_bindings.items():
             binding = active.binding
@@ -457,7 +549,7 @@ class MainScreen(Screen[None]):
             display = self.app.get_key_display(binding) or key
             if display not in keys:
                 keys.append(display)
-        return [(" ".join(keys), desc, tip) for keys, desc, tip in grouped.values()]
+        return [(" ".join(keys), i, desc, tip) for i, (keys, desc, tip) in grouped.items()]
 
     # -- editing items ---------------------------------------------------------------------
 

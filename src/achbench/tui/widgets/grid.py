@@ -36,8 +36,9 @@ from textual.reactive import var
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from achbench.core.data import EvidenceData
 from achbench.core.vocabulary import CODES, DEFAULT_LEVEL, LEVELS, Level
-from achbench.tui.view import GridView, Redraw
+from achbench.tui.view import HEADER_TITLE_LINES, GridView, Redraw, wrap_title
 
 CODE_CLASS: dict[str | None, str] = {
     **{code: f"matrix-grid--{code.lower()}" for code in CODES},
@@ -54,7 +55,19 @@ DISPUTE_CLASS = {
 }
 LEVEL_LETTER: dict[Level, str] = {level: level[0].upper() for level in LEVELS}
 """How the headers show a credibility or relevance level: L, M, H."""
-HEADER_HEIGHT = 3
+HEADER_HEIGHT = HEADER_TITLE_LINES + 2
+"""The id, the title's lines, then credibility and relevance (or, transposed, the score)."""
+UNRATED_MARK = "?"
+"""After a hypothesis' score: some evidence items are unrated for it."""
+
+
+def levels_text(item: EvidenceData, width: int) -> str:
+    """Credibility and relevance, labelled: ``cred H rel M``, or ``cH rM`` if narrow."""
+    credibility = LEVEL_LETTER[item.get("credibility", DEFAULT_LEVEL)]
+    relevance = LEVEL_LETTER[item.get("relevance", DEFAULT_LEVEL)]
+    if width >= 12:
+        return f"cred {credibility} rel {relevance}"
+    return f"c{credibility} r{relevance}"
 
 
 def _fit(text: str, width: int) -> str:
@@ -161,15 +174,11 @@ class MatrixGrid(ScrollView, can_focus=True, inherit_bindings=False):
 
     @property
     def column_width(self) -> int:
-        """Cells are 5 wide (10 transposed), wider if needed to show whole evidence ids."""
+        """The view's column width (``<`` and ``>`` change it), the gap included."""
         return self._column_width
 
     def _measure_columns(self) -> None:
-        if self.view.transposed:
-            self._column_width = 10
-        else:
-            longest = max((len(e) for e in self.view.evidence_ids), default=2)
-            self._column_width = max(5, min(10, longest + 1))
+        self._column_width = self.view.column_width
 
     @property
     def label_width(self) -> int:
@@ -221,12 +230,10 @@ class MatrixGrid(ScrollView, can_focus=True, inherit_bindings=False):
         self._row_versions[key] = self._row_versions.get(key, 0) + 1
         rows = view.evidence_ids if view.transposed else view.hypothesis_ids
         self._refresh_rows(rows.index(key) if key in rows else -1)
-        if not rescored:
-            return
-        self._score_generation += 1
-        if view.transposed:
+        if view.transposed:  # the headers show each hypothesis' score and rated mark
+            self._score_generation += 1
             self.refresh(Region(0, 0, self.size.width, HEADER_HEIGHT))
-        else:
+        elif rescored:
             positions = {h: i for i, h in enumerate(view.hypothesis_ids)}
             self._refresh_rows(*(positions[h] for h in rescored if h in positions))
 
@@ -355,6 +362,7 @@ class MatrixGrid(ScrollView, can_focus=True, inherit_bindings=False):
             self.view.method,
             (shown.rank, shown.score) if shown else None,
             mark,
+            None if view.transposed else view.rated(row_id),
         )
         label = self._label_cache.get(label_key)
         if label is None:
@@ -433,48 +441,47 @@ class MatrixGrid(ScrollView, can_focus=True, inherit_bindings=False):
         current = self._style("matrix-grid--header-cursor")
         flat = header + self._style("matrix-grid--flat")
         italic = Style(italic=True)
+        last = HEADER_HEIGHT - 1
         segments = []
         for col in columns:
             item_id = view.cols[col]
             dim = False
+            align = "left"
             if view.transposed:
                 hypothesis = session.hypotheses[item_id]
-                if line == 0:
-                    text = item_id
-                elif line == 1:
-                    text = hypothesis["title"]
-                else:
+                title = hypothesis["title"]
+                if line == last:
                     score = view.scores.get(item_id)
-                    text = f"#{score.rank} {score_text(view.method, score.score)}" if score else ""
+                    mark = UNRATED_MARK if view.rated_note(item_id) else ""
+                    text = f"#{score.rank} {score_text(view.method, score.score)}{mark}"
+                    text = text if score else ""
             else:
                 item = session.evidence[item_id]
+                title = item["title"]
                 dim = view.is_flat(item_id)
-                if line == 0:
-                    text = item_id
-                elif line == 1:
-                    text = item["title"]
-                else:
-                    text = (
-                        LEVEL_LETTER[item.get("credibility", DEFAULT_LEVEL)]
-                        + LEVEL_LETTER[item.get("relevance", DEFAULT_LEVEL)]
-                    )
+                if line == last:
+                    text = levels_text(item, cw - 1)
+            if line == 0:
+                text, align = item_id, "center"
+            elif line < last:
+                lines = wrap_title(title, cw - 1)
+                text = lines[line - 1] if line - 1 < len(lines) else ""
             if col == cursor_col:
                 style = current + italic if dim else current
             else:
                 style = flat if dim else header
-            segments.append(Segment(_fit(text, cw - 1).center(cw - 1), style))
+            fitted = _fit(text, cw - 1)
+            if align == "center":
+                fitted = fitted.strip().center(cw - 1)
+            segments.append(Segment(fitted, style))
             segments.append(Segment(" ", header))
         return self._crop(segments, offset, width, header)
 
     def _corner(self, line: int, width: int) -> Strip:
         view = self.view
-        top = f"{view.method} · consensus" if view.consensus else f"method: {view.method}"
-        if view.transposed:
-            texts = (top, "", "evidence" + " " * (width - 12) + "c r")
-        else:
-            texts = (top, "", "rk hypothesis" + " " * (width - 19) + "score")
-        text = texts[line]
-        if line == 1:
+        if line == 0:
+            text = f"{view.method} · consensus" if view.consensus else f"method: {view.method}"
+        elif line == 1:
             shown = len(view.evidence_ids)
             total = len(view.session.evidence)
             text = f"{shown} of {total} items" if shown != total else f"{total} items"
@@ -482,10 +489,15 @@ class MatrixGrid(ScrollView, can_focus=True, inherit_bindings=False):
                 text = f"{shown} of {total}, non-diag. hidden"
             if view.sorted:
                 text += ", by diagnosticity"
-            if view.filter:
-                text += f", filter {view.filter!r}"
-        text = _fit(text, width) if line == 1 else _pad(text, width)
-        return Strip([Segment(text, self._style("matrix-grid--corner"))], width)
+        elif line == 2:
+            text = f"filter {view.filter!r} (Esc clears)" if view.filter else ""
+        elif line == 3:
+            text = "hypotheses by rank (o)" if view.rank_rows else ""
+        elif view.transposed:
+            text = _pad("evidence", width - 6) + "c r   "
+        else:
+            text = _pad("rk hypothesis", width - 7) + "score  "
+        return Strip([Segment(_fit(text, width), self._style("matrix-grid--corner"))], width)
 
     def _id_width(self) -> int:
         return min(8, max((len(h) for h in self.view.hypothesis_ids), default=2))
@@ -497,12 +509,8 @@ class MatrixGrid(ScrollView, can_focus=True, inherit_bindings=False):
         style = self._style("matrix-grid--label-cursor" if on_row else "matrix-grid--label")
         if view.transposed:
             item = view.session.evidence[row_id]
-            levels = (
-                LEVEL_LETTER[item.get("credibility", DEFAULT_LEVEL)]
-                + " "
-                + LEVEL_LETTER[item.get("relevance", DEFAULT_LEVEL)]
-            )
-            title = _fit(item["title"], max(1, width - 6 - 5))
+            levels = levels_text(item, 5)
+            title = _fit(item["title"], max(1, width - 6 - 7))
             text = f"{row_id:<5.5} {title} {levels} "
             if mark:
                 style += self._style("matrix-grid--flat")
@@ -511,9 +519,10 @@ class MatrixGrid(ScrollView, can_focus=True, inherit_bindings=False):
             rank = f"{score.rank:>2}" if score else " -"
             value = score_text(view.method, score.score) if score else ""
             id_width = self._id_width()
-            title_width = max(1, width - 2 - id_width - 2 - 6)
+            title_width = max(1, width - 2 - id_width - 2 - 7)
             title = _fit(view.session.hypotheses[row_id]["title"], title_width)
-            text = f"{rank} {row_id:<{id_width}.{id_width}} {title}{value:>5} "
+            unrated = UNRATED_MARK if view.rated_note(row_id) else " "
+            text = f"{rank} {row_id:<{id_width}.{id_width}} {title}{value:>5}{unrated} "
             if mark:
                 flag = self._style("matrix-grid--flagged")
                 return Strip(
