@@ -14,12 +14,12 @@ from tui_helpers import drive
 
 from achbench.analysis.sensitivity import analyse_data
 from achbench.store import toml as store
-from achbench.tui.widgets.grid import HEADER_HEIGHT
 from achbench.tui.app import make_app
 from achbench.tui.screens import sensitivity as sensitivity_screen
 from achbench.tui.screens.forms import ItemForm
 from achbench.tui.screens.milestones import MilestonesScreen
 from achbench.tui.screens.sensitivity import SensitivityScreen
+from achbench.tui.widgets.grid import HEADER_HEIGHT
 
 RACE = textwrap.dedent(
     """\
@@ -315,7 +315,9 @@ def test_milestones_add_edit_status_undo_save_and_the_refutation_flag(race: Path
         shown = _drawn(ranking)
         assert "! M1 observed, refutes the leader H1" in shown
         assert "!1 H1" in shown, "the leader's line is marked"
-        assert app.main.grid.render_line(HEADER_HEIGHT).text.startswith("!1 H1"), "and its row in the grid"
+        assert app.main.grid.render_line(HEADER_HEIGHT).text.startswith("!1 H1"), (
+            "and its row in the grid"
+        )
         # undo (in the grid) takes the status back and the flag away
         await pilot.press("u")
         await pilot.pause()

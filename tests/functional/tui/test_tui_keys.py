@@ -12,11 +12,11 @@ from textual.widgets import Input, Static, TextArea
 from tui_helpers import drive
 
 from achbench.store import toml as store
-from achbench.tui.widgets.grid import HEADER_HEIGHT
 from achbench.tui.app import make_app
 from achbench.tui.screens.dialogs import AnalystDialog, ChoiceDialog, PathDialog
 from achbench.tui.screens.forms import ItemForm
 from achbench.tui.screens.help import HelpScreen
+from achbench.tui.widgets.grid import HEADER_HEIGHT
 
 
 def test_rating_keys_set_the_current_analysts_code_and_move_on(small: Path) -> None:
@@ -113,7 +113,9 @@ def test_cursor_keys_move_the_cursor_not_the_scroll_on_a_wide_matrix() -> None:
         grid = app.main.grid
         assert grid.scroll_x > 0, "the grid scrolls to keep the cursor in view"
         assert "E31" in grid.render_line(0).text
-        assert grid.render_line(HEADER_HEIGHT + 1).text.startswith(" 1 H2"), "the labels stay in view"
+        assert grid.render_line(HEADER_HEIGHT + 1).text.startswith(" 1 H2"), (
+            "the labels stay in view"
+        )
 
     drive(app, script)
 

@@ -327,9 +327,7 @@ class ItemForm(ModalScreen[T | None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Escape closes an open choice list first, not the form."""
-        if action == "cancel" and any(s.expanded for s in self.query(FormSelect)):
-            return False
-        return True
+        return not (action == "cancel" and any(s.expanded for s in self.query(FormSelect)))
 
     def field_key(self, what: FormKey) -> None:
         """Enter, Tab or Shift+Tab in a field, handled in typing order."""

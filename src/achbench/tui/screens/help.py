@@ -23,7 +23,7 @@ CODES_NOTE = (
     + "c (credibility) and r (relevance) with "
     + "/".join(LEVEL_LETTER.values())
     + f" for {'/'.join(LEVELS)}; {UNRATED_MARK} after a score: some items unrated. "
-    + "The Id column names each key for --keymap (a TOML file: id = \"keys\")."
+    + 'The Id column names each key for --keymap (a TOML file: id = "keys").'
 )
 """What the codes and the header letters mean, built from the vocabulary."""
 

@@ -453,8 +453,8 @@ class MatrixGrid(ScrollView, can_focus=True, inherit_bindings=False):
                 if line == last:
                     score = view.scores.get(item_id)
                     mark = UNRATED_MARK if view.rated_note(item_id) else ""
-                    text = f"#{score.rank} {score_text(view.method, score.score)}{mark}"
-                    text = text if score else ""
+                    shown = f"#{score.rank} {score_text(view.method, score.score)}" if score else ""
+                    text = shown + mark
             else:
                 item = session.evidence[item_id]
                 title = item["title"]
