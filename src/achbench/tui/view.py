@@ -159,6 +159,10 @@ class GridView:
         """Bumped when milestones (or the hypotheses they name) change."""
         self.hypothesis_ids: list[str] = []
         self.evidence_ids: list[str] = []
+        self.conflicted_cells: set[tuple[str, str]] = set()
+        """(hypothesis, evidence) of every rating a recorded merge conflict is about."""
+        self.conflicted_items: set[str] = set()
+        """Hypotheses and evidence items a recorded conflict is about (a field or the item)."""
         self._sorted_order: list[str] = []
         self.h = 0
         self.e = 0
@@ -172,6 +176,7 @@ class GridView:
         """Recompute the visible ids after a structural change, keeping the cursor's cell."""
         hypothesis, evidence = self.current()
         self.rescore()
+        self._index_conflicts()
         self.hypothesis_ids = self._hypothesis_order()
         ids = list(self.session.evidence)
         if self.sorted:
@@ -192,6 +197,44 @@ class GridView:
         if not self.rank_rows:
             return list(self.session.hypotheses)
         return [h.id for h in self.ranking.hypotheses if h.id in self.session.hypotheses]
+
+    def _index_conflicts(self) -> None:
+        from achbench.editing.operations import conflict_parts, conflict_target
+
+        self.conflicted_cells = set()
+        self.conflicted_items = set()
+        for record in self.session.conflicts.values():
+            hypothesis, evidence = conflict_target(record["key"])
+            if conflict_parts(record["key"])[0] == "ratings":
+                if hypothesis and evidence:
+                    self.conflicted_cells.add((hypothesis, evidence))
+            elif hypothesis or evidence:
+                self.conflicted_items.add(hypothesis or evidence or "")
+
+    def conflicts_here(self) -> list[tuple[str, str]]:
+        """(id, key) of the recorded conflicts about the cursor's cell, its two items,
+        or the matrix' own fields."""
+        from achbench.editing.operations import conflict_target
+
+        hypothesis, evidence = self.current()
+        found = []
+        for conflict_id, record in self.session.conflicts.items():
+            h, e = conflict_target(record["key"])
+            cell = record["key"].startswith("ratings.")
+            if (cell and (h, e) == (hypothesis, evidence)) or (
+                not cell and ((h and h == hypothesis) or (e and e == evidence) or (not h and not e))
+            ):
+                found.append((conflict_id, record["key"]))
+        return found
+
+    def next_conflict(self, after: str | None) -> str | None:
+        """The recorded conflict after ``after`` in file order (wrapping); None if none."""
+        ids = list(self.session.conflicts)
+        if not ids:
+            return None
+        if after not in ids:
+            return ids[0]
+        return ids[(ids.index(after) + 1) % len(ids)]
 
     def toggle_rank_rows(self) -> bool:
         """Hypotheses in rank order, or back in file order; True if now by rank."""

@@ -33,6 +33,7 @@ from achbench.editing.operations import MatrixFields
 from achbench.editing.undo import Change
 from achbench.tui.messages import Changed
 from achbench.tui.view import GridView, Redraw
+from achbench.tui.widgets.conflict_banner import ConflictBanner
 from achbench.tui.widgets.detail import DetailPane
 from achbench.tui.widgets.focus_line import FocusLine
 from achbench.tui.widgets.grid import MatrixGrid
@@ -201,6 +202,13 @@ class MainScreen(Screen[None]):
             "Scroll the detail pane down",
         ),
         _key("i", "edit_matrix", "Matrix", "edit_matrix", "Edit the title and question"),
+        _key(
+            "C",
+            "next_conflict",
+            "Conflict",
+            "next_conflict",
+            "Go to the next recorded merge conflict and settle it: ours, theirs, base or edit",
+        ),
         _key("ctrl+s", "app.save", "Save", "save", "Save the matrix", show=True),
         _key("S", "save_as", "Save as", "save_as", "Save the matrix to another file"),
     ]
@@ -216,9 +224,12 @@ class MainScreen(Screen[None]):
         self.add_first_hypothesis = add_first_hypothesis
         """Open the form for the first hypothesis at once (a new, empty matrix)."""
         self.set_reactive(MainScreen.cursor, view.cursor)
+        self._last_conflict: str | None = None
+        """The conflict C went to last: the next C goes to the one after it."""
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False, icon="≡")
+        yield ConflictBanner(self.view, id="conflicts").data_bind(MainScreen.redraw)
         yield FocusLine(self.view, id="focus-line").data_bind(MainScreen.redraw, MainScreen.cursor)
         yield MatrixGrid(self.view, id="grid").data_bind(MainScreen.redraw, MainScreen.cursor)
         with Horizontal(id="panes"):
@@ -718,3 +729,64 @@ class MainScreen(Screen[None]):
                 return
             change = session.move_evidence(evidence, delta)
         self.changed(change)
+
+    # -- merge conflicts ------------------------------------------------------------------
+
+    async def action_next_conflict(self) -> None:
+        """Go to the next recorded conflict and ask how to settle it."""
+        from achbench.editing.operations import conflict_sides, conflict_target
+        from achbench.tui.screens.dialogs import ChoiceDialog
+        from achbench.versioning.conflicts import describe
+
+        session = self.view.session
+        conflict_id = self.view.next_conflict(self._last_conflict)
+        if conflict_id is None:
+            self.notify("No merge conflicts recorded in this file.")
+            return
+        self._last_conflict = conflict_id
+        record = session.conflicts[conflict_id]
+        hypothesis, evidence = conflict_target(record["key"])
+        if hypothesis or evidence:
+            self.jump_to(hypothesis, evidence)
+        sides = conflict_sides(record)
+        names = {"ours": "Keep ours", "theirs": "Take theirs", "base": "Take base"}
+        choices = [(side[0], names[side]) for side in sides]
+        choices += [("e", "Edit"), ("n", "Next"), ("c", "Cancel")]
+        left = len(session.conflicts)
+        message = (
+            f"{describe(record)}\n\nOurs is in the matrix now. Keep it, take the other "
+            "side's value, or keep ours and edit it; the record goes either way (u undoes)."
+        )
+
+        async def answered(key: str | None) -> None:
+            side = next((s for s in sides if key == s[0]), None)
+            if side is not None:
+                self.changed(session.resolve_conflict(conflict_id, side))
+                self.notify(f"{conflict_id} settled as {side}; {len(session.conflicts)} left.")
+            elif key == "e":
+                self.changed(session.resolve_conflict(conflict_id, "ours"))
+                await self._edit_after_conflict(record["key"])
+            elif key == "n":
+                await self.action_next_conflict()
+
+        title = (
+            f"Conflict {conflict_id} ({list(session.conflicts).index(conflict_id) + 1} of {left})"
+        )
+        dialog = ChoiceDialog(title, message, choices, id="conflict")
+        self.app.push_screen(dialog, answered)
+
+    async def _edit_after_conflict(self, key: str) -> None:
+        """Open what an edit of a settled conflict needs: a form, or the cell to rate."""
+        from achbench.editing.operations import conflict_parts
+
+        parts = conflict_parts(key)
+        if len(parts) == 1:
+            await self.action_edit_matrix()
+        elif parts[0] == "hypotheses" and parts[1] in self.view.session.hypotheses:
+            await self.action_edit_hypothesis()
+        elif parts[0] == "evidence" and parts[1] in self.view.session.evidence:
+            await self.action_edit_evidence()
+        elif parts[0] == "milestones":
+            self.action_milestones()
+        else:
+            self.notify("Rate the cell under the cursor (1-6, 0 clears).")

@@ -57,6 +57,8 @@ LEVEL_LETTER: dict[Level, str] = {level: level[0].upper() for level in LEVELS}
 """How the headers show a credibility or relevance level: L, M, H."""
 HEADER_HEIGHT = HEADER_TITLE_LINES + 2
 """The id, the title's lines, then credibility and relevance (or, transposed, the score)."""
+CONFLICT_MARK = "‡"
+"""Beside a cell's code, an item's id or a row's label: a recorded merge conflict."""
 UNRATED_MARK = "?"
 """After a hypothesis' score: some evidence items are unrated for it."""
 
@@ -108,6 +110,7 @@ class MatrixGrid(ScrollView, can_focus=True, inherit_bindings=False):
         "matrix-grid--label",
         "matrix-grid--label-cursor",
         "matrix-grid--corner",
+        "matrix-grid--conflict",
     }
 
     DEFAULT_CSS = """
@@ -131,6 +134,7 @@ class MatrixGrid(ScrollView, can_focus=True, inherit_bindings=False):
         & > .matrix-grid--dispute-mild { color: $warning; text-style: bold; }
         & > .matrix-grid--dispute-large { color: $warning-darken-2; text-style: bold; }
         & > .matrix-grid--dispute-extreme { color: $error; text-style: bold; }
+        & > .matrix-grid--conflict { background: $warning-darken-2; text-style: bold; }
     }
     """
 
@@ -415,7 +419,11 @@ class MatrixGrid(ScrollView, can_focus=True, inherit_bindings=False):
                 code = session.code(evidence_id, hypothesis_id)
             style = self._style(CODE_CLASS[code])
             mark = DISPUTE_MARK.get(category)
-            if mark and code:
+            if view.conflicted_cells and (hypothesis_id, evidence_id) in view.conflicted_cells:
+                style = self._style("matrix-grid--conflict")
+                text = f"{code or UNRATED}{CONFLICT_MARK}".center(cw - 1)
+                segments.append(Segment(text, style + cursor if col == cursor_col else style))
+            elif mark and code:
                 # " CC¹": the code underlined, its dispute category as a footnote mark
                 marked = self._style(DISPUTE_CLASS[category])
                 if col == cursor_col:
@@ -463,6 +471,9 @@ class MatrixGrid(ScrollView, can_focus=True, inherit_bindings=False):
                     text = levels_text(item, cw - 1)
             if line == 0:
                 text, align = item_id, "center"
+                if item_id in view.conflicted_items:
+                    text += CONFLICT_MARK
+                    dim = False
             elif line < last:
                 lines = wrap_title(title, cw - 1)
                 text = lines[line - 1] if line - 1 < len(lines) else ""
@@ -503,6 +514,19 @@ class MatrixGrid(ScrollView, can_focus=True, inherit_bindings=False):
         return min(8, max((len(h) for h in self.view.hypothesis_ids), default=2))
 
     def _row_label(self, row_id: str, on_row: bool, width: int, mark: bool = False) -> Strip:
+        """A row's label, with ``‡`` first if a recorded conflict is about its item."""
+        label = self._unmarked_label(row_id, on_row, width, mark)
+        if row_id not in self.view.conflicted_items:
+            return label
+        return Strip(
+            [
+                Segment(CONFLICT_MARK, self._style("matrix-grid--conflict")),
+                *label.crop(0, width - 1),
+            ],
+            width,
+        )
+
+    def _unmarked_label(self, row_id: str, on_row: bool, width: int, mark: bool = False) -> Strip:
         """A row's label; ``mark``: a non-diagnostic item (dimmed), or a hypothesis
         that leads although a milestone tells against it (``!`` before its rank)."""
         view = self.view
