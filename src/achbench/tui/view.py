@@ -163,6 +163,8 @@ class GridView:
         """(hypothesis, evidence) of every rating a recorded merge conflict is about."""
         self.conflicted_items: set[str] = set()
         """Hypotheses and evidence items a recorded conflict is about (a field or the item)."""
+        self._conflict_order: list[str] = []
+        """Every conflict id seen, in file order: ``next_conflict`` walks on past settled ones."""
         self._sorted_order: list[str] = []
         self.h = 0
         self.e = 0
@@ -229,12 +231,16 @@ class GridView:
 
     def next_conflict(self, after: str | None) -> str | None:
         """The recorded conflict after ``after`` in file order (wrapping); None if none."""
-        ids = list(self.session.conflicts)
-        if not ids:
+        present = self.session.conflicts
+        if not present:
             return None
-        if after not in ids:
-            return ids[0]
-        return ids[(ids.index(after) + 1) % len(ids)]
+        order = self._conflict_order
+        order += [c for c in present if c not in order]
+        start = order.index(after) + 1 if after in order else 0
+        for conflict_id in order[start:] + order[:start]:
+            if conflict_id in present:
+                return conflict_id
+        return None
 
     def toggle_rank_rows(self) -> bool:
         """Hypotheses in rank order, or back in file order; True if now by rank."""

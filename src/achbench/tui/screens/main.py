@@ -767,12 +767,12 @@ class MainScreen(Screen[None]):
                 self.changed(session.resolve_conflict(conflict_id, "ours"))
                 await self._edit_after_conflict(record["key"])
             elif key == "n":
-                await self.action_next_conflict()
+                self.call_after_refresh(self.action_next_conflict)
 
         title = (
             f"Conflict {conflict_id} ({list(session.conflicts).index(conflict_id) + 1} of {left})"
         )
-        dialog = ChoiceDialog(title, message, choices, id="conflict")
+        dialog = ChoiceDialog(title, message, choices, id=f"conflict-{conflict_id}")
         self.app.push_screen(dialog, answered)
 
     async def _edit_after_conflict(self, key: str) -> None:
