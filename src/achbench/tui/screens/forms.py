@@ -237,6 +237,7 @@ class ItemForm(ModalScreen[T | None]):
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog form"):
             yield Label(self.title_text, classes="dialog-title", id="form-title")
+            yield Static(self._hint(), id="form-hint", classes="form-hint")
             for field in self.fields:
                 value = self.values.get(field.name, "")
                 yield Label(field.label, classes="form-label")
@@ -259,15 +260,15 @@ class ItemForm(ModalScreen[T | None]):
                     )
                 yield widget
                 yield Static("", id=f"error-{field.name}", classes="error")
-            yield Static(self._hint(), id="form-hint", classes="form-hint")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Apply (enter)", id="apply", variant="primary")
                 yield Button("Cancel (esc)", id="cancel")
 
     def on_mount(self) -> None:
         # Focus now, not through ``Widget.focus`` (which waits for the app's
-        # queue): the keys typed while the form opened go to the title.
-        self.set_focus(self.query_one(f"#field-{self.fields[0].name}"))
+        # queue): the keys typed while the form opened go to the title.  The
+        # title is near the top: no scrolling, so the form's own title shows.
+        self.set_focus(self.query_one(f"#field-{self.fields[0].name}"), scroll_visible=False)
 
     def _hint(self) -> str:
         if not self.repeat:
@@ -356,7 +357,8 @@ class ItemForm(ModalScreen[T | None]):
         self.show_errors({})
         self.fill(following)
         self.query_one("#form-hint", Static).update(self._hint())
-        self.set_focus(self.query_one(f"#field-{self.fields[0].name}"))
+        self.set_focus(self.query_one(f"#field-{self.fields[0].name}"), scroll_visible=False)
+        self.query_one(VerticalScroll).scroll_home(animate=False)
 
     @on(Button.Pressed, "#apply")
     def action_submit(self) -> None:

@@ -751,11 +751,12 @@ class MainScreen(Screen[None]):
         sides = conflict_sides(record)
         names = {"ours": "Keep ours", "theirs": "Take theirs", "base": "Take base"}
         choices = [(side[0], names[side]) for side in sides]
-        choices += [("e", "Edit"), ("n", "Next"), ("c", "Cancel")]
+        choices += [("e", "Edit"), ("n", "Next")]
         left = len(session.conflicts)
         message = (
             f"{describe(record)}\n\nOurs is in the matrix now. Keep it, take the other "
-            "side's value, or keep ours and edit it; the record goes either way (u undoes)."
+            "side's value, or keep ours and edit it; the record goes either way (u undoes). "
+            "Esc leaves it for later."
         )
 
         async def answered(key: str | None) -> None:
@@ -772,7 +773,7 @@ class MainScreen(Screen[None]):
         title = (
             f"Conflict {conflict_id} ({list(session.conflicts).index(conflict_id) + 1} of {left})"
         )
-        dialog = ChoiceDialog(title, message, choices, id=f"conflict-{conflict_id}")
+        dialog = ChoiceDialog(title, message, choices, id=f"conflict-{conflict_id}", wide=True)
         self.app.push_screen(dialog, answered)
 
     async def _edit_after_conflict(self, key: str) -> None:
