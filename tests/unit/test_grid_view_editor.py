@@ -71,7 +71,8 @@ def test_rated_notes_and_the_thin_lead_warning() -> None:
     assert view.rated_note("H2") is None or view.rated_note("H2") == "2 of 3 rated"
     assert view.rated_note("H1") == "1 of 3 rated"
     warning = view.rating_warning()
-    assert warning is not None and "H2 has 2" in warning
+    assert warning is not None
+    assert "H2 has 2" in warning
 
 
 def test_widen_is_clamped() -> None:

@@ -198,7 +198,8 @@ def test_headers_show_sixteen_characters_and_labelled_levels(small: Path) -> Non
         assert len(title.replace(" ", "")) >= 15
         assert column[4] in ("cH rH", "cred H rel H")
         line = str(app.main.query_one("#focus-line").render())
-        assert "Riots in the capital" in line and "credibility high" in line
+        assert "Riots in the capital" in line
+        assert "credibility high" in line
 
     drive(app, script, size=(120, 30))
 
@@ -236,12 +237,14 @@ def test_a_bad_settings_file_is_refused_naming_it(small: Path) -> None:
         make_app(small)
     result = CliRunner().invoke(main, ["edit", str(small)])
     assert result.exit_code == 2
-    assert "config.toml" in result.output and "column_width" in result.output
+    assert "config.toml" in result.output
+    assert "column_width" in result.output
 
 
 def test_edit_takes_transpose_and_method_options() -> None:
     result = CliRunner().invoke(main, ["edit", "--help"])
-    assert "--transpose" in result.output and "--method" in result.output
+    assert "--transpose" in result.output
+    assert "--method" in result.output
 
 
 def test_a_keymap_with_an_unknown_id_or_key_is_refused(small: Path, tmp_path: Path) -> None:
@@ -321,7 +324,9 @@ def test_rating_warning_when_the_leader_has_fewer_rated_cells(small: Path) -> No
         app.session.rate("E3", "H2", "N")
         app.view.rescore()
         warning = app.view.rating_warning()
-        assert warning is not None and "H" in warning and "leads on" in warning
+        assert warning is not None
+        assert "H" in warning
+        assert "leads on" in warning
 
     drive(app, script)
 
@@ -331,7 +336,8 @@ def test_footer_keeps_help_and_quit_at_80x24(small: Path) -> None:
 
     async def script(pilot: Pilot[None]) -> None:
         shot = app.export_screenshot()
-        assert "Help" in shot and "Quit" in shot
+        assert "Help" in shot
+        assert "Quit" in shot
 
     drive(app, script, size=(80, 24))
 

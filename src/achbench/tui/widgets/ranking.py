@@ -120,9 +120,9 @@ class RankingPane(Widget):
                 )
                 line.append(f" {score_text(view.method, h.score):>5}", style=style)
                 texts.append(line)
-                note = view.rated_note(h.id)
-                if note:
-                    texts.append(Text(f"   {' ' * id_width} {note}", style="yellow"))
+                rated = view.rated_note(h.id)
+                if rated:
+                    texts.append(Text(f"   {' ' * id_width} {rated}", style="yellow"))
             texts += self._rating_lines(width)
             texts += self._warning_lines(width)
         plain = [t.plain + "|" + str(t.spans) for t in texts]
