@@ -35,6 +35,7 @@ from achbench.tui.messages import Changed
 from achbench.tui.view import GridView, Redraw
 from achbench.tui.widgets.conflict_banner import ConflictBanner
 from achbench.tui.widgets.detail import DetailPane
+from achbench.tui.widgets.filter_box import FilterBox
 from achbench.tui.widgets.focus_line import FocusLine
 from achbench.tui.widgets.grid import MatrixGrid
 from achbench.tui.widgets.ranking import RankingPane
@@ -236,7 +237,7 @@ class MainScreen(Screen[None]):
             yield DetailPane(self.view, id="detail").data_bind(MainScreen.redraw, MainScreen.cursor)
             with VerticalScroll(id="ranking-scroll"):
                 yield RankingPane(self.view, id="ranking").data_bind(MainScreen.redraw)
-        yield Input(
+        yield FilterBox(
             placeholder="filter evidence: text, Enter to keep, Escape to clear", id="filter"
         )
         yield Footer()
@@ -445,7 +446,7 @@ class MainScreen(Screen[None]):
         box = self.query_one("#filter", Input)
         box.display = True
         box.value = self.view.filter
-        box.focus()
+        self.set_focus(box)  # at once: the next key typed goes to the box
 
     @on(Input.Changed, "#filter")
     def filter_typed(self, event: Input.Changed) -> None:
@@ -455,8 +456,18 @@ class MainScreen(Screen[None]):
     @on(Input.Submitted, "#filter")
     def filter_kept(self) -> None:
         box = self.query_one("#filter", Input)
+        if box.value.strip() != self.view.filter:
+            self.view.set_filter(box.value)
+            self.show(Redraw("all"))
         box.display = False
-        self.grid.focus()
+        self.set_focus(self.grid)
+
+    def filter_key(self, key: str) -> None:
+        """Enter or Escape in the filter box, handled as the key is read."""
+        if key == "enter":
+            self.filter_kept()
+        else:
+            self.key_escape()
 
     def key_escape(self) -> None:
         """Escape clears the filter, whether being typed or kept with Enter."""
@@ -466,7 +477,7 @@ class MainScreen(Screen[None]):
             box.display = False
             self.view.set_filter("")
             self.show(Redraw("all"))
-            self.grid.focus()
+            self.set_focus(self.grid)
 
     def action_hide_flat(self) -> None:
         hidden = self.view.toggle_hide_flat()
