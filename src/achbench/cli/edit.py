@@ -17,10 +17,10 @@ from typing import TYPE_CHECKING
 import click
 
 from achbench.cli.app import main, reports_errors
-from achbench.cli.options import method_option
 from achbench.cli.terminal import say
 from achbench.core.errors import UsageError
 from achbench.core.text import one_line
+from achbench.core.vocabulary import METHODS
 from achbench.store.toml import read_table
 
 if TYPE_CHECKING:
@@ -34,6 +34,18 @@ keymap_option = click.option(
 analyst_choice = click.option(
     "--analyst", "-a", metavar="NAME", help="Edit this analyst's ratings (default: the file's)."
 )
+view_method_option = click.option(
+    "--method",
+    "-m",
+    type=click.Choice(METHODS),
+    default=None,
+    help="Scoring method shown (default: as last used in the editor, else heuer).",
+)
+transpose_option = click.option(
+    "--transpose/--no-transpose",
+    default=None,
+    help="Evidence down the side, hypotheses across (default: as last used).",
+)
 
 
 def _read_keymap(path: Path | None) -> dict[str, str] | None:
@@ -46,7 +58,13 @@ def _read_keymap(path: Path | None) -> dict[str, str] | None:
     bad = [key for key, value in data.items() if not isinstance(value, str)]
     if bad:
         raise UsageError(f"{path}: {', '.join(bad)}: each value must be a string of keys")
-    return {str(k): str(v) for k, v in data.items()}
+    keymap = {str(k): str(v) for k, v in data.items()}
+    from achbench.tui.keymap import problems
+
+    found = problems(keymap)
+    if found:
+        raise UsageError(f"{path}: " + f"\n{path}: ".join(found))
+    return keymap
 
 
 def _run(app: AchbenchApp) -> None:
@@ -65,23 +83,32 @@ def _run(app: AchbenchApp) -> None:
 @main.command()
 @click.argument("file", required=False, type=click.Path(path_type=Path))
 @analyst_choice
-@method_option
+@view_method_option
+@transpose_option
 @keymap_option
 @reports_errors
-def edit(file: Path | None, analyst: str | None, method: str, keymap: Path | None) -> None:
+def edit(
+    file: Path | None,
+    analyst: str | None,
+    method: str | None,
+    transpose: bool | None,
+    keymap: Path | None,
+) -> None:
     """Open FILE in the matrix editor (the bundled example if no FILE).
 
     This is what bare `achbench` and `achbench FILE` run. Rate the cell under
     the cursor with 1-6 (CC C N I II NA), clear it with 0; press ? for every
     key. Saving the example asks where to save it. If the editor was killed
     with unsaved changes, they are in .NAME.recover.toml beside FILE and the
-    editor offers to restore them.
+    editor offers to restore them. Orientation, column width and method are
+    remembered in config.toml in the user's config folder
+    ($ACHBENCH_CONFIG_DIR if set).
 
     \b
     Examples:
       achbench
       achbench matrices/kazakhstan-2022.toml
-      achbench edit alice.toml --analyst alice --method bayes
+      achbench edit alice.toml --analyst alice --method bayes --transpose
     """
     if file is not None and not os.path.lexists(file):
         raise UsageError(
@@ -90,7 +117,8 @@ def edit(file: Path | None, analyst: str | None, method: str, keymap: Path | Non
         )
     from achbench.tui.app import make_app
 
-    _run(make_app(file, analyst=analyst, method=method, keymap=_read_keymap(keymap)))
+    keys = _read_keymap(keymap)
+    _run(make_app(file, analyst=analyst, method=method, transpose=transpose, keymap=keys))
 
 
 def _title_from(path: Path) -> str:

@@ -11,8 +11,14 @@ Each returns the ``Change`` it made, or None when there was nothing to do.
 
 from __future__ import annotations
 
-from achbench.core.data import EvidenceData, HypothesisData, MatrixData, MilestoneData
-from achbench.core.vocabulary import Code, Status
+from achbench.core.data import (
+    ConflictData,
+    EvidenceData,
+    HypothesisData,
+    MatrixData,
+    MilestoneData,
+)
+from achbench.core.vocabulary import CODES, Code, Status
 from achbench.editing import operations as op
 from achbench.editing.undo import Change, History
 from achbench.scoring.live import LiveScores
@@ -39,6 +45,11 @@ class Edits:
     def milestones(self) -> dict[str, MilestoneData]:
         """Milestone id to its fields, in file order (empty when there are none)."""
         return self.data.get("milestones", {})
+
+    @property
+    def conflicts(self) -> dict[str, ConflictData]:
+        """Merge conflicts recorded in the file, by id, in file order (empty: none)."""
+        return self.data.get("conflicts", {})
 
     def code(self, evidence_id: str, hypothesis_id: str, analyst: str | None = None) -> Code | None:
         """One analyst's code for a cell (the current analyst by default); None if unrated."""
@@ -296,3 +307,58 @@ class Edits:
         hypothesis = self.milestones[milestone_id]["hypothesis"]
         new = {k: v for k, v in self.milestones.items() if k != milestone_id}
         return self._milestones_to(f"delete milestone {milestone_id}", new, hypothesis)
+
+    # merge conflicts
+
+    def resolve_conflict(self, conflict_id: str, side: str) -> Change:
+        """Settle a recorded merge conflict as ``ours``, ``theirs`` or ``base``, and
+        delete its record (the conflicts table with its last one): one undoable step.
+
+        The change is ``all`` (the view lays the grid out again and goes to the
+        conflict's cell or item), as settling may add or remove an item.
+        """
+        record = self.conflicts[conflict_id]
+        if side not in op.conflict_sides(record):
+            raise ValueError(f"{conflict_id} cannot be settled as {side!r}")
+        key = record["key"]
+        index = list(self.conflicts).index(conflict_id)
+        hypothesis, evidence = op.conflict_target(key)
+        change = Change("all", evidence=evidence, hypothesis=hypothesis)
+        parts = op.conflict_parts(key)
+        if parts[0] == "ratings" and len(parts) == 4:  # one cell: tell the live scores only
+            analyst, evidence_id, hypothesis_id = parts[1:]
+            ours = op.code(self.data, analyst, evidence_id, hypothesis_id)
+            value = record.get(side) if side != "ours" else ours
+            chosen = next((c for c in CODES if c == value), None)
+
+            def set_cell(value: Code | None) -> None:
+                self.live.set_cell(analyst, evidence_id, hypothesis_id, value)
+                op.set_code(self.data, analyst, evidence_id, hypothesis_id, value)
+
+            def apply() -> None:
+                set_cell(chosen)
+
+            def revert() -> None:
+                set_cell(ours)
+        else:
+            restore = op.keep_state(self.data, key)
+
+            def apply() -> None:
+                op.settle(self.data, record, side)
+                self.live.rebuild(self.data, self.live.analysts)
+
+            def revert() -> None:
+                restore(self.data)
+                self.live.rebuild(self.data, self.live.analysts)
+
+        def settle() -> Change:
+            apply()
+            op.drop_conflict(self.data, conflict_id)
+            return change
+
+        def unsettle() -> Change:
+            revert()
+            op.put_conflict(self.data, conflict_id, record, index)
+            return change
+
+        return self.history.do(f"settle {conflict_id} as {side}", settle, unsettle)

@@ -30,6 +30,8 @@ from achbench.editing.session import Session
 from achbench.editing.undo import Change
 from achbench.tui.messages import Changed
 from achbench.tui.screens.main import MainScreen
+from achbench.tui.settings import Settings
+from achbench.tui.settings import load as load_settings
 from achbench.tui.view import GridView, Redraw
 
 SIGNALS = ("SIGTERM", "SIGHUP")
@@ -59,10 +61,14 @@ class AchbenchApp(App[None]):
         method: str = "heuer",
         ask_first_hypothesis: bool = False,
         keymap: dict[str, str] | None = None,
+        settings: Settings | None = None,
     ) -> None:
         super().__init__()
         self.session = session
-        self.view = GridView(session, method)
+        shown = settings or Settings(method=method)
+        self.view = GridView(
+            session, shown.method, transposed=shown.transpose, column_width=shown.column_width
+        )
         self.ask_first_hypothesis = ask_first_hypothesis
         self.recovered_to: Path | None = None
         """Where unsaved work went when the editor was stopped by a signal or an error."""
@@ -296,19 +302,24 @@ def make_app(
     *,
     new_title: str | None = None,
     analyst: str | None = None,
-    method: str = "heuer",
+    method: str | None = None,
     keymap: dict[str, str] | None = None,
+    transpose: bool | None = None,
 ) -> AchbenchApp:
     """Build the editor on a file, on the bundled example (``path=None``), or on a new matrix.
 
     ``new_title`` starts an empty matrix to be saved at ``path`` and asks for its
-    first hypothesis.  Raises ``MatrixFileError`` if the file does not load.
+    first hypothesis.  ``method`` and ``transpose`` (None: as remembered in the
+    user's settings, ``tui.settings``) choose the view.  Raises
+    ``MatrixFileError`` if the file does not load, ``UsageError`` if the
+    settings file is bad.
     """
-    if method not in METHODS:
+    if method is not None and method not in METHODS:
         raise ValueError(f"unknown method {method!r}")
+    shown = load_settings().overridden(transpose=transpose, method=method)
     if new_title is not None:
         assert path is not None
         session = Session.new(path, new_title, analyst)
-        return AchbenchApp(session, method=method, ask_first_hypothesis=True, keymap=keymap)
+        return AchbenchApp(session, ask_first_hypothesis=True, keymap=keymap, settings=shown)
     session = Session.example(analyst) if path is None else Session.open(path, analyst)
-    return AchbenchApp(session, method=method, keymap=keymap)
+    return AchbenchApp(session, keymap=keymap, settings=shown)

@@ -27,6 +27,7 @@ from achbench.core.vocabulary import METHODS, Code
 from achbench.editing.session import Session
 from achbench.editing.undo import Change
 from achbench.scoring.methods import HypothesisScore, Ranking, consensus_code
+from achbench.tui.settings import COLUMN_WIDTH, clamp_width
 
 if TYPE_CHECKING:
     from achbench.analysis.milestones import MilestoneWarning
@@ -74,14 +75,75 @@ def _clamp(value: int, size: int) -> int:
     return max(0, min(value, size - 1)) if size else 0
 
 
+HEADER_TITLE_LINES = 3
+"""Lines a column header gives its title."""
+MIN_TITLE_SHOWN = 16
+"""Characters of a title a header always shows (or the whole title, if shorter)."""
+
+
+def wrap_title(title: str, width: int, lines: int = HEADER_TITLE_LINES) -> list[str]:
+    """A title over at most ``lines`` lines of ``width`` cells, cut with ``…`` if longer.
+
+    Words are kept whole where that still shows at least ``MIN_TITLE_SHOWN``
+    characters; otherwise the text is cut at the width, mid-word, which with a
+    column of six cells or more always shows sixteen.
+    """
+    text = " ".join(title.split())
+    if width <= 0:
+        return []
+    by_words = _wrap_words(text, width, lines)
+    shown = sum(len(line) for line in by_words) + len(by_words) - 1
+    if len(text) > shown and shown < MIN_TITLE_SHOWN:
+        by_words = [text[i : i + width] for i in range(0, len(text), width)][:lines]
+        shown = width * len(by_words)
+    if len(text) > shown and by_words:
+        last = by_words[-1]
+        by_words[-1] = (last[: width - 1] if len(last) >= width else last) + "…"
+    return by_words
+
+
+def _wrap_words(text: str, width: int, lines: int) -> list[str]:
+    out: list[str] = []
+    current = ""
+    for word in text.split(" "):
+        while len(word) > width:  # a word longer than the column: cut it
+            if current:
+                out.append(current)
+                current = ""
+            out.append(word[:width])
+            word = word[width:]
+        if not current:
+            current = word
+        elif len(current) + 1 + len(word) <= width:
+            current += " " + word
+        else:
+            out.append(current)
+            current = word
+    if current:
+        out.append(current)
+    return out[:lines]
+
+
 class GridView:
     """The visible layout of a session's matrix and the cursor on it."""
 
-    def __init__(self, session: Session, method: str = "heuer") -> None:
+    def __init__(
+        self,
+        session: Session,
+        method: str = "heuer",
+        *,
+        transposed: bool = False,
+        column_width: int = COLUMN_WIDTH,
+    ) -> None:
         self.session = session
         self.method = method
-        self.transposed = False
+        self.transposed = transposed
+        self.column_width = clamp_width(column_width)
+        """Width of a grid column in cells, the gap included (``<`` and ``>`` change it)."""
         self.sorted = False
+        self.rank_rows = False
+        """Hypotheses in rank order (taken when turned on, after a change of items or
+        method, and when the cursor moves to another evidence item) or in file order."""
         self.filter = ""
         self.advance = True
         """Rating a cell moves the cursor to the next hypothesis for the same item."""
@@ -97,6 +159,12 @@ class GridView:
         """Bumped when milestones (or the hypotheses they name) change."""
         self.hypothesis_ids: list[str] = []
         self.evidence_ids: list[str] = []
+        self.conflicted_cells: set[tuple[str, str]] = set()
+        """(hypothesis, evidence) of every rating a recorded merge conflict is about."""
+        self.conflicted_items: set[str] = set()
+        """Hypotheses and evidence items a recorded conflict is about (a field or the item)."""
+        self._conflict_order: list[str] = []
+        """Every conflict id seen, in file order: ``next_conflict`` walks on past settled ones."""
         self._sorted_order: list[str] = []
         self.h = 0
         self.e = 0
@@ -109,7 +177,9 @@ class GridView:
     def sync(self) -> None:
         """Recompute the visible ids after a structural change, keeping the cursor's cell."""
         hypothesis, evidence = self.current()
-        self.hypothesis_ids = list(self.session.hypotheses)
+        self.rescore()
+        self._index_conflicts()
+        self.hypothesis_ids = self._hypothesis_order()
         ids = list(self.session.evidence)
         if self.sorted:
             known = set(ids)
@@ -124,7 +194,102 @@ class GridView:
             ids = [e for e in ids if not self.is_flat(e)]
         self.evidence_ids = ids
         self._place(hypothesis, evidence)
-        self.rescore()
+
+    def _hypothesis_order(self) -> list[str]:
+        if not self.rank_rows:
+            return list(self.session.hypotheses)
+        return [h.id for h in self.ranking.hypotheses if h.id in self.session.hypotheses]
+
+    def _index_conflicts(self) -> None:
+        from achbench.editing.operations import conflict_parts, conflict_target
+
+        self.conflicted_cells = set()
+        self.conflicted_items = set()
+        for record in self.session.conflicts.values():
+            hypothesis, evidence = conflict_target(record["key"])
+            if conflict_parts(record["key"])[0] == "ratings":
+                if hypothesis and evidence:
+                    self.conflicted_cells.add((hypothesis, evidence))
+            elif hypothesis or evidence:
+                self.conflicted_items.add(hypothesis or evidence or "")
+
+    def conflicts_here(self) -> list[tuple[str, str]]:
+        """(id, key) of the recorded conflicts about the cursor's cell, its two items,
+        or the matrix' own fields."""
+        from achbench.editing.operations import conflict_target
+
+        hypothesis, evidence = self.current()
+        found = []
+        for conflict_id, record in self.session.conflicts.items():
+            h, e = conflict_target(record["key"])
+            cell = record["key"].startswith("ratings.")
+            if (cell and (h, e) == (hypothesis, evidence)) or (
+                not cell and ((h and h == hypothesis) or (e and e == evidence) or (not h and not e))
+            ):
+                found.append((conflict_id, record["key"]))
+        return found
+
+    def next_conflict(self, after: str | None) -> str | None:
+        """The recorded conflict after ``after`` in file order (wrapping); None if none."""
+        present = self.session.conflicts
+        if not present:
+            return None
+        order = self._conflict_order
+        order += [c for c in present if c not in order]
+        start = order.index(after) + 1 if after in order else 0
+        for conflict_id in order[start:] + order[:start]:
+            if conflict_id in present:
+                return conflict_id
+        return None
+
+    def toggle_rank_rows(self) -> bool:
+        """Hypotheses in rank order, or back in file order; True if now by rank."""
+        self.rank_rows = not self.rank_rows
+        self.sync()
+        return self.rank_rows
+
+    def rerank(self) -> bool:
+        """Take the rank order again (rank order only); True if the rows moved."""
+        if not self.rank_rows:
+            return False
+        order = self._hypothesis_order()
+        if order == self.hypothesis_ids:
+            return False
+        hypothesis, evidence = self.current()
+        self.hypothesis_ids = order
+        self._place(hypothesis, evidence)
+        return True
+
+    def widen(self, delta: int) -> int:
+        """Make the grid's columns ``delta`` cells wider (narrower if negative); the new width."""
+        self.column_width = clamp_width(self.column_width + delta)
+        return self.column_width
+
+    # -- how complete the ratings are ----------------------------------------------------
+
+    def rated(self, hypothesis_id: str) -> int:
+        """Evidence items rated for a hypothesis by the scored analysts: O(1)."""
+        return self.session.live.rated(hypothesis_id)
+
+    def rated_note(self, hypothesis_id: str) -> str | None:
+        """``3 of 4 rated`` if some items are unrated for the hypothesis, else None."""
+        total = len(self.session.evidence)
+        done = self.rated(hypothesis_id)
+        return f"{done} of {total} rated" if done < total else None
+
+    def rating_warning(self) -> str | None:
+        """A leader scored on fewer rated cells than a rival: its lead may be an artefact."""
+        leaders = [h.id for h in self.ranking.hypotheses if h.rank == 1]
+        if not leaders or len(leaders) == len(self.ranking.hypotheses):
+            return None
+        most = max(self.ranking.hypotheses, key=lambda h: self.rated(h.id))
+        for leader in leaders:
+            if self.rated(leader) < self.rated(most.id):
+                return (
+                    f"{leader} leads on {self.rated(leader)} rated items, "
+                    f"{most.id} has {self.rated(most.id)}: rate the rest before trusting the lead"
+                )
+        return None
 
     def _place(self, hypothesis: str | None, evidence: str | None) -> None:
         if hypothesis in self.hypothesis_ids:
@@ -251,6 +416,7 @@ class GridView:
         if self.sorted:
             self._resort()
         self.rescore()
+        self.rerank()
         return self.method
 
     def toggle_advance(self) -> bool:

@@ -1,5 +1,5 @@
-"""Fixtures for the editor's tests: a small matrix file, a private state folder,
-and Pilot's idle checks made quicker.  Helpers live in ``tui_helpers``."""
+"""Fixtures for the editor's tests: a small matrix file, private state and config
+folders, and Pilot's idle checks made quicker.  Helpers live in ``tui_helpers``."""
 
 from __future__ import annotations
 
@@ -30,3 +30,11 @@ def _quick_idle(monkeypatch: pytest.MonkeyPatch) -> None:
 def _state_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Keep recovery files of the example out of the real home folder."""
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+
+
+@pytest.fixture(autouse=True)
+def _config_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Keep the editor's remembered settings out of the real user's config folder."""
+    folder = tmp_path / "config"
+    monkeypatch.setenv("ACHBENCH_CONFIG_DIR", str(folder))
+    return folder

@@ -19,6 +19,7 @@ from achbench.tui.screens import sensitivity as sensitivity_screen
 from achbench.tui.screens.forms import ItemForm
 from achbench.tui.screens.milestones import MilestonesScreen
 from achbench.tui.screens.sensitivity import SensitivityScreen
+from achbench.tui.widgets.grid import HEADER_HEIGHT
 
 RACE = textwrap.dedent(
     """\
@@ -239,10 +240,10 @@ def test_consensus_view_shows_consensus_codes_and_disputes_and_refuses_ratings(
 
     async def script(pilot: Pilot[None]) -> None:
         grid = app.main.grid
-        assert grid.render_line(3).text.split()[4:5] == ["C"], "lead's own code first"
+        assert grid.render_line(HEADER_HEIGHT).text.split()[4:5] == ["C"], "lead's own code first"
         await pilot.press("c")
         assert app.view.consensus
-        row = grid.render_line(3).text
+        row = grid.render_line(HEADER_HEIGHT).text
         assert " I³" in row, "consensus I with the extreme-dispute mark"
         assert "consensus view" in app.main.sub_title
         detail = app.main.query_one("#detail")
@@ -256,7 +257,7 @@ def test_consensus_view_shows_consensus_codes_and_disputes_and_refuses_ratings(
         assert app.view.current() == ("H1", "E1")
         await pilot.press("c")
         assert not app.view.consensus
-        assert " I³" not in grid.render_line(3).text
+        assert " I³" not in grid.render_line(HEADER_HEIGHT).text
         await pilot.press("1")
         assert app.session.code("E1", "H1") == "CC"
         assert app.session.code("E1", "H1", "bob") == "II"
@@ -314,7 +315,9 @@ def test_milestones_add_edit_status_undo_save_and_the_refutation_flag(race: Path
         shown = _drawn(ranking)
         assert "! M1 observed, refutes the leader H1" in shown
         assert "!1 H1" in shown, "the leader's line is marked"
-        assert app.main.grid.render_line(3).text.startswith("!1 H1"), "and its row in the grid"
+        assert app.main.grid.render_line(HEADER_HEIGHT).text.startswith("!1 H1"), (
+            "and its row in the grid"
+        )
         # undo (in the grid) takes the status back and the flag away
         await pilot.press("u")
         await pilot.pause()
@@ -367,7 +370,7 @@ def test_help_lists_the_analysis_keys(race: Path) -> None:
     app = make_app(race)
 
     async def script(pilot: Pilot[None]) -> None:
-        rows = {name: keys for keys, name, _ in app.main.key_rows()}
+        rows = {name: keys for keys, _, name, _ in app.main.key_rows()}
         assert rows["Sensitivity"] == "s"
         assert rows["Consensus"] == "c"
         assert rows["Milestones"] == "M"

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input, TextArea
+from tui_helpers import SMALL
 
 from achbench.tui.app import make_app
 
@@ -72,3 +73,51 @@ def test_milestones_screen(compare: Compare) -> None:
 
 def test_consensus_view(compare: Compare, small: Path) -> None:
     assert compare(make_app(small), press=["c"], size=(80, 24))
+
+
+CONFLICTS = """
+[conflicts.C1]
+key = "ratings.lead.E1.H2"
+base = "N"
+ours = "I"
+theirs = "CC"
+
+[conflicts.C2]
+key = "evidence.E3.title"
+base = "Troops arrive"
+ours = "Troops arrive by air"
+theirs = "Troops land at Almaty airport"
+"""
+
+
+@pytest.fixture
+def conflicted(tmp_path: Path) -> Path:
+    path = tmp_path / "conflicted.toml"
+    path.write_text(SMALL + CONFLICTS, encoding="utf-8")
+    return path
+
+
+def test_readable_headers_wider_columns_120x35(compare: Compare) -> None:
+    assert compare(make_app(None), press=["greater_than_sign"] * 4, size=(120, 35))
+
+
+def test_conflict_banner_and_marks_80x24(compare: Compare, conflicted: Path) -> None:
+    assert compare(make_app(conflicted), size=(80, 24))
+
+
+def test_conflict_dialog_200x50(compare: Compare, conflicted: Path) -> None:
+    assert compare(make_app(conflicted), press=["C"], size=(200, 50))
+
+
+def test_conflict_resolved_200x50(compare: Compare, conflicted: Path) -> None:
+    assert compare(make_app(conflicted), press=["C", "t"], size=(200, 50))
+
+
+def test_quick_add_form_80x24(compare: Compare, small: Path) -> None:
+    keys = ["E", *"Curfew declared", "enter", *"Airport seized"]
+    assert compare(make_app(small), press=keys, size=(80, 24))
+
+
+def test_quick_add_form_200x50(compare: Compare, small: Path) -> None:
+    keys = ["E", *"Curfew declared", "enter", *"Airport seized"]
+    assert compare(make_app(small), press=keys, size=(200, 50))

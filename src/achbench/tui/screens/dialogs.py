@@ -38,14 +38,17 @@ class ChoiceDialog(ModalScreen[str | None]):
         choices: Sequence[tuple[str, str]],
         *,
         id: str | None = None,
+        wide: bool = False,
     ) -> None:
         super().__init__(id=id)
         self.title_text = title
         self.message = message
         self.choices = list(choices)
+        self.wide = wide
+        """Room for five or six answers in a row."""
 
     def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
+        with Vertical(classes="dialog wide" if self.wide else "dialog"):
             yield Label(self.title_text, classes="dialog-title")
             yield Static(self.message, classes="dialog-message")
             with Horizontal(classes="dialog-buttons"):

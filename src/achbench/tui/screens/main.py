@@ -14,8 +14,8 @@ and reload) arrive as a ``Changed`` message and go the same way.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import ClassVar, TypeVar
+from collections.abc import Callable, Mapping
+from typing import ClassVar, Literal, TypeVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -26,13 +26,17 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Input
 
 from achbench.core.data import EvidenceData, HypothesisData
-from achbench.core.vocabulary import CODE_MEANING, CODES, DEFAULT_LEVEL, Code
+from achbench.core.errors import SaveError
+from achbench.core.vocabulary import CODE_MEANING, CODES, DEFAULT_LEVEL, LEVELS, Code
 from achbench.editing import fields as forms_rules
 from achbench.editing.operations import MatrixFields
 from achbench.editing.undo import Change
 from achbench.tui.messages import Changed
 from achbench.tui.view import GridView, Redraw
+from achbench.tui.widgets.conflict_banner import ConflictBanner
 from achbench.tui.widgets.detail import DetailPane
+from achbench.tui.widgets.filter_box import FilterBox
+from achbench.tui.widgets.focus_line import FocusLine
 from achbench.tui.widgets.grid import MatrixGrid
 from achbench.tui.widgets.ranking import RankingPane
 
@@ -45,7 +49,15 @@ T = TypeVar("T")
 def _key(
     keys: str, action: str, description: str, id: str, tooltip: str, *, show: bool = False
 ) -> Binding:
-    return Binding(keys, action, description, show=show, id=id, tooltip=tooltip)
+    """A key of the main screen.
+
+    Every one is a priority binding: the app runs it as it reads the key, before
+    the next, so a key that opens a form is done before the text typed after
+    it is delivered (a plain binding runs only once the key has bubbled back
+    from the focused widget, after later keys went to the grid as commands).
+    ``MainScreen.check_action`` turns them off while the filter box has focus.
+    """
+    return Binding(keys, action, description, show=show, id=id, tooltip=tooltip, priority=True)
 
 
 def _rate(key: str, code: Code) -> Binding:
@@ -61,6 +73,10 @@ class MainScreen(Screen[None]):
     """The matrix editor."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
+        # Help and Quit first: the footer shows keys in this order and must keep
+        # these two at 80 columns.
+        _key("question_mark,f1", "help", "Help", "help", "Show every key", show=True),
+        _key("q", "quit", "Quit", "quit", "Quit (asks first if unsaved)", show=True),
         _key("up,k", "move(-1, 0)", "Up", "cursor_up", "Move the cursor up"),
         _key("down,j", "move(1, 0)", "Down", "cursor_down", "Move the cursor down"),
         _key("left,h", "move(0, -1)", "Left", "cursor_left", "Move the cursor left"),
@@ -104,6 +120,41 @@ class MainScreen(Screen[None]):
             "Hide evidence rated alike for every hypothesis (non-diagnostic), or show it",
         ),
         _key("slash", "filter", "Filter", "filter", "Show only evidence holding a text", show=True),
+        _key(
+            "o",
+            "rank_rows",
+            "Rank order",
+            "rank_order",
+            "Hypotheses in rank order, or back in file order",
+        ),
+        _key(
+            "less_than_sign",
+            "widen(-1)",
+            "Narrower",
+            "narrower_columns",
+            "Narrower grid columns (remembered)",
+        ),
+        _key(
+            "greater_than_sign",
+            "widen(1)",
+            "Wider",
+            "wider_columns",
+            "Wider grid columns: more of each title in the headers (remembered)",
+        ),
+        _key(
+            "r",
+            "cycle_level('credibility')",
+            "Credibility",
+            "cycle_credibility",
+            "Next credibility of the evidence item: low, medium, high (u undoes)",
+        ),
+        _key(
+            "R",
+            "cycle_level('relevance')",
+            "Relevance",
+            "cycle_relevance",
+            "Next relevance of the evidence item: low, medium, high (u undoes)",
+        ),
         _key("p", "pool", "Pool", "pool", "Score all analysts pooled, or your ratings alone"),
         _key("A", "choose_analyst", "Analyst", "choose_analyst", "Choose whose ratings you edit"),
         _key(
@@ -127,9 +178,7 @@ class MainScreen(Screen[None]):
             "milestones",
             "Milestones per hypothesis: add, edit, set status (step 8)",
         ),
-        _key(
-            "e", "edit_evidence", "Edit ev.", "edit_evidence", "Edit the evidence item", show=True
-        ),
+        _key("e", "edit_evidence", "Edit ev.", "edit_evidence", "Edit the evidence item"),
         _key("E", "add_evidence", "Add evidence", "add_evidence", "Add an evidence item"),
         _key("y", "edit_hypothesis", "Edit hyp.", "edit_hypothesis", "Edit the hypothesis"),
         _key("Y", "add_hypothesis", "Add hypothesis", "add_hypothesis", "Add a hypothesis"),
@@ -154,10 +203,15 @@ class MainScreen(Screen[None]):
             "Scroll the detail pane down",
         ),
         _key("i", "edit_matrix", "Matrix", "edit_matrix", "Edit the title and question"),
+        _key(
+            "C",
+            "next_conflict",
+            "Conflict",
+            "next_conflict",
+            "Go to the next recorded merge conflict and settle it: ours, theirs, base or edit",
+        ),
         _key("ctrl+s", "app.save", "Save", "save", "Save the matrix", show=True),
-        _key("S", "app.save_as", "Save as", "save_as", "Save the matrix to another file"),
-        _key("question_mark,f1", "help", "Help", "help", "Show every key", show=True),
-        _key("q", "app.request_quit", "Quit", "quit", "Quit (asks first if unsaved)", show=True),
+        _key("S", "save_as", "Save as", "save_as", "Save the matrix to another file"),
     ]
 
     redraw: var[Redraw] = var(Redraw("title"), always_update=True)
@@ -171,15 +225,19 @@ class MainScreen(Screen[None]):
         self.add_first_hypothesis = add_first_hypothesis
         """Open the form for the first hypothesis at once (a new, empty matrix)."""
         self.set_reactive(MainScreen.cursor, view.cursor)
+        self._last_conflict: str | None = None
+        """The conflict C went to last: the next C goes to the one after it."""
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False, icon="≡")
+        yield ConflictBanner(self.view, id="conflicts").data_bind(MainScreen.redraw)
+        yield FocusLine(self.view, id="focus-line").data_bind(MainScreen.redraw, MainScreen.cursor)
         yield MatrixGrid(self.view, id="grid").data_bind(MainScreen.redraw, MainScreen.cursor)
         with Horizontal(id="panes"):
             yield DetailPane(self.view, id="detail").data_bind(MainScreen.redraw, MainScreen.cursor)
             with VerticalScroll(id="ranking-scroll"):
                 yield RankingPane(self.view, id="ranking").data_bind(MainScreen.redraw)
-        yield Input(
+        yield FilterBox(
             placeholder="filter evidence: text, Enter to keep, Escape to clear", id="filter"
         )
         yield Footer()
@@ -194,6 +252,16 @@ class MainScreen(Screen[None]):
     @property
     def grid(self) -> MatrixGrid:
         return self.query_one("#grid", MatrixGrid)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The screen's keys are off while text is typed in the filter box."""
+        return not isinstance(self.focused, Input)
+
+    async def action_save_as(self) -> None:
+        await self.app.run_action("app.save_as")
+
+    async def action_quit(self) -> None:
+        await self.app.run_action("app.request_quit")
 
     # -- showing what changed --------------------------------------------------------------
 
@@ -226,9 +294,9 @@ class MainScreen(Screen[None]):
         title = f"{session.name}{marker}"
         pooled = "pooled" if session.pooled else "own ratings"
         advance = "advance on" if self.view.advance else "advance off"
-        sub_title = f"analyst {session.analyst} · {self.view.method} · {pooled} · {advance}"
+        sub_title = f"as {session.analyst} · {self.view.method} · {pooled} · {advance}"
         if self.view.consensus:  # read-only: say so first; advance does not apply
-            sub_title = f"consensus view · analyst {session.analyst} · {self.view.method}"
+            sub_title = f"consensus view · as {session.analyst} · {self.view.method}"
             sub_title += f" · {pooled}"
         if (title, sub_title) != (self.title, self.sub_title):
             self.title = title
@@ -244,7 +312,18 @@ class MainScreen(Screen[None]):
             self.cursor = self.view.cursor
 
     def action_move(self, drow: int, dcol: int) -> None:
+        before = self.view.current()[1]
         self._moved(self.view.move(drow, dcol))
+        self._rerank_after(before)
+
+    def _rerank_after(self, evidence_before: str | None) -> None:
+        """In rank order, take the order again once the cursor is on another item.
+
+        Not while rating one item across the hypotheses: rows that moved under
+        the cursor then would send the next rating to the wrong hypothesis.
+        """
+        if self.view.current()[1] != evidence_before and self.view.rerank():
+            self.show(Redraw("all"))
 
     def action_page(self, direction: int) -> None:
         step = max(1, self.grid.scrollable_content_region.height - 4)
@@ -278,6 +357,7 @@ class MainScreen(Screen[None]):
         if self.view.advance and chosen:
             self.view.advance_cursor()
             self.cursor = self.view.cursor
+            self._rerank_after(evidence)
 
     def action_clear(self) -> None:
         self.action_rate("")
@@ -312,11 +392,51 @@ class MainScreen(Screen[None]):
 
     def action_cycle_method(self) -> None:
         self.view.cycle_method()
-        self.show(Redraw("all" if self.view.sorted else "labels"))
+        self.show(Redraw("all" if self.view.sorted or self.view.rank_rows else "labels"))
+        self.remember()
 
     def action_transpose(self) -> None:
         self.view.toggle_transpose()
         self.show(Redraw("all"))
+        self.remember()
+
+    def action_widen(self, delta: int) -> None:
+        before = self.view.column_width
+        if self.view.widen(delta) != before:
+            self.show(Redraw("all"))
+            self.remember()
+
+    def remember(self) -> None:
+        """Keep orientation, column width and method in the user's settings file."""
+        from achbench.tui import settings
+
+        view = self.view
+        chosen = settings.Settings(view.transposed, view.column_width, view.method)
+        try:
+            settings.save(chosen)
+        except (OSError, SaveError) as exc:
+            self.notify(f"Could not remember the view settings: {exc}", severity="warning")
+
+    def action_rank_rows(self) -> None:
+        by_rank = self.view.toggle_rank_rows()
+        self.show(Redraw("all"))
+        self.notify("Hypotheses by rank." if by_rank else "Hypotheses in file order.")
+
+    def action_cycle_level(self, name: str) -> None:
+        """Credibility or relevance of the evidence item under the cursor: the next level."""
+        session = self.view.session
+        _, evidence = self.view.current()
+        if evidence is None:
+            self.notify("No evidence item here: add one with E.")
+            return
+        fields = session.evidence[evidence].copy()
+        key: Literal["credibility", "relevance"] = (
+            "credibility" if name == "credibility" else "relevance"
+        )
+        current = fields.get(key, DEFAULT_LEVEL)
+        fields[key] = LEVELS[(LEVELS.index(current) + 1) % len(LEVELS)]
+        self.changed(session.update_evidence(evidence, evidence, fields))
+        self.notify(f"{evidence}: {key} {fields[key]}")
 
     def action_sort(self) -> None:
         self.view.toggle_sort()
@@ -326,7 +446,7 @@ class MainScreen(Screen[None]):
         box = self.query_one("#filter", Input)
         box.display = True
         box.value = self.view.filter
-        box.focus()
+        self.set_focus(box)  # at once: the next key typed goes to the box
 
     @on(Input.Changed, "#filter")
     def filter_typed(self, event: Input.Changed) -> None:
@@ -336,17 +456,28 @@ class MainScreen(Screen[None]):
     @on(Input.Submitted, "#filter")
     def filter_kept(self) -> None:
         box = self.query_one("#filter", Input)
+        if box.value.strip() != self.view.filter:
+            self.view.set_filter(box.value)
+            self.show(Redraw("all"))
         box.display = False
-        self.grid.focus()
+        self.set_focus(self.grid)
+
+    def filter_key(self, key: str) -> None:
+        """Enter or Escape in the filter box, handled as the key is read."""
+        if key == "enter":
+            self.filter_kept()
+        else:
+            self.key_escape()
 
     def key_escape(self) -> None:
+        """Escape clears the filter, whether being typed or kept with Enter."""
         box = self.query_one("#filter", Input)
-        if box.display:
+        if box.display or self.view.filter:
             box.value = ""
             box.display = False
             self.view.set_filter("")
             self.show(Redraw("all"))
-            self.grid.focus()
+            self.set_focus(self.grid)
 
     def action_hide_flat(self) -> None:
         hidden = self.view.toggle_hide_flat()
@@ -428,8 +559,9 @@ class MainScreen(Screen[None]):
 
         self.app.push_screen(HelpScreen(self.key_rows()))
 
-    def key_rows(self) -> list[tuple[str, str, str]]:
-        """(keys, action, tooltip) for every binding with an id, as bound now (keymap applied)."""
+    def key_rows(self) -> list[tuple[str, str, str, str]]:
+        """(keys, binding id, action, tooltip) for every binding with an id, as bound now
+        (keymap applied): the id is what a ``--keymap`` file names."""
         grouped: dict[str, tuple[list[str], str, str]] = {}
         for key, active in self.active_bindings.items():
             binding = active.binding
@@ -439,17 +571,19 @@ class MainScreen(Screen[None]):
             display = self.app.get_key_display(binding) or key
             if display not in keys:
                 keys.append(display)
-        return [(" ".join(keys), desc, tip) for keys, desc, tip in grouped.values()]
+        return [(" ".join(keys), i, desc, tip) for i, (keys, desc, tip) in grouped.items()]
 
     # -- editing items ---------------------------------------------------------------------
 
-    def _open_form(
+    async def _open_form(
         self,
         title: str,
         form: str,
         values: dict[str, str],
         check: Callable[[dict[str, str]], T],
-        then: Callable[[T | None], None],
+        apply: Callable[[T], Mapping[str, str] | None],
+        *,
+        repeat: bool = False,
     ) -> None:
         from achbench.tui.screens import forms
 
@@ -458,28 +592,34 @@ class MainScreen(Screen[None]):
             "evidence": forms.EVIDENCE_FORM,
             "matrix": forms.MATRIX_FORM,
         }
-        self.app.push_screen(forms.ItemForm(title, fields[form], values, check), then)
+        item_form = forms.ItemForm(title, fields[form], values, check, apply, repeat=repeat)
+        await forms.open_form(self.app, item_form)
 
-    def action_add_hypothesis(self) -> None:
+    async def action_add_hypothesis(self) -> None:
+        """Quick add: each title Enter adds a hypothesis after the last one added."""
         session = self.view.session
-        taken = list(session.hypotheses)
-        values = {"id": forms_rules.next_id("H", taken)}
+        after = [self.view.current()[0]]
+
+        def fresh() -> dict[str, str]:
+            return {"id": forms_rules.next_id("H", session.hypotheses)}
 
         def check(v: dict[str, str]) -> tuple[str, HypothesisData]:
-            return forms_rules.hypothesis_from_form(v, taken)
+            return forms_rules.hypothesis_from_form(v, list(session.hypotheses))
 
-        def done(result: tuple[str, HypothesisData] | None) -> None:
-            if result:
-                index = self.view.h + 1 if taken else 0
-                self.changed(session.add_hypothesis(result[0], result[1], index))
+        def add(result: tuple[str, HypothesisData]) -> dict[str, str]:
+            taken = list(session.hypotheses)
+            index = taken.index(after[0]) + 1 if after[0] in taken else len(taken)
+            self.changed(session.add_hypothesis(result[0], result[1], index))
+            after[0] = result[0]
+            return fresh()
 
-        self._open_form("New hypothesis", "hypothesis", values, check, done)
+        await self._open_form("New hypotheses", "hypothesis", fresh(), check, add, repeat=True)
 
-    def action_edit_hypothesis(self) -> None:
+    async def action_edit_hypothesis(self) -> None:
         session = self.view.session
         hypothesis, _ = self.view.current()
         if hypothesis is None:
-            self.action_add_hypothesis()
+            await self.action_add_hypothesis()
             return
         taken = list(session.hypotheses)
         values = {"id": hypothesis, **forms_rules.form_values(session.hypotheses[hypothesis])}
@@ -487,34 +627,38 @@ class MainScreen(Screen[None]):
         def check(v: dict[str, str]) -> tuple[str, HypothesisData]:
             return forms_rules.hypothesis_from_form(v, taken, hypothesis)
 
-        def done(result: tuple[str, HypothesisData] | None) -> None:
-            if result:
-                self.changed(session.update_hypothesis(hypothesis, result[0], result[1]))
+        def done(result: tuple[str, HypothesisData]) -> None:
+            self.changed(session.update_hypothesis(hypothesis, result[0], result[1]))
 
-        self._open_form(f"Hypothesis {hypothesis}", "hypothesis", values, check, done)
+        await self._open_form(f"Hypothesis {hypothesis}", "hypothesis", values, check, done)
 
-    def action_add_evidence(self) -> None:
+    async def action_add_evidence(self) -> None:
+        """Quick add: each title Enter adds an item after the last one added (file order)."""
         session = self.view.session
-        taken = list(session.evidence)
-        values = {"id": forms_rules.next_id("E", taken)}
-        values.update(credibility=DEFAULT_LEVEL, relevance=DEFAULT_LEVEL)
+        after = [self.view.current()[1]]
+
+        def fresh() -> dict[str, str]:
+            values = {"id": forms_rules.next_id("E", session.evidence)}
+            values.update(credibility=DEFAULT_LEVEL, relevance=DEFAULT_LEVEL)
+            return values
 
         def check(v: dict[str, str]) -> tuple[str, EvidenceData]:
-            return forms_rules.evidence_from_form(v, taken)
+            return forms_rules.evidence_from_form(v, list(session.evidence))
 
-        def done(result: tuple[str, EvidenceData] | None) -> None:
-            if result:
-                _, current = self.view.current()
-                index = taken.index(current) + 1 if current in taken else len(taken)
-                self.changed(session.add_evidence(result[0], result[1], index))
+        def add(result: tuple[str, EvidenceData]) -> dict[str, str]:
+            taken = list(session.evidence)
+            index = taken.index(after[0]) + 1 if after[0] in taken else len(taken)
+            self.changed(session.add_evidence(result[0], result[1], index))
+            after[0] = result[0]
+            return fresh()
 
-        self._open_form("New evidence item", "evidence", values, check, done)
+        await self._open_form("New evidence items", "evidence", fresh(), check, add, repeat=True)
 
-    def action_edit_evidence(self) -> None:
+    async def action_edit_evidence(self) -> None:
         session = self.view.session
         _, evidence = self.view.current()
         if evidence is None:
-            self.action_add_evidence()
+            await self.action_add_evidence()
             return
         taken = list(session.evidence)
         values = {"id": evidence, **forms_rules.form_values(session.evidence[evidence])}
@@ -524,21 +668,19 @@ class MainScreen(Screen[None]):
         def check(v: dict[str, str]) -> tuple[str, EvidenceData]:
             return forms_rules.evidence_from_form(v, taken, evidence)
 
-        def done(result: tuple[str, EvidenceData] | None) -> None:
-            if result:
-                self.changed(session.update_evidence(evidence, result[0], result[1]))
+        def done(result: tuple[str, EvidenceData]) -> None:
+            self.changed(session.update_evidence(evidence, result[0], result[1]))
 
-        self._open_form(f"Evidence {evidence}", "evidence", values, check, done)
+        await self._open_form(f"Evidence {evidence}", "evidence", values, check, done)
 
-    def action_edit_matrix(self) -> None:
+    async def action_edit_matrix(self) -> None:
         session = self.view.session
 
-        def done(result: MatrixFields | None) -> None:
-            if result is not None:
-                self.changed(session.update_meta(result))
+        def done(result: MatrixFields) -> None:
+            self.changed(session.update_meta(result))
 
         values = forms_rules.form_values(session.meta())
-        self._open_form("Matrix", "matrix", values, forms_rules.matrix_from_form, done)
+        await self._open_form("Matrix", "matrix", values, forms_rules.matrix_from_form, done)
 
     def _confirm_delete(self, kind: str, item_id: str, title: str) -> None:
         session = self.view.session
@@ -598,3 +740,65 @@ class MainScreen(Screen[None]):
                 return
             change = session.move_evidence(evidence, delta)
         self.changed(change)
+
+    # -- merge conflicts ------------------------------------------------------------------
+
+    async def action_next_conflict(self) -> None:
+        """Go to the next recorded conflict and ask how to settle it."""
+        from achbench.editing.operations import conflict_sides, conflict_target
+        from achbench.tui.screens.dialogs import ChoiceDialog
+        from achbench.versioning.conflicts import describe
+
+        session = self.view.session
+        conflict_id = self.view.next_conflict(self._last_conflict)
+        if conflict_id is None:
+            self.notify("No merge conflicts recorded in this file.")
+            return
+        self._last_conflict = conflict_id
+        record = session.conflicts[conflict_id]
+        hypothesis, evidence = conflict_target(record["key"])
+        if hypothesis or evidence:
+            self.jump_to(hypothesis, evidence)
+        sides = conflict_sides(record)
+        names = {"ours": "Keep ours", "theirs": "Take theirs", "base": "Take base"}
+        choices = [(side[0], names[side]) for side in sides]
+        choices += [("e", "Edit"), ("n", "Next")]
+        left = len(session.conflicts)
+        message = (
+            f"{describe(record)}\n\nOurs is in the matrix now. Keep it, take the other "
+            "side's value, or keep ours and edit it; the record goes either way (u undoes). "
+            "Esc leaves it for later."
+        )
+
+        async def answered(key: str | None) -> None:
+            side = next((s for s in sides if key == s[0]), None)
+            if side is not None:
+                self.changed(session.resolve_conflict(conflict_id, side))
+                self.notify(f"{conflict_id} settled as {side}; {len(session.conflicts)} left.")
+            elif key == "e":
+                self.changed(session.resolve_conflict(conflict_id, "ours"))
+                await self._edit_after_conflict(record["key"])
+            elif key == "n":
+                self.call_after_refresh(self.action_next_conflict)
+
+        title = (
+            f"Conflict {conflict_id} ({list(session.conflicts).index(conflict_id) + 1} of {left})"
+        )
+        dialog = ChoiceDialog(title, message, choices, id=f"conflict-{conflict_id}", wide=True)
+        self.app.push_screen(dialog, answered)
+
+    async def _edit_after_conflict(self, key: str) -> None:
+        """Open what an edit of a settled conflict needs: a form, or the cell to rate."""
+        from achbench.editing.operations import conflict_parts
+
+        parts = conflict_parts(key)
+        if len(parts) == 1:
+            await self.action_edit_matrix()
+        elif parts[0] == "hypotheses" and parts[1] in self.view.session.hypotheses:
+            await self.action_edit_hypothesis()
+        elif parts[0] == "evidence" and parts[1] in self.view.session.evidence:
+            await self.action_edit_evidence()
+        elif parts[0] == "milestones":
+            self.action_milestones()
+        else:
+            self.notify("Rate the cell under the cursor (1-6, 0 clears).")

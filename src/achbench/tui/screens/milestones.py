@@ -44,7 +44,9 @@ STATUS_CYCLE: dict[Status, Status] = dict(zip(STATUSES, STATUSES[1:] + STATUSES[
 
 
 def _key(keys: str, action: str, description: str, id: str, tooltip: str) -> Binding:
-    return Binding(keys, action, description, id=id, tooltip=tooltip)
+    """A key of the milestones screen: a priority binding, run as the app reads the
+    key, so a form opened by ``a`` or ``e`` gets the text typed right after."""
+    return Binding(keys, action, description, id=id, tooltip=tooltip, priority=True)
 
 
 def status_text(milestone: MilestoneData, overdue: bool) -> Text:
@@ -192,14 +194,14 @@ class MilestonesScreen(ModalScreen[None]):
 
     # -- editing -------------------------------------------------------------------------
 
-    def _form(
+    async def _form(
         self,
         title: str,
         values: dict[str, str],
         current: str | None,
-        then: Callable[[tuple[str, MilestoneData] | None], None],
+        then: Callable[[tuple[str, MilestoneData]], None],
     ) -> None:
-        from achbench.tui.screens.forms import ItemForm, milestone_form
+        from achbench.tui.screens.forms import ItemForm, milestone_form, open_form
 
         session = self.session
         hypotheses = {h: v["title"] for h, v in session.hypotheses.items()}
@@ -208,9 +210,12 @@ class MilestonesScreen(ModalScreen[None]):
         def check(v: dict[str, str]) -> tuple[str, MilestoneData]:
             return rules.milestone_from_form(v, taken, hypotheses, current)
 
-        self.app.push_screen(ItemForm(title, milestone_form(hypotheses), values, check), then)
+        def apply(result: tuple[str, MilestoneData]) -> None:
+            then(result)
 
-    def action_add(self) -> None:
+        await open_form(self.app, ItemForm(title, milestone_form(hypotheses), values, check, apply))
+
+    async def action_add(self) -> None:
         hypothesis = self._hypothesis_here()
         if hypothesis is None:
             self.notify("Add a hypothesis first (Y in the grid).")
@@ -222,30 +227,28 @@ class MilestonesScreen(ModalScreen[None]):
             "status": "open",
         }
 
-        def done(result: tuple[str, MilestoneData] | None) -> None:
-            if result:
-                change = self.session.add_milestone(result[0], result[1])
-                self._after(change, ("milestone", result[0]))
+        def done(result: tuple[str, MilestoneData]) -> None:
+            change = self.session.add_milestone(result[0], result[1])
+            self._after(change, ("milestone", result[0]))
 
-        self._form(f"New milestone for {hypothesis}", values, None, done)
+        await self._form(f"New milestone for {hypothesis}", values, None, done)
 
-    def action_edit(self) -> None:
+    async def action_edit(self) -> None:
         milestone_id = self._milestone_here()
         if milestone_id is None:
-            self.action_add()
+            await self.action_add()
             return
         values = {"id": milestone_id, **rules.form_values(self.session.milestones[milestone_id])}
 
-        def done(result: tuple[str, MilestoneData] | None) -> None:
-            if result:
-                change = self.session.update_milestone(milestone_id, result[0], result[1])
-                self._after(change, ("milestone", result[0]))
+        def done(result: tuple[str, MilestoneData]) -> None:
+            change = self.session.update_milestone(milestone_id, result[0], result[1])
+            self._after(change, ("milestone", result[0]))
 
-        self._form(f"Milestone {milestone_id}", values, milestone_id, done)
+        await self._form(f"Milestone {milestone_id}", values, milestone_id, done)
 
     @on(OptionList.OptionSelected)
-    def selected(self) -> None:
-        self.action_edit()
+    async def selected(self) -> None:
+        await self.action_edit()
 
     def action_status(self) -> None:
         milestone_id = self._milestone_here()

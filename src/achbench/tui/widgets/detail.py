@@ -134,6 +134,7 @@ class DetailPane(Widget):
         session = view.session
         hypothesis_id, evidence_id = view.current()
         text = Text()
+        self._conflicts_text(text)
         if evidence_id is None:
             text.append("No evidence", style="bold")
             if view.filter:
@@ -189,6 +190,20 @@ class DetailPane(Widget):
             text.append("\nnon-diagnostic: ", style="bold")
             text.append("rated the same for every hypothesis", style="dim")
         return text
+
+    def _conflicts_text(self, text: Text) -> None:
+        """The recorded merge conflicts about this cell, its items or the matrix, first."""
+        here = self.view.conflicts_here()
+        if not here:
+            return
+        from achbench.versioning.conflicts import describe
+
+        records = self.view.session.conflicts
+        for conflict_id, _ in here:
+            text.append(f"‡ conflict {conflict_id} ", style="bold yellow")
+            text.append(describe(records[conflict_id]))
+            text.append("\n")
+        text.append("C settles it: keep ours, take theirs or base, or edit.\n\n", style="dim")
 
     def _consensus_text(self, text: Text, evidence_id: str, hypothesis_id: str) -> None:
         """In the consensus view: the consensus, how far the analysts disagree, each vote."""

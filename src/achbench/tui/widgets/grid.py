@@ -36,8 +36,9 @@ from textual.reactive import var
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from achbench.core.data import EvidenceData
 from achbench.core.vocabulary import CODES, DEFAULT_LEVEL, LEVELS, Level
-from achbench.tui.view import GridView, Redraw
+from achbench.tui.view import HEADER_TITLE_LINES, GridView, Redraw, wrap_title
 
 CODE_CLASS: dict[str | None, str] = {
     **{code: f"matrix-grid--{code.lower()}" for code in CODES},
@@ -54,7 +55,21 @@ DISPUTE_CLASS = {
 }
 LEVEL_LETTER: dict[Level, str] = {level: level[0].upper() for level in LEVELS}
 """How the headers show a credibility or relevance level: L, M, H."""
-HEADER_HEIGHT = 3
+HEADER_HEIGHT = HEADER_TITLE_LINES + 2
+"""The id, the title's lines, then credibility and relevance (or, transposed, the score)."""
+CONFLICT_MARK = "‡"
+"""Beside a cell's code, an item's id or a row's label: a recorded merge conflict."""
+UNRATED_MARK = "?"
+"""After a hypothesis' score: some evidence items are unrated for it."""
+
+
+def levels_text(item: EvidenceData, width: int) -> str:
+    """Credibility and relevance, labelled: ``cred H rel M``, or ``cH rM`` if narrow."""
+    credibility = LEVEL_LETTER[item.get("credibility", DEFAULT_LEVEL)]
+    relevance = LEVEL_LETTER[item.get("relevance", DEFAULT_LEVEL)]
+    if width >= 12:
+        return f"cred {credibility} rel {relevance}"
+    return f"c{credibility} r{relevance}"
 
 
 def _fit(text: str, width: int) -> str:
@@ -95,6 +110,7 @@ class MatrixGrid(ScrollView, can_focus=True, inherit_bindings=False):
         "matrix-grid--label",
         "matrix-grid--label-cursor",
         "matrix-grid--corner",
+        "matrix-grid--conflict",
     }
 
     DEFAULT_CSS = """
@@ -118,6 +134,7 @@ class MatrixGrid(ScrollView, can_focus=True, inherit_bindings=False):
         & > .matrix-grid--dispute-mild { color: $warning; text-style: bold; }
         & > .matrix-grid--dispute-large { color: $warning-darken-2; text-style: bold; }
         & > .matrix-grid--dispute-extreme { color: $error; text-style: bold; }
+        & > .matrix-grid--conflict { background: $warning-darken-2; text-style: bold; }
     }
     """
 
@@ -161,15 +178,11 @@ class MatrixGrid(ScrollView, can_focus=True, inherit_bindings=False):
 
     @property
     def column_width(self) -> int:
-        """Cells are 5 wide (10 transposed), wider if needed to show whole evidence ids."""
+        """The view's column width (``<`` and ``>`` change it), the gap included."""
         return self._column_width
 
     def _measure_columns(self) -> None:
-        if self.view.transposed:
-            self._column_width = 10
-        else:
-            longest = max((len(e) for e in self.view.evidence_ids), default=2)
-            self._column_width = max(5, min(10, longest + 1))
+        self._column_width = self.view.column_width
 
     @property
     def label_width(self) -> int:
@@ -221,12 +234,10 @@ class MatrixGrid(ScrollView, can_focus=True, inherit_bindings=False):
         self._row_versions[key] = self._row_versions.get(key, 0) + 1
         rows = view.evidence_ids if view.transposed else view.hypothesis_ids
         self._refresh_rows(rows.index(key) if key in rows else -1)
-        if not rescored:
-            return
-        self._score_generation += 1
-        if view.transposed:
+        if view.transposed:  # the headers show each hypothesis' score and rated mark
+            self._score_generation += 1
             self.refresh(Region(0, 0, self.size.width, HEADER_HEIGHT))
-        else:
+        elif rescored:
             positions = {h: i for i, h in enumerate(view.hypothesis_ids)}
             self._refresh_rows(*(positions[h] for h in rescored if h in positions))
 
@@ -355,6 +366,7 @@ class MatrixGrid(ScrollView, can_focus=True, inherit_bindings=False):
             self.view.method,
             (shown.rank, shown.score) if shown else None,
             mark,
+            None if view.transposed else view.rated(row_id),
         )
         label = self._label_cache.get(label_key)
         if label is None:
@@ -407,7 +419,11 @@ class MatrixGrid(ScrollView, can_focus=True, inherit_bindings=False):
                 code = session.code(evidence_id, hypothesis_id)
             style = self._style(CODE_CLASS[code])
             mark = DISPUTE_MARK.get(category)
-            if mark and code:
+            if view.conflicted_cells and (hypothesis_id, evidence_id) in view.conflicted_cells:
+                style = self._style("matrix-grid--conflict")
+                text = f"{code or UNRATED}{CONFLICT_MARK}".center(cw - 1)
+                segments.append(Segment(text, style + cursor if col == cursor_col else style))
+            elif mark and code:
                 # " CC¹": the code underlined, its dispute category as a footnote mark
                 marked = self._style(DISPUTE_CLASS[category])
                 if col == cursor_col:
@@ -433,48 +449,50 @@ class MatrixGrid(ScrollView, can_focus=True, inherit_bindings=False):
         current = self._style("matrix-grid--header-cursor")
         flat = header + self._style("matrix-grid--flat")
         italic = Style(italic=True)
+        last = HEADER_HEIGHT - 1
         segments = []
         for col in columns:
             item_id = view.cols[col]
             dim = False
+            align = "left"
             if view.transposed:
                 hypothesis = session.hypotheses[item_id]
-                if line == 0:
-                    text = item_id
-                elif line == 1:
-                    text = hypothesis["title"]
-                else:
+                title = hypothesis["title"]
+                if line == last:
                     score = view.scores.get(item_id)
-                    text = f"#{score.rank} {score_text(view.method, score.score)}" if score else ""
+                    mark = UNRATED_MARK if view.rated_note(item_id) else ""
+                    shown = f"#{score.rank} {score_text(view.method, score.score)}" if score else ""
+                    text = shown + mark
             else:
                 item = session.evidence[item_id]
+                title = item["title"]
                 dim = view.is_flat(item_id)
-                if line == 0:
-                    text = item_id
-                elif line == 1:
-                    text = item["title"]
-                else:
-                    text = (
-                        LEVEL_LETTER[item.get("credibility", DEFAULT_LEVEL)]
-                        + LEVEL_LETTER[item.get("relevance", DEFAULT_LEVEL)]
-                    )
+                if line == last:
+                    text = levels_text(item, cw - 1)
+            if line == 0:
+                text, align = item_id, "center"
+                if item_id in view.conflicted_items:
+                    text += CONFLICT_MARK
+                    dim = False
+            elif line < last:
+                lines = wrap_title(title, cw - 1)
+                text = lines[line - 1] if line - 1 < len(lines) else ""
             if col == cursor_col:
                 style = current + italic if dim else current
             else:
                 style = flat if dim else header
-            segments.append(Segment(_fit(text, cw - 1).center(cw - 1), style))
+            fitted = _fit(text, cw - 1)
+            if align == "center":
+                fitted = fitted.strip().center(cw - 1)
+            segments.append(Segment(fitted, style))
             segments.append(Segment(" ", header))
         return self._crop(segments, offset, width, header)
 
     def _corner(self, line: int, width: int) -> Strip:
         view = self.view
-        top = f"{view.method} · consensus" if view.consensus else f"method: {view.method}"
-        if view.transposed:
-            texts = (top, "", "evidence" + " " * (width - 12) + "c r")
-        else:
-            texts = (top, "", "rk hypothesis" + " " * (width - 19) + "score")
-        text = texts[line]
-        if line == 1:
+        if line == 0:
+            text = f"{view.method} · consensus" if view.consensus else f"method: {view.method}"
+        elif line == 1:
             shown = len(view.evidence_ids)
             total = len(view.session.evidence)
             text = f"{shown} of {total} items" if shown != total else f"{total} items"
@@ -482,27 +500,41 @@ class MatrixGrid(ScrollView, can_focus=True, inherit_bindings=False):
                 text = f"{shown} of {total}, non-diag. hidden"
             if view.sorted:
                 text += ", by diagnosticity"
-            if view.filter:
-                text += f", filter {view.filter!r}"
-        text = _fit(text, width) if line == 1 else _pad(text, width)
-        return Strip([Segment(text, self._style("matrix-grid--corner"))], width)
+        elif line == 2:
+            text = f"filter {view.filter!r} (Esc clears)" if view.filter else ""
+        elif line == 3:
+            text = "hypotheses by rank (o)" if view.rank_rows else ""
+        elif view.transposed:
+            text = _pad("evidence", width - 6) + "c r   "
+        else:
+            text = _pad("rk hypothesis", width - 7) + "score  "
+        return Strip([Segment(_fit(text, width), self._style("matrix-grid--corner"))], width)
 
     def _id_width(self) -> int:
         return min(8, max((len(h) for h in self.view.hypothesis_ids), default=2))
 
     def _row_label(self, row_id: str, on_row: bool, width: int, mark: bool = False) -> Strip:
+        """A row's label, with ``‡`` first if a recorded conflict is about its item."""
+        label = self._unmarked_label(row_id, on_row, width, mark)
+        if row_id not in self.view.conflicted_items:
+            return label
+        return Strip(
+            [
+                Segment(CONFLICT_MARK, self._style("matrix-grid--conflict")),
+                *label.crop(0, width - 1),
+            ],
+            width,
+        )
+
+    def _unmarked_label(self, row_id: str, on_row: bool, width: int, mark: bool = False) -> Strip:
         """A row's label; ``mark``: a non-diagnostic item (dimmed), or a hypothesis
         that leads although a milestone tells against it (``!`` before its rank)."""
         view = self.view
         style = self._style("matrix-grid--label-cursor" if on_row else "matrix-grid--label")
         if view.transposed:
             item = view.session.evidence[row_id]
-            levels = (
-                LEVEL_LETTER[item.get("credibility", DEFAULT_LEVEL)]
-                + " "
-                + LEVEL_LETTER[item.get("relevance", DEFAULT_LEVEL)]
-            )
-            title = _fit(item["title"], max(1, width - 6 - 5))
+            levels = levels_text(item, 5)
+            title = _fit(item["title"], max(1, width - 6 - 7))
             text = f"{row_id:<5.5} {title} {levels} "
             if mark:
                 style += self._style("matrix-grid--flat")
@@ -511,9 +543,10 @@ class MatrixGrid(ScrollView, can_focus=True, inherit_bindings=False):
             rank = f"{score.rank:>2}" if score else " -"
             value = score_text(view.method, score.score) if score else ""
             id_width = self._id_width()
-            title_width = max(1, width - 2 - id_width - 2 - 6)
+            title_width = max(1, width - 2 - id_width - 2 - 7)
             title = _fit(view.session.hypotheses[row_id]["title"], title_width)
-            text = f"{rank} {row_id:<{id_width}.{id_width}} {title}{value:>5} "
+            unrated = UNRATED_MARK if view.rated_note(row_id) else " "
+            text = f"{rank} {row_id:<{id_width}.{id_width}} {title}{value:>5}{unrated} "
             if mark:
                 flag = self._style("matrix-grid--flagged")
                 return Strip(

@@ -1,5 +1,9 @@
 """The ranking pane: hypotheses in rank order under the current method, with a bar each.
 
+A hypothesis with unrated cells says so under its line (``3 of 4 rated``), and
+a leader scored on fewer rated cells than a rival gets a warning: an empty cell
+costs nothing under Heuer's count, so a half-rated hypothesis can lead by omission.
+
 Rebuilt from ``GridView.ranking`` on every change: O(hypotheses), whatever the
 number of evidence items.  A leader that a milestone tells against (observed
 and refuting it, or supporting it and not observed) gets a ``!`` before its
@@ -116,6 +120,10 @@ class RankingPane(Widget):
                 )
                 line.append(f" {score_text(view.method, h.score):>5}", style=style)
                 texts.append(line)
+                rated = view.rated_note(h.id)
+                if rated:
+                    texts.append(Text(f"   {' ' * id_width} {rated}", style="yellow"))
+            texts += self._rating_lines(width)
             texts += self._warning_lines(width)
         plain = [t.plain + "|" + str(t.spans) for t in texts]
         for y, key in enumerate(plain):
@@ -125,6 +133,14 @@ class RankingPane(Widget):
             self._strips.pop(y, None)
         self._texts, self._plain = texts, plain
         return texts
+
+    def _rating_lines(self, width: int) -> list[Text]:
+        """A warning when the leader rests on fewer rated cells than a rival."""
+        warning = self.view.rating_warning()
+        if warning is None:
+            return []
+        text = Text("! ", style="bold yellow").append(warning, style="yellow")
+        return [Text(""), *text.wrap(self.app.console, width)]
 
     def _warning_lines(self, width: int) -> list[Text]:
         """The milestone warnings on the leader, wrapped to the pane."""
