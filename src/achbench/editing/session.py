@@ -9,7 +9,7 @@ rules hold the same in tests as at the keyboard.  A session is
 * its ``document`` (``editing.document``): the file it saves to, and the check
   that no one else saved that file meanwhile;
 * its ``recovery`` file (``editing.recovery``), where unsaved work goes when the
-  editor is killed.
+  editor is killed, and is copied in the background meanwhile.
 
 ``dirty`` says whether the matrix differs from what was last saved or loaded;
 undoing back to that point makes it clean again.
@@ -24,7 +24,7 @@ from achbench.core.vocabulary import FORMAT, Code
 from achbench.editing import operations as op
 from achbench.editing.document import Document, as_matrix, example_path
 from achbench.editing.edits import Edits
-from achbench.editing.recovery import Recovery
+from achbench.editing.recovery import Recovery, Snapshot
 from achbench.scoring.live import LiveScores
 from achbench.store import toml as store
 
@@ -50,6 +50,8 @@ class Session(Edits):
         super().__init__(data, analyst, LiveScores(data, scored_analysts(data, analyst, pooled)))
         self.document = document or Document(None)
         self.recovery = Recovery(self.document)
+        self._kept: tuple[int, int] | None = None
+        """(history state, recovery epoch) of the last background snapshot."""
         if not saved:
             self.history.mark_unsaved()
 
@@ -165,8 +167,40 @@ class Session(Edits):
         return self.recovery.path
 
     def write_recovery(self) -> Path | None:
-        """Write unsaved work to the recovery file; None if there was nothing unsaved."""
+        """Write unsaved work to the recovery file now; None if there was nothing unsaved.
+
+        Raises ``SaveError`` if neither the matrix's folder nor the state folder
+        can take it.
+        """
         return self.recovery.write(self.data) if self.dirty else None
+
+    def recovery_snapshot(self) -> Snapshot | None:
+        """Unsaved work changed since the last snapshot, copied for a background
+        write (``write_snapshot``); None if there is nothing new to keep.
+
+        Work undone back to what the file holds is no longer unsaved: its
+        recovery file is retired.
+        """
+        if not self.dirty:
+            if self.recovery.own is not None:
+                self.recovery.retire()
+            return None
+        key = (self.history.state, self.recovery.epoch)
+        if key == self._kept:
+            return None
+        self._kept = key
+        return self.recovery.snapshot(self.data)
+
+    def write_snapshot(self, snapshot: Snapshot) -> Path | None:
+        """Write a snapshot to the recovery file, from any thread (see ``Recovery``).
+
+        If it fails (``SaveError``), the next ``recovery_snapshot`` tries again.
+        """
+        try:
+            return self.recovery.write_snapshot(snapshot)
+        except BaseException:
+            self._kept = None
+            raise
 
     def pending_recovery(self) -> Path | None:
         """The recovery file a previous run left for this matrix, if any."""
