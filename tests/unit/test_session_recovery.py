@@ -1,0 +1,245 @@
+"""Recovery files without a screen: where they go, the background snapshots, their order."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import threading
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from achbench.core.errors import SaveError
+from achbench.editing import recovery as recovery_module
+from achbench.editing.recovery import (
+    REFRESH_ENV,
+    REFRESH_SECONDS,
+    copy_matrix,
+    fallback_path,
+    recovery_path,
+    refresh_seconds,
+    state_dir,
+)
+from achbench.editing.session import Session
+from achbench.store import toml as store
+from achbench.store.atomic import Written
+from tests.helpers import small_matrix
+
+MILESTONES = {"M1": {"hypothesis": "H2", "title": "m1", "expect": "supports"}}
+
+
+@pytest.fixture(autouse=True)
+def _state_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Keep fallback recovery files out of the real home folder."""
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+
+
+@pytest.fixture
+def path(tmp_path: Path) -> Path:
+    target = tmp_path / "m.toml"
+    store.save(small_matrix(milestones=MILESTONES), target)
+    return target
+
+
+def _refuse(monkeypatch: pytest.MonkeyPatch, *folders: Path) -> None:
+    """Writes into ``folders`` fail as in a read-only folder (root ignores chmod)."""
+    real = recovery_module.write_atomic
+
+    def refusing(target: Path | str, data: bytes, *, mode: int | None = None) -> Written:
+        if Path(target).parent in folders:
+            raise SaveError(f"{target}: cannot save: Permission denied; the file is unchanged")
+        return real(target, data, mode=mode)
+
+    monkeypatch.setattr(recovery_module, "write_atomic", refusing)
+
+
+def _kept(target: Path) -> dict[str, Any]:
+    return store.parse(target.read_text(encoding="utf-8"))
+
+
+# -- where ---------------------------------------------------------------------------------
+
+
+def test_state_dir_is_platformdirs_user_state_dir(tmp_path: Path) -> None:
+    assert state_dir() == tmp_path / "state" / "achbench"
+
+
+def test_fallback_name_identifies_the_matrix(path: Path, tmp_path: Path) -> None:
+    digest = hashlib.sha256(str(path.resolve()).encode()).hexdigest()[:12]
+    assert fallback_path(path) == tmp_path / "state" / "achbench" / f"m-{digest}.recover.toml"
+    other = tmp_path / "elsewhere" / "m.toml"
+    assert fallback_path(other) != fallback_path(path)
+    assert fallback_path(tmp_path / "." / "m.toml") == fallback_path(path), "absolute path"
+
+
+def test_unwritable_folder_falls_back_then_returns(
+    path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    session = Session.open(path)
+    session.rate("E2", "H3", "II")
+    _refuse(monkeypatch, path.parent)
+    kept = session.write_recovery()
+    assert kept == fallback_path(path)
+    assert kept.stat().st_mode & 0o777 == 0o600
+    assert _kept(kept)["ratings"]["lead"]["E2"]["H3"] == "II"
+    assert Session.open(path).pending_recovery() == kept
+
+
+def test_back_beside_the_matrix_the_fallback_copy_goes(
+    path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = recovery_module.write_atomic
+    session = Session.open(path)
+    session.rate("E2", "H3", "II")
+    _refuse(monkeypatch, path.parent)
+    first = session.write_recovery()
+    monkeypatch.setattr(recovery_module, "write_atomic", real)
+    session.rate("E2", "H1", "N")
+    second = session.write_recovery()
+    assert second == recovery_path(path)
+    assert first == fallback_path(path)
+    assert not first.exists(), "one copy, the newest"
+    session.save()
+    assert not second.exists()
+
+
+def test_pending_takes_the_newest_of_the_two_places(path: Path) -> None:
+    beside, fallback = recovery_path(path), fallback_path(path)
+    fallback.parent.mkdir(parents=True)
+    beside.write_text('format = "achbench/1"\n', encoding="utf-8")
+    fallback.write_text('format = "achbench/1"\n', encoding="utf-8")
+    os.utime(beside, (1_000_000, 1_000_000))
+    assert Session.open(path).pending_recovery() == fallback
+    os.utime(fallback, (500_000, 500_000))
+    assert Session.open(path).pending_recovery() == beside
+
+
+def test_discard_deletes_both_places(path: Path) -> None:
+    beside, fallback = recovery_path(path), fallback_path(path)
+    fallback.parent.mkdir(parents=True)
+    for place in (beside, fallback):
+        place.write_text('format = "achbench/1"\n', encoding="utf-8")
+    Session.open(path).discard_recovery()
+    assert not beside.exists()
+    assert not fallback.exists()
+
+
+def test_no_place_at_all_raises_naming_both(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    session = Session.open(path)
+    session.rate("E2", "H3", "II")
+    _refuse(monkeypatch, path.parent, fallback_path(path).parent)
+    with pytest.raises(SaveError) as caught:
+        session.write_recovery()
+    assert str(recovery_path(path)) in str(caught.value)
+    assert str(fallback_path(path)) in str(caught.value)
+    assert session.recovery.own is None
+
+
+def test_example_recovers_to_the_state_folder_only(tmp_path: Path) -> None:
+    session = Session.example()
+    assert session.recovery.places() == (
+        tmp_path / "state" / "achbench" / "kazakhstan-2022.recover.toml",
+    )
+
+
+# -- the interval ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "seconds"),
+    [("", REFRESH_SECONDS), ("0.5", 0.5), ("2", 2.0), ("0", REFRESH_SECONDS),
+     ("-1", REFRESH_SECONDS), ("soon", REFRESH_SECONDS), ("inf", REFRESH_SECONDS),
+     ("nan", REFRESH_SECONDS)],
+)  # fmt: skip
+def test_refresh_interval_from_the_environment(
+    text: str, seconds: float, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert REFRESH_SECONDS == 10.0
+    monkeypatch.setenv(REFRESH_ENV, text)
+    assert refresh_seconds() == seconds
+
+
+# -- snapshots ---------------------------------------------------------------------------------
+
+
+def test_copy_matrix_is_equal_and_independent(path: Path) -> None:
+    data = store.load_data(path)
+    copy = copy_matrix(data)
+    assert copy == data
+    copy["ratings"]["lead"]["E1"]["H1"] = "NA"
+    copy["evidence"]["E2"]["credibility"] = "low"
+    copy["milestones"]["M1"]["title"] = "changed"
+    copy["hypotheses"].pop("H3")
+    assert data == store.load_data(path), "the original is untouched"
+
+
+def test_snapshot_only_when_something_new_is_unsaved(path: Path) -> None:
+    session = Session.open(path)
+    assert session.recovery_snapshot() is None, "nothing unsaved"
+    session.rate("E2", "H3", "II")
+    snapshot = session.recovery_snapshot()
+    assert snapshot is not None
+    assert session.recovery_snapshot() is None, "nothing new since"
+    session.rate("E2", "H3", "N")
+    assert snapshot.data["ratings"]["lead"]["E2"]["H3"] == "II", "a copy: later edits miss it"
+    newer = session.recovery_snapshot()
+    assert newer is not None
+    assert session.write_snapshot(newer) == recovery_path(path)
+    assert _kept(recovery_path(path))["ratings"]["lead"]["E2"]["H3"] == "N"
+
+
+def test_an_older_snapshot_never_replaces_a_newer_one(path: Path) -> None:
+    """A slow background write may finish after the write made when a signal came."""
+    session = Session.open(path)
+    session.rate("E2", "H3", "II")
+    older = session.recovery_snapshot()
+    assert older is not None
+    session.rate("E2", "H3", "N")
+    session.write_recovery()  # the signal's write, at once
+    assert session.write_snapshot(older) is None
+    assert _kept(recovery_path(path))["ratings"]["lead"]["E2"]["H3"] == "N"
+
+
+def test_undone_back_to_the_file_retires_the_copy(path: Path) -> None:
+    session = Session.open(path)
+    session.rate("E2", "H3", "II")
+    snapshot = session.recovery_snapshot()
+    assert snapshot is not None
+    kept = session.write_snapshot(snapshot)
+    assert kept is not None
+    assert kept.exists()
+    session.undo()
+    assert session.recovery_snapshot() is None
+    assert not kept.exists()
+    session.redo()
+    assert session.recovery_snapshot() is not None, "modified again: copied again"
+
+
+def test_a_failed_write_is_tried_again(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    session = Session.open(path)
+    session.rate("E2", "H3", "II")
+    snapshot = session.recovery_snapshot()
+    assert snapshot is not None
+    real = recovery_module.write_atomic
+    _refuse(monkeypatch, path.parent, fallback_path(path).parent)
+    with pytest.raises(SaveError):
+        session.write_snapshot(snapshot)
+    monkeypatch.setattr(recovery_module, "write_atomic", real)
+    again = session.recovery_snapshot()
+    assert again is not None, "the same unsaved work is offered again"
+    assert session.write_snapshot(again) == recovery_path(path)
+
+
+def test_snapshot_written_from_a_thread(path: Path) -> None:
+    session = Session.open(path)
+    session.rate("E2", "H3", "II")
+    snapshot = session.recovery_snapshot()
+    assert snapshot is not None
+    written: list[Path | None] = []
+    worker = threading.Thread(target=lambda: written.append(session.write_snapshot(snapshot)))
+    worker.start()
+    session.rate("E1", "H3", "CC")  # the editor keeps editing meanwhile
+    worker.join()
+    assert written == [recovery_path(path)]
+    assert _kept(recovery_path(path))["ratings"]["lead"]["E1"]["H3"] == "II", "as snapshot"
