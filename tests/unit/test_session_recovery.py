@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 import os
 import threading
+import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -174,72 +176,155 @@ def test_copy_matrix_is_equal_and_independent(path: Path) -> None:
     assert data == store.load_data(path), "the original is untouched"
 
 
-def test_snapshot_only_when_something_new_is_unsaved(path: Path) -> None:
+@pytest.fixture(params=["fork", "thread"])
+def way(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Both ways of writing a background copy: a forked child, or a thread on a copy."""
+    forks = request.param == "fork"
+    if forks and not hasattr(os, "fork"):
+        pytest.skip("no fork here")
+    monkeypatch.setattr(recovery_module, "FORKS", forks)
+    return str(request.param)
+
+
+def _copy(session: Session) -> Callable[[], Path | None]:
+    write = session.background_recovery()
+    assert write is not None, "there is something new to copy"
+    return write
+
+
+def _until(check: Callable[[], bool], seconds: float = 20.0) -> None:
+    end = time.monotonic() + seconds
+    while not check():
+        assert time.monotonic() < end, "timed out"
+        time.sleep(0.01)
+
+
+def test_background_copy_only_when_something_new_is_unsaved(path: Path, way: str) -> None:
     session = Session.open(path)
-    assert session.recovery_snapshot() is None, "nothing unsaved"
+    assert session.background_recovery() is None, "nothing unsaved"
     session.rate("E2", "H3", "II")
-    snapshot = session.recovery_snapshot()
-    assert snapshot is not None
-    assert session.recovery_snapshot() is None, "nothing new since"
+    write = _copy(session)
+    assert session.background_recovery() is None, "nothing new since"
+    assert write() == recovery_path(path)
+    assert recovery_path(path).stat().st_mode & 0o777 == 0o600
+    assert _kept(recovery_path(path))["ratings"]["lead"]["E2"]["H3"] == "II"
     session.rate("E2", "H3", "N")
-    assert snapshot.data["ratings"]["lead"]["E2"]["H3"] == "II", "a copy: later edits miss it"
-    newer = session.recovery_snapshot()
-    assert newer is not None
-    assert session.write_snapshot(newer) == recovery_path(path)
+    assert _copy(session)() == recovery_path(path)
     assert _kept(recovery_path(path))["ratings"]["lead"]["E2"]["H3"] == "N"
+    assert session.recovery.own == recovery_path(path)
 
 
-def test_an_older_snapshot_never_replaces_a_newer_one(path: Path) -> None:
-    """A slow background write may finish after the write made when a signal came."""
+def test_a_copy_is_of_the_instant_it_was_started(path: Path, way: str) -> None:
     session = Session.open(path)
     session.rate("E2", "H3", "II")
-    older = session.recovery_snapshot()
-    assert older is not None
+    write = _copy(session)
+    session.rate("E2", "H3", "N")  # the editor goes on meanwhile
+    session.rate("E1", "H1", "NA")
+    assert write() == recovery_path(path)
+    kept = _kept(recovery_path(path))["ratings"]["lead"]
+    assert kept["E2"]["H3"] == "II"
+    assert kept["E1"]["H1"] == "CC"
+
+
+def test_an_older_copy_never_replaces_a_newer_one(path: Path, way: str) -> None:
+    """A background copy may end after the write made at once when a signal came."""
+    session = Session.open(path)
+    session.rate("E2", "H3", "II")
+    older = _copy(session)
     session.rate("E2", "H3", "N")
     session.write_recovery()  # the signal's write, at once
-    assert session.write_snapshot(older) is None
+    assert older() is None
     assert _kept(recovery_path(path))["ratings"]["lead"]["E2"]["H3"] == "N"
+    assert session.recovery.own == recovery_path(path)
 
 
-def test_undone_back_to_the_file_retires_the_copy(path: Path) -> None:
+def test_a_copy_that_ends_after_a_save_is_removed(path: Path, way: str) -> None:
     session = Session.open(path)
     session.rate("E2", "H3", "II")
-    snapshot = session.recovery_snapshot()
-    assert snapshot is not None
-    kept = session.write_snapshot(snapshot)
+    late = _copy(session)
+    if way == "fork":  # let the child finish writing before the save
+        _until(recovery_path(path).exists)
+    session.save()
+    assert late() is None
+    assert not recovery_path(path).exists(), "saved work is not offered back"
+
+
+def test_undone_back_to_the_file_retires_the_copy(path: Path, way: str) -> None:
+    session = Session.open(path)
+    session.rate("E2", "H3", "II")
+    kept = _copy(session)()
     assert kept is not None
     assert kept.exists()
     session.undo()
-    assert session.recovery_snapshot() is None
+    assert session.background_recovery() is None
     assert not kept.exists()
     session.redo()
-    assert session.recovery_snapshot() is not None, "modified again: copied again"
+    assert session.background_recovery() is not None, "modified again: copied again"
 
 
-def test_a_failed_write_is_tried_again(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_failed_copy_is_tried_again(
+    path: Path, way: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     session = Session.open(path)
     session.rate("E2", "H3", "II")
-    snapshot = session.recovery_snapshot()
-    assert snapshot is not None
     real = recovery_module.write_atomic
     _refuse(monkeypatch, path.parent, fallback_path(path).parent)
-    with pytest.raises(SaveError):
-        session.write_snapshot(snapshot)
+    with pytest.raises(SaveError, match=r"cannot keep unsaved work: .*Permission denied"):
+        _copy(session)()
     monkeypatch.setattr(recovery_module, "write_atomic", real)
-    again = session.recovery_snapshot()
-    assert again is not None, "the same unsaved work is offered again"
-    assert session.write_snapshot(again) == recovery_path(path)
+    assert _copy(session)() == recovery_path(path), "the same unsaved work, tried again"
 
 
-def test_snapshot_written_from_a_thread(path: Path) -> None:
+def test_the_copy_goes_to_the_state_folder_when_the_folder_refuses(
+    path: Path, way: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     session = Session.open(path)
     session.rate("E2", "H3", "II")
-    snapshot = session.recovery_snapshot()
-    assert snapshot is not None
+    _refuse(monkeypatch, path.parent)
+    assert _copy(session)() == fallback_path(path)
+    assert not recovery_path(path).exists()
+
+
+def test_a_slow_child_is_stopped_by_a_newer_write(
+    path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if not hasattr(os, "fork"):
+        pytest.skip("no fork here")
+    monkeypatch.setattr(recovery_module, "FORKS", True)
+
+    def stuck(text: bytes, places: tuple[Path, ...]) -> Path:
+        time.sleep(60)
+        raise AssertionError("never reached")
+
+    session = Session.open(path)
+    session.rate("E2", "H3", "II")
+    real = recovery_module.write_places
+    monkeypatch.setattr(recovery_module, "write_places", stuck)  # as the child will see it
+    older = _copy(session)
+    job = session.recovery.job
+    assert job is not None
+    monkeypatch.setattr(recovery_module, "write_places", real)
+    session.rate("E2", "H3", "N")
+    started = time.monotonic()
+    session.write_recovery()
+    assert older() is None, "stopped, it reports nothing"
+    assert time.monotonic() - started < 30
+    with pytest.raises(ChildProcessError):
+        os.waitpid(job.pid, os.WNOHANG)  # no zombie left
+    assert _kept(recovery_path(path))["ratings"]["lead"]["E2"]["H3"] == "N"
+
+
+def test_a_thread_copy_is_written_while_the_editor_goes_on(
+    path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(recovery_module, "FORKS", False)
+    session = Session.open(path)
+    session.rate("E2", "H3", "II")
+    write = _copy(session)
     written: list[Path | None] = []
-    worker = threading.Thread(target=lambda: written.append(session.write_snapshot(snapshot)))
+    worker = threading.Thread(target=lambda: written.append(write()))
     worker.start()
-    session.rate("E1", "H3", "CC")  # the editor keeps editing meanwhile
+    session.rate("E1", "H3", "CC")
     worker.join()
     assert written == [recovery_path(path)]
-    assert _kept(recovery_path(path))["ratings"]["lead"]["E1"]["H3"] == "II", "as snapshot"
+    assert _kept(recovery_path(path))["ratings"]["lead"]["E1"]["H3"] == "II", "as copied"

@@ -19,13 +19,24 @@ writer, and opens with comment lines saying what it is; one of them names the
 fingerprint of the file the work began from, so that saving restored work over a
 file another editor saved meanwhile asks first.
 
-The background write must not block keys: serialising a 100 x 10,000 matrix
-takes over a second, so the editor's thread only copies the data
-(``Recovery.snapshot``, about 30 ms at that size: the containers are copied, the
-strings and numbers in them are shared), and a worker thread serialises and
-writes the copy (``Recovery.write_snapshot``).  Writes are numbered and made
-under a lock, so an older copy finishing late never replaces a newer one, and a
-copy that finishes after the work was saved or discarded is not written.
+The background copy must not hold up keys.  Serialising a 100 x 10,000 matrix
+takes one to two seconds, and a thread would not help: it would hold the
+interpreter lock for most of that time (in long C calls such as the TOML parser
+that checks the text reads back), and the editor's thread, which needs the lock
+back after every wait for input, would answer keys a second late.  So where the
+system has ``fork`` (Linux and the BSDs) the copy is written by a **forked
+child process**: the fork takes a few milliseconds and gives the child the
+matrix as it is at that instant (the memory is shared copy-on-write, so nothing
+is copied by hand); the child serialises, writes atomically, reports the path
+through a pipe and exits, and a thread waits for it without holding the lock.
+Elsewhere (Windows, and macOS, where forking a process that has threads is
+unsafe) the matrix is copied (``copy_matrix``, about 25 ms) and a thread writes
+the copy.
+
+Writes are numbered.  A later write (the one made when a signal comes) and a
+save or discard first stop a background child still under way, and a copy that
+finishes after the work was saved, discarded or written anew is removed, never
+left to be offered back.
 
 Only the editor that wrote or restored a recovery file retires it when it
 saves: one beside the matrix may hold another editor's unsaved work.
@@ -37,10 +48,15 @@ import contextlib
 import datetime as dt
 import hashlib
 import os
+import signal
+import sys
 import threading
-from dataclasses import dataclass
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
-from typing import Final, cast
+from typing import Final, NoReturn, cast
 
 from achbench.core.data import MatrixData
 from achbench.core.errors import SaveError
@@ -63,6 +79,8 @@ REFRESH_ENV: Final = "ACHBENCH_RECOVERY_SECONDS"
 """Environment variable that shortens (or lengthens) ``REFRESH_SECONDS``, for tests."""
 PATH_HASH_LENGTH: Final = 12
 """Hex digits of the matrix path's SHA-256 in a fallback recovery file's name."""
+FORKS: Final = hasattr(os, "fork") and sys.platform != "darwin"
+"""True where background copies are written by a forked process (see above)."""
 
 
 def refresh_seconds() -> float:
@@ -114,6 +132,10 @@ def recovered_base(text: str) -> str | None:
     return None
 
 
+ITEM_TABLES: Final = ("hypotheses", "evidence", "milestones")
+"""Tables of items whose fields are all single values (``core.data``)."""
+
+
 def _copied(value: object) -> object:
     if isinstance(value, dict):
         return {key: _copied(item) for key, item in value.items()}
@@ -125,11 +147,19 @@ def _copied(value: object) -> object:
 def copy_matrix(data: MatrixData) -> MatrixData:
     """A copy of ``data`` that later edits do not reach, made quickly.
 
-    Every dict and list is copied and the immutable values in them shared; the
-    ratings, nearly all of a large matrix, are copied row by row with ``dict``
-    (a million cells in about 20 ms, where ``copy.deepcopy`` takes 600 ms).
+    Every dict is copied and the values in them shared: strings, numbers and
+    dates cannot change.  The fields of hypotheses, evidence and milestones are
+    all such single values, so each item is copied with one ``dict`` call, and
+    the ratings, nearly all of a large matrix, row by row: at 100 x 10,000 this
+    takes about 25 ms where ``copy.deepcopy`` takes 600 ms.  Anything else
+    (conflicts, the matrix' own fields) is copied all the way down.
     """
-    copy = {key: _copied(value) for key, value in data.items() if key != "ratings"}
+    tables = (*ITEM_TABLES, "ratings")
+    copy = {key: _copied(value) for key, value in data.items() if key not in tables}
+    for key in ITEM_TABLES:
+        items = data.get(key)
+        if isinstance(items, dict):
+            copy[key] = {item: dict(fields) for item, fields in items.items()}
     if "ratings" in data:
         copy["ratings"] = {
             analyst: {evidence: dict(row) for evidence, row in table.items()}
@@ -149,10 +179,10 @@ def _body(data: MatrixData) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Snapshot:
-    """Unsaved work taken on the editor's thread, to be written from any thread."""
+    """Unsaved work taken on the editor's thread, to be written elsewhere."""
 
     data: MatrixData
-    """The matrix, copied (or, for a write made at once, the matrix itself)."""
+    """The matrix: copied for a thread; itself for a forked child or a write made at once."""
     header: str
     """The comment lines the file opens with."""
     places: tuple[Path, ...]
@@ -162,6 +192,62 @@ class Snapshot:
     epoch: int
     """The recovery's epoch when taken: a retire or discard since voids the snapshot."""
 
+    def text(self) -> bytes:
+        """The recovery file's bytes (the slow part: serialising the matrix)."""
+        return (self.header + _body(self.data)).encode("utf-8")
+
+
+def write_places(text: bytes, places: tuple[Path, ...]) -> Path:
+    """Write ``text`` (owner only, atomically) to the first of ``places`` that takes
+    it and return that place; ``SaveError`` naming every reason if none does."""
+    reasons = []
+    for place in places:
+        try:
+            place.parent.mkdir(parents=True, exist_ok=True)
+            write_atomic(place, text, mode=OWNER_ONLY)
+        except (SaveError, OSError) as exc:
+            reasons.append(str(exc) if isinstance(exc, SaveError) else f"{place}: {exc}")
+            continue
+        return place
+    raise SaveError("cannot keep unsaved work: " + "; ".join(reasons))
+
+
+@dataclass(slots=True)
+class Job:
+    """A background copy being written by a forked child process."""
+
+    pid: int
+    """The child's process id."""
+    report: int
+    """The read end of the pipe the child reports through."""
+    snapshot: Snapshot
+    reaped: bool = field(default=False)
+    """True once the child has ended and been waited for (its pid may be reused then)."""
+
+
+OK_MARK: Final = "ok"
+"""How a child's report begins when it wrote the file (then NUL and the path)."""
+
+
+def _child(snapshot: Snapshot, report: int, reply: int) -> NoReturn:
+    """In the forked child: write the snapshot, report, and end without running any
+    of the editor's exit handlers or flushing its buffers."""
+    try:
+        os.close(report)
+        # A signal sent to the child must neither reach the editor's event loop
+        # (through the wake-up descriptor the child shares) nor be ignored.
+        with contextlib.suppress(ValueError):
+            signal.set_wakeup_fd(-1)
+        for name in ("SIGINT", "SIGTERM", "SIGHUP"):
+            signal.signal(getattr(signal, name), signal.SIG_DFL)
+        try:
+            message = f"{OK_MARK}\0{write_places(snapshot.text(), snapshot.places)}"
+        except BaseException as exc:
+            message = f"error\0{exc}" if isinstance(exc, SaveError) else f"error\0{exc!r}"
+        os.write(reply, message.encode("utf-8", "surrogateescape"))
+    finally:
+        os._exit(0)
+
 
 class Recovery:
     """The recovery file of one document, and whether this session wrote or restored it."""
@@ -170,10 +256,11 @@ class Recovery:
         self.document = document
         self.own: Path | None = None
         """The recovery file this session wrote or restored: the only one its save retires."""
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()
         self._serial = 0
         self._written = 0
         self._epoch = 0
+        self._job: Job | None = None
 
     @property
     def path(self) -> Path:
@@ -184,6 +271,11 @@ class Recovery:
     def epoch(self) -> int:
         """Changes whenever the recovery file is retired or discarded."""
         return self._epoch
+
+    @property
+    def job(self) -> Job | None:
+        """The forked background copy under way, if any."""
+        return self._job
 
     def places(self) -> tuple[Path, ...]:
         """Where the work may go, first choice first: beside the matrix, then the
@@ -203,9 +295,11 @@ class Recovery:
                     found.append((place.stat().st_mtime, place))
         return max(found)[1] if found else None
 
+    # -- taking and writing snapshots ----------------------------------------------------
+
     def snapshot(self, data: MatrixData, *, copy: bool = True) -> Snapshot:
-        """Take the work as it is now, on the editor's thread (``copy=False`` for a
-        write made at once, before anything can change it)."""
+        """Take the work as it is now, on the editor's thread (``copy=False`` when
+        nothing can change it before it is written)."""
         when = dt.datetime.now().isoformat(timespec="seconds")
         header = (
             f"# achbench recovery file: unsaved changes to {self.document.describe()},\n"
@@ -221,39 +315,115 @@ class Recovery:
         return Snapshot(kept, header, self.places(), serial, epoch)
 
     def write_snapshot(self, snapshot: Snapshot) -> Path | None:
-        """Write a snapshot (owner only, atomically) and return where it went; safe
-        from any thread, prints nothing.
+        """Write a snapshot and return where it went; safe from any thread, prints nothing.
 
-        Tries each place in turn; raises ``SaveError`` naming every reason when
-        none can take it.  Returns None, writing nothing, if a newer snapshot was
-        written meanwhile or the work was saved or discarded since this one was taken.
+        Raises ``SaveError`` when no place can take it.  Returns None, writing
+        nothing, if a newer snapshot was written meanwhile or the work was saved
+        or discarded since this one was taken.
         """
-        text = (snapshot.header + _body(snapshot.data)).encode("utf-8")
-        reasons = []
+        text = snapshot.text()
         with self._lock:
-            if snapshot.epoch != self._epoch or snapshot.serial <= self._written:
+            if not self._current(snapshot):
                 return None
-            for place in snapshot.places:
-                try:
-                    place.parent.mkdir(parents=True, exist_ok=True)
-                    write_atomic(place, text, mode=OWNER_ONLY)
-                except (SaveError, OSError) as exc:
-                    reasons.append(str(exc) if isinstance(exc, SaveError) else f"{place}: {exc}")
-                    continue
-                if self.own is not None and self.own != place:
-                    with contextlib.suppress(OSError):
-                        self.own.unlink()  # an older copy in the other place
-                self.own = place
-                self._written = snapshot.serial
-                return place
-        raise SaveError("cannot keep unsaved work: " + "; ".join(reasons))
+            place = write_places(text, snapshot.places)
+            self._adopt(place, snapshot.serial)
+            return place
 
     def write(self, data: MatrixData) -> Path:
         """Write ``data`` to the recovery file at once (``SaveError`` if no place
-        can take it); prints nothing."""
+        can take it); a background copy still under way is stopped first."""
+        self.cancel()
         written = self.write_snapshot(self.snapshot(data, copy=False))
         assert written is not None, "the newest snapshot is always written"
         return written
+
+    def in_background(self, data: MatrixData) -> Callable[[], Path | None]:
+        """Start copying ``data`` to the recovery file without holding up the editor.
+
+        Call on the editor's thread; run what it returns in a worker thread: it
+        returns where the copy went (None if it was stopped or superseded) or
+        raises ``SaveError``.  Forks a child process where ``FORKS``, else copies
+        the matrix for the thread to write.
+        """
+        if not FORKS:
+            return partial(self.write_snapshot, self.snapshot(data))
+        return partial(self.wait, self.fork(data))
+
+    def fork(self, data: MatrixData) -> Job:
+        """Fork a child process that writes ``data`` as it is now (see the module)."""
+        # What the child needs is imported here, so that it imports nothing itself:
+        # a lock another thread held at the instant of the fork stays held in the child.
+        import rtoml  # noqa: F401
+        import tomli_w  # noqa: F401
+
+        self.cancel()
+        snapshot = self.snapshot(data, copy=False)
+        report, reply = os.pipe()
+        with warnings.catch_warnings():  # Python 3.12 warns of forking with threads
+            warnings.simplefilter("ignore", DeprecationWarning)
+            pid = os.fork()
+        if pid == 0:
+            _child(snapshot, report, reply)
+        os.close(reply)
+        job = Job(pid, report, snapshot)
+        with self._lock:
+            self._job = job
+        return job
+
+    def wait(self, job: Job) -> Path | None:
+        """Wait (in a worker thread) for a forked copy to end; where it went, None if
+        it was stopped or superseded, ``SaveError`` if it could not be written."""
+        chunks = []
+        with contextlib.suppress(OSError):
+            while chunk := os.read(job.report, 65536):
+                chunks.append(chunk)
+        os.close(job.report)
+        kind, _, detail = b"".join(chunks).decode("utf-8", "surrogateescape").partition("\0")
+        with self._lock:
+            self._reap(job)
+            if self._job is job:
+                self._job = None
+            if kind == OK_MARK:
+                place = Path(detail)
+                if self._current(job.snapshot):
+                    self._adopt(place, job.snapshot.serial)
+                    return place
+                if self.own != place:  # finished after a save, a discard or a newer copy
+                    with contextlib.suppress(OSError):
+                        place.unlink()
+                return None
+        if kind:
+            raise SaveError(detail)
+        return None  # stopped before it reported
+
+    def cancel(self) -> None:
+        """Stop a background copy still under way (a newer write or a save follows)."""
+        with self._lock:
+            job = self._job
+            if job is not None and not job.reaped:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(job.pid, signal.SIGKILL)
+                self._reap(job)
+
+    def _reap(self, job: Job) -> None:
+        # Under the lock: once reaped, the pid may belong to another process.
+        if not job.reaped:
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(job.pid, 0)
+            job.reaped = True
+
+    def _current(self, snapshot: Snapshot) -> bool:
+        return snapshot.epoch == self._epoch and snapshot.serial > self._written
+
+    def _adopt(self, place: Path, serial: int) -> None:
+        """``place`` now holds the newest copy: it is this session's own."""
+        if self.own is not None and self.own != place:
+            with contextlib.suppress(OSError):
+                self.own.unlink()  # an older copy in the other place
+        self.own = place
+        self._written = serial
+
+    # -- restoring, retiring, discarding -----------------------------------------------------
 
     def read(self) -> tuple[MatrixData, str | None]:
         """The recovered matrix (``MatrixFileError`` if it is bad), and the
@@ -266,8 +436,9 @@ class Recovery:
         return as_matrix(data), recovered_base(text)
 
     def retire(self) -> None:
-        """The work was saved: delete this session's own recovery file, if any
-        (a background write still under way is dropped)."""
+        """The work was saved (or is being discarded): delete this session's own
+        recovery file, if any; a background copy under way is stopped."""
+        self.cancel()
         with self._lock:
             self._epoch += 1
             own, self.own = self.own, None
@@ -277,6 +448,7 @@ class Recovery:
 
     def discard(self) -> None:
         """Delete the document's recovery files, whoever wrote them."""
+        self.cancel()
         with self._lock:
             self._epoch += 1
             self.own = None

@@ -17,6 +17,7 @@ undoing back to that point makes it clean again.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from achbench.core.data import MatrixData
@@ -24,7 +25,7 @@ from achbench.core.vocabulary import FORMAT, Code
 from achbench.editing import operations as op
 from achbench.editing.document import Document, as_matrix, example_path
 from achbench.editing.edits import Edits
-from achbench.editing.recovery import Recovery, Snapshot
+from achbench.editing.recovery import Recovery
 from achbench.scoring.live import LiveScores
 from achbench.store import toml as store
 
@@ -51,7 +52,7 @@ class Session(Edits):
         self.document = document or Document(None)
         self.recovery = Recovery(self.document)
         self._kept: tuple[int, int] | None = None
-        """(history state, recovery epoch) of the last background snapshot."""
+        """(history state, recovery epoch) of the last background copy."""
         if not saved:
             self.history.mark_unsaved()
 
@@ -174,12 +175,14 @@ class Session(Edits):
         """
         return self.recovery.write(self.data) if self.dirty else None
 
-    def recovery_snapshot(self) -> Snapshot | None:
-        """Unsaved work changed since the last snapshot, copied for a background
-        write (``write_snapshot``); None if there is nothing new to keep.
+    def background_recovery(self) -> Callable[[], Path | None] | None:
+        """Start copying unsaved work changed since the last copy to the recovery
+        file; None if there is nothing new to keep.
 
-        Work undone back to what the file holds is no longer unsaved: its
-        recovery file is retired.
+        Call on the editor's thread and run what it returns in a worker thread
+        (see ``Recovery.in_background``); if that fails with ``SaveError``, the
+        next call tries again.  Work undone back to what the file holds is no
+        longer unsaved: its recovery file is retired.
         """
         if not self.dirty:
             if self.recovery.own is not None:
@@ -189,18 +192,16 @@ class Session(Edits):
         if key == self._kept:
             return None
         self._kept = key
-        return self.recovery.snapshot(self.data)
+        write = self.recovery.in_background(self.data)
 
-    def write_snapshot(self, snapshot: Snapshot) -> Path | None:
-        """Write a snapshot to the recovery file, from any thread (see ``Recovery``).
+        def written() -> Path | None:
+            try:
+                return write()
+            except BaseException:
+                self._kept = None
+                raise
 
-        If it fails (``SaveError``), the next ``recovery_snapshot`` tries again.
-        """
-        try:
-            return self.recovery.write_snapshot(snapshot)
-        except BaseException:
-            self._kept = None
-            raise
+        return written
 
     def pending_recovery(self) -> Path | None:
         """The recovery file a previous run left for this matrix, if any."""
@@ -215,8 +216,21 @@ class Session(Edits):
             self.document.began_from(base)
 
     def discard_recovery(self) -> None:
-        """Delete the recovery file, if any."""
+        """Delete the recovery files, if any, whoever wrote them (the user chose to)."""
         self.recovery.discard()
+
+    def close(self) -> None:
+        """The editor is closing: stop a background copy still under way; with
+        nothing unsaved, leave no recovery file of this session's behind."""
+        if self.dirty:
+            self.recovery.cancel()
+        else:
+            self.recovery.retire()
+
+    def discard_unsaved(self) -> None:
+        """The user quits without saving: delete this session's own recovery file
+        (another editor's beside the same matrix is kept)."""
+        self.recovery.retire()
 
 
 def default_analyst(data: MatrixData) -> str:

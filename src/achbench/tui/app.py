@@ -20,7 +20,6 @@ import asyncio
 import contextlib
 import signal
 from collections.abc import Callable
-from functools import partial
 from pathlib import Path
 from typing import ClassVar
 
@@ -31,7 +30,7 @@ from textual.worker import Worker, WorkerState
 from achbench.core.errors import MatrixFileError, SaveError
 from achbench.core.vocabulary import METHODS
 from achbench.editing.document import ExternalChangeError, NeedsPathError, example_path
-from achbench.editing.recovery import Snapshot, refresh_seconds
+from achbench.editing.recovery import refresh_seconds
 from achbench.editing.session import Session
 from achbench.editing.undo import Change
 from achbench.tui.messages import Changed
@@ -114,6 +113,7 @@ class AchbenchApp(App[None]):
             self.call_after_refresh(self._offer_recovery)
 
     def on_unmount(self) -> None:
+        self.session.close()
         with contextlib.suppress(Exception):
             loop = asyncio.get_running_loop()
             for name in SIGNALS:
@@ -241,7 +241,7 @@ class AchbenchApp(App[None]):
             if key == "s":
                 self.save(then=self.exit)
             elif key == "d":
-                self.session.discard_recovery()
+                self.session.discard_unsaved()
                 self.exit()
 
         message = f"{self.session.name} has unsaved changes."
@@ -288,28 +288,26 @@ class AchbenchApp(App[None]):
             pass
 
     def refresh_recovery(self) -> None:
-        """Copy unsaved work changed since the last copy to the recovery file, in a
-        thread worker (the timer calls this every ``recovery_seconds``).
+        """Copy unsaved work changed since the last copy to the recovery file (the
+        timer calls this every ``recovery_seconds``).
 
-        Only the copy of the data is made here, on the thread that reads keys;
-        serialising and writing it, seconds at 100 x 10,000, happen in the worker.
+        Here, on the thread that reads keys, a child process is forked (or, without
+        fork, the matrix copied); serialising and writing, seconds at 100 x 10,000,
+        happen elsewhere, and a thread worker waits for them.
         """
         if self._refreshing:
             return
-        snapshot = self.session.recovery_snapshot()
-        if snapshot is None:
+        write = self.session.background_recovery()
+        if write is None:
             return
         self._refreshing = True
         self.run_worker(
-            partial(self._write_snapshot, snapshot),
+            write,
             name="keep unsaved work",
             group=RECOVERY_GROUP,
             thread=True,
             exit_on_error=False,
         )
-
-    def _write_snapshot(self, snapshot: Snapshot) -> Path | None:
-        return self.session.write_snapshot(snapshot)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """A background write of the recovery file ended: say so if it failed."""

@@ -364,15 +364,3 @@ def test_a_failing_background_copy_is_shown_once(
     drive(app, script)
     assert len(shown) == 1
     assert shown[0].startswith("Unsaved work is not being kept: cannot keep unsaved work:")
-
-
-def test_a_copy_finished_after_a_save_is_not_written(small: Path) -> None:
-    """The worker may still be writing when the user saves: its copy, taken before
-    the save, must not bring the recovery file back."""
-    session = Session.open(small)
-    session.rate("E1", "H1", "II")
-    late = session.recovery_snapshot()
-    assert late is not None
-    session.save()
-    assert session.write_snapshot(late) is None
-    assert not _recovery(small).exists()
