@@ -21,6 +21,7 @@ from achbench.editing.recovery import (
     fallback_path,
     recovery_path,
     refresh_seconds,
+    spare_path,
     state_dir,
 )
 from achbench.editing.session import Session
@@ -117,14 +118,41 @@ def test_pending_takes_the_newest_of_the_two_places(path: Path) -> None:
     assert Session.open(path).pending_recovery() == beside
 
 
-def test_discard_deletes_both_places(path: Path) -> None:
+def test_discard_deletes_the_file_offered_and_the_next_is_offered_next(path: Path) -> None:
     beside, fallback = recovery_path(path), fallback_path(path)
     fallback.parent.mkdir(parents=True)
     for place in (beside, fallback):
         place.write_text('format = "achbench/1"\n', encoding="utf-8")
-    Session.open(path).discard_recovery()
-    assert not beside.exists()
+    os.utime(beside, (1_000_000, 1_000_000))
+    session = Session.open(path)
+    assert session.pending_recovery() == fallback
+    session.discard_recovery()
     assert not fallback.exists()
+    assert session.pending_recovery() == beside, "the older one is offered next"
+
+
+def test_another_editors_file_is_never_replaced(path: Path) -> None:
+    """B was killed and left its work beside the matrix (or it was put off with
+    Later): this editor's copies go elsewhere, and the next run offers each."""
+    b = Session.open(path)
+    b.rate("E2", "H3", "II")
+    theirs = b.write_recovery()
+    assert theirs == recovery_path(path)
+    a = Session.open(path)
+    a.rate("E1", "H1", "NA")
+    mine = a.write_recovery()
+    assert mine == fallback_path(path)
+    third = Session.open(path)
+    third.rate("E3", "H3", "C")
+    spare = third.write_recovery()
+    assert spare == spare_path(path)
+    assert spare is not None
+    assert spare.name.endswith(f"-p{os.getpid()}.recover.toml")
+    assert _kept(theirs)["ratings"]["lead"]["E2"]["H3"] == "II", "B's work is intact"
+    assert _kept(mine)["ratings"]["lead"]["E1"]["H1"] == "NA"
+    assert sorted(Session.open(path).recovery.candidates()) == sorted([theirs, mine, spare])
+    third.rate("E3", "H3", "N")
+    assert third.write_recovery() == spare, "its own file, written again"
 
 
 def test_no_place_at_all_raises_naming_both(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -140,8 +168,10 @@ def test_no_place_at_all_raises_naming_both(path: Path, monkeypatch: pytest.Monk
 
 def test_example_recovers_to_the_state_folder_only(tmp_path: Path) -> None:
     session = Session.example()
+    folder = tmp_path / "state" / "achbench"
     assert session.recovery.places() == (
-        tmp_path / "state" / "achbench" / "kazakhstan-2022.recover.toml",
+        folder / "kazakhstan-2022.recover.toml",
+        folder / f"kazakhstan-2022-p{os.getpid()}.recover.toml",
     )
 
 

@@ -13,8 +13,12 @@ folder cannot be written (read-only, full), it goes to the user's state folder
 (``platformdirs.user_state_dir("achbench")``, e.g. ``~/.local/state/achbench``)
 as ``NAME-HASH.recover.toml``, the hash naming the matrix's absolute path so two
 ``notes.toml`` in different folders do not share one; the bundled example, which
-has no folder of its own, always recovers there.  The next run looks in both
-places.  The file is readable by its owner only, written with the one atomic
+has no folder of its own, always recovers there.  A recovery file that is not
+this editor's (another editor's, or one put off with Later) is never replaced:
+this editor's then goes to ``NAME-HASH-pPID.recover.toml`` in the state folder.
+The next run looks in every place and offers the newest; the run after, the next.
+
+A recovery file is readable by its owner only, written with the one atomic
 writer, and opens with comment lines saying what it is; one of them names the
 fingerprint of the file the work began from, so that saving restored work over a
 file another editor saved meanwhile asks first.
@@ -48,6 +52,7 @@ import contextlib
 import datetime as dt
 import hashlib
 import os
+import re
 import signal
 import sys
 import threading
@@ -63,7 +68,7 @@ from achbench.core.errors import SaveError
 from achbench.core.validate import validate_data
 from achbench.editing.document import EXAMPLE_NAME, Document, as_matrix
 from achbench.store import toml as store
-from achbench.store.atomic import write_atomic
+from achbench.store.atomic import glob_escape, write_atomic
 from achbench.store.files import read_text
 
 RECOVERY_SUFFIX: Final = ".recover.toml"
@@ -112,13 +117,27 @@ def recovery_path(path: Path | None, name: str = EXAMPLE_NAME) -> Path:
     return path.parent / f".{stem}{RECOVERY_SUFFIX}"
 
 
-def fallback_path(path: Path) -> Path:
-    """Where a matrix's recovery file goes when its own folder cannot take it:
-    ``NAME-HASH.recover.toml`` in the state folder, HASH from its absolute path."""
+def state_stem(path: Path | None, name: str = EXAMPLE_NAME) -> str:
+    """How a matrix's recovery files in the state folder are named: ``NAME-HASH``,
+    HASH from the matrix's absolute path (``NAME`` alone for the example)."""
+    if path is None:
+        return Path(name).stem
     where = str(path.resolve())
     digest = hashlib.sha256(where.encode("utf-8", "surrogateescape")).hexdigest()
-    stem = path.name.removesuffix(".toml")
-    return state_dir() / f"{stem}-{digest[:PATH_HASH_LENGTH]}{RECOVERY_SUFFIX}"
+    return f"{path.name.removesuffix('.toml')}-{digest[:PATH_HASH_LENGTH]}"
+
+
+def fallback_path(path: Path) -> Path:
+    """Where a matrix's recovery file goes when its own folder cannot take it:
+    ``NAME-HASH.recover.toml`` in the state folder."""
+    return state_dir() / f"{state_stem(path)}{RECOVERY_SUFFIX}"
+
+
+def spare_path(path: Path | None, name: str = EXAMPLE_NAME, pid: int | None = None) -> Path:
+    """Where an editor's recovery file goes when the usual places hold another
+    editor's (or one put off with Later): ``NAME-HASH-pPID.recover.toml`` in the
+    state folder, PID the editor's process id."""
+    return state_dir() / f"{state_stem(path, name)}-p{pid or os.getpid()}{RECOVERY_SUFFIX}"
 
 
 def recovered_base(text: str) -> str | None:
@@ -278,21 +297,35 @@ class Recovery:
         return self._job
 
     def places(self) -> tuple[Path, ...]:
-        """Where the work may go, first choice first: beside the matrix, then the
-        state folder (the example has only the state folder)."""
-        first = self.path
-        if self.document.path is None:
-            return (first,)
-        return first, fallback_path(self.document.path)
+        """Where this session's next copy may go, first choice first: beside the
+        matrix, then the state folder, then a name of this editor's own there.
+
+        A place holding a recovery file that is not this session's (another
+        editor's, or one put off with Later) is passed over: it is never replaced.
+        The example has no place beside it: its first place is in the state folder.
+        """
+        path, name = self.document.path, self.document.name
+        usual = [self.path] if path is None else [self.path, fallback_path(path)]
+        free = [place for place in usual if place == self.own or not place.exists()]
+        return (*free, spare_path(path, name))
+
+    def candidates(self) -> list[Path]:
+        """Every recovery file this document has: beside it and in the state folder."""
+        path, name = self.document.path, self.document.name
+        stem = state_stem(path, name)
+        usual = [self.path] if path is None else [self.path, fallback_path(path)]
+        spares = state_dir().glob(f"{glob_escape(stem)}-p*{RECOVERY_SUFFIX}")
+        pattern = re.compile(rf"{re.escape(stem)}-p\d+{re.escape(RECOVERY_SUFFIX)}")
+        found = [*usual, *sorted(place for place in spares if pattern.fullmatch(place.name))]
+        return [place for place in found if place.is_file()]
 
     def pending(self) -> Path | None:
         """The recovery file a previous run left for this document, if any (the
-        newest, if there is one in each place)."""
+        newest, if there are several: the next run offers the next)."""
         found = []
-        for place in self.places():
+        for place in self.candidates():
             with contextlib.suppress(OSError):
-                if place.is_file():
-                    found.append((place.stat().st_mtime, place))
+                found.append((place.stat().st_mtime, place))
         return max(found)[1] if found else None
 
     # -- taking and writing snapshots ----------------------------------------------------
@@ -447,11 +480,14 @@ class Recovery:
                 own.unlink()
 
     def discard(self) -> None:
-        """Delete the document's recovery files, whoever wrote them."""
+        """Delete the recovery file ``pending`` names (the one offered), whoever
+        wrote it; a background copy under way is stopped."""
         self.cancel()
+        target = self.pending()
         with self._lock:
             self._epoch += 1
-            self.own = None
-        for place in self.places():
+            if self.own == target:
+                self.own = None
+        if target is not None:
             with contextlib.suppress(OSError):
-                place.unlink()
+                target.unlink()

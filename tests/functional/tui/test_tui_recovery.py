@@ -364,3 +364,19 @@ def test_a_failing_background_copy_is_shown_once(
     drive(app, script)
     assert len(shown) == 1
     assert shown[0].startswith("Unsaved work is not being kept: cannot keep unsaved work:")
+
+
+def test_work_put_off_with_later_is_not_replaced_by_copies(small: Path, tmp_path: Path) -> None:
+    _leave_recovery(small)
+    before = _recovery(small).read_bytes()
+    app = make_app(small, recovery_seconds=QUICK)
+
+    async def script(pilot: Pilot[None]) -> None:
+        await pilot.pause()
+        await pilot.press("l", "5")
+        await _until(pilot, lambda: app.session.recovery.own is not None)
+
+    drive(app, script)
+    assert _recovery(small).read_bytes() == before, "the work put off is intact"
+    [copy] = _state_files(tmp_path)
+    assert _kept_code(copy, "E1", "H1") == "II"
