@@ -358,3 +358,23 @@ def test_a_thread_copy_is_written_while_the_editor_goes_on(
     worker.join()
     assert written == [recovery_path(path)]
     assert _kept(recovery_path(path))["ratings"]["lead"]["E1"]["H3"] == "II", "as copied"
+
+
+def test_when_no_process_can_be_forked_a_thread_writes_the_copy(
+    path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(recovery_module, "FORKS", True)
+
+    def no_fork() -> int:
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(os, "fork", no_fork)
+    session = Session.open(path)
+    session.rate("E2", "H3", "II")
+    open_before = len(os.listdir("/proc/self/fd")) if os.path.isdir("/proc/self/fd") else 0
+    write = _copy(session)
+    session.rate("E2", "H3", "N")
+    assert write() == recovery_path(path)
+    assert _kept(recovery_path(path))["ratings"]["lead"]["E2"]["H3"] == "II", "a copy"
+    if open_before:
+        assert len(os.listdir("/proc/self/fd")) == open_before, "the pipe was closed"

@@ -255,15 +255,17 @@ def _child(snapshot: Snapshot, report: int, reply: int) -> NoReturn:
         os.close(report)
         # A signal sent to the child must neither reach the editor's event loop
         # (through the wake-up descriptor the child shares) nor be ignored.
-        with contextlib.suppress(ValueError):
+        with contextlib.suppress(ValueError):  # ValueError: not forked from the main thread
             signal.set_wakeup_fd(-1)
-        for name in ("SIGINT", "SIGTERM", "SIGHUP"):
-            signal.signal(getattr(signal, name), signal.SIG_DFL)
+            for name in ("SIGINT", "SIGTERM", "SIGHUP"):
+                signal.signal(getattr(signal, name), signal.SIG_DFL)
         try:
             message = f"{OK_MARK}\0{write_places(snapshot.text(), snapshot.places)}"
         except BaseException as exc:
             message = f"error\0{exc}" if isinstance(exc, SaveError) else f"error\0{exc!r}"
-        os.write(reply, message.encode("utf-8", "surrogateescape"))
+        left = message.encode("utf-8", "surrogateescape")
+        while left:
+            left = left[os.write(reply, left) :]
     finally:
         os._exit(0)
 
@@ -378,9 +380,12 @@ class Recovery:
         raises ``SaveError``.  Forks a child process where ``FORKS``, else copies
         the matrix for the thread to write.
         """
-        if not FORKS:
-            return partial(self.write_snapshot, self.snapshot(data))
-        return partial(self.wait, self.fork(data))
+        if FORKS:
+            try:
+                return partial(self.wait, self.fork(data))
+            except OSError:  # no process to spare (EAGAIN, ENOMEM): a thread, then
+                pass
+        return partial(self.write_snapshot, self.snapshot(data))
 
     def fork(self, data: MatrixData) -> Job:
         """Fork a child process that writes ``data`` as it is now (see the module)."""
@@ -392,9 +397,14 @@ class Recovery:
         self.cancel()
         snapshot = self.snapshot(data, copy=False)
         report, reply = os.pipe()
-        with warnings.catch_warnings():  # Python 3.12 warns of forking with threads
-            warnings.simplefilter("ignore", DeprecationWarning)
-            pid = os.fork()
+        try:
+            with warnings.catch_warnings():  # Python 3.12 warns of forking with threads
+                warnings.simplefilter("ignore", DeprecationWarning)
+                pid = os.fork()
+        except OSError:
+            os.close(report)
+            os.close(reply)
+            raise
         if pid == 0:
             _child(snapshot, report, reply)
         os.close(reply)

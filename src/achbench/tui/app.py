@@ -4,10 +4,11 @@
 The app itself holds only what spans screens: the save flow (save-as, the
 external-change question), the quit question (asked from any screen), and the
 guard that keeps unsaved work in a recovery file (``editing.recovery``): copied
-in the background at most every ``REFRESH_SECONDS`` by a thread worker while
-there are unsaved changes, and written at once on SIGINT (or ctrl+c), SIGTERM,
-SIGHUP or an unexpected error, without printing the matrix to the terminal;
-``exit_message`` is the one line the command prints once the terminal is restored.
+in the background at most every ``REFRESH_SECONDS`` while there are unsaved
+changes (by a forked process a thread worker waits for, so keys are never held
+up), and written at once on SIGINT (or ctrl+c), SIGTERM, SIGHUP or an unexpected
+error, without printing the matrix to the terminal; ``exit_message`` is the one
+line the command prints once the terminal is restored.
 
 The app tells the main screen what it changed (a save, a reload) with a
 ``Changed`` message, and passes on those other screens post; it never calls

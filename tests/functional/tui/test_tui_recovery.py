@@ -380,3 +380,26 @@ def test_work_put_off_with_later_is_not_replaced_by_copies(small: Path, tmp_path
     assert _recovery(small).read_bytes() == before, "the work put off is intact"
     [copy] = _state_files(tmp_path)
     assert _kept_code(copy, "E1", "H1") == "II"
+
+
+def test_when_the_last_write_fails_the_background_copy_is_named(
+    small: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = make_app(small, recovery_seconds=QUICK)
+
+    async def script(pilot: Pilot[None]) -> None:
+        await pilot.press("5")
+        await _until(pilot, lambda: _kept_code(_recovery(small), "E1", "H1") == "II")
+        await pilot.press("3")
+        _refuse_folder(monkeypatch, small.parent)
+        _refuse_folder(monkeypatch, tmp_path / "state" / "achbench")
+        os.kill(os.getpid(), signal.SIGTERM)
+        await pilot.pause()
+
+    drive(app, script)
+    assert app.recovered_to is None
+    message = app.exit_message()
+    assert message is not None
+    assert message.startswith("achbench: unsaved work could not be kept (cannot keep unsaved")
+    assert f"is in {_recovery(small)}; open {small} again to restore it" in message
+    assert _kept_code(_recovery(small), "E1", "H1") == "II", "the earlier copy is there"
