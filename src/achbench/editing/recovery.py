@@ -336,8 +336,10 @@ class Recovery:
         """Take the work as it is now, on the editor's thread (``copy=False`` when
         nothing can change it before it is written)."""
         when = dt.datetime.now().isoformat(timespec="seconds")
+        path = self.document.path
+        matrix = str(path.absolute()) if path is not None else self.document.describe()
         header = (
-            f"# achbench recovery file: unsaved changes to {self.document.describe()},\n"
+            f"# achbench recovery file: unsaved changes to {matrix},\n"
             f"# written {when} by process {os.getpid()}.\n"
             "# The next `achbench FILE` offers to restore it; delete it to discard them.\n"
         )
