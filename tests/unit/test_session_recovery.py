@@ -378,3 +378,28 @@ def test_when_no_process_can_be_forked_a_thread_writes_the_copy(
     assert _kept(recovery_path(path))["ratings"]["lead"]["E2"]["H3"] == "II", "a copy"
     if open_before:
         assert len(os.listdir("/proc/self/fd")) == open_before, "the pipe was closed"
+
+
+def test_a_child_that_dies_without_a_word_is_reported(
+    path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if not hasattr(os, "fork"):
+        pytest.skip("no fork here")
+    monkeypatch.setattr(recovery_module, "FORKS", True)
+
+    def stuck(text: bytes, places: tuple[Path, ...]) -> Path:
+        time.sleep(60)
+        raise AssertionError("never reached")
+
+    session = Session.open(path)
+    session.rate("E2", "H3", "II")
+    real = recovery_module.write_places
+    monkeypatch.setattr(recovery_module, "write_places", stuck)
+    write = _copy(session)
+    monkeypatch.setattr(recovery_module, "write_places", real)
+    job = session.recovery.job
+    assert job is not None
+    os.kill(job.pid, 9)  # the out-of-memory killer, say
+    with pytest.raises(SaveError, match=r"recovery file ended \(killed by signal 9\)"):
+        write()
+    assert _copy(session)() == recovery_path(path), "tried again"

@@ -242,6 +242,10 @@ class Job:
     snapshot: Snapshot
     reaped: bool = field(default=False)
     """True once the child has ended and been waited for (its pid may be reused then)."""
+    stopped: bool = field(default=False)
+    """True if the editor stopped it (a newer write, a save or a discard came)."""
+    status: int = field(default=0)
+    """How the child ended, as ``os.waitpid`` says."""
 
 
 OK_MARK: Final = "ok"
@@ -268,6 +272,13 @@ def _child(snapshot: Snapshot, report: int, reply: int) -> NoReturn:
             left = left[os.write(reply, left) :]
     finally:
         os._exit(0)
+
+
+def _ended(status: int) -> str:
+    """A child's wait status in words."""
+    if os.WIFSIGNALED(status):
+        return f"killed by signal {os.WTERMSIG(status)}"
+    return f"exit status {os.waitstatus_to_exitcode(status)}"
 
 
 class Recovery:
@@ -439,6 +450,8 @@ class Recovery:
                 return None
         if kind:
             raise SaveError(detail)
+        if not job.stopped:  # it died (killed by someone else, out of memory)
+            raise SaveError(f"the process writing the recovery file ended ({_ended(job.status)})")
         return None  # stopped before it reported
 
     def cancel(self) -> None:
@@ -446,6 +459,7 @@ class Recovery:
         with self._lock:
             job = self._job
             if job is not None and not job.reaped:
+                job.stopped = True
                 with contextlib.suppress(ProcessLookupError):
                     os.kill(job.pid, signal.SIGKILL)
                 self._reap(job)
@@ -454,7 +468,7 @@ class Recovery:
         # Under the lock: once reaped, the pid may belong to another process.
         if not job.reaped:
             with contextlib.suppress(ChildProcessError):
-                os.waitpid(job.pid, 0)
+                job.status = os.waitpid(job.pid, 0)[1]
             job.reaped = True
 
     def _current(self, snapshot: Snapshot) -> bool:
