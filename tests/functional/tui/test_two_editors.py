@@ -270,6 +270,7 @@ def test_one_editors_save_keeps_the_others_recovery_file(shared: Path) -> None:
     assert _code(shared, "E1", "H1") == "II"
 
 
+@pytest.mark.slow
 def test_background_copies_never_replace_the_others_recovery_file(
     shared: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
