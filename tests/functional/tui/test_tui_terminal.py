@@ -114,6 +114,7 @@ class Tmux:
         self.wrapper.write_text(WRAPPER, encoding="utf-8")
         self.pid_file = folder / "editor.pid"
         self.started = False
+        self.socket_path: Path | None = None
 
     def tmux(self, *args: str) -> str:
         command = ["tmux", "-L", self.socket, "-f", str(self.config), *args]
@@ -135,6 +136,7 @@ class Tmux:
             size = ["-x", "100", "-y", "30"]
             self.tmux("new-session", "-d", "-s", "editor", *size, command)
             self.started = True
+            self.socket_path = Path(self.tmux("display-message", "-p", "#{socket_path}").strip())
 
     def send(self, *keys: str) -> None:
         """Type ``keys`` one after another, as fast as tmux takes them."""
@@ -182,6 +184,8 @@ class Tmux:
 
     def close(self) -> None:
         subprocess.run(["tmux", "-L", self.socket, "kill-server"], capture_output=True)
+        if self.socket_path is not None:
+            self.socket_path.unlink(missing_ok=True)  # tmux may leave it behind
 
 
 @pytest.fixture
