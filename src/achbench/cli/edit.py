@@ -8,6 +8,7 @@ before any screen is drawn.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shlex
 import sys
@@ -69,12 +70,11 @@ def _read_keymap(path: Path | None) -> dict[str, str] | None:
 
 def _run(app: AchbenchApp) -> None:
     app.run()
-    if app.recovered_to is not None:
-        cause = app.stopped_by or "an unexpected error"
-        say(
-            f"achbench: stopped by {cause}; unsaved changes were kept in {app.recovered_to}",
-            err=True,
-        )
+    message = app.exit_message()
+    if message is not None:
+        # After a SIGHUP the terminal may be gone: the recovery file is written anyway.
+        with contextlib.suppress(OSError):
+            say(message, err=True)
     code = app.return_code or 0
     if code:
         sys.exit(code)
@@ -98,11 +98,13 @@ def edit(
 
     This is what bare `achbench` and `achbench FILE` run. Rate the cell under
     the cursor with 1-6 (CC C N I II NA), clear it with 0; press ? for every
-    key. Saving the example asks where to save it. If the editor was killed
-    with unsaved changes, they are in .NAME.recover.toml beside FILE and the
-    editor offers to restore them. Orientation, column width and method are
-    remembered in config.toml in the user's config folder
-    ($ACHBENCH_CONFIG_DIR if set).
+    key. Saving the example asks where to save it. Unsaved changes are copied
+    every few seconds to .NAME.recover.toml beside FILE (or, if that folder
+    cannot be written, to achbench's folder in your state folder), and written
+    there at once when the editor is stopped (ctrl+c, SIGTERM, a closed
+    terminal) or crashes; the next `achbench FILE` offers to restore them.
+    Orientation, column width and method are remembered in config.toml in the
+    user's config folder ($ACHBENCH_CONFIG_DIR if set).
 
     \b
     Examples:

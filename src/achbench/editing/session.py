@@ -9,7 +9,7 @@ rules hold the same in tests as at the keyboard.  A session is
 * its ``document`` (``editing.document``): the file it saves to, and the check
   that no one else saved that file meanwhile;
 * its ``recovery`` file (``editing.recovery``), where unsaved work goes when the
-  editor is killed.
+  editor is killed, and is copied in the background meanwhile.
 
 ``dirty`` says whether the matrix differs from what was last saved or loaded;
 undoing back to that point makes it clean again.
@@ -17,6 +17,7 @@ undoing back to that point makes it clean again.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from achbench.core.data import MatrixData
@@ -50,6 +51,8 @@ class Session(Edits):
         super().__init__(data, analyst, LiveScores(data, scored_analysts(data, analyst, pooled)))
         self.document = document or Document(None)
         self.recovery = Recovery(self.document)
+        self._kept: tuple[int, int] | None = None
+        """(history state, recovery epoch) of the last background copy."""
         if not saved:
             self.history.mark_unsaved()
 
@@ -165,8 +168,40 @@ class Session(Edits):
         return self.recovery.path
 
     def write_recovery(self) -> Path | None:
-        """Write unsaved work to the recovery file; None if there was nothing unsaved."""
+        """Write unsaved work to the recovery file now; None if there was nothing unsaved.
+
+        Raises ``SaveError`` if neither the matrix's folder nor the state folder
+        can take it.
+        """
         return self.recovery.write(self.data) if self.dirty else None
+
+    def background_recovery(self) -> Callable[[], Path | None] | None:
+        """Start copying unsaved work changed since the last copy to the recovery
+        file; None if there is nothing new to keep.
+
+        Call on the editor's thread and run what it returns in a worker thread
+        (see ``Recovery.in_background``); if that fails with ``SaveError``, the
+        next call tries again.  Work undone back to what the file holds is no
+        longer unsaved: its recovery file is retired.
+        """
+        if not self.dirty:
+            if self.recovery.own is not None:
+                self.recovery.retire()
+            return None
+        key = (self.history.state, self.recovery.epoch)
+        if key == self._kept:
+            return None
+        self._kept = key
+        write = self.recovery.in_background(self.data)
+
+        def written() -> Path | None:
+            try:
+                return write()
+            except BaseException:
+                self._kept = None
+                raise
+
+        return written
 
     def pending_recovery(self) -> Path | None:
         """The recovery file a previous run left for this matrix, if any."""
@@ -181,8 +216,21 @@ class Session(Edits):
             self.document.began_from(base)
 
     def discard_recovery(self) -> None:
-        """Delete the recovery file, if any."""
+        """Delete the recovery files, if any, whoever wrote them (the user chose to)."""
         self.recovery.discard()
+
+    def close(self) -> None:
+        """The editor is closing: stop a background copy still under way; with
+        nothing unsaved, leave no recovery file of this session's behind."""
+        if self.dirty:
+            self.recovery.cancel()
+        else:
+            self.recovery.retire()
+
+    def discard_unsaved(self) -> None:
+        """The user quits without saving: delete this session's own recovery file
+        (another editor's beside the same matrix is kept)."""
+        self.recovery.retire()
 
 
 def default_analyst(data: MatrixData) -> str:

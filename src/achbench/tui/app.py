@@ -3,8 +3,12 @@
 ``make_app`` is the one way to build it, for the command line and the tests.
 The app itself holds only what spans screens: the save flow (save-as, the
 external-change question), the quit question (asked from any screen), and the
-guard that writes unsaved work to a recovery file on SIGTERM, SIGHUP or an
-unexpected error, without printing the matrix to the terminal.
+guard that keeps unsaved work in a recovery file (``editing.recovery``): copied
+in the background at most every ``REFRESH_SECONDS`` while there are unsaved
+changes (by a forked process a thread worker waits for, so keys are never held
+up), and written at once on SIGINT (or ctrl+c), SIGTERM, SIGHUP or an unexpected
+error, without printing the matrix to the terminal; ``exit_message`` is the one
+line the command prints once the terminal is restored.
 
 The app tells the main screen what it changed (a save, a reload) with a
 ``Changed`` message, and passes on those other screens post; it never calls
@@ -22,10 +26,12 @@ from typing import ClassVar
 
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.worker import Worker, WorkerState
 
 from achbench.core.errors import MatrixFileError, SaveError
 from achbench.core.vocabulary import METHODS
 from achbench.editing.document import ExternalChangeError, NeedsPathError, example_path
+from achbench.editing.recovery import refresh_seconds
 from achbench.editing.session import Session
 from achbench.editing.undo import Change
 from achbench.tui.messages import Changed
@@ -34,7 +40,11 @@ from achbench.tui.settings import Settings
 from achbench.tui.settings import load as load_settings
 from achbench.tui.view import GridView, Redraw
 
-SIGNALS = ("SIGTERM", "SIGHUP")
+SIGNALS = ("SIGINT", "SIGTERM", "SIGHUP")
+"""Signals that stop the editor after keeping unsaved work (SIGKILL cannot be caught:
+the background copy is what survives it)."""
+RECOVERY_GROUP = "recovery"
+"""The worker group of background writes of the recovery file."""
 
 
 class AchbenchApp(App[None]):
@@ -52,6 +62,14 @@ class AchbenchApp(App[None]):
             priority=True,
             show=False,
         ),
+        Binding(
+            "ctrl+c",
+            "interrupt",
+            "Interrupt",
+            id="interrupt",
+            tooltip="Stop at once as SIGINT would: unsaved work goes to the recovery file",
+            show=False,
+        ),
     ]
 
     def __init__(
@@ -62,6 +80,7 @@ class AchbenchApp(App[None]):
         ask_first_hypothesis: bool = False,
         keymap: dict[str, str] | None = None,
         settings: Settings | None = None,
+        recovery_seconds: float | None = None,
     ) -> None:
         super().__init__()
         self.session = session
@@ -70,10 +89,15 @@ class AchbenchApp(App[None]):
             session, shown.method, transposed=shown.transpose, column_width=shown.column_width
         )
         self.ask_first_hypothesis = ask_first_hypothesis
+        self.recovery_seconds = recovery_seconds or refresh_seconds()
+        """How often, at most, unsaved work is copied to the recovery file meanwhile."""
         self.recovered_to: Path | None = None
         """Where unsaved work went when the editor was stopped by a signal or an error."""
+        self.recovery_error: str | None = None
+        """Why unsaved work could not be kept, when it could not."""
         self.stopped_by: str | None = None
         self._quitting = False
+        self._refreshing = False
         if keymap:
             self.set_keymap(keymap)
 
@@ -91,10 +115,12 @@ class AchbenchApp(App[None]):
         self.watch(main, "title", self._title_changed)
         self.push_screen("main")
         self._install_signal_handlers()
+        self.set_interval(self.recovery_seconds, self.refresh_recovery, name="recovery")
         if pending:
             self.call_after_refresh(self._offer_recovery)
 
     def on_unmount(self) -> None:
+        self.session.close()
         with contextlib.suppress(Exception):
             loop = asyncio.get_running_loop()
             for name in SIGNALS:
@@ -222,7 +248,7 @@ class AchbenchApp(App[None]):
             if key == "s":
                 self.save(then=self.exit)
             elif key == "d":
-                self.session.discard_recovery()
+                self.session.discard_unsaved()
                 self.exit()
 
         message = f"{self.session.name} has unsaved changes."
@@ -268,19 +294,80 @@ class AchbenchApp(App[None]):
         except (NotImplementedError, RuntimeError, ValueError):  # not the main thread, Windows
             pass
 
+    def refresh_recovery(self) -> None:
+        """Copy unsaved work changed since the last copy to the recovery file (the
+        timer calls this every ``recovery_seconds``).
+
+        Here, on the thread that reads keys, a child process is forked (or, without
+        fork, the matrix copied); serialising and writing, seconds at 100 x 10,000,
+        happen elsewhere, and a thread worker waits for them.
+        """
+        if self._refreshing:
+            return
+        write = self.session.background_recovery()
+        if write is None:
+            return
+        self._refreshing = True
+        self.run_worker(
+            write,
+            name="keep unsaved work",
+            group=RECOVERY_GROUP,
+            thread=True,
+            exit_on_error=False,
+        )
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A background write of the recovery file ended: say so if it failed."""
+        if event.worker.group != RECOVERY_GROUP or not event.worker.is_finished:
+            return
+        self._refreshing = False
+        error = event.worker.error if event.state == WorkerState.ERROR else None
+        if error is None:
+            return
+        message = str(error) if isinstance(error, SaveError) else f"{type(error).__name__}: {error}"
+        if message != self.recovery_error:  # say it once, not every few seconds
+            self.recovery_error = message
+            self.notify(f"Unsaved work is not being kept: {message}", severity="error")
+
     def keep_unsaved_work(self) -> Path | None:
         """Write unsaved work to the recovery file; never raises, never prints."""
         try:
             self.recovered_to = self.session.write_recovery()
-        except Exception:
+        except Exception as exc:
             self.recovered_to = None
+            self.recovery_error = str(exc) if isinstance(exc, SaveError) else repr(exc)
         return self.recovered_to
 
     def stop_for_signal(self, name: str) -> None:
-        """SIGTERM or SIGHUP: keep unsaved work, restore the terminal, exit."""
+        """SIGINT, SIGTERM or SIGHUP: keep unsaved work, restore the terminal, exit."""
         self.stopped_by = name
         self.keep_unsaved_work()
         self.exit(return_code=128 + int(getattr(signal, name)))
+
+    def action_interrupt(self) -> None:
+        """ctrl+c, which a terminal in the editor's raw mode sends as a key rather
+        than SIGINT: stop as SIGINT would (a focused field with a selection copies
+        it instead)."""
+        self.stop_for_signal("SIGINT")
+
+    def exit_message(self) -> str | None:
+        """The line to print once the terminal is restored: where unsaved work went,
+        or why it could not be kept; None if there was nothing to say."""
+        document = self.session.document
+        again = f"open {document.path} again" if document.path else "run achbench again"
+        if self.recovered_to is not None:
+            return f"achbench: unsaved work kept in {self.recovered_to}; {again} to restore it"
+        if self.stopped_by is None and self.return_code in (None, 0):
+            return None
+        if self.recovery_error is None:
+            return None
+        earlier = self.session.recovery.own
+        if earlier is not None and earlier.exists():
+            return (
+                f"achbench: unsaved work could not be kept ({self.recovery_error}); "
+                f"a copy from {_age(earlier)} is in {earlier}; {again} to restore it"
+            )
+        return f"achbench: unsaved work lost: {self.recovery_error}"
 
     def _handle_exception(self, error: Exception) -> None:
         # Textual's hook for an unhandled exception: keep the work first.
@@ -305,21 +392,37 @@ def make_app(
     method: str | None = None,
     keymap: dict[str, str] | None = None,
     transpose: bool | None = None,
+    recovery_seconds: float | None = None,
 ) -> AchbenchApp:
     """Build the editor on a file, on the bundled example (``path=None``), or on a new matrix.
 
     ``new_title`` starts an empty matrix to be saved at ``path`` and asks for its
     first hypothesis.  ``method`` and ``transpose`` (None: as remembered in the
-    user's settings, ``tui.settings``) choose the view.  Raises
-    ``MatrixFileError`` if the file does not load, ``UsageError`` if the
-    settings file is bad.
+    user's settings, ``tui.settings``) choose the view.  ``recovery_seconds``
+    overrides how often unsaved work is copied to the recovery file
+    (``editing.recovery.REFRESH_SECONDS``).  Raises ``MatrixFileError`` if the
+    file does not load, ``UsageError`` if the settings file is bad.
     """
     if method is not None and method not in METHODS:
         raise ValueError(f"unknown method {method!r}")
     shown = load_settings().overridden(transpose=transpose, method=method)
+    first = new_title is not None
     if new_title is not None:
         assert path is not None
         session = Session.new(path, new_title, analyst)
-        return AchbenchApp(session, ask_first_hypothesis=True, keymap=keymap, settings=shown)
-    session = Session.example(analyst) if path is None else Session.open(path, analyst)
-    return AchbenchApp(session, keymap=keymap, settings=shown)
+    else:
+        session = Session.example(analyst) if path is None else Session.open(path, analyst)
+    return AchbenchApp(
+        session,
+        ask_first_hypothesis=first,
+        keymap=keymap,
+        settings=shown,
+        recovery_seconds=recovery_seconds,
+    )
+
+
+def _age(path: Path) -> str:
+    """When a file was last written, as the clock shows it (HH:MM:SS)."""
+    import datetime as dt
+
+    return dt.datetime.fromtimestamp(path.stat().st_mtime).strftime("%H:%M:%S")

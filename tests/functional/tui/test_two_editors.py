@@ -268,3 +268,46 @@ def test_one_editors_save_keeps_the_others_recovery_file(shared: Path) -> None:
 
     drive(restored, restore)
     assert _code(shared, "E1", "H1") == "II"
+
+
+@pytest.mark.slow
+def test_background_copies_never_replace_the_others_recovery_file(
+    shared: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """B is stopped and leaves its work beside the file; A goes on editing, and its
+    background copies go to the state folder.  The next editor offers A's work
+    (the newest); discarded, B's is offered the time after."""
+    a, b = make_app(shared, recovery_seconds=0.05), make_app(shared)
+
+    async def script(pa: Pilot[None], pb: Pilot[None]) -> None:
+        await _b_rates_another_cell(pb)
+        b.stop_for_signal("SIGHUP")
+        await pb.pause()
+        await pa.press("a", "right", "right", "1")  # A: E3/H1 from unrated to CC
+        for _ in range(200):
+            if a.session.recovery.own is not None:
+                break
+            await pa.pause(0.05)
+        assert a.session.recovery.own is not None, "A's copy was written"
+        assert a.session.recovery.own.parent.name == "achbench", "in the state folder"
+
+    drive_two(a, b, script)
+    assert b.recovered_to is not None
+    kept = store.parse(b.recovered_to.read_text(encoding="utf-8"))
+    assert kept["ratings"]["lead"]["E2"]["H1"] == "NA", "B's work is intact"
+    assert "E3" not in kept["ratings"]["lead"], "A's rating is not in B's file"
+
+    async def offered(pilot: Pilot[None], evidence: str) -> None:
+        await pilot.pause()
+        assert pilot.app.screen.id == "recover"
+        await pilot.press("r")
+        app = pilot.app
+        assert isinstance(app, AchbenchApp)
+        assert app.session.code(evidence, "H1") is not None
+        await pilot.press("q", "d")  # quit, discarding: the file offered goes
+
+    first = make_app(shared)
+    drive(first, lambda pilot: offered(pilot, "E3"))
+    second = make_app(shared)
+    drive(second, lambda pilot: offered(pilot, "E2"))
+    assert make_app(shared).session.pending_recovery() is None
