@@ -215,7 +215,7 @@ def test_export_format_follows_the_output_suffix(matrix: Path, tmp_path: Path) -
     assert raw.startswith(b"\xef\xbb\xbfevidence,title,alpha,beta\r\n")
 
 
-@pytest.mark.parametrize("fmt", ["achz", "csv", "json"])
+@pytest.mark.parametrize("fmt", ["achz", "csv", "json", "xlsx"])
 def test_export_to_stdout_then_import_gives_the_matrix_back(fmt: str, tmp_path: Path) -> None:
     result = run("export", KAZAKHSTAN, "--to", fmt, "-o", "-")
     assert result.exit_code == 0

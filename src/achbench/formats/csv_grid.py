@@ -337,7 +337,11 @@ class _Reader:
         if self.problems:
             raise MatrixFileError(
                 [
-                    Problem(self.path, message, **(row.where(column, numbered=True) if row else _NOWHERE))
+                    Problem(
+                        self.path,
+                        message,
+                        **(row.where(column, numbered=True) if row else _NOWHERE),
+                    )
                     for message, row, column in sorted(
                         self.problems,
                         key=lambda p: (

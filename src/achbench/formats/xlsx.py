@@ -206,7 +206,9 @@ class _Writer:
         if isinstance(value, bool):
             return "yes" if value else ""
         if isinstance(value, int | float):
-            return value
+            if float(f"{value:.15g}") == value:
+                return value
+            return repr(value)  # Excel keeps 15 digits: as text, nothing is lost
         if isinstance(value, dt.date):
             if value < _FIRST_EXCEL_DATE:
                 return value.isoformat()
@@ -299,6 +301,8 @@ class _Writer:
                     sheet.append([name, e, h, self.value(sheet, why, key)])
 
     def ranking(self, data: MatrixData, analyst: str | None) -> None:
+        from openpyxl.cell import WriteOnlyCell
+
         grid = Grid.from_data(data, [analyst] if analyst else [])
         rankings = {m: {h.id: h for h in score(grid, m).hypotheses} for m in METHODS}
         widths = [12, 40, *(9 for _ in METHODS for _ in (0, 1))]
@@ -315,7 +319,9 @@ class _Writer:
             cells: list[object] = [h, self.value(sheet, item["title"], f"hypotheses.{h}.title")]
             for m in METHODS:
                 place = rankings[m][h]
-                cells += [place.rank, round(place.score, 6)]
+                value = WriteOnlyCell(sheet, value=round(place.score, 6))
+                value.number_format = "0.0%" if m == "bayes" else "0.00"
+                cells += [place.rank, value]
             sheet.append(cells)
         sheet.append([])
         whose = f"{analyst}'s ratings (the Grid)" if analyst else "no ratings yet"
@@ -470,7 +476,7 @@ class _SheetReader:
             cells = [
                 self.text(cell, title, formulas) if check else cell_text(cell.value) for cell in row
             ]
-            while cells and not cells[-1].strip():
+            while cells and not cells[-1]:
                 cells.pop()
             if cells and any(c.strip() for c in cells):
                 out.append(Record(cells, None, number, title))
