@@ -56,7 +56,8 @@ def read_png(data: bytes) -> Image:
         elif kind == b"IDAT":
             idat += body
         pos += 12 + length
-    assert bits == 8 and colour in _CHANNELS and not interlace, "unsupported PNG"
+    if bits != 8 or colour not in _CHANNELS or interlace:
+        raise ValueError(f"unsupported PNG: {bits} bits, colour type {colour}, interlace {interlace}")
     channels = _CHANNELS[colour]
     stride = width * channels
     raw = zlib.decompress(bytes(idat))
