@@ -57,7 +57,9 @@ def read_png(data: bytes) -> Image:
             idat += body
         pos += 12 + length
     if bits != 8 or colour not in _CHANNELS or interlace:
-        raise ValueError(f"unsupported PNG: {bits} bits, colour type {colour}, interlace {interlace}")
+        raise ValueError(
+            f"unsupported PNG: {bits} bits, colour type {colour}, interlace {interlace}"
+        )
     channels = _CHANNELS[colour]
     stride = width * channels
     raw = zlib.decompress(bytes(idat))
