@@ -32,6 +32,7 @@ COMMANDS: dict[str, str] = {
     "rank": "achbench.cli.rank",
     "report": "achbench.cli.report",
     "sensitivity": "achbench.cli.sensitivity",
+    "serve": "achbench.cli.serve",
 }
 """Each command's name and the module that defines it, imported only when needed.
 
