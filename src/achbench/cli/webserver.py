@@ -47,6 +47,9 @@ from textual_serve.server import Server, to_int
 HANGUP_GRACE = 10.0
 """Seconds an editor has to write its recovery file and exit after SIGHUP."""
 
+KEYS_GRACE = 0.3
+"""Seconds an editor has to take in the keys a tab sent just before it closed."""
+
 _PAGE = """<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <title>{title}</title>
@@ -136,6 +139,8 @@ class EditorProcess(AppService):
             return
         self._task = None
         await self._download_manager.cancel_app_downloads(app_service_id=self.app_service_id)
+        if process is not None and process.returncode is None:
+            await asyncio.sleep(KEYS_GRACE)
         if process is not None and process.returncode is None:
             with contextlib.suppress(ProcessLookupError):  # it has just ended
                 process.send_signal(signal.SIGHUP)
