@@ -54,6 +54,14 @@ class LazyGroup(DefaultGroup):  # type: ignore[misc]
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(set(super().list_commands(ctx)) | set(COMMANDS))
 
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        # Shell completion parses resiliently: with no command typed yet it must
+        # offer the commands (`achbench ra<TAB>`), not the default command's files.
+        if not args and ctx.resilient_parsing:
+            return click.Group.parse_args(self, ctx, args)
+        parsed: list[str] = super().parse_args(ctx, args)
+        return parsed
+
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         wanted = cmd_name if cmd_name in COMMANDS else self.default_cmd_name
         if wanted not in self.commands and wanted in COMMANDS:
