@@ -66,15 +66,21 @@ MAX_UNPACKED = 64 * 1024 * 1024
 openpyxl holds every cell in memory; this keeps a hostile or accidental giant
 from taking the machine, and is checked before any XML is parsed."""
 
-CODE_COLOURS: dict[Code, tuple[str, str, bool]] = {
-    "CC": ("2E7D32", "FFFFFF", True),
-    "C": ("A5D6A7", "1D1D1D", False),
-    "N": ("EEEEEE", "1D1D1D", False),
-    "I": ("FFAB91", "1D1D1D", False),
-    "II": ("C62828", "FFFFFF", True),
-    "NA": ("FFFFFF", "888888", False),
-}
-"""Fill, text colour and boldness of each code: the editor's scheme (consistent
+CODE_COLOURS: dict[Code, tuple[str, str, bool]] = dict(
+    zip(
+        CODES,
+        (
+            ("2E7D32", "FFFFFF", True),
+            ("A5D6A7", "1D1D1D", False),
+            ("EEEEEE", "1D1D1D", False),
+            ("FFAB91", "1D1D1D", False),
+            ("C62828", "FFFFFF", True),
+            ("FFFFFF", "888888", False),
+        ),
+        strict=True,
+    )
+)
+"""Fill, text colour and boldness of each code, in scale order: the editor's scheme (consistent
 green, inconsistent red, the strong codes bold on a dark fill, NA dim), in the
 light fills the HTML report uses, which print and read well on white."""
 
