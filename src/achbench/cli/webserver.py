@@ -32,7 +32,6 @@ import contextlib
 import html
 import ipaddress
 import logging
-import os
 import secrets
 import signal
 import socket
@@ -162,6 +161,7 @@ class EditorServer(Server):
         self.argv = list(argv)
         self.token = token
         self.cookie = "achbench-token"
+        """The cookie's name; ``listen`` adds the port, as cookies ignore ports."""
         self.tabs: set[EditorProcess] = set()
 
     # -- the guard -------------------------------------------------------------------------
@@ -255,13 +255,13 @@ class EditorServer(Server):
         family = socket.AF_INET6 if ":" in self.host else socket.AF_INET
         sock = socket.create_server((self.host, port), family=family)
         self.port = sock.getsockname()[1]
+        self.cookie = f"achbench-token-{self.port}"
         self.public_url = f"http://{url_host(self.host)}:{self.port}"
         return sock
 
     def run(self, sock: socket.socket) -> None:
         """Serve until Ctrl+C or SIGTERM."""
         logging.basicConfig(level=logging.WARNING, format="achbench serve: %(message)s")
-        os.environ.pop("TEXTUAL", None)  # no devtools in the editors
         web.run_app(self._make_app(), sock=sock, print=None, handle_signals=True, access_log=None)
 
 
