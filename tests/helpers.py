@@ -45,3 +45,39 @@ def small_matrix(**overrides: Any) -> dict[str, Any]:
     }
     data.update(overrides)
     return data
+
+
+def markdown_cells(line: str) -> list[str]:
+    """A GFM table row's cells: split on pipes that no backslash escapes."""
+    out: list[str] = []
+    current = ""
+    escaped = False
+    for char in line.strip()[1:-1] if line.strip().endswith("|") else line.strip()[1:]:
+        if escaped:
+            current += char
+            escaped = False
+        elif char == "\\":
+            current += char
+            escaped = True
+        elif char == "|":
+            out.append(current)
+            current = ""
+        else:
+            current += char
+    out.append(current)
+    return out
+
+
+def markdown_tables(text: str) -> list[list[str]]:
+    """Each table's lines: runs of lines that start with a pipe."""
+    found: list[list[str]] = []
+    current: list[str] = []
+    for line in text.splitlines():
+        if line.startswith("|"):
+            current.append(line)
+        elif current:
+            found.append(current)
+            current = []
+    if current:
+        found.append(current)
+    return found

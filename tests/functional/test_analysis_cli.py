@@ -246,9 +246,12 @@ def test_report_escapes_a_hostile_title(tmp_path: Path) -> None:
 
 
 def test_report_unwritable_output_exits_2(tmp_path: Path, example_path: Path) -> None:
-    result = invoke("report", str(example_path), "-o", str(tmp_path / "missing" / "r.md"))
+    target = tmp_path / "missing" / "r.md"
+    result = invoke("report", str(example_path), "-o", str(target))
     assert result.exit_code == 2
-    assert "cannot write the report" in result.stderr
+    assert result.stderr == (
+        f"{target}: cannot write the report: No such file or directory; the file is unchanged\n"
+    )
 
 
 # --------------------------------------------------------------------------- hygiene

@@ -6,6 +6,7 @@ The corpus lives in ``tests/data/bad/``, one file per problem, named for it.
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -62,6 +63,18 @@ EXPECTED: dict[str, list[str]] = {
     "missing_title.toml": ["{path}: title: required key missing"],
     "no_hypotheses.toml": ["{path}: hypotheses: required key missing"],
     "non_utf8.toml": ["{path}:2:13: is not UTF-8 text: byte 0xe9 cannot be decoded"],
+    "nested_500_deep.toml": [
+        "{path}:9:72: refused: arrays or tables nested more than 64 levels deep here (no achbench file nests more than 5)"
+    ],
+    "inline_tables_500_deep.toml": [
+        "{path}:9:392: refused: arrays or tables nested more than 64 levels deep here (no achbench file nests more than 5)"
+    ],
+    "integer_5001_digits.toml": [
+        "{path}:6:9: refused: a number of more than 4,300 digits, too long to read"
+    ],
+    "key_with_control_characters.toml": [
+        "{path}:4:1: hypotheses.\"H1\\n\\u001b]2;owned\\u0007\": 'H1\\n\\x1b]2;owned\\x07' is not a valid id: an id starts with a letter, then up to 63 letters, digits, '_' or '-'"
+    ],
     "not_toml.toml": ["{path}:1:6: not valid TOML: Expected '=' after a key in a key/value pair"],
     "prior_out_of_range.toml": [
         "{path}:6:1: hypotheses.H1.prior: 1.5 is out of range: must be greater than 0 and at most 1"
@@ -82,7 +95,7 @@ EXPECTED: dict[str, list[str]] = {
         "{path}:19:1: evidence.E2.title: expected a string, got an integer",
     ],
     "unknown_evidence_key.toml": [
-        "{path}:12:1: evidence.E1.url: unknown key 'url' (this table takes: title, source, date, kind, credibility, relevance, notes, code, link, flag)"
+        "{path}:12:1: evidence.E1.url: unknown key 'url' (this table takes: title, source, date, kind, credibility, relevance, notes, cites, quote, locator, grade, origin, assumes, status, code, link, flag)"
     ],
     "unknown_hypothesis_key.toml": [
         "{path}:6:1: hypotheses.H1.weight: unknown key 'weight' (this table takes: title, description, prior)"
@@ -94,7 +107,7 @@ EXPECTED: dict[str, list[str]] = {
         "{path}:15:1: ratings.lead.E1.H2: 'X' is not a rating code; use one of CC, C, N, I, II, NA"
     ],
     "unknown_top_level_key.toml": [
-        "{path}:3:1: author: unknown key 'author' (this table takes: format, title, question, analyst, classification, hypotheses, evidence, ratings, milestones, conflicts)"
+        "{path}:3:1: author: unknown key 'author' (this table takes: format, title, question, analyst, classification, hypotheses, evidence, sources, assumptions, ratings, rationale, judgements, milestones, resolution, conflicts)"
     ],
     "utf8_bom.toml": [
         "{path}:1:1: starts with a UTF-8 byte-order mark (BOM); save it as UTF-8 without BOM"
@@ -107,6 +120,61 @@ EXPECTED: dict[str, list[str]] = {
     ],
     "wrong_type_prior.toml": ["{path}:6:1: hypotheses.H1.prior: expected a number, got a string"],
     "wrong_type_title.toml": ["{path}:2:1: title: expected a string, got an integer"],
+    # The format's additions (spec: "Additions"): sources, assumptions, rationale,
+    # judgements, resolution and the new evidence keys.
+    "evidence_cites_unknown_source.toml": [
+        "{path}:12:1: evidence.E1.cites: cites source 'S9', which is not in [sources]"
+    ],
+    "evidence_assumes_unknown_assumption.toml": [
+        "{path}:12:1: evidence.E1.assumes[1]: assumes 'A9', which is not in [assumptions]"
+    ],
+    "evidence_bad_origin.toml": [
+        "{path}:12:1: evidence.E1.origin: 'state media' is not a valid id: an id starts with a letter, then up to 63 letters, digits, '_' or '-'"
+    ],
+    "evidence_bad_assumes_id.toml": [
+        "{path}:12:1: evidence.E1.assumes[1]: '2nd' is not a valid id: an id starts with a letter, then up to 63 letters, digits, '_' or '-'"
+    ],
+    "evidence_grade_off_scale.toml": [
+        '{path}:12:1: evidence.E1.grade: \'7\' is not an Admiralty grade: use "1" to "6"'
+    ],
+    "evidence_grade_a_number.toml": [
+        '{path}:12:1: evidence.E1.grade: expected a string: write the grade as "2"'
+    ],
+    "evidence_bad_status.toml": [
+        "{path}:12:1: evidence.E1.status: 'observed' is not allowed here; use one of 'collected' or 'pending'"
+    ],
+    "source_reliability_off_scale.toml": [
+        '{path}:12:1: sources.S1.reliability: \'G\' is not an Admiralty reliability: use "A" to "F"'
+    ],
+    "source_bad_sha256.toml": [
+        "{path}:12:1: sources.S1.sha256: '9F86D081884C7D659A2FEAA0C55AD015A3BF4F1B2B0B822CD15D6C15B0F00A08' is not a SHA-256 digest: expected 64 lower-case hex digits"
+    ],
+    "unknown_source_key.toml": [
+        "{path}:12:1: sources.S1.author: unknown key 'author' (this table takes: title, kind, path, url, sha256, reliability, notes)"
+    ],
+    "rationale_unknown_evidence.toml": [
+        "{path}:13:1: rationale.lead.E9: explains ratings of evidence 'E9', which is not in [evidence]"
+    ],
+    "rationale_unknown_hypothesis.toml": [
+        "{path}:15:1: rationale.lead.E1.H9: explains a rating of hypothesis 'H9', which is not in [hypotheses]"
+    ],
+    "rationale_empty_note.toml": ["{path}:14:1: rationale.lead.E1.H1: must not be empty"],
+    "judgement_unknown_hypothesis.toml": [
+        "{path}:12:1: judgements.lead.H9: judges hypothesis 'H9', which is not in [hypotheses]"
+    ],
+    "judgement_out_of_range.toml": [
+        "{path}:11:1: judgements.lead.H1: 1.2 is out of range: a probability is from 0 to 1",
+        "{path}:12:1: judgements.lead.H2: -0.2 is out of range: a probability is from 0 to 1",
+    ],
+    "resolution_unknown_hypothesis.toml": [
+        "{path}:11:1: resolution.hypothesis: names hypothesis 'H9', which is not in [hypotheses]"
+    ],
+    "assumption_unknown_hypothesis.toml": [
+        "{path}:12:1: assumptions.A1.hypotheses[1]: names hypothesis 'H9', which is not in [hypotheses]"
+    ],
+    "assumption_bad_status.toml": [
+        "{path}:12:1: assumptions.A1.status: 'doubtful' is not allowed here; use one of 'solid', 'caveated' or 'unsupported'"
+    ],
 }
 
 
@@ -138,6 +206,21 @@ def test_check_exits_2_with_the_messages_on_stderr(name: str) -> None:
     assert result.stderr.splitlines() == [line.format(path=path) for line in EXPECTED[name]]
 
 
+WARN = BAD.parent / "warn"
+
+
+def test_check_warns_but_passes_when_judgements_do_not_sum_to_one() -> None:
+    path = WARN / "judgements_not_summing_to_one.toml"
+    result = CliRunner().invoke(main, ["check", str(path)])
+    assert result.exit_code == 0
+    assert result.stdout.startswith(f"{path}: ok")
+    assert result.stderr.splitlines() == [
+        f"{path}:10:1: judgements.lead: warning: lead's judgements sum to 0.8, not 1; "
+        "the hypotheses are meant to be exclusive and exhaustive"
+    ]  # bob's sum to 0.995: within 0.01 of 1, no warning
+    load_data(path)  # and it loads
+
+
 def test_missing_file(tmp_path: Path) -> None:
     path = tmp_path / "nowhere.toml"
     result = CliRunner().invoke(main, ["check", str(path)])
@@ -150,10 +233,14 @@ def test_unreadable_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
     path = tmp_path / "secret.toml"
     path.write_text('format = "achbench/1"\n', encoding="utf-8")
 
-    def refuse(self: Path) -> bytes:
-        raise PermissionError(13, "Permission denied", str(self))
+    real_open = os.open
 
-    monkeypatch.setattr(Path, "read_bytes", refuse)
+    def refuse(name: str | Path, flags: int, *args: int, **kwargs: int) -> int:
+        if Path(name) == path:
+            raise PermissionError(13, "Permission denied", str(name))
+        return real_open(name, flags, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", refuse)
     result = CliRunner().invoke(main, ["rank", str(path)])
     assert result.exit_code == 2
     assert result.stderr == f"{path}: permission denied: the file cannot be read\n"

@@ -50,6 +50,48 @@ def test_text_report_names_every_change_and_the_new_leader(pair: tuple[Path, Pat
     assert "1 -> 2  H1" in out
 
 
+def test_text_and_markdown_reports_name_the_additions(tmp_path: Path) -> None:
+    old = small_matrix(
+        sources={"S1": {"title": "Commentary"}},
+        judgements={"lead": {"H1": 0.5, "H2": 0.5}},
+        rationale={"lead": {"E1": {"H1": "Fits"}}},
+    )
+    new = copy.deepcopy(old)
+    new["sources"]["S1"]["reliability"] = "F"
+    new["assumptions"] = {"A1": {"title": "Rivals"}}
+    new["evidence"]["E1"]["assumes"] = ["A1"]
+    new["judgements"]["lead"] = {"H1": 0.2, "H2": 0.8}
+    new["rationale"]["lead"]["E1"]["H1"] = "Fits well"
+    new["rationale"]["bob"] = {"E2": {"H3": "Bob's"}}
+    new["resolution"] = {"hypothesis": "H2"}
+    old_path = save(old, tmp_path / "old.toml").path
+    new_path = save(new, tmp_path / "new.toml").path
+    text = invoke("diff", str(old_path), str(new_path)).stdout
+    assert (
+        "1 evidence item changed; 1 source changed; 1 assumption added; "
+        "1 analyst's judgements changed; rationale analysts +1 -0; "
+        "2 rationale notes changed; resolution changed"
+    ) in text
+    for line in (
+        '  ~ E1 (One) assumes: (unset) -> ["A1"]',
+        '  ~ S1 (Commentary) reliability: (unset) -> "F"',
+        "  + A1  Rivals",
+        "  ~ lead H1: 0.5 -> 0.2",
+        "Rationale (2 notes changed)",
+        "  + bob (1 note)",
+        '      H1 First: "Fits" -> "Fits well"',
+        '      H3 Third: (unset) -> "Bob\'s"',
+        "Resolution",
+        '  hypothesis: (unset) -> "H2"',
+    ):
+        assert line in text.splitlines(), line
+    markdown = invoke("diff", str(old_path), str(new_path), "--format", "markdown").stdout
+    assert '| lead | E1 One | H1 First | "Fits" | "Fits well" |' in markdown
+    assert '- **hypothesis**: `(unset)` → `"H2"`' in markdown
+    patch = json.loads(invoke("diff", str(old_path), str(new_path), "--format", "json").stdout)
+    assert apply_patch(load_data(old_path), patch) == load_data(new_path)
+
+
 def test_same_content_exits_0_and_says_so(pair: tuple[Path, Path], tmp_path: Path) -> None:
     old, _ = pair
     copy_path = tmp_path / "copy.toml"
@@ -141,9 +183,11 @@ def _three(tmp_path: Path, ours_cell: str, theirs_cell: str) -> tuple[Path, Path
 
 def test_clean_merge_writes_over_ours_by_default(tmp_path: Path) -> None:
     base, ours, theirs = _three(tmp_path, "CC", "N")  # theirs left the cell as in base
+    before = ours.read_bytes()
     result = invoke("merge", str(base), str(ours), str(theirs))
     assert result.exit_code == 0, result.output
     assert result.output == ""
+    assert (tmp_path / "ours.ach.toml.orig").read_bytes() == before  # the way back
     merged = load_data(ours)
     assert merged["ratings"]["lead"]["E2"]["H1"] == "CC"
     assert "E4" in merged["evidence"]
@@ -201,8 +245,8 @@ def test_check_reads_strictly_inside_conflict_records(tmp_path: Path) -> None:
     result = invoke("check", str(path))
     assert result.exit_code == 2
     assert (
-        "conflicts.C1.ours: expected a string, boolean, number, date or a table of those, got an array"
-        in result.stderr
+        "conflicts.C1.ours: expected a string, boolean, number, date, array of strings "
+        "or a table of those, got an array holding something else" in result.stderr
     )
     assert "conflicts.C1.who: unknown key 'who'" in result.stderr
 
@@ -218,3 +262,51 @@ def test_a_clean_merge_says_when_older_conflict_records_remain(tmp_path: Path) -
         f"{ours}: still holds 1 unresolved conflict record from an earlier merge "
         "(achbench check lists them)\n"
     )
+
+
+def test_merge_refuses_another_matrix_before_writing_anything(
+    tmp_path: Path, example_path: Path
+) -> None:
+    # Issue 12: THEIRS from another matrix rewrote OURS with 28 of 31 items gone.
+    base = tmp_path / "base.toml"
+    ours = tmp_path / "ours.toml"
+    base.write_bytes(example_path.read_bytes())
+    ours.write_bytes(example_path.read_bytes())
+    theirs = save(small_matrix(), tmp_path / "theirs.toml").path
+    before = ours.read_bytes()
+    result = invoke("merge", str(base), str(ours), str(theirs))
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"{theirs}: not a version of the same matrix as {base}: ")
+    assert "nothing was written" in result.stderr
+    assert len(result.stderr.splitlines()) == 1
+    assert ours.read_bytes() == before
+    assert not (tmp_path / "ours.toml.orig").exists()
+
+
+def test_merge_takes_a_branch_that_adds_and_removes_some_items(tmp_path: Path) -> None:
+    base_data = small_matrix()
+    theirs_data = copy.deepcopy(base_data)
+    del theirs_data["evidence"]["E3"], theirs_data["ratings"]["lead"]["E3"]
+    theirs_data["evidence"]["E9"] = {"title": "New"}
+    base = save(base_data, tmp_path / "base.toml").path
+    ours = save(copy.deepcopy(base_data), tmp_path / "ours.toml").path
+    theirs = save(theirs_data, tmp_path / "theirs.toml").path
+    result = invoke("merge", str(base), str(ours), str(theirs), "-o", str(tmp_path / "out.toml"))
+    assert result.exit_code == 0, result.output
+    assert list(load_data(tmp_path / "out.toml")["evidence"]) == ["E1", "E2", "E9"]
+
+
+def test_merge_refuses_a_read_only_output_without_force(tmp_path: Path) -> None:
+    base, ours, theirs = _three(tmp_path, "CC", "N")
+    out = tmp_path / "out.toml"
+    out.write_bytes(ours.read_bytes())
+    out.chmod(0o444)
+    result = invoke("merge", str(base), str(ours), str(theirs), "-o", str(out))
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"{out}: is read-only (mode 0444); use --force to replace it; the file is unchanged\n"
+    )
+    result = invoke("merge", str(base), str(ours), str(theirs), "-o", str(out), "--force")
+    assert result.exit_code == 0, result.output
+    assert out.stat().st_mode & 0o777 == 0o444
+    assert "E4" in load_data(out)["evidence"]

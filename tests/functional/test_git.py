@@ -275,3 +275,90 @@ def test_files_matched_by_a_pattern_that_are_not_matrices_merge_by_lines(repo: R
     assert (repo.path / "settings.toml").read_text(encoding="utf-8") == (
         "a = 10\nb = 2\nc = 3\nd = 40\n"
     )
+
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "matrices" / "kazakhstan-2022.toml"
+
+
+def test_git_setup_covers_the_matrices_a_user_has_whatever_their_names(tmp_path: Path) -> None:
+    # Issue 12: only *.ach.toml was covered, not the bundled example nor `achbench new`'s files.
+    repo = Repo(tmp_path)
+    (repo.path / "matrices").mkdir()
+    shutil.copyfile(EXAMPLE, repo.path / "matrices" / "kazakhstan-2022.toml")
+    save(small_matrix(), repo.path / "my analysis.toml")  # what `achbench new` writes
+    save(small_matrix(), repo.path / "m.ach.toml")  # the pattern covers it
+    (repo.path / "pyproject.toml").write_text('[project]\nname = "x"\n', encoding="utf-8")
+    repo.commit("files")
+    done = repo.achbench("git-setup")
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == ""
+    assert (repo.path / ".gitattributes").read_text(encoding="utf-8").splitlines() == [
+        "*.ach.toml diff=achbench merge=achbench",
+        "/matrices/kazakhstan-2022.toml diff=achbench merge=achbench",
+        '"/my analysis.toml" diff=achbench merge=achbench',
+    ]
+    attrs = repo.git("check-attr", "diff", "--", "pyproject.toml", "matrices/kazakhstan-2022.toml")
+    assert attrs.stdout.splitlines() == [
+        "pyproject.toml: diff: unspecified",
+        "matrices/kazakhstan-2022.toml: diff: achbench",
+    ]
+    repo.commit("setup")
+    data = load_data(repo.path / "matrices" / "kazakhstan-2022.toml")
+    data["title"] = "Retitled"
+    save(data, repo.path / "matrices" / "kazakhstan-2022.toml")
+    diff = repo.git("diff")
+    assert diff.returncode == 0, diff.stderr
+    assert diff.stdout.startswith("achbench diff a/matrices/kazakhstan-2022.toml")
+    assert "nothing changed" in repo.achbench("git-setup").stdout
+
+
+def test_git_setup_again_adds_a_new_matrix_and_warns_about_uncovered_ones(tmp_path: Path) -> None:
+    repo = Repo(tmp_path)
+    assert repo.achbench("git-setup").returncode == 0
+    save(small_matrix(), repo.path / "later.toml")
+    again = repo.achbench("git-setup")
+    assert again.returncode == 0
+    assert again.stdout == (
+        f"added '/later.toml diff=achbench merge=achbench' to {repo.path / '.gitattributes'}\n"
+        "Commit .gitattributes so that others' clones know which files are matrices.\n"
+    )
+    assert again.stderr == ""
+    with (repo.path / ".gitattributes").open("a", encoding="utf-8") as handle:
+        handle.write("*.toml -diff\n")  # a later line wins in git
+    third = repo.achbench("git-setup")
+    assert third.returncode == 0
+    assert (
+        third.stderr == "later.toml: warning: a matrix git will not diff or merge with achbench\n"
+    )
+
+
+def test_git_setup_global_warns_about_the_repository_matrices_it_misses(tmp_path: Path) -> None:
+    repo = Repo(tmp_path)
+    save(small_matrix(), repo.path / "plain.toml")
+    done = repo.achbench("git-setup", "--global")
+    assert done.returncode == 0
+    assert done.stderr == "plain.toml: warning: a matrix git will not diff or merge with achbench\n"
+
+
+def test_git_merge_of_another_matrix_keeps_ours_and_falls_back_to_lines(repo: Repo) -> None:
+    # Issue 12: THEIRS from another matrix rewrote OURS with 28 of 31 evidence items gone.
+    shutil.copyfile(EXAMPLE, repo.path / MATRIX)
+    repo.commit("the example")
+
+    def replace(data: dict[str, Any]) -> None:
+        data.clear()
+        data.update(small_matrix(title="Another matrix"))
+
+    branch(repo, "other", replace)
+    repo.edit(lambda data: data.update(title="Ours, retitled"))
+    repo.commit("ours")
+    merged = repo.git("merge", "-m", "merge other", "other")
+    assert merged.returncode != 0
+    assert "not a version of the same matrix as" in merged.stderr
+    assert "falling back to a line merge" in merged.stderr
+    text = (repo.path / MATRIX).read_text(encoding="utf-8")
+    assert "<<<<<<<" in text  # git's conflict markers: nothing was taken silently
+    assert not (repo.path / f"{MATRIX}.orig").exists()
+    assert repo.git("merge", "--abort").returncode == 0
+    assert load_data(repo.path / MATRIX)["title"] == "Ours, retitled"
+    assert len(load_data(repo.path / MATRIX)["evidence"]) == 31

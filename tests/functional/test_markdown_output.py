@@ -18,6 +18,8 @@ from markdown_it import MarkdownIt
 
 from achbench.cli import main
 from achbench.store.toml import dumps
+from tests.helpers import markdown_cells as cells
+from tests.helpers import markdown_tables as tables
 from tests.helpers import small_matrix
 
 BOLD = "a <b>bold</b> | pipe"
@@ -69,42 +71,6 @@ def write(tmp_path: Path, data: dict, name: str) -> Path:
     path = tmp_path / name
     path.write_text(dumps(data), encoding="utf-8")
     return path
-
-
-def cells(line: str) -> list[str]:
-    """A GFM table row's cells: split on pipes that no backslash escapes."""
-    out: list[str] = []
-    current = ""
-    escaped = False
-    for char in line.strip()[1:-1] if line.strip().endswith("|") else line.strip()[1:]:
-        if escaped:
-            current += char
-            escaped = False
-        elif char == "\\":
-            current += char
-            escaped = True
-        elif char == "|":
-            out.append(current)
-            current = ""
-        else:
-            current += char
-    out.append(current)
-    return out
-
-
-def tables(text: str) -> list[list[str]]:
-    """Each table's lines: runs of lines that start with a pipe."""
-    found: list[list[str]] = []
-    current: list[str] = []
-    for line in text.splitlines():
-        if line.startswith("|"):
-            current.append(line)
-        elif current:
-            found.append(current)
-            current = []
-    if current:
-        found.append(current)
-    return found
 
 
 def check_markdown(text: str) -> None:

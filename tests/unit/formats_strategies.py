@@ -14,7 +14,14 @@ from typing import Any
 from hypothesis import strategies as st
 
 from achbench.core.model import Matrix
-from achbench.core.vocabulary import CODES, LEVELS
+from achbench.core.vocabulary import (
+    ASSUMPTION_STATUSES,
+    CODES,
+    EVIDENCE_STATUSES,
+    GRADES,
+    LEVELS,
+    RELIABILITIES,
+)
 
 XML_SAFE = (
     st.characters(
@@ -80,8 +87,9 @@ def matrices(
     ``positional_ids``: ids H1.. and E1.. in order (PARC has no ids).
     ``analysts``: at most this many analysts rate.  ``analyst_name``: the
     default analyst, who is then also the only rater when ``analysts`` is 1.
-    ``rich``: include question, descriptions, priors, sources, milestones and
-    1970-01-01 dates, which PARC ACH cannot hold.  ``blank_ok``: strings may be
+    ``rich``: include question, descriptions, priors, sources, milestones,
+    1970-01-01 dates and the keys of the spec's "Additions", which PARC ACH
+    cannot hold.  ``blank_ok``: strings may be
     all whitespace (PARC reads a blank field as unset).
     """
     text = _text(alphabet, blank_ok)
@@ -165,7 +173,90 @@ def matrices(
             }
             for m in draw(st.lists(IDS, min_size=1, max_size=2, unique=True))
         }
+    if rich:
+        _additions(draw, data, text, [*raters, "other"])
     return data
+
+
+def _additions(
+    draw: st.DrawFn, data: dict[str, Any], text: st.SearchStrategy[str], analysts: list[str]
+) -> None:
+    """The keys of the spec's "Additions", each set or not (arrays never empty: a
+    spreadsheet cell cannot tell an empty array from none)."""
+    h_ids = list(data["hypotheses"])
+    s_ids = draw(st.lists(IDS.map("S".__add__), max_size=2, unique=True))
+    a_ids = draw(st.lists(IDS.map("A".__add__), max_size=2, unique=True))
+
+    def optional(**fields: st.SearchStrategy[Any]) -> dict[str, Any]:
+        return {
+            k: v for k, v in ((k, draw(_optional(s))) for k, s in fields.items()) if v is not None
+        }
+
+    if s_ids:
+        data["sources"] = {
+            s: {
+                "title": draw(text),
+                **optional(
+                    kind=text,
+                    path=text,
+                    url=text,
+                    sha256=st.text("0123456789abcdef", min_size=64, max_size=64),
+                    reliability=st.sampled_from(RELIABILITIES),
+                    notes=text,
+                ),
+            }
+            for s in s_ids
+        }
+    if a_ids:
+        data["assumptions"] = {
+            a: {
+                "title": draw(text),
+                **optional(
+                    status=st.sampled_from(ASSUMPTION_STATUSES),
+                    hypotheses=st.lists(st.sampled_from(h_ids), min_size=1, unique=True),
+                    notes=text,
+                ),
+            }
+            for a in a_ids
+        }
+    for item in (data.get("evidence") or {}).values():
+        item.update(
+            optional(
+                cites=st.sampled_from(s_ids) if s_ids else st.nothing(),
+                quote=text,
+                locator=text,
+                grade=st.sampled_from(GRADES),
+                origin=IDS,
+                assumes=st.lists(st.sampled_from(a_ids), min_size=1, unique=True)
+                if a_ids
+                else st.nothing(),
+                status=st.sampled_from(EVIDENCE_STATUSES),
+            )
+        )
+    e_ids = list(data.get("evidence") or {})
+    rationale: dict[str, Any] = {}
+    for analyst in draw(st.lists(st.sampled_from(analysts), max_size=2, unique=True)):
+        table = {}
+        for e in e_ids:
+            row = {h: draw(text) for h in h_ids if draw(st.integers(0, 2)) == 0}
+            if row:
+                table[e] = row
+        if table:
+            rationale[analyst] = table
+    if rationale:
+        data["rationale"] = rationale
+    judgements: dict[str, Any] = {}
+    for analyst in draw(st.lists(st.sampled_from(analysts), max_size=2, unique=True)):
+        table = {h: draw(st.floats(0.0, 1.0)) for h in h_ids if draw(st.booleans())}
+        if table:
+            judgements[analyst] = table
+    if judgements:
+        data["judgements"] = judgements
+    if draw(st.booleans()):
+        data["resolution"] = {
+            "hypothesis": draw(st.sampled_from(h_ids)),
+            **optional(date=DATES, notes=text),
+        }
 
 
 def same_matrix(a: dict[str, Any], b: dict[str, Any]) -> bool:

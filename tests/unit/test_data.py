@@ -18,7 +18,10 @@ PAIRS: list[tuple[type, type[BaseModel]]] = [
     (data.MatrixData, model.Matrix),
     (data.HypothesisData, model.Hypothesis),
     (data.EvidenceData, model.Evidence),
+    (data.SourceData, model.Source),
+    (data.AssumptionData, model.Assumption),
     (data.MilestoneData, model.Milestone),
+    (data.ResolutionData, model.Resolution),
     (data.ConflictData, model.Conflict),
 ]
 
@@ -43,12 +46,45 @@ def test_table_keys_follow_the_models() -> None:
         "": tuple(model.Matrix.model_fields),
         "hypotheses": tuple(model.Hypothesis.model_fields),
         "evidence": tuple(model.Evidence.model_fields),
+        "sources": tuple(model.Source.model_fields),
+        "assumptions": tuple(model.Assumption.model_fields),
         "milestones": tuple(model.Milestone.model_fields),
+        "resolution": tuple(model.Resolution.model_fields),
         "conflicts": tuple(model.Conflict.model_fields),
     }
     assert from_models == data.TABLE_KEYS
     assert data.MATRIX_FIELDS == ("format", "title", "question", "analyst", "classification")
     assert set(data.TABLES) | set(data.MATRIX_FIELDS) == set(model.Matrix.model_fields)
+
+
+def test_top_level_tables_follow_the_spec_order_of_the_additions() -> None:
+    assert data.TABLES == (
+        "hypotheses",
+        "evidence",
+        "sources",
+        "assumptions",
+        "ratings",
+        "rationale",
+        "judgements",
+        "milestones",
+        "resolution",
+        "conflicts",
+    )
+
+
+def test_the_evidence_additions_come_right_after_notes() -> None:
+    keys = data.TABLE_KEYS["evidence"]
+    start = keys.index("notes") + 1
+    assert keys[start : start + len(data.EVIDENCE_ADDITIONS)] == data.EVIDENCE_ADDITIONS
+
+
+def test_every_closed_set_has_its_meanings() -> None:
+    assert tuple(vocabulary.RELIABILITY_MEANING) == vocabulary.RELIABILITIES == tuple("ABCDEF")
+    assert tuple(vocabulary.GRADE_MEANING) == vocabulary.GRADES == tuple("123456")
+    assert tuple(vocabulary.EVIDENCE_STATUS_MEANING) == vocabulary.EVIDENCE_STATUSES
+    assert tuple(vocabulary.ASSUMPTION_STATUS_MEANING) == vocabulary.ASSUMPTION_STATUSES
+    assert vocabulary.EVIDENCE_STATUSES[0] == vocabulary.DEFAULT_EVIDENCE_STATUS
+    assert vocabulary.DEFAULT_ASSUMPTION_STATUS in vocabulary.ASSUMPTION_STATUSES
 
 
 def test_the_format_type_and_the_format_string_agree() -> None:

@@ -136,6 +136,69 @@ def test_milestones_are_diffed_like_items() -> None:
     ]
 
 
+def test_the_additions_are_diffed_by_id_and_field() -> None:
+    old = small_matrix(
+        sources={"S1": {"title": "Commentary"}},
+        judgements={"lead": {"H1": 0.5, "H2": 0.5}},
+        rationale={"lead": {"E1": {"H1": "Fits", "H2": "Old note"}}},
+    )
+    new = copy.deepcopy(old)
+    new["sources"]["S1"]["reliability"] = "F"
+    new["sources"]["S2"] = {"title": "Wire report"}
+    new["assumptions"] = {"A1": {"title": "Rivals", "hypotheses": ["H2"]}}
+    new["evidence"]["E1"].update({"cites": "S1", "assumes": ["A1"], "status": "pending"})
+    new["judgements"]["lead"] = {"H1": 0.2, "H2": 0.8}
+    new["rationale"]["lead"]["E1"]["H2"] = "New note"
+    del new["rationale"]["lead"]["E1"]["H1"]
+    new["rationale"]["bob"] = {"E2": {"H3": "Bob's"}}
+    new["resolution"] = {"hypothesis": "H2", "date": dt.date(2022, 3, 1)}
+    result = diff_matrices(old, new, None)
+    assert [
+        (c.id, [(f.key, f.old, f.new) for f in c.fields]) for c in result.tables["sources"].changed
+    ] == [("S1", [("reliability", None, "F")])]
+    assert [a.id for a in result.tables["sources"].added] == ["S2"]
+    assert [a.id for a in result.tables["assumptions"].added] == ["A1"]
+    assert [(f.key, f.old, f.new) for f in result.tables["evidence"].changed[0].fields] == [
+        ("cites", None, "S1"),
+        ("assumes", None, ["A1"]),
+        ("status", None, "pending"),
+    ]
+    assert [(f.key, f.old, f.new) for f in result.tables["judgements"].changed[0].fields] == [
+        ("H1", 0.5, 0.2),
+        ("H2", 0.5, 0.8),
+    ]
+    assert [(n.analyst, n.evidence, n.hypothesis, n.old, n.new) for n in result.rationale] == [
+        ("lead", "E1", "H1", "Fits", None),
+        ("lead", "E1", "H2", "Old note", "New note"),
+        ("bob", "E2", "H3", None, "Bob's"),
+    ]
+    assert [a.id for a in result.rationale_analysts.added] == ["bob"]
+    assert [(f.key, f.old, f.new) for f in result.resolution] == [
+        ("hypothesis", None, "H2"),
+        ("date", None, dt.date(2022, 3, 1)),
+    ]
+    assert through_json(old, new) == new
+
+
+def test_a_diff_without_the_additions_has_no_keys_for_them() -> None:
+    old = small_matrix()
+    new = copy.deepcopy(old)
+    new["ratings"]["lead"]["E1"]["H1"] = "N"
+    patch = diff_matrices(old, new).to_json()
+    assert list(patch) == [
+        "format",
+        "same",
+        "fields",
+        "hypotheses",
+        "evidence",
+        "milestones",
+        "conflicts",
+        "analysts",
+        "ratings",
+        "conclusion",
+    ]
+
+
 def test_conclusion_reports_ranks_and_a_headline_when_the_lead_changes() -> None:
     old = small_matrix()  # heuer: H1 1 (I), H2 1 (I), H3 3 (II + I) -> H1 and H2 tie
     new = copy.deepcopy(old)
@@ -224,11 +287,18 @@ def conflict_records(draw: st.DrawFn) -> dict[str, Any]:
     """Recorded conflicts as ``achbench merge`` writes them, dates included."""
     records = {}
     for conflict_id in draw(st.lists(ids, max_size=2, unique=True)):
-        kind = draw(st.sampled_from(["cell", "date", "item"]))
+        kind = draw(st.sampled_from(["cell", "date", "item", "resolved", "resolution", "ids"]))
         if kind == "cell":
             key, values = "ratings.lead.E1.H1", st.sampled_from(["C", "I", "II"])
         elif kind == "date":
             key, values = "evidence.E1.date", dates
+        elif kind == "resolved":
+            key, values = "resolution.date", dates
+        elif kind == "resolution":
+            key = "resolution"
+            values = st.fixed_dictionaries({"hypothesis": ids}, optional={"date": dates})
+        elif kind == "ids":
+            key, values = "evidence.E1.assumes", st.lists(ids, max_size=2)
         else:
             key = "evidence.E1"
             values = st.fixed_dictionaries({"title": titles}, optional={"date": dates})
@@ -273,12 +343,52 @@ def pairs(draw: st.DrawFn) -> tuple[dict[str, Any], dict[str, Any]]:
         if "milestones" in data:
             for milestone in data["milestones"].values():
                 milestone["hypothesis"] = draw(st.sampled_from(list(data["hypotheses"])))
+        _rename_additions(data, rename_h, rename_e)
+        if "resolution" in data:
+            data["resolution"]["hypothesis"] = draw(st.sampled_from(list(data["hypotheses"])))
         conflicts = draw(conflict_records())
         if conflicts:
             data["conflicts"] = conflicts
         return validate_data(data)
 
     return one(), one()
+
+
+def _rename_additions(
+    data: dict[str, Any], rename_h: dict[str, str], rename_e: dict[str, str]
+) -> None:
+    """Carry the pool's renaming into the additions; sources and assumptions get pool
+    ids too (S1, S2; A1, A2), so that two drawn matrices share them."""
+    rename_s = dict(zip(data.get("sources") or {}, ["S1", "S2"], strict=False))
+    rename_a = dict(zip(data.get("assumptions") or {}, ["A1", "A2"], strict=False))
+    if "sources" in data:
+        data["sources"] = {rename_s[k]: v for k, v in data["sources"].items()}
+    if "assumptions" in data:
+        data["assumptions"] = {rename_a[k]: v for k, v in data["assumptions"].items()}
+        for assumption in data["assumptions"].values():
+            if "hypotheses" in assumption:
+                assumption["hypotheses"] = [
+                    rename_h[h] for h in assumption["hypotheses"] if h in rename_h
+                ]
+    for item in (data.get("evidence") or {}).values():
+        if "cites" in item:
+            item["cites"] = rename_s[item["cites"]]
+        if "assumes" in item:
+            item["assumes"] = [rename_a[a] for a in item["assumes"]]
+    if "rationale" in data:
+        data["rationale"] = {
+            analyst: {
+                rename_e[e]: {rename_h[h]: note for h, note in row.items() if h in rename_h}
+                for e, row in table.items()
+                if e in rename_e
+            }
+            for analyst, table in data["rationale"].items()
+        }
+    if "judgements" in data:
+        data["judgements"] = {
+            analyst: {rename_h[h]: p for h, p in table.items() if h in rename_h}
+            for analyst, table in data["judgements"].items()
+        }
 
 
 @pytest.mark.slow

@@ -457,6 +457,34 @@ def test_another_analyst_can_be_chosen_and_an_unknown_one_is_an_error() -> None:
         write_achz(data, Report("m.toml"), analyst="carol")
 
 
+def test_export_names_every_key_of_the_additions_it_leaves_out() -> None:
+    data = load_data(TOML / "empty.toml")
+    data["hypotheses"] = {"H1": {"title": "One"}}
+    data["evidence"] = {
+        "E1": {"title": "Item", "cites": "S1", "quote": "Q", "status": "pending"},
+        "E2": {"title": "Other", "assumes": ["A1"], "status": "collected"},
+    }
+    data["sources"] = {"S1": {"title": "Commentary"}}
+    data["assumptions"] = {"A1": {"title": "Rivals"}}
+    data["rationale"] = {"analyst": {"E1": {"H1": "Why"}}}
+    data["judgements"] = {"analyst": {"H1": 1.0}}
+    data["resolution"] = {"hypothesis": "H1"}
+    report = Report("m.toml")
+    write_achz(validate_data(data), report)
+    assert warnings(report).splitlines() == [
+        "m.toml: evidence: warning: PARC ACH has no evidence cites; left out for E1",
+        "m.toml: evidence: warning: PARC ACH has no evidence quote; left out for E1",
+        "m.toml: evidence: warning: PARC ACH has no evidence assumes; left out for E2",
+        "m.toml: evidence: warning: PARC ACH has no evidence status; left out for E1",
+        "m.toml: sources: warning: PARC ACH has no sources; left out S1",
+        "m.toml: assumptions: warning: PARC ACH has no assumptions; left out A1",
+        "m.toml: rationale: warning: PARC ACH has no rationale per rating; left out the notes "
+        "of analyst",
+        "m.toml: judgements: warning: PARC ACH has no judgements; left out those of analyst",
+        "m.toml: resolution: warning: PARC ACH has no resolution; the resolution is left out",
+    ]
+
+
 def test_an_empty_matrix_round_trips() -> None:
     data = load_data(TOML / "empty.toml")
     back, _ = read(write_achz(data, Report("m.toml")))

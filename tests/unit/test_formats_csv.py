@@ -19,6 +19,7 @@ from achbench.core.validate import validate_data
 from achbench.formats import Report
 from achbench.formats.csv_grid import read_csv, write_csv
 from achbench.store.toml import load_data
+from tests.helpers import small_matrix
 from tests.unit.formats_strategies import matrices, same_matrix
 
 DATA = Path(__file__).parents[1] / "data" / "formats"
@@ -128,6 +129,72 @@ def test_any_single_analyst_matrix_round_trips(data: dict[str, Any], transpose: 
     assert same_matrix(back, data)
 
 
+def test_the_additions_get_sections_of_their_own_and_columns_only_when_set() -> None:
+    data = small_matrix(
+        sources={"S1": {"title": "Commentary", "reliability": "F"}},
+        assumptions={"A1": {"title": "Rivals", "hypotheses": ["H1", "H2"]}},
+        rationale={"lead": {"E1": {"H2": "Line one\nline two"}}},
+        judgements={"lead": {"H1": 0.25, "H2": 0.75}},
+        resolution={"hypothesis": "H2", "date": dt.date(2022, 3, 1)},
+    )
+    data["evidence"]["E1"].update({"cites": "S1", "assumes": ["A1"], "grade": "2"})
+    text = write_csv(validate_data(data), Report("m.toml"))
+    lines = text.split("\r\n")
+    assert lines[lines.index("[evidence]") + 1] == (
+        "id,title,source,date,kind,credibility,relevance,notes,cites,grade,assumes,code,link,flag"
+    )
+    assert lines[lines.index("[evidence]") + 2] == "E1,One,,,,high,high,,S1,2,A1,,,"
+    tail = text[text.index("[sources]") : text.index("[matrix]")].split("\r\n")
+    assert tail == [
+        "[sources]",
+        "id,title,kind,path,url,sha256,reliability,notes",
+        "S1,Commentary,,,,,F,",
+        "",
+        "[assumptions]",
+        "id,title,status,hypotheses,notes",
+        "A1,Rivals,,H1 H2,",
+        "",
+        "[rationale]",
+        "analyst,evidence,hypothesis,note",
+        'lead,E1,H2,"Line one\nline two"',
+        "",
+        "[judgements]",
+        "analyst,hypothesis,probability",
+        "lead,H1,0.25",
+        "lead,H2,0.75",
+        "",
+        "[resolution]",
+        "hypothesis,date,notes",
+        "H2,2022-03-01,",
+        "",
+        "",
+    ]
+    back, report = read(text.encode("utf-8"))
+    assert same_matrix(back, data)
+    assert report.warnings == []
+
+
+def test_a_matrix_without_the_additions_exports_as_before() -> None:
+    text = write_csv(small_matrix(), Report("m.toml"))
+    assert "id,title,source,date,kind,credibility,relevance,notes,code,link,flag\r\n" in text
+    for name in ("sources", "assumptions", "rationale", "judgements", "resolution"):
+        assert f"[{name}]" not in text
+
+
+def test_bad_rows_of_the_addition_sections_are_located() -> None:
+    text = (
+        "hypothesis,title\r\nH1,One\r\n\r\n[judgements]\r\nanalyst,hypothesis,probability\r\n"
+        "lead,H1,most\r\n\r\n[rationale]\r\nanalyst,evidence\r\n"
+    )
+    with pytest.raises(MatrixFileError) as caught:
+        read(text.encode("utf-8"), "m.csv")
+    assert [str(p) for p in caught.value.problems] == [
+        "m.csv:6:3: cell C6: probability 'most' is not a number",
+        "m.csv:9: [rationale] must start with a header row naming analyst, evidence, "
+        "hypothesis, note",
+    ]
+
+
 # --- our own layout, by hand ---------------------------------------------------
 
 
@@ -204,7 +271,8 @@ def test_unknown_sections_and_columns_and_differing_titles_are_reported() -> Non
         "extra-sections.csv:12: warning: [notes] is not a section achbench knows; its rows "
         "are ignored",
         "extra-sections.csv:9: cell C9: warning: [evidence] column 'colour' is not one achbench "
-        "reads (id, title, source, date, kind, credibility, relevance, notes, code, link, flag); "
+        "reads (id, title, source, date, kind, credibility, relevance, notes, cites, quote, "
+        "locator, grade, origin, assumes, status, code, link, flag); "
         "ignored",
         "extra-sections.csv:2: cell B2: warning: grid title 'Grid title differs' differs from "
         "[hypotheses] title 'Sheet title'; the [hypotheses] one is kept",

@@ -125,6 +125,30 @@ def test_a_hand_written_file_reads_with_dates_nulls_and_schema_key() -> None:
     assert data["ratings"] == {"lead": {"E1": {"H1": "CC", "H2": "C"}, "E2": {"H2": "II"}}}
 
 
+def test_the_additions_read_with_the_resolution_date_and_id_arrays() -> None:
+    text = json.dumps(
+        {
+            "format": "achbench/1",
+            "title": "T",
+            "hypotheses": {"H1": {"title": "One"}},
+            "evidence": {"E1": {"title": "Item", "assumes": ["A1"], "grade": "2"}},
+            "assumptions": {"A1": {"title": "Rivals", "hypotheses": ["H1"]}},
+            "rationale": {"lead": {"E1": {"H1": "Why"}}},
+            "judgements": {"lead": {"H1": 1}},
+            "resolution": {"hypothesis": "H1", "date": "2022-03-01", "notes": None},
+        }
+    )
+    data = read(text.encode("utf-8"))
+    assert data["resolution"] == {"hypothesis": "H1", "date": dt.date(2022, 3, 1)}
+    assert data["evidence"]["E1"]["assumes"] == ["A1"]
+    bad = text.replace("2022-03-01", "1 March")
+    with pytest.raises(MatrixFileError) as caught:
+        read(bad.encode("utf-8"))
+    assert [str(p) for p in caught.value.problems] == [
+        "in.json: resolution.date: '1 March' is not a date (YYYY-MM-DD)"
+    ]
+
+
 def test_an_empty_matrix_reads() -> None:
     data = read((JSON / "empty-matrix.json").read_bytes())
     assert data["evidence"] == {}
@@ -162,7 +186,7 @@ def test_wrong_values_are_reported_by_key_path() -> None:
         read((JSON / "wrong-types.json").read_bytes())
     assert sorted(caught.value.lines()) == [
         "in.json: evidence.E1.colour: unknown key 'colour' (this table takes: title, source, "
-        "date, kind, credibility, relevance, notes, code, link, flag)",
+        "date, kind, credibility, relevance, notes, cites, quote, locator, grade, origin, assumes, status, code, link, flag)",
         "in.json: evidence.E1.credibility: 'certain' is not allowed here; use one of 'low', "
         "'medium' or 'high'",
         "in.json: hypotheses.H1.prior: expected a number, got a string",

@@ -259,6 +259,88 @@ def test_a_file_with_conflicts_saves_loads_and_reports_each_on_its_line(tmp_path
     assert "unresolved merge conflict over evidence.E2" in found[0].message
 
 
+# --- the spec's "Additions" --------------------------------------------------------------
+
+
+def test_rationale_merges_note_by_note_with_a_conflict_per_note() -> None:
+    base = base_matrix()
+    base["rationale"] = {"lead": {"E1": {"H1": "Base"}}}
+    ours, theirs = copy.deepcopy(base), copy.deepcopy(base)
+    ours["rationale"]["lead"]["E1"]["H1"] = "Ours"
+    ours["rationale"]["lead"]["E2"] = {"H2": "Only ours"}
+    theirs["rationale"]["lead"]["E1"]["H1"] = "Theirs"
+    theirs["rationale"]["lead"]["E1"]["H3"] = "Only theirs"
+    result = merge(base, ours, theirs)
+    assert result.data["rationale"]["lead"] == {
+        "E1": {"H1": "Ours", "H3": "Only theirs"},
+        "E2": {"H2": "Only ours"},
+    }
+    assert result.conflicts == [
+        {"key": "rationale.lead.E1.H1", "base": "Base", "ours": "Ours", "theirs": "Theirs"}
+    ]
+
+
+def test_sources_assumptions_judgements_and_resolution_merge_by_field() -> None:
+    base = base_matrix()
+    base["sources"] = {"S1": {"title": "Commentary"}}
+    base["judgements"] = {"lead": {"H1": 0.5, "H2": 0.5}}
+    base["resolution"] = {"hypothesis": "H1"}
+    ours, theirs = copy.deepcopy(base), copy.deepcopy(base)
+    ours["sources"]["S1"]["reliability"] = "F"
+    theirs["sources"]["S1"]["kind"] = "commentary"
+    ours["judgements"]["lead"]["H1"] = 0.4
+    theirs["judgements"]["lead"]["H2"] = 0.6
+    theirs["assumptions"] = {"A1": {"title": "Rivals", "hypotheses": ["H2"]}}
+    ours["resolution"]["hypothesis"] = "H2"
+    theirs["resolution"]["hypothesis"] = "H3"
+    result = merge(base, ours, theirs)
+    assert result.data["sources"] == {
+        "S1": {"title": "Commentary", "reliability": "F", "kind": "commentary"}
+    }
+    assert result.data["judgements"] == {"lead": {"H1": 0.4, "H2": 0.6}}
+    assert result.data["assumptions"] == theirs["assumptions"]
+    assert result.data["resolution"] == {"hypothesis": "H2"}
+    assert keys(result.conflicts) == ["resolution.hypothesis"]
+
+
+def test_references_to_what_the_other_side_removed_are_left_out_and_recorded(
+    tmp_path,
+) -> None:
+    base = base_matrix()
+    base["sources"] = {"S1": {"title": "Commentary"}}
+    base["assumptions"] = {"A1": {"title": "Rivals"}, "A2": {"title": "Unsourced"}}
+    ours, theirs = copy.deepcopy(base), copy.deepcopy(base)
+    ours["evidence"]["E2"].update({"cites": "S1", "assumes": ["A1", "A2"]})
+    ours["judgements"] = {"lead": {"H3": 0.2}}
+    ours["rationale"] = {"lead": {"E3": {"H1": "Why"}}}
+    del theirs["sources"]["S1"]
+    del theirs["assumptions"]["A1"]
+    del theirs["hypotheses"]["H3"]
+    del theirs["evidence"]["E3"]
+    for table in theirs["ratings"].values():
+        del table["E3"]
+        for row in table.values():
+            row.pop("H3", None)
+    result = merge(base, ours, theirs)
+    validate_data(result.data)
+    assert result.data["evidence"]["E2"] == {"title": "Two", "assumes": ["A2"]}
+    assert "judgements" not in result.data or not result.data["judgements"]["lead"]
+    assert keys(result.conflicts) == [
+        "evidence.E2.cites",
+        "evidence.E2.assumes",
+        "rationale.lead.E3.H1",
+        "judgements.lead.H3",
+    ]
+    assert result.conflicts[1] == {
+        "key": "evidence.E2.assumes",
+        "ours": ["A1", "A2"],
+        "note": "assumption A1 was removed, so it was left out here",
+    }
+    path = tmp_path / "m.toml"
+    save(result.data, path)
+    assert load_data(path)["conflicts"]["C2"]["ours"] == ["A1", "A2"]
+
+
 # --- properties over random edits ---------------------------------------------------------
 
 POOL_E = ("E4", "E5")
@@ -283,7 +365,87 @@ def _prune(data: dict[str, Any]) -> dict[str, Any]:
     for milestone_id in list(milestones):
         if milestones[milestone_id]["hypothesis"] not in hypotheses:
             del milestones[milestone_id]
+    _prune_additions(data)
     return normal_form(data)
+
+
+def _prune_additions(data: dict[str, Any]) -> None:
+    """Leave out what names a removed item, as an editor removing the item would."""
+    hypotheses, evidence = data["hypotheses"], data.get("evidence", {})
+    sources, assumptions = data.get("sources", {}), data.get("assumptions", {})
+    for item in evidence.values():
+        if item.get("cites") not in (None, *sources):
+            del item["cites"]
+        if "assumes" in item:
+            item["assumes"] = [a for a in item["assumes"] if a in assumptions]
+    for assumption in assumptions.values():
+        if "hypotheses" in assumption:
+            assumption["hypotheses"] = [h for h in assumption["hypotheses"] if h in hypotheses]
+    for analyst, table in data.get("rationale", {}).items():
+        data["rationale"][analyst] = {
+            e: {h: note for h, note in row.items() if h in hypotheses}
+            for e, row in table.items()
+            if e in evidence
+        }
+    for analyst, table in data.get("judgements", {}).items():
+        data["judgements"][analyst] = {h: p for h, p in table.items() if h in hypotheses}
+    if data.get("resolution", {}).get("hypothesis") not in (None, *hypotheses):
+        del data["resolution"]
+
+
+def _edit_additions(draw: st.DrawFn, data: dict[str, Any], op: str) -> None:
+    """One random edit of the tables of the spec's "Additions"."""
+    hypotheses, evidence = list(data["hypotheses"]), list(data["evidence"])
+    analyst = draw(st.sampled_from(["lead", "bob"]))
+    if op == "note" and evidence:
+        row = data.setdefault("rationale", {}).setdefault(analyst, {})
+        cells = row.setdefault(draw(st.sampled_from(evidence)), {})
+        hypothesis_id = draw(st.sampled_from(hypotheses))
+        note = draw(st.sampled_from(["P", "Q", None]))
+        if note is None:
+            cells.pop(hypothesis_id, None)
+        else:
+            cells[hypothesis_id] = note
+    elif op == "judge":
+        table = data.setdefault("judgements", {}).setdefault(analyst, {})
+        hypothesis_id = draw(st.sampled_from(hypotheses))
+        probability = draw(st.sampled_from([0.2, 0.5, 1.0, None]))
+        if probability is None:
+            table.pop(hypothesis_id, None)
+        else:
+            table[hypothesis_id] = probability
+    elif op == "source":
+        sources = data.setdefault("sources", {})
+        source_id = draw(st.sampled_from(["S1", "S2"]))
+        if source_id in sources and draw(st.booleans()):
+            del sources[source_id]
+        else:
+            sources.setdefault(source_id, {"title": "S"})["reliability"] = draw(
+                st.sampled_from("ABF")
+            )
+    elif op == "assumption":
+        assumptions = data.setdefault("assumptions", {})
+        assumption_id = draw(st.sampled_from(["A1", "A2"]))
+        if assumption_id in assumptions and draw(st.booleans()):
+            del assumptions[assumption_id]
+        else:
+            assumptions[assumption_id] = {
+                "title": draw(st.sampled_from("TU")),
+                "hypotheses": draw(st.lists(st.sampled_from(hypotheses), unique=True)),
+            }
+    elif op == "cite" and evidence:
+        item = data["evidence"][draw(st.sampled_from(evidence))]
+        item["cites"] = draw(st.sampled_from([*data.get("sources", {}), None]))
+        item["assumes"] = draw(st.lists(st.sampled_from(["A1", "A2"]), unique=True))
+        item["status"] = draw(st.sampled_from(["collected", "pending"]))
+        for key in ("cites", "assumes"):
+            if not item[key]:
+                del item[key]
+    elif op == "resolve":
+        if "resolution" in data and draw(st.booleans()):
+            del data["resolution"]
+        else:
+            data["resolution"] = {"hypothesis": draw(st.sampled_from(hypotheses))}
 
 
 @st.composite
@@ -307,6 +469,13 @@ def edits(draw: st.DrawFn, base: dict[str, Any]) -> dict[str, Any]:
                     "move",
                     "analyst",
                     "milestone",
+                    "note",
+                    "note",
+                    "judge",
+                    "source",
+                    "assumption",
+                    "cite",
+                    "resolve",
                 ]
             )
         )
@@ -349,6 +518,8 @@ def edits(draw: st.DrawFn, base: dict[str, Any]) -> dict[str, Any]:
                     "title": draw(st.sampled_from("MN")),
                     "expect": "supports",
                 }
+        else:
+            _edit_additions(draw, data, op)
     return validate_data(_prune(data))
 
 
@@ -367,10 +538,25 @@ def _cells(data: dict[str, Any]) -> dict[tuple[str, str, str], str]:
     }
 
 
-def _covered(conflict_keys: set[str], analyst: str, evidence_id: str, hypothesis_id: str) -> bool:
+def _notes(data: dict[str, Any]) -> dict[tuple[str, str, str], str]:
+    return {
+        (a, e, h): note
+        for a, table in (data.get("rationale") or {}).items()
+        for e, row in table.items()
+        for h, note in row.items()
+    }
+
+
+def _covered(
+    conflict_keys: set[str],
+    analyst: str,
+    evidence_id: str,
+    hypothesis_id: str,
+    table: str = "ratings",
+) -> bool:
     related = {
-        f"ratings.{analyst}.{evidence_id}.{hypothesis_id}",
-        f"ratings.{analyst}",
+        f"{table}.{analyst}.{evidence_id}.{hypothesis_id}",
+        f"{table}.{analyst}",
         f"evidence.{evidence_id}",
         f"hypotheses.{hypothesis_id}",
     }
@@ -396,7 +582,15 @@ def test_the_result_is_always_valid_and_no_change_is_lost_silently(
         wanted = tv if ov == bv else ov  # one-sided change, or ours where both agree
         if rv != wanted:
             assert _covered(recorded, *cell), (cell, bv, ov, tv, rv, recorded)
-    for kind in ("hypotheses", "evidence", "milestones"):
+    b, o, t, r = (_notes(x) for x in (base, ours, theirs, result.data))
+    for cell in set(b) | set(o) | set(t):
+        bv, ov, tv, rv = b.get(cell), o.get(cell), t.get(cell), r.get(cell)
+        if rv != (tv if ov == bv else ov):
+            assert _covered(recorded, *cell, table="rationale"), (cell, bv, ov, tv, rv, recorded)
+    bv, ov, tv = (x.get("resolution") for x in (base, ours, theirs))
+    if result.data.get("resolution") != (tv if ov == bv else ov):
+        assert any(k.startswith("resolution") for k in recorded), recorded
+    for kind in ("hypotheses", "evidence", "sources", "assumptions", "judgements", "milestones"):
         bk, ok, tk = (x.get(kind) or {} for x in (base, ours, theirs))
         rk = result.data.get(kind) or {}
         for item_id in set(bk) | set(ok) | set(tk):

@@ -192,10 +192,21 @@ def test_edited_files_read_as_rtoml_reads_them(text: str) -> None:
 
 
 def _tomli_w(data: dict[str, Any]) -> str:
-    """What ``store.dumps`` wrote before it wrote ratings itself."""
+    """What ``store.dumps`` wrote before it wrote ratings itself: ``tomli_w``'s text,
+    with the rationale (one note per line) in ``tomli_w``'s one-line strings."""
     ordered = store.canonical(data)
     for multiline in (True, False):
-        text = tomli_w.dumps(ordered, multiline_strings=multiline)
+        if "rationale" in ordered:
+            keys = list(ordered)
+            at = keys.index("rationale")
+            parts = [
+                tomli_w.dumps({k: ordered[k] for k in keys[:at]}, multiline_strings=multiline),
+                tomli_w.dumps({"rationale": ordered["rationale"]}, multiline_strings=False),
+                tomli_w.dumps({k: ordered[k] for k in keys[at + 1 :]}, multiline_strings=multiline),
+            ]
+            text = "\n".join(part for part in parts if part)
+        else:
+            text = tomli_w.dumps(ordered, multiline_strings=multiline)
         if rtoml.loads(text) == ordered:
             return text
     raise AssertionError("does not read back")

@@ -184,6 +184,69 @@ def test_multiline_notes_are_written_as_multiline_strings(tmp_path: Path) -> Non
     assert 'notes = """\nFirst line.\nSecond line."""' in text
 
 
+def _with_additions() -> dict[str, Any]:
+    data = small_matrix()
+    data["evidence"]["E1"].update(
+        {"status": "pending", "assumes": ["A1"], "grade": "2", "cites": "S1", "notes": "N"}
+    )
+    data["resolution"] = {"notes": "Known", "hypothesis": "H2"}
+    data["judgements"] = {"lead": {"H3": 0.1, "H1": 0.6, "H2": 0.3}}
+    data["rationale"] = {"lead": {"E2": {"H1": "Two\nlines"}, "E1": {"H3": "Why", "H1": "Fits"}}}
+    data["assumptions"] = {"A1": {"hypotheses": ["H2"], "title": "Rivals"}}
+    data["sources"] = {"S1": {"reliability": "F", "title": "Commentary"}}
+    return data
+
+
+def test_the_additions_are_written_in_the_spec_order(tmp_path: Path) -> None:
+    text = save(_with_additions(), tmp_path / "m.toml").path.read_text(encoding="utf-8")
+    headers = [line for line in text.splitlines() if line.startswith("[")]
+    assert headers == [
+        *(f"[hypotheses.H{i}]" for i in (1, 2, 3)),
+        *(f"[evidence.E{i}]" for i in (1, 2, 3)),
+        "[sources.S1]",
+        "[assumptions.A1]",
+        *(f"[ratings.lead.E{i}]" for i in (1, 2, 3)),
+        "[rationale.lead.E1]",
+        "[rationale.lead.E2]",
+        "[judgements.lead]",
+        "[resolution]",
+    ]
+    evidence = text[text.index("[evidence.E1]") : text.index("[evidence.E2]")]
+    assert evidence.split("\n")[1:-2] == [
+        'title = "One"',
+        'credibility = "high"',
+        'relevance = "high"',
+        'notes = "N"',
+        'cites = "S1"',
+        'grade = "2"',
+        "assumes = [",
+        '    "A1",',
+        "]",
+        'status = "pending"',
+    ]
+    assert '[sources.S1]\ntitle = "Commentary"\nreliability = "F"\n' in text
+    assert "[judgements.lead]\nH1 = 0.6\nH2 = 0.3\nH3 = 0.1\n" in text
+    assert '[resolution]\nhypothesis = "H2"\nnotes = "Known"\n' in text
+
+
+def test_each_rationale_note_is_one_line_as_each_rating_is(tmp_path: Path) -> None:
+    path = save(_with_additions(), tmp_path / "m.toml").path
+    text = path.read_text(encoding="utf-8")
+    assert '[rationale.lead.E1]\nH1 = "Fits"\nH3 = "Why"\n\n[rationale.lead.E2]\n' in text
+    assert 'H1 = "Two\\nlines"\n' in text  # a line break is escaped, not a multi-line string
+    assert load_data(path)["rationale"]["lead"]["E2"]["H1"] == "Two\nlines"
+    data = load_data(path)
+    data["rationale"]["lead"]["E1"]["H3"] = "Changed"
+    changed = save(data, tmp_path / "n.toml").path.read_text(encoding="utf-8")
+    assert [
+        (a, b) for a, b in zip(text.splitlines(), changed.splitlines(), strict=True) if a != b
+    ] == [('H3 = "Why"', 'H3 = "Changed"')]
+
+
+def test_a_file_without_the_additions_is_written_as_before(example_path: Path) -> None:
+    assert dumps(load_data(example_path)) == example_path.read_text(encoding="utf-8")
+
+
 @pytest.mark.slow
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(matrices())
@@ -204,3 +267,26 @@ def test_fast_schema_and_models_accept_the_same_valid_data(data: dict) -> None:
 
     assert validate_data(data) is data
     Matrix.model_validate(data)
+
+
+def test_pooling_keeps_each_files_rationale_and_judgements_with_its_ratings(
+    tmp_path: Path,
+) -> None:
+    from achbench.store.pool import load_pooled
+
+    ann = small_matrix(
+        rationale={"lead": {"E1": {"H1": "Ann's"}}}, judgements={"lead": {"H1": 1.0}}
+    )
+    bob = small_matrix(
+        rationale={"lead": {"E1": {"H1": "Bob's"}}}, judgements={"lead": {"H2": 1.0}}
+    )
+    bob["ratings"]["lead"]["E1"]["H1"] = "N"
+    save(ann, tmp_path / "ann.toml")
+    save(bob, tmp_path / "bob.toml")
+    pooled = load_pooled([tmp_path / "ann.toml", tmp_path / "bob.toml"])
+    assert list(pooled["ratings"]) == ["lead", "lead@bob"]
+    assert pooled["rationale"] == {
+        "lead": {"E1": {"H1": "Ann's"}},
+        "lead@bob": {"E1": {"H1": "Bob's"}},
+    }
+    assert pooled["judgements"] == {"lead": {"H1": 1.0}, "lead@bob": {"H2": 1.0}}

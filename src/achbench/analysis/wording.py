@@ -28,6 +28,14 @@ def number(value: float) -> str:
     return f"{value:.2f}"
 
 
+def plural(count: int, one: str, many: str | None = None) -> str:
+    """'1 evidence item', '2 evidence items', '0 hypotheses': the count and its noun.
+
+    ``many`` defaults to ``one`` plus ``s``; give it where English does otherwise.
+    """
+    return f"{count} {one if count == 1 else (many or one + 's')}"
+
+
 def join(items: Sequence[str]) -> str:
     """'a', 'a and b', 'a, b and c'."""
     if len(items) <= 1:
@@ -69,10 +77,9 @@ def _flip_sentence(findings: Findings, flip: Flip) -> str:
     if flip.changes is None:
         return f"No set of rating changes ({STEP_WORDS[findings.steps]}) can make {name} lead."
     count = len(flip.changes)
-    plural = "s" if count != 1 else ""
     how = "" if flip.exact else "at most "
     changes = _listed([change_text(c) for c in flip.changes])
-    return f"{name} would lead after {how}{count} rating change{plural}: {changes}."
+    return f"{name} would lead after {how}{plural(count, 'rating change')}: {changes}."
 
 
 def sentences(findings: Findings) -> list[str]:

@@ -1,6 +1,7 @@
 """Output pieces shared by rank, sensitivity, consensus: evidence lists, milestone warnings.
 
-Rich is imported only inside the functions that print tables.
+Rich is imported only inside the functions that print tables, whose console
+(``achbench.cli.terminal.console``) shows user text literally.
 """
 
 from __future__ import annotations
@@ -8,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-import click
-
+from achbench.cli.terminal import say
+from achbench.core.text import visible
 from achbench.report.markdown_text import escape
 from achbench.scoring.methods import EvidenceScore
 
@@ -45,8 +46,9 @@ def print_evidence_table(
     rows: Sequence[tuple[EvidenceScore, bool]], title: str, console: Console | None = None
 ) -> None:
     from rich import box
-    from rich.console import Console
     from rich.table import Table
+
+    from achbench.cli.terminal import console as safe_console
 
     table = Table(title=title, box=box.SIMPLE_HEAVY, title_justify="left")
     table.add_column("Id", no_wrap=True)
@@ -55,7 +57,7 @@ def print_evidence_table(
     table.add_column("Note", no_wrap=True)
     for e, flat in rows:
         table.add_row(e.id, e.title, f"{e.diagnosticity:.2f}", "non-diagnostic" if flat else "")
-    (console or Console()).print(table)
+    (console or safe_console()).print(table)
 
 
 def warnings_markdown(warnings: Sequence[MilestoneWarning]) -> str:
@@ -67,15 +69,16 @@ def print_warnings(warnings: Sequence[MilestoneWarning], console: Console | None
     """Warnings after a table, in bold so they are not missed."""
     if not warnings:
         return
-    from rich.console import Console
     from rich.text import Text
 
-    console = console or Console()
+    from achbench.cli.terminal import console as safe_console
+
+    console = console or safe_console()
     for w in warnings:
-        console.print(Text.assemble(("Warning: ", "bold red"), w.message))
+        console.print(Text.assemble(("Warning: ", "bold red"), visible(w.message)))
 
 
 def echo_warnings(warnings: Sequence[MilestoneWarning]) -> None:
     """Warnings on stderr, for outputs that must stay machine-readable."""
     for w in warnings:
-        click.echo(f"warning: {w.message}", err=True)
+        say(f"warning: {w.message}", err=True)

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import contextlib
+import difflib
 import functools
 import importlib
+import os
 import sys
-from collections.abc import Callable
-from typing import ParamSpec, TypeVar
+from collections.abc import Callable, Iterator
+from typing import Any, ParamSpec, TypeVar
 
 import click
 from click_default_group import DefaultGroup
 
 from achbench import __version__
-from achbench.core.errors import AchbenchError
+from achbench.core.errors import AchbenchError, MatrixFileError
+from achbench.core.text import one_line
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -69,6 +73,59 @@ class LazyGroup(DefaultGroup):  # type: ignore[misc]
         command: click.Command | None = super().get_command(ctx, cmd_name)
         return command
 
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        """As ``DefaultGroup``, but a first word that is no file and is close to a
+        command's name is taken for a typo, not for a file to open."""
+        if args and not ctx.resilient_parsing:
+            guess = misspelt_command(args[0])
+            if guess is not None:
+                raise click.UsageError(
+                    f"No such command {one_line(args[0])!r}. Did you mean {guess!r}?", ctx
+                )
+        found: tuple[str | None, click.Command | None, list[str]] = super().resolve_command(
+            ctx, args
+        )
+        return found
+
+    def make_context(
+        self,
+        info_name: str | None,
+        args: list[str],
+        parent: click.Context | None = None,
+        **extra: Any,
+    ) -> click.Context:
+        with _quoted_safely():
+            context: click.Context = super().make_context(info_name, args, parent, **extra)
+        return context
+
+    def invoke(self, ctx: click.Context) -> Any:
+        with _quoted_safely():
+            return super().invoke(ctx)
+
+
+@contextlib.contextmanager
+def _quoted_safely() -> Iterator[None]:
+    """Click's own messages quote what the user typed (a file name from a glob, say):
+    shown with ``one_line``, as achbench's own are."""
+    try:
+        yield
+    except click.ClickException as exc:
+        exc.message = one_line(exc.message)  # type: ignore[misc]  # Final in the stubs only
+        raise
+
+
+def misspelt_command(word: str) -> str | None:
+    """The command ``word`` most likely meant, if it is no file and looks like a
+    command's name (no folder, no suffix) close to one (``rnak``: ``rank``)."""
+    if word in COMMANDS or word.startswith("-") or "/" in word or "." in word:
+        return None
+    if os.path.lexists(word):
+        return None
+    close = difflib.get_close_matches(word, COMMANDS, n=1, cutoff=0.6)
+    return close[0] if close else None
+
 
 EXIT_ERROR = 2
 """Exit status for bad input, as for ``diff`` and ``git diff --exit-code``."""
@@ -97,16 +154,57 @@ main: click.Group = click.group(
 )(click.version_option(__version__, "--version", "-V", prog_name="achbench")(_main))
 
 
+IMPORT_HINTS: dict[str, str] = {
+    ".csv": "a CSV file",
+    ".tsv": "a TSV file",
+    ".achz": "a PARC ACH file",
+    ".json": "a JSON file",
+    ".xlsx": "a spreadsheet",
+}
+"""Suffixes of files that are no matrix but can become one, and what to call them."""
+
+
+def import_hints(exc: MatrixFileError) -> list[str]:
+    """A line per file that failed to load as a matrix but whose suffix says it is
+    something ``achbench import`` converts (or, for .xlsx, something it reads once
+    saved as CSV)."""
+    import shlex
+    from pathlib import Path
+
+    hints: list[str] = []
+    for path in dict.fromkeys(p.path for p in exc.problems):
+        suffix = Path(path).suffix.lower()
+        if suffix not in IMPORT_HINTS:
+            continue
+        what = IMPORT_HINTS[suffix]
+        if suffix == ".xlsx":
+            how = "save it as CSV from the spreadsheet, then run `achbench import FILE.csv`"
+        else:
+            how = f"convert it with `achbench import {shlex.quote(path)}`"
+        hints.append(f"{path}: hint: this looks like {what}, not a matrix; {how}")
+    return hints
+
+
 def reports_errors(func: Callable[P, R]) -> Callable[P, R]:
-    """Turn achbench's own errors into one-line messages on stderr and exit status 2."""
+    """Turn achbench's own errors into one-line messages on stderr and exit status 2.
+
+    Each line is shown with ``one_line``: a file name or a key holding a control
+    character or a line break cannot reach the terminal raw or split the line.  A
+    file that would convert with ``achbench import`` gets a hint saying so (except
+    from ``import`` itself, whose errors are about the conversion).
+    """
 
     @functools.wraps(func)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
             return func(*args, **kwargs)
         except AchbenchError as exc:
-            for line in exc.lines():
-                click.echo(line, err=True)
+            lines = exc.lines()
+            ctx = click.get_current_context(silent=True)
+            if isinstance(exc, MatrixFileError) and not (ctx and ctx.info_name == "import"):
+                lines += import_hints(exc)
+            for line in lines:
+                click.echo(one_line(line), err=True)
             sys.exit(EXIT_ERROR)
         except BrokenPipeError:  # `achbench rank ... | head`
             sys.stderr.close()

@@ -6,9 +6,12 @@ import sys
 
 import click
 
-from achbench.cli.app import EXIT_ERROR, main
+from achbench.analysis.wording import plural
+from achbench.cli.app import EXIT_ERROR, import_hints, main
 from achbench.cli.options import matrix_files
+from achbench.cli.terminal import say
 from achbench.core.errors import MatrixFileError
+from achbench.core.validate import warnings
 from achbench.store.files import read_text
 from achbench.store.toml import load_data
 from achbench.versioning.conflicts import problems as conflict_problems
@@ -36,21 +39,24 @@ def check(files: tuple[str, ...], quiet: bool) -> None:
             data = load_data(name)
         except MatrixFileError as exc:
             failed = True
-            for line in exc.lines():
-                click.echo(line, err=True)
+            for line in exc.lines() + import_hints(exc):
+                say(line, err=True)
             continue
         if data.get("conflicts"):
             failed = True
             for problem in conflict_problems(data, name, read_text(name)):
-                click.echo(str(problem), err=True)
+                say(str(problem), err=True)
             continue
+        for warning in warnings(data, name, read_text(name) if data.get("judgements") else None):
+            click.echo(str(warning), err=True)
         if not quiet:
-            n_h = len(data["hypotheses"])
-            n_e = len(data.get("evidence", {}))
-            n_a = len(data.get("ratings", {}))
-            click.echo(
-                f"{name}: ok ({n_h} hypotheses, {n_e} evidence items, "
-                f"{n_a} analyst{'s' if n_a != 1 else ''})"
+            counts = ", ".join(
+                [
+                    plural(len(data["hypotheses"]), "hypothesis", "hypotheses"),
+                    plural(len(data.get("evidence", {})), "evidence item"),
+                    plural(len(data.get("ratings", {})), "analyst"),
+                ]
             )
+            say(f"{name}: ok ({counts})")
     if failed:
         sys.exit(EXIT_ERROR)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING
 
 import click
@@ -115,14 +114,13 @@ def render_markdown(title: str, result: Consensus, show_all: bool) -> str:
 
 def print_tables(title: str, result: Consensus, show_all: bool) -> None:
     from rich import box
-    from rich.console import Console
     from rich.table import Table
-    from rich.text import Text
 
     from achbench.analysis.consensus import CATEGORY_NAMES
+    from achbench.cli.terminal import console as safe_console
 
-    console = Console()
-    console.print(Text(f"Consensus: {title}", style="bold"))
+    console = safe_console()
+    console.print(f"Consensus: {title}", style="bold")
     console.print(f"Analysts: {', '.join(result.analysts) or 'none'}")
     if len(result.analysts) < 2:
         console.print("Only one analyst rated this matrix: there is nothing to compare.")
@@ -193,12 +191,12 @@ def consensus(
       achbench consensus alice.toml bob.toml carol.toml --format json
     """
     from achbench.analysis.consensus import consensus as compare_analysts
-    from achbench.cli.output import emit
+    from achbench.cli.output import dumps, emit
 
     data, chosen = load_matrix(files, analysts)
     result = compare_analysts(data, chosen)
     if output_format == "json":
-        emit(json.dumps({"title": data["title"], **result.to_json()}, indent=2, ensure_ascii=False))
+        emit(dumps({"title": data["title"], **result.to_json()}))
     elif output_format == "markdown":
         emit(render_markdown(data["title"], result, show_all))
     else:

@@ -10,6 +10,8 @@ import click
 from achbench.cli.app import main, reports_errors
 from achbench.cli.options import method_option
 from achbench.cli.output import emit
+from achbench.cli.terminal import say
+from achbench.core.text import json_safe
 from achbench.store.toml import load_data
 
 EXIT_DIFFERENT = 1
@@ -83,7 +85,7 @@ def diff(old: str, new: str, method: str, output_format: str, color: str) -> Non
     result = diff_matrices(old_data, new_data, method)
     if output_format == "json":
         payload = {"old": old, "new": new, **result.to_json()}
-        emit(dumps_json(payload) + "\n")
+        emit(json_safe(dumps_json(payload)) + "\n")
     elif output_format == "markdown":
         from achbench.cli.diffview import render_markdown
 
@@ -92,7 +94,7 @@ def diff(old: str, new: str, method: str, output_format: str, color: str) -> Non
         from achbench.cli.diffview import render_text
 
         if result.same and _same_file(old, new):
-            click.echo(f"{old} and {new} are the same file: no differences.")
+            say(f"{old} and {new} are the same file: no differences.")
         else:
             text = render_text(result, old, new, want_color(color))
             click.echo(text, nl=False, color=want_color(color))

@@ -1,7 +1,9 @@
 """Show a ``MatrixDiff`` to people: coloured text for the terminal, or Markdown.
 
 No Rich here: the report is a list of lines, styled with ANSI codes (through
-``click.style``) only when colour is wanted, so piped output stays plain.
+``click.style``) only when colour is wanted, so piped output stays plain.  Every
+piece of user text (titles, values, file names) passes through ``one_line`` on
+its way in, so the only escape sequences in the text are the styles added here.
 """
 
 from __future__ import annotations
@@ -11,13 +13,18 @@ from collections.abc import Callable, Mapping
 
 import click
 
+from achbench.analysis.wording import plural
+from achbench.core.text import one_line
 from achbench.report.markdown_text import code, escape
 from achbench.versioning.conflicts import describe
-from achbench.versioning.diff import KINDS, FieldChange, MatrixDiff, TableDiff
+from achbench.versioning.diff import KINDS, FieldChange, MatrixDiff, NoteChange, TableDiff
 
 KIND_NAMES = {
     "hypotheses": ("Hypotheses", "hypothesis", "hypotheses"),
     "evidence": ("Evidence", "evidence item", "evidence items"),
+    "sources": ("Sources", "source", "sources"),
+    "assumptions": ("Assumptions", "assumption", "assumptions"),
+    "judgements": ("Judgements", "analyst's judgements", "analysts' judgements"),
     "milestones": ("Milestones", "milestone", "milestones"),
     "conflicts": ("Recorded merge conflicts", "conflict record", "conflict records"),
 }
@@ -41,20 +48,18 @@ def _value(value: object) -> str:
     if value is None:
         return "(unset)"
     if isinstance(value, str):
-        return '"' + value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+        return '"' + one_line(value.replace("\\", "\\\\").replace('"', '\\"')) + '"'
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, Mapping):
-        return "{" + ", ".join(f"{k} = {_value(v)}" for k, v in value.items()) + "}"
-    return str(value)
+        return "{" + ", ".join(f"{one_line(str(k))} = {_value(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list):
+        return "[" + ", ".join(_value(v) for v in value) + "]"
+    return one_line(str(value))
 
 
 def _long(value: object) -> bool:
     return isinstance(value, str) and ("\n" in value or len(value) > _INLINE)
-
-
-def _plural(count: int, one: str, many: str) -> str:
-    return f"{count} {one if count == 1 else many}"
 
 
 def _score(method: str, value: float | None) -> str:
@@ -83,39 +88,64 @@ def summary(diff: MatrixDiff) -> str:
             ("moved", len(table.moved)),
         ):
             if count:
-                parts.append(f"{_plural(count, one, many)} {label}")
+                parts.append(f"{plural(count, one, many)} {label}")
     if diff.analysts.added or diff.analysts.removed:
         parts.append(f"analysts +{len(diff.analysts.added)} -{len(diff.analysts.removed)}")
     if diff.ratings:
-        parts.append(_plural(len(diff.ratings), "rating changed", "ratings changed"))
+        parts.append(plural(len(diff.ratings), "rating changed", "ratings changed"))
+    parts += _addition_summary(diff)
     return "; ".join(parts)
 
 
-def _field_lines(prefix: str, change: FieldChange, style: Style, indent: str = "    ") -> list[str]:
-    if change.key == "title" and not (_long(change.old) or _long(change.new)):
-        return [
-            f"{prefix} retitled: {style(_value(change.old), fg='red')} -> "
-            f"{style(_value(change.new), fg='green')}"
-        ]
+def _addition_summary(diff: MatrixDiff) -> list[str]:
+    """The summary's words for the rationale and the resolution."""
+    parts = []
+    notes = diff.rationale_analysts
+    if notes.added or notes.removed:
+        parts.append(f"rationale analysts +{len(notes.added)} -{len(notes.removed)}")
+    if diff.rationale:
+        parts.append(
+            plural(len(diff.rationale), "rationale note changed", "rationale notes changed")
+        )
+    if diff.resolution:
+        parts.append("resolution changed")
+    return parts
+
+
+def _field_lines(
+    prefix: str, change: FieldChange, style: Style, indent: str = "    ", named: bool = False
+) -> list[str]:
+    """A changed field: old and new on one line, or one line each of a long text.
+
+    ``named``: the prefix already names the field (a matrix field such as
+    ``Question``), so the key is not repeated after it.
+    """
+    label = f"{prefix}:" if named else f"{prefix} {change.key}:"
+    if change.key == "title" and not named and not (_long(change.old) or _long(change.new)):
+        label = f"{prefix} retitled:"
     if _long(change.old) or _long(change.new):
-        lines = [f"{prefix} {change.key}:"]
+        lines = [label]
         for sign, value, colour in (("-", change.old, "red"), ("+", change.new, "green")):
             if value is None:
                 lines.append(style(f"{indent}{sign} (unset)", fg=colour))
                 continue
             text = value if isinstance(value, str) else _value(value)
-            lines += [style(f"{indent}{sign} {line}", fg=colour) for line in text.split("\n")]
+            lines += [
+                style(f"{indent}{sign} {one_line(line)}", fg=colour)
+                for line in text.replace("\r\n", "\n").split("\n")
+            ]
         return lines
     return [
-        f"{prefix} {change.key}: {style(_value(change.old), fg='red')} -> "
-        f"{style(_value(change.new), fg='green')}"
+        f"{label} {style(_value(change.old), fg='red')} -> {style(_value(change.new), fg='green')}"
     ]
 
 
 def _item_label(kind: str, value: Mapping[str, object]) -> str:
     if kind == "conflicts":
-        return describe(value)
-    return str(value.get("title", ""))
+        return one_line(describe(value))
+    if kind == "judgements":
+        return plural(len(value), "judgement", "judgements")
+    return one_line(str(value.get("title", "")))
 
 
 def _table_lines(diff: MatrixDiff, kind: str, table: TableDiff, style: Style) -> list[str]:
@@ -126,7 +156,11 @@ def _table_lines(diff: MatrixDiff, kind: str, table: TableDiff, style: Style) ->
         if kind != "conflicts":
             for key, value in added.value.items():
                 if key != "title":
-                    shown = value.replace("\n", " ") if isinstance(value, str) else _value(value)
+                    shown = (
+                        one_line(value.replace("\r\n", " ").replace("\n", " "))
+                        if isinstance(value, str)
+                        else _value(value)
+                    )
                     if len(shown) > _INLINE:
                         shown = shown[: _INLINE - 3] + "..."
                     lines.append(style(f"      {key}: {shown}", fg="green"))
@@ -135,14 +169,14 @@ def _table_lines(diff: MatrixDiff, kind: str, table: TableDiff, style: Style) ->
     for changed in table.changed:
         for change in changed.fields:
             prefix = style(f"  ~ {changed.id}", fg="yellow")
-            if change.key != "title":
-                prefix += f" ({diff.title(kind, changed.id)})"
+            if change.key != "title" and kind != "judgements":
+                prefix += f" ({one_line(diff.title(kind, changed.id))})"
             lines += _field_lines(prefix, change, style)
     for moved in table.moved:
         where = f"after {moved.after}" if moved.after else "first"
         lines.append(
             style(f"  > {moved.id}", fg="cyan")
-            + f" ({diff.title(kind, moved.id)}) moved from {moved.old_position} to "
+            + f" ({one_line(diff.title(kind, moved.id))}) moved from {moved.old_position} to "
             f"{moved.new_position}, now {where}"
         )
     return lines
@@ -157,10 +191,10 @@ def _analyst_lines(diff: MatrixDiff, style: Style) -> list[str]:
     new_ratings = diff.new.get("ratings") or {}
     old_ratings = diff.old.get("ratings") or {}
     for added in diff.analysts.added:
-        count = _plural(_count_cells(new_ratings.get(added.id)), "rating", "ratings")
+        count = plural(_count_cells(new_ratings.get(added.id)), "rating", "ratings")
         lines.append(style(f"  + {added.id} ({count})", fg="green"))
     for removed in diff.analysts.removed:
-        count = _plural(_count_cells(old_ratings.get(removed.id)), "rating", "ratings")
+        count = plural(_count_cells(old_ratings.get(removed.id)), "rating", "ratings")
         lines.append(style(f"  - {removed.id} (had {count})", fg="red"))
     for moved in diff.analysts.moved:
         where = f"after {moved.after}" if moved.after else "first"
@@ -173,19 +207,97 @@ def _code(code: str | None) -> str:
 
 
 def _rating_lines(diff: MatrixDiff, style: Style) -> list[str]:
-    lines = [style(f"Ratings ({_plural(len(diff.ratings), 'cell', 'cells')} changed)", bold=True)]
+    lines = [style(f"Ratings ({plural(len(diff.ratings), 'cell', 'cells')} changed)", bold=True)]
     for analyst, cells in diff.ratings_by_analyst().items():
         lines.append(f"  {style(analyst, bold=True)}")
         current = None
         for cell in cells:
             if cell.evidence != current:
                 current = cell.evidence
-                lines.append(f"    {cell.evidence}  {diff.title('evidence', cell.evidence)}")
+                lines.append(
+                    f"    {cell.evidence}  {one_line(diff.title('evidence', cell.evidence))}"
+                )
             old = style(_code(cell.old), fg="red")
             new = style(_code(cell.new), fg="green")
-            title = diff.title("hypotheses", cell.hypothesis)
+            title = one_line(diff.title("hypotheses", cell.hypothesis))
             lines.append(f"      {cell.hypothesis} {title}: {old} -> {new}")
     return lines
+
+
+def _note(note: str | None) -> str:
+    return "no note" if note is None else _value(note)
+
+
+def _rationale_lines(diff: MatrixDiff, style: Style) -> list[str]:
+    """The rationale section: analysts' tables added, removed or moved, then notes."""
+    count = plural(len(diff.rationale), "note", "notes")
+    lines = [style(f"Rationale ({count} changed)", bold=True)]
+    new_notes = diff.new.get("rationale") or {}
+    old_notes = diff.old.get("rationale") or {}
+    for added in diff.rationale_analysts.added:
+        notes = plural(_count_cells(new_notes.get(added.id)), "note", "notes")
+        lines.append(style(f"  + {added.id} ({notes})", fg="green"))
+    for removed in diff.rationale_analysts.removed:
+        notes = plural(_count_cells(old_notes.get(removed.id)), "note", "notes")
+        lines.append(style(f"  - {removed.id} (had {notes})", fg="red"))
+    for moved in diff.rationale_analysts.moved:
+        where = f"after {moved.after}" if moved.after else "first"
+        lines.append(style(f"  > {moved.id}", fg="cyan") + f" moved, now {where}")
+    for analyst, notes_changed in diff.rationale_by_analyst().items():
+        lines.append(f"  {style(analyst, bold=True)}")
+        current = None
+        for note in notes_changed:
+            if note.evidence != current:
+                current = note.evidence
+                evidence_title = one_line(diff.title("evidence", note.evidence))
+                lines.append(f"    {note.evidence}  {evidence_title}")
+            title = one_line(diff.title("hypotheses", note.hypothesis))
+            change = FieldChange(title, note.old, note.new)
+            lines += _field_lines(f"      {note.hypothesis}", change, style, "        ")
+    return lines
+
+
+def _resolution_lines(diff: MatrixDiff, style: Style) -> list[str]:
+    lines = [style("Resolution", bold=True)]
+    for change in diff.resolution:
+        lines += _field_lines(" ", change, style)
+    return lines
+
+
+def _addition_markdown(diff: MatrixDiff) -> list[str]:
+    """The Markdown sections for the rationale and the resolution."""
+    lines: list[str] = []
+    if diff.rationale_analysts or diff.rationale:
+        count = plural(len(diff.rationale), "note", "notes")
+        lines += [f"### Rationale ({count} changed)", ""]
+        lines += [f"- **added** {a.id}" for a in diff.rationale_analysts.added]
+        lines += [f"- **removed** {r.id}" for r in diff.rationale_analysts.removed]
+        lines += [f"- **moved** {m.id}" for m in diff.rationale_analysts.moved]
+        if diff.rationale_analysts:
+            lines.append("")
+        if diff.rationale:
+            lines += [
+                "| Analyst | Evidence | Hypothesis | Old | New |",
+                "|---|---|---|---|---|",
+            ]
+            lines += [_note_row(diff, n) for n in diff.rationale]
+            lines.append("")
+    if diff.resolution:
+        lines += ["### Resolution", ""]
+        lines += [
+            f"- **{f.key}**: {code(_value(f.old))} → {code(_value(f.new))}" for f in diff.resolution
+        ]
+        lines.append("")
+    return lines
+
+
+def _note_row(diff: MatrixDiff, note: NoteChange) -> str:
+    evidence = escape(diff.title("evidence", note.evidence))
+    hypothesis = escape(diff.title("hypotheses", note.hypothesis))
+    return (
+        f"| {escape(note.analyst)} | {note.evidence} {evidence} | {note.hypothesis} {hypothesis} "
+        f"| {escape(_note(note.old))} | {escape(_note(note.new))} |"
+    )
 
 
 def _conclusion_lines(diff: MatrixDiff, style: Style) -> list[str]:
@@ -195,7 +307,7 @@ def _conclusion_lines(diff: MatrixDiff, style: Style) -> list[str]:
     titles = {s.id: s.title for s in conclusion.hypotheses}
     method = conclusion.method
     lines = [style(f"Conclusion under {method}", bold=True)]
-    headline = conclusion.headline(titles)
+    headline = one_line(conclusion.headline(titles))
     if conclusion.leader_changed:
         lines.append("  " + style(headline, fg="magenta", bold=True))
     else:
@@ -209,7 +321,7 @@ def _conclusion_lines(diff: MatrixDiff, style: Style) -> list[str]:
         )
         old_score, new_score = _score(method, s.old_score), _score(method, s.new_score)
         score = old_score if old_score == new_score else f"{old_score} -> {new_score}"
-        rows.append((rank, s.id, score, s.title))
+        rows.append((rank, s.id, score, one_line(s.title)))
     widths = [max(len(row[i]) for row in rows) for i in range(3)]
     for index, row in enumerate(rows):
         text = "  " + "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=False))
@@ -222,14 +334,14 @@ def _conclusion_lines(diff: MatrixDiff, style: Style) -> list[str]:
 def render_text(diff: MatrixDiff, old_name: str, new_name: str, color: bool = False) -> str:
     """The report ``achbench diff`` prints by default."""
     style: Style = click.style if color else _plain
-    lines = [style(f"achbench diff {old_name} {new_name}", bold=True)]
+    lines = [style(one_line(f"achbench diff {old_name} {new_name}"), bold=True)]
     if diff.same:
         lines.append("No differences: the two files hold the same matrix.")
         return "\n".join(lines) + "\n"
     lines.append(summary(diff))
     for change in diff.fields:
         lines.append("")
-        lines += _field_lines(style(change.key.capitalize(), bold=True), change, style, "  ")
+        lines += _field_lines(style(change.key.capitalize(), bold=True), change, style, "  ", True)
     for kind in KINDS:
         if diff.tables[kind]:
             lines.append("")
@@ -240,6 +352,12 @@ def render_text(diff: MatrixDiff, old_name: str, new_name: str, color: bool = Fa
     if diff.ratings:
         lines.append("")
         lines += _rating_lines(diff, style)
+    if diff.rationale_analysts or diff.rationale:
+        lines.append("")
+        lines += _rationale_lines(diff, style)
+    if diff.resolution:
+        lines.append("")
+        lines += _resolution_lines(diff, style)
     if diff.conclusion is not None:
         lines.append("")
         lines += _conclusion_lines(diff, style)
@@ -295,7 +413,7 @@ def render_markdown(diff: MatrixDiff, old_name: str, new_name: str) -> str:
         lines.append("")
     if diff.ratings:
         lines += [
-            f"### Ratings ({_plural(len(diff.ratings), 'cell', 'cells')} changed)",
+            f"### Ratings ({plural(len(diff.ratings), 'cell', 'cells')} changed)",
             "",
             "| Analyst | Evidence | Hypothesis | Old | New |",
             "|---|---|---|---|---|",
@@ -308,6 +426,7 @@ def render_markdown(diff: MatrixDiff, old_name: str, new_name: str) -> str:
                 f"| {c.hypothesis} {hypothesis} | {_code(c.old)} | {_code(c.new)} |"
             )
         lines.append("")
+    lines += _addition_markdown(diff)
     if diff.conclusion is not None:
         method = diff.conclusion.method
         lines += [

@@ -8,8 +8,9 @@ before any screen is drawn.
 
 from __future__ import annotations
 
+import os
+import shlex
 import sys
-import tomllib
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -17,7 +18,10 @@ import click
 
 from achbench.cli.app import main, reports_errors
 from achbench.cli.options import method_option
+from achbench.cli.terminal import say
 from achbench.core.errors import UsageError
+from achbench.core.text import one_line
+from achbench.store.toml import read_table
 
 if TYPE_CHECKING:
     from achbench.tui.app import AchbenchApp
@@ -36,8 +40,8 @@ def _read_keymap(path: Path | None) -> dict[str, str] | None:
     if path is None:
         return None
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        data = read_table(path)  # the rule for untrusted files: size, nesting, one line
+    except OSError as exc:
         raise UsageError(f"{path}: not a keymap: {exc}") from None
     bad = [key for key, value in data.items() if not isinstance(value, str)]
     if bad:
@@ -49,7 +53,7 @@ def _run(app: AchbenchApp) -> None:
     app.run()
     if app.recovered_to is not None:
         cause = app.stopped_by or "an unexpected error"
-        click.echo(
+        say(
             f"achbench: stopped by {cause}; unsaved changes were kept in {app.recovered_to}",
             err=True,
         )
@@ -79,6 +83,11 @@ def edit(file: Path | None, analyst: str | None, method: str, keymap: Path | Non
       achbench matrices/kazakhstan-2022.toml
       achbench edit alice.toml --analyst alice --method bayes
     """
+    if file is not None and not os.path.lexists(file):
+        raise UsageError(
+            f"{file}: no such file; to start a new matrix there, run "
+            f"`achbench new {shlex.quote(str(file))}`"
+        )
     from achbench.tui.app import make_app
 
     _run(make_app(file, analyst=analyst, method=method, keymap=_read_keymap(keymap)))
@@ -106,7 +115,7 @@ def new(file: Path, title: str | None, analyst: str | None, keymap: Path | None)
     if not file.parent.is_dir():
         raise UsageError(f"{file}: no such folder {file.parent}")
     if title is None:
-        title = _title_from(file)
+        title = one_line(_title_from(file))  # a file name may hold control characters
         if sys.stdin.isatty():
             title = click.prompt("Title of the matrix", default=title)
     if not title.strip():

@@ -10,9 +10,13 @@ from pathlib import Path
 
 import click
 
+from achbench.analysis.wording import plural
 from achbench.cli.app import main, reports_errors
+from achbench.cli.terminal import say
 from achbench.core.data import MatrixData
 from achbench.core.errors import MatrixFileError
+from achbench.core.text import one_line, visible
+from achbench.store.files import read_bytes
 from achbench.versioning.gitdriver import DEFAULT_PATTERNS
 
 _NULL = "/dev/null"
@@ -32,7 +36,8 @@ _NULL = "/dev/null"
     multiple=True,
     metavar="GLOB",
     help=f"Files that are matrices, as a gitattributes pattern; repeat for several. "
-    f"Default: {', '.join(DEFAULT_PATTERNS)}.",
+    f"Default: {', '.join(DEFAULT_PATTERNS)}. In a repository, each matrix the patterns "
+    "miss gets a line of its own too.",
 )
 @click.option(
     "--executable",
@@ -47,8 +52,13 @@ def git_setup(global_: bool, patterns: tuple[str, ...], executable: str | None) 
     Configures a diff driver (git diff shows `achbench diff`; git log -p and git
     show a one-line-per-fact view), a merge driver (`achbench merge`, so
     branches that change different cells or add different evidence merge
-    cleanly, and real conflicts are recorded in the file), and a .gitattributes
-    line naming the files that are matrices. Running it again changes nothing.
+    cleanly, and real conflicts are recorded in the file), and .gitattributes
+    lines naming the files that are matrices: the patterns (*.ach.toml by
+    default) and, in a repository, one line per matrix they miss. A matrix is
+    any *.toml whose first line is format = "achbench/1", as achbench writes
+    it (the bundled example, files made by `achbench new`). Matrices git would
+    still not diff and merge with achbench are listed as warnings. Run it again
+    after adding a matrix; otherwise it changes nothing.
 
     \b
     Examples:
@@ -56,13 +66,19 @@ def git_setup(global_: bool, patterns: tuple[str, ...], executable: str | None) 
       achbench git-setup --pattern 'matrices/*.toml'
       achbench git-setup --global
     """
-    from achbench.versioning.gitdriver import setup
+    from achbench.versioning.gitdriver import setup, toplevel_or_none, uncovered
 
     changes = setup(global_, patterns or DEFAULT_PATTERNS, executable)
+    top = toplevel_or_none(Path.cwd())
+    for path in uncovered(top) if top is not None else []:
+        click.echo(
+            one_line(f"{path}: warning: a matrix git will not diff or merge with achbench"),
+            err=True,
+        )
     if not changes:
         click.echo("git is already set up for achbench; nothing changed.")
     for change in changes:
-        click.echo(change)
+        say(change)
     if changes and not global_:
         click.echo("Commit .gitattributes so that others' clones know which files are matrices.")
 
@@ -78,11 +94,13 @@ def _load_as(path: str, name: str) -> MatrixData:
 
 
 def _read(path: str) -> str:
+    """The text of a file git handed over, by the rules for untrusted files
+    (``store.files``: no FIFO, no device, size capped), or nothing."""
     if path == _NULL:
         return ""
     try:
-        return Path(path).read_text(encoding="utf-8", errors="replace")
-    except OSError:
+        return read_bytes(path).decode("utf-8", errors="replace")
+    except MatrixFileError:
         return ""
 
 
@@ -96,10 +114,12 @@ def _describe_file(data: MatrixData) -> str:
     cells = sum(
         len(row) for table in (data.get("ratings") or {}).values() for row in table.values()
     )
-    return (
-        f"{data['title']!r}: {len(data['hypotheses'])} hypotheses, "
-        f"{len(data.get('evidence') or {})} evidence items, {cells} ratings"
-    )
+    counts = [
+        plural(len(data["hypotheses"]), "hypothesis", "hypotheses"),
+        plural(len(data.get("evidence") or {}), "evidence item"),
+        plural(cells, "rating"),
+    ]
+    return f"{data['title']!r}: {', '.join(counts)}"
 
 
 @main.command(
@@ -122,7 +142,7 @@ def git_diff_driver(args: tuple[str, ...]) -> None:
     from achbench.versioning.diff import diff_matrices
 
     if len(args) < 7:
-        click.echo(f"* Unmerged path {args[0] if args else '?'}")
+        say(f"* Unmerged path {args[0] if args else '?'}")
         return
     path, old_file, new_file = args[0], args[1], args[4]
     new_path = args[7] if len(args) >= 9 else path
@@ -132,24 +152,24 @@ def git_diff_driver(args: tuple[str, ...]) -> None:
         old = _load_as(old_file, old_name) if old_file != _NULL else None
         new = _load_as(new_file, new_name) if new_file != _NULL else None
     except MatrixFileError as exc:
-        click.echo(f"achbench diff {old_name} {new_name}")
+        say(f"achbench diff {old_name} {new_name}")
         for line in exc.lines():
-            click.echo(f"# {line}")
-        click.echo("# not a valid matrix: showing a line diff instead")
+            say(f"# {line}")
+        say("# not a valid matrix: showing a line diff instead")
         lines = difflib.unified_diff(
             _read(old_file).splitlines(keepends=True),
             _read(new_file).splitlines(keepends=True),
-            old_name,
-            new_name,
+            one_line(old_name),
+            one_line(new_name),
         )
-        click.echo("".join(lines), nl=False)
+        click.echo(visible("".join(lines)), nl=False)
         return
     if old is None or new is None:
-        click.echo(f"achbench diff {old_name} {new_name}")
+        say(f"achbench diff {old_name} {new_name}")
         if new is not None:
-            click.echo(f"new matrix file {_describe_file(new)}")
+            say(f"new matrix file {_describe_file(new)}")
         elif old is not None:
-            click.echo(f"deleted matrix file {_describe_file(old)}")
+            say(f"deleted matrix file {_describe_file(old)}")
         return
     result = diff_matrices(old, new)
     click.echo(render_text(result, old_name, new_name, color), nl=False, color=color)
@@ -175,7 +195,7 @@ def git_textconv(file: str) -> None:
         data = _load_as(file, "matrix")
     except MatrixFileError as exc:
         for line in exc.lines():
-            click.echo(f"# achbench: not a valid matrix: {line}")
-        click.echo(_read(file), nl=False)
+            say(f"# achbench: not a valid matrix: {line}")
+        click.echo(visible(_read(file)), nl=False)
         return
-    click.echo(textconv(data), nl=False)
+    click.echo(visible(textconv(data)), nl=False)

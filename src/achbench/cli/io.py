@@ -15,8 +15,12 @@ from typing import Any, TypeVar
 
 import click
 
+from achbench.analysis.wording import plural
 from achbench.cli.app import main, reports_errors
+from achbench.cli.options import csv_formulas, csv_formulas_option
+from achbench.cli.terminal import say
 from achbench.core.errors import UsageError
+from achbench.core.text import visible
 from achbench.core.vocabulary import ID_HELP, is_id
 from achbench.formats import FORMATS, Report, format_of, read_matrix, write_matrix
 from achbench.store.atomic import write_atomic
@@ -44,7 +48,7 @@ def output_option(default: str) -> Callable[[F], F]:
 
 def _print_report(report: Report) -> None:
     for line in report.lines():
-        click.echo(line, err=True)
+        say(line, err=True)
 
 
 def _target(source: str, output: str | None, suffix: str, force: bool) -> Path | None:
@@ -59,6 +63,16 @@ def _target(source: str, output: str | None, suffix: str, force: bool) -> Path |
             f"{target}: already exists; use --force to overwrite it, or -o to write elsewhere"
         )
     return target
+
+
+def _to_stdout(payload: bytes) -> None:
+    """Write a converted file to stdout: as it is into a pipe or a file, with control
+    characters shown as escapes (``visible``) on a terminal, which would act on them."""
+    if sys.stdout.isatty():
+        payload = visible(payload.decode("utf-8", errors="replace")).encode("utf-8")
+    sys.stdout.flush()
+    sys.stdout.buffer.write(payload)
+    sys.stdout.buffer.flush()
 
 
 def _check_analyst(analyst: str | None) -> None:
@@ -133,13 +147,14 @@ def import_(
     finally:
         _print_report(report)
     if target is None:
-        click.echo(dumps(data), nl=False)
+        _to_stdout(dumps(data).encode("utf-8"))
         return
-    save(data, target)
-    n_e = len(data.get("evidence", {}))
-    click.echo(
-        f"wrote {target} ({len(data['hypotheses'])} hypotheses, {n_e} evidence items)", err=True
-    )
+    save(data, target, force=force)
+    counts = [
+        plural(len(data["hypotheses"]), "hypothesis", "hypotheses"),
+        plural(len(data.get("evidence", {})), "evidence item"),
+    ]
+    say(f"wrote {target} ({', '.join(counts)})", err=True)
 
 
 @main.command("export")
@@ -164,6 +179,7 @@ def import_(
     is_flag=True,
     help="CSV only: start with a UTF-8 byte-order mark, which Excel needs to read UTF-8.",
 )
+@csv_formulas_option
 @force_option
 @reports_errors
 def export(
@@ -173,6 +189,7 @@ def export(
     analyst: str | None,
     transpose: bool | None,
     bom: bool,
+    csv_formulas_choice: str | None,
     force: bool,
 ) -> None:
     """Export the matrix FILE as PARC ACH (.achz), CSV, JSON or an Excel workbook (.xlsx).
@@ -199,21 +216,20 @@ def export(
         raise UsageError("--analyst applies to achz, csv and xlsx; JSON holds every analyst")
     if fmt != "csv" and (transpose is not None or bom):
         raise UsageError("--transpose and --bom apply to CSV only")
+    quote_formulas = csv_formulas(csv_formulas_choice, fmt)
     target = _target(file, output, f".{fmt}", force)
     if target is None and fmt in ("achz", "xlsx") and sys.stdout.isatty():
         raise UsageError(f"an .{fmt} file is binary: give -o FILE rather than a terminal")
     data = load_data(file)
     report = Report(file)
     try:
-        payload = write_matrix(data, fmt, report, analyst, bool(transpose))
+        payload = write_matrix(data, fmt, report, analyst, bool(transpose), quote_formulas)
     finally:
         _print_report(report)
     if fmt == "csv" and bom:
         payload = b"\xef\xbb\xbf" + payload
     if target is None:
-        sys.stdout.flush()
-        sys.stdout.buffer.write(payload)
-        sys.stdout.buffer.flush()
+        _to_stdout(payload)
         return
-    write_atomic(target, payload)
-    click.echo(f"wrote {target}", err=True)
+    write_atomic(target, payload, force=force)
+    say(f"wrote {target}", err=True)

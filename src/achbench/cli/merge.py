@@ -7,10 +7,14 @@ import sys
 
 import click
 
+from achbench.analysis.wording import plural
 from achbench.cli.app import EXIT_ERROR, main, reports_errors
+from achbench.cli.terminal import say
 from achbench.core.data import MatrixData
-from achbench.core.errors import MatrixFileError
+from achbench.core.errors import MatrixFileError, UsageError
+from achbench.store.atomic import keep_previous
 from achbench.store.files import read_text
+from achbench.store.pool import version_of
 from achbench.store.toml import load_data
 
 EXIT_CONFLICTS = 1
@@ -46,21 +50,23 @@ def _text_merge(base: str, ours: str, theirs: str, out: str, label: str) -> int:
     try:
         done = subprocess.run(["git", "merge-file", *labels, out, base, theirs], check=False)
     except OSError as exc:
-        click.echo(f"{label}: cannot run git merge-file: {exc}", err=True)
+        say(f"{label}: cannot run git merge-file: {exc}", err=True)
         return EXIT_ERROR
     return 0 if done.returncode == 0 else EXIT_CONFLICTS
 
 
 @main.command(short_help="3-way merge of matrices by id; conflicts recorded in the file.")
-@click.argument("base", type=click.Path(dir_okay=False, path_type=str))
-@click.argument("ours", type=click.Path(dir_okay=False, path_type=str))
-@click.argument("theirs", type=click.Path(dir_okay=False, path_type=str))
+@click.argument("base")  # read by store.files, which refuses what is no file
+@click.argument("ours")  # read by store.files, which refuses what is no file
+@click.argument("theirs")  # read by store.files, which refuses what is no file
 @click.option(
     "--output",
     "-o",
     type=click.Path(dir_okay=False, path_type=str),
-    help="Write the merged matrix here. Default: over OURS, as git's merge drivers do.",
+    help="Write the merged matrix here. Default: over OURS, keeping the previous OURS "
+    "as OURS.orig beside it.",
 )
+@click.option("--force", is_flag=True, help="Replace the output even if it is read-only.")
 @click.option("--label", metavar="NAME", help="Name to show in messages (default: OURS).")
 @click.option(
     "--git-driver",
@@ -70,7 +76,13 @@ def _text_merge(base: str, ours: str, theirs: str, out: str, label: str) -> int:
 )
 @reports_errors
 def merge(
-    base: str, ours: str, theirs: str, output: str | None, label: str | None, git_driver: bool
+    base: str,
+    ours: str,
+    theirs: str,
+    output: str | None,
+    force: bool,
+    label: str | None,
+    git_driver: bool,
 ) -> None:
     """Merge THEIRS into OURS, given their common ancestor BASE, by id.
 
@@ -81,8 +93,13 @@ def merge(
     stderr, and reported by `achbench check` until resolved.
 
     Exit status: 0 merged cleanly, 1 conflicts recorded, 2 an input is not a
-    valid matrix (nothing is written). An empty BASE means the two sides share no
-    ancestor.
+    valid matrix, or OURS or THEIRS is not a version of BASE's matrix (it keeps
+    fewer than half of BASE's hypotheses or of its evidence items): nothing is
+    written. An empty BASE means the two sides share no ancestor.
+
+    Without -o the merge is written over OURS and the previous OURS is kept
+    as OURS.orig beside it (git's merge driver gives -o, and git keeps the
+    previous version itself).
 
     \b
     Examples:
@@ -99,29 +116,33 @@ def merge(
         base_data = _load_base(base)
         ours_data = load_data(ours)
         theirs_data = load_data(theirs)
-    except MatrixFileError as exc:
+        version_of((base, base_data), (ours, ours_data))
+        version_of((base, base_data), (theirs, theirs_data))
+    except (MatrixFileError, UsageError) as exc:
         if not git_driver:
             raise
         for line in exc.lines():
-            click.echo(line, err=True)
-        click.echo(f"{name}: not merged as a matrix; falling back to a line merge", err=True)
+            say(line, err=True)
+        say(f"{name}: not merged as a matrix; falling back to a line merge", err=True)
         sys.exit(_text_merge(base, ours, theirs, target, name))
     result = merge_data(base_data, ours_data, theirs_data)
-    save(result.data, target)
+    if output is None:
+        keep_previous(ours)
+    save(result.data, target, force=force)
     earlier = len(result.data.get("conflicts", {})) - len(result.conflicts)
     if earlier:
-        click.echo(
-            f"{name}: still holds {earlier} unresolved conflict record"
-            f"{'s' if earlier != 1 else ''} from an earlier merge (achbench check lists them)",
+        say(
+            f"{name}: still holds {plural(earlier, 'unresolved conflict record')} "
+            "from an earlier merge (achbench check lists them)",
             err=True,
         )
     if result.clean:
         return
     for conflict in result.conflicts:
-        click.echo(f"{name}: conflict: {describe(conflict)}", err=True)
+        say(f"{name}: conflict: {describe(conflict)}", err=True)
     count = len(result.conflicts)
-    click.echo(
-        f"{name}: {count} conflict{'s' if count != 1 else ''} recorded in the file "
+    say(
+        f"{name}: {plural(count, 'conflict')} recorded in the file "
         "(ours kept in place); settle each, delete its [conflicts.<id>] table, and "
         "`achbench check` will pass",
         err=True,

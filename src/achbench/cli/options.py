@@ -42,6 +42,28 @@ def format_option(*choices: str, default: str = "table") -> Callable[[Any], Any]
     )
 
 
+csv_formulas_option = click.option(
+    "--csv-formulas",
+    "csv_formulas_choice",
+    type=click.Choice(["quote", "keep"]),
+    default=None,
+    help="CSV only: 'quote' (the default) puts a ' before a text cell starting with "
+    "= + - @, a tab or a carriage return, so that no spreadsheet runs it as a formula "
+    "(OWASP's advice; import takes the ' off again); 'keep' writes such cells as they "
+    "are. See docs/formats.md.",
+)
+"""How CSV output treats text a spreadsheet would run as a formula (``core.text.formula_safe``)."""
+
+
+def csv_formulas(choice: str | None, output_format: str) -> bool:
+    """Whether to quote formula prefixes; refuses the option where no CSV is written."""
+    if choice is not None and output_format != "csv":
+        from achbench.core.errors import UsageError
+
+        raise UsageError("--csv-formulas applies to CSV output only")
+    return choice != "keep"
+
+
 matrix_files = click.argument(
     "files", nargs=-1, required=True, type=click.Path(dir_okay=True, path_type=str)
 )

@@ -1,6 +1,11 @@
 """Print rankings as a Rich table, JSON, CSV or Markdown.
 
-Rich is imported only for the table, so ``--format json`` stays lean.
+Rich is imported only for the table, so ``--format json`` stays lean.  User text
+is made inert for each format as ``achbench.core.text`` says: the table through
+``achbench.cli.terminal.console``, Markdown through the one escaper, JSON with
+C1 controls escaped, CSV with control characters shown as escapes and formula
+prefixes quoted.  Scores in CSV are rounded to ``CSV_DIGITS`` significant
+digits (so 8.000000000000002 reads 8.0); JSON keeps every digit.
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ import json
 
 import click
 
+from achbench.core.text import FormulaQuoted, RowSink, json_safe, visible
 from achbench.report.markdown_text import escape, row
 from achbench.scoring.methods import Ranking
 
@@ -52,21 +58,50 @@ def _headers(ranking: Ranking) -> list[str]:
     ]
 
 
+CSV_DIGITS = 6
+"""Significant digits of the scores and figures in CSV output."""
+
+
+def dumps(payload: object) -> str:
+    """JSON for stdout: UTF-8 as it is, but DEL and C1 controls escaped (``json_safe``)."""
+    return json_safe(json.dumps(payload, indent=2, ensure_ascii=False))
+
+
 def to_json(ranking: Ranking, extra: dict[str, object] | None = None) -> str:
     payload = ranking.to_json()
     if extra:
         payload.update(extra)
-    return json.dumps(payload, indent=2, ensure_ascii=False)
+    return dumps(payload)
 
 
-def to_csv(ranking: Ranking) -> str:
+def csv_number(value: float) -> float:
+    """``value`` to ``CSV_DIGITS`` significant digits: the float noise of a sum of
+    weights (8.000000000000002) gone, and still a number to the spreadsheet.
+    Counts (ints) stay as they are."""
+    if isinstance(value, int):
+        return value
+    return float(f"{value:.{CSV_DIGITS}g}")
+
+
+def to_csv(ranking: Ranking, quote_formulas: bool = True) -> str:
+    """The ranking as CSV: a row per hypothesis, scores rounded (``csv_number``);
+    the title with control characters shown (``visible``) and, unless
+    ``quote_formulas`` is off, a formula prefix quoted (``formula_safe``)."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer: RowSink = csv.writer(buffer, lineterminator="\n")
+    if quote_formulas:
+        writer = FormulaQuoted(writer)
     figure_keys = sorted({k for h in ranking.hypotheses for k in h.figures})
     writer.writerow(["rank", "id", "title", "score", *figure_keys])
     for h in ranking.hypotheses:
         writer.writerow(
-            [h.rank, h.id, h.title, repr(h.score), *(repr(h.figures[k]) for k in figure_keys)]
+            [
+                h.rank,
+                h.id,
+                visible(h.title),
+                csv_number(h.score),
+                *(csv_number(h.figures[k]) for k in figure_keys),
+            ]
         )
     return buffer.getvalue()
 
@@ -82,8 +117,9 @@ def to_markdown(ranking: Ranking, caption: str = "") -> str:
 
 def print_table(ranking: Ranking, title: str, caption: str) -> None:
     from rich import box
-    from rich.console import Console
     from rich.table import Table
+
+    from achbench.cli.terminal import console
 
     table = Table(
         title=title,
@@ -99,7 +135,7 @@ def print_table(ranking: Ranking, title: str, caption: str) -> None:
             table.add_column(header, justify="right" if index != 1 else "left", no_wrap=True)
     for cells in _rows(ranking):
         table.add_row(*cells)
-    Console().print(table)
+    console().print(table)
 
 
 def emit(text: str) -> None:

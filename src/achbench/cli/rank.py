@@ -6,9 +6,12 @@ from typing import Any
 
 import click
 
+from achbench.analysis.wording import plural
 from achbench.cli.app import main, reports_errors
 from achbench.cli.options import (
     analyst_option,
+    csv_formulas,
+    csv_formulas_option,
     format_option,
     load_matrix,
     matrix_files,
@@ -27,7 +30,9 @@ from achbench.scoring.methods import Grid, rated_alike, score
 @click.option(
     "--hide-nondiagnostic",
     is_flag=True,
-    help="Leave evidence rated alike for every hypothesis out of the evidence list.",
+    help="Leave evidence rated alike for every hypothesis out of the evidence list "
+    "(and out of json's evidence). Without --sort it lists the evidence in file order "
+    "(table, markdown); the csv output holds no evidence, so there it is refused.",
 )
 @click.option(
     "--sort",
@@ -37,6 +42,7 @@ from achbench.scoring.methods import Grid, rated_alike, score
     help="List the evidence too (table, markdown), in file order or most diagnostic "
     "first; with json, adds evidence_by_diagnosticity (ids).",
 )
+@csv_formulas_option
 @reports_errors
 def rank(
     files: tuple[str, ...],
@@ -45,6 +51,7 @@ def rank(
     output_format: str,
     hide_nondiagnostic: bool,
     sort_evidence: str | None,
+    csv_formulas_choice: str | None,
 ) -> None:
     """Rank the hypotheses of FILE, best supported first.
 
@@ -53,6 +60,9 @@ def rank(
     it). Tied hypotheses share a rank. A milestone that tells against the
     leading hypothesis (observed and refuting it, or supporting it and not
     observed by its due date) is printed as a warning.
+
+    --format csv gives scores to 6 significant digits (json keeps every digit)
+    and quotes titles a spreadsheet would run as formulas (--csv-formulas).
 
     \b
     Examples:
@@ -63,6 +73,12 @@ def rank(
     from achbench.analysis.milestones import warnings as milestone_warnings
     from achbench.cli import analysis_output as extra
 
+    quote_formulas = csv_formulas(csv_formulas_choice, output_format)
+    if output_format == "csv" and (sort_evidence or hide_nondiagnostic):
+        what = "--sort lists" if sort_evidence else "--hide-nondiagnostic hides"
+        raise UsageError(f"{what} the evidence, which the csv output does not hold")
+    if hide_nondiagnostic and sort_evidence is None and output_format != "json":
+        sort_evidence = "file"
     data, chosen = load_matrix(files, analysts)
     grid = Grid.from_data(data, chosen)
     ranking = score(grid, method)
@@ -87,9 +103,7 @@ def rank(
             payload["evidence_by_diagnosticity"] = [e.id for e, _ in listed or []]
         emit(to_json(ranking, payload))
     elif output_format == "csv":
-        if sort_evidence:
-            raise UsageError("--sort lists the evidence, which the csv output does not hold")
-        emit(to_csv(ranking))
+        emit(to_csv(ranking, quote_formulas))
         extra.echo_warnings(warnings)
     elif output_format == "markdown":
         text = to_markdown(ranking, f"{data['title']} ({method})")
@@ -100,8 +114,10 @@ def rank(
         emit(text)
     else:
         pooled = ", ".join(grid.analysts) if grid.analysts else "no ratings yet"
+        hidden = " (hidden)" if hide_nondiagnostic and flat_count else ""
         caption = (
-            f"{len(grid.evidence)} evidence items, {flat_count} non-diagnostic; analysts: {pooled}"
+            f"{plural(len(grid.evidence), 'evidence item')}, {flat_count} non-diagnostic"
+            f"{hidden}; analysts: {pooled}"
         )
         print_table(ranking, f"{data['title']} - method: {method}", caption)
         extra.print_warnings(warnings)

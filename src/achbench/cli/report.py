@@ -18,15 +18,19 @@ from achbench.cli.options import (
 from achbench.core.errors import SaveError, UsageError
 
 
-def write_report(path: Path, text: str | bytes) -> None:
+def write_report(path: Path, text: str | bytes, force: bool = False) -> None:
     """Write the report through the one atomic writer: a failed write never leaves
-    half a report, and the message says it was the report that could not be written."""
+    half a report, a link is followed as a save follows it, a read-only file is
+    replaced only with --force, and the message says it was the report that could
+    not be written."""
     from achbench.store.atomic import write_atomic
 
     try:
-        write_atomic(path, text.encode("utf-8") if isinstance(text, str) else text)
+        write_atomic(path, text.encode("utf-8") if isinstance(text, str) else text, force=force)
     except SaveError as exc:
-        raise SaveError(f"cannot write the report: {exc}") from None
+        raise SaveError(
+            str(exc).replace(": cannot save: ", ": cannot write the report: ", 1)
+        ) from None
 
 
 @main.command()
@@ -41,6 +45,7 @@ def write_report(path: Path, text: str | bytes) -> None:
     default=None,
     help="Write the report to this file instead of standard output.",
 )
+@click.option("--force", is_flag=True, help="Replace OUTPUT even if it is read-only.")
 @click.option(
     "--steps",
     type=click.Choice(["any", "one"]),
@@ -55,6 +60,7 @@ def report(
     analysts: tuple[str, ...],
     output_format: str,
     output: Path | None,
+    force: bool,
     steps: str,
 ) -> None:
     """Write a report on FILE: the question, every hypothesis ranked under every
@@ -94,7 +100,7 @@ def report(
             sys.stdout.buffer.write(pdf)
             sys.stdout.buffer.flush()
         else:
-            write_report(output, pdf)
+            write_report(output, pdf, force)
         return
     if output_format == "html":
         from achbench.report.html import render
@@ -104,4 +110,4 @@ def report(
     if output is None:
         click.echo(text, nl=False)
     else:
-        write_report(output, text)
+        write_report(output, text, force)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING
 
 import click
@@ -62,12 +61,21 @@ def _removal_rows(findings: Findings, show_all: bool) -> list[tuple[str, str, st
 
 
 def _removal_summary(findings: Findings, show_all: bool) -> str:
+    from achbench.analysis.wording import plural
+
     total = len(findings.removals)
+    if not total:
+        return "There is no evidence to leave out."
     leader = sum(1 for r in findings.removals if r.leader_changed)
     ranks = sum(1 for r in findings.removals if r.ranks_changed) - leader
+    rest = total - leader - ranks
+
+    def changes(count: int) -> str:
+        return f"{count} {'changes' if count == 1 else 'change'}"
+
     text = (
-        f"Of {total} items, {leader} change the leader when removed, {ranks} change only "
-        f"other ranks, {total - leader - ranks} change nothing"
+        f"Of {plural(total, 'item')}, {changes(leader)} the leader when removed, "
+        f"{changes(ranks)} only other ranks, {changes(rest)} nothing"
     )
     return text + ("." if show_all or not ranks else " (--all lists them).")
 
@@ -126,35 +134,42 @@ def print_tables(
     title: str, findings: Findings, warnings: list[MilestoneWarning], show_all: bool
 ) -> None:
     from rich import box
-    from rich.console import Console
     from rich.table import Table
-    from rich.text import Text
 
     from achbench.analysis.wording import order_text, sentences
     from achbench.cli.analysis_output import print_warnings
+    from achbench.cli.terminal import console as safe_console
 
-    console = Console()
+    console = safe_console()
     said = sentences(findings)
-    console.print(Text(f"Sensitivity: {title} - method: {findings.method}", style="bold"))
+    console.print(f"Sensitivity: {title} - method: {findings.method}", style="bold")
     console.print(f"Order: {order_text(findings.standing)}")
     for sentence in said[:2]:
         style = "bold yellow" if "close race" in sentence or "tie" in sentence else ""
-        console.print(Text(sentence, style=style))
+        console.print(sentence, style=style)
     print_warnings(warnings, console)
 
     rows = _removal_rows(findings, show_all)
-    table = Table(
-        title="Leave one out",
-        caption=_removal_summary(findings, show_all),
-        box=box.SIMPLE_HEAVY,
-        title_justify="left",
-        caption_justify="left",
-    )
-    for name in ("Evidence", "Title", "Effect", "New order"):
-        table.add_column(name, overflow="fold", ratio=1 if name in ("Title", "New order") else None)
-    for row in rows:
-        table.add_row(*row, style="bold" if row[2] == "leader changes" else "")
-    console.print(table)
+    if rows:
+        table = Table(
+            title="Leave one out",
+            caption=_removal_summary(findings, show_all),
+            box=box.SIMPLE_HEAVY,
+            title_justify="left",
+            caption_justify="left",
+        )
+        for name in ("Evidence", "Title", "Effect", "New order"):
+            ratio = 1 if name in ("Title", "New order") else None
+            table.add_column(name, overflow="fold", ratio=ratio)
+        for row in rows:
+            table.add_row(*row, style="bold" if row[2] == "leader changes" else "")
+        console.print(table)
+    else:
+        # No row to show: a sentence says why, rather than an empty table.
+        console.print()
+        console.print("Leave one out", style="italic")
+        console.print(_removal_summary(findings, show_all))
+        console.print()
 
     table = Table(
         title=f"Fewest rating changes for another hypothesis to lead ({_heading(findings)})",
@@ -232,7 +247,7 @@ def sensitivity(
     """
     from achbench.analysis.milestones import warnings as milestone_warnings
     from achbench.analysis.sensitivity import analyse, raters_of
-    from achbench.cli.output import emit
+    from achbench.cli.output import dumps, emit
     from achbench.scoring.methods import Grid
 
     data, chosen = load_matrix(files, analysts)
@@ -243,7 +258,7 @@ def sensitivity(
     if output_format == "json":
         payload = {"title": data["title"], **findings.to_json()}
         payload["warnings"] = [w.to_json() for w in warnings]
-        emit(json.dumps(payload, indent=2, ensure_ascii=False))
+        emit(dumps(payload))
     elif output_format == "markdown":
         emit(render_markdown(data["title"], findings, warnings, show_all))
     else:

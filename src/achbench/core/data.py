@@ -16,7 +16,17 @@ sets) are declared and documented.
 import datetime as dt
 from typing import Final, NotRequired, TypeAlias, TypedDict
 
-from achbench.core.vocabulary import Code, Expect, FormatName, Level, Status
+from achbench.core.vocabulary import (
+    AssumptionStatus,
+    Code,
+    EvidenceStatus,
+    Expect,
+    FormatName,
+    Grade,
+    Level,
+    Reliability,
+    Status,
+)
 
 Row: TypeAlias = dict[str, Code]
 """One analyst's ratings of one evidence item: hypothesis id to code."""
@@ -26,6 +36,18 @@ AnalystRatings: TypeAlias = dict[str, Row]
 
 Ratings: TypeAlias = dict[str, AnalystRatings]
 """Every analyst's ratings: analyst name to their ratings."""
+
+NoteRow: TypeAlias = dict[str, str]
+"""One analyst's rationale for the cells of one evidence item: hypothesis id to note."""
+
+AnalystRationale: TypeAlias = dict[str, NoteRow]
+"""One analyst's rationale: evidence id to row of notes."""
+
+Rationale: TypeAlias = dict[str, AnalystRationale]
+"""Every analyst's rationale, laid out as ``Ratings`` is: analyst, evidence, hypothesis."""
+
+Judgements: TypeAlias = dict[str, dict[str, float]]
+"""Every analyst's own probabilities: analyst name to hypothesis id to probability."""
 
 
 class HypothesisData(TypedDict):
@@ -46,9 +68,45 @@ class EvidenceData(TypedDict):
     credibility: NotRequired[Level]
     relevance: NotRequired[Level]
     notes: NotRequired[str]
+    cites: NotRequired[str]
+    quote: NotRequired[str]
+    locator: NotRequired[str]
+    grade: NotRequired[Grade]
+    origin: NotRequired[str]
+    assumes: NotRequired[list[str]]
+    status: NotRequired[EvidenceStatus]
     code: NotRequired[str]
     link: NotRequired[str]
     flag: NotRequired[bool]
+
+
+class SourceData(TypedDict):
+    """``[sources.<id>]``: a document evidence comes from."""
+
+    title: str
+    kind: NotRequired[str]
+    path: NotRequired[str]
+    url: NotRequired[str]
+    sha256: NotRequired[str]
+    reliability: NotRequired[Reliability]
+    notes: NotRequired[str]
+
+
+class AssumptionData(TypedDict):
+    """``[assumptions.<id>]``: a key assumption and the Key Assumptions Check verdict on it."""
+
+    title: str
+    status: NotRequired[AssumptionStatus]
+    hypotheses: NotRequired[list[str]]
+    notes: NotRequired[str]
+
+
+class ResolutionData(TypedDict):
+    """``[resolution]``: what turned out to be true, once known."""
+
+    hypothesis: str
+    date: NotRequired[dt.date]
+    notes: NotRequired[str]
 
 
 class MilestoneData(TypedDict):
@@ -65,9 +123,12 @@ class MilestoneData(TypedDict):
 Scalar: TypeAlias = str | bool | int | float | dt.date
 """A value a conflict can record: any single value of a matrix field, or a position."""
 
-Recorded: TypeAlias = Scalar | dict[str, Scalar]
-"""A recorded side of a conflict: one field's value, or a whole hypothesis, evidence
-item or milestone table."""
+Value: TypeAlias = Scalar | list[str]
+"""Any one field's value: a scalar, or an array of ids (``assumes``, ``hypotheses``)."""
+
+Recorded: TypeAlias = Value | dict[str, Value]
+"""A recorded side of a conflict: one field's value, or a whole table (a hypothesis,
+evidence item, source, assumption or milestone, an analyst's judgements, the resolution)."""
 
 
 class ConflictData(TypedDict):
@@ -90,12 +151,28 @@ class MatrixData(TypedDict):
     classification: NotRequired[str]
     hypotheses: dict[str, HypothesisData]
     evidence: NotRequired[dict[str, EvidenceData]]
+    sources: NotRequired[dict[str, SourceData]]
+    assumptions: NotRequired[dict[str, AssumptionData]]
     ratings: NotRequired[Ratings]
+    rationale: NotRequired[Rationale]
+    judgements: NotRequired[Judgements]
     milestones: NotRequired[dict[str, MilestoneData]]
+    resolution: NotRequired[ResolutionData]
     conflicts: NotRequired[dict[str, ConflictData]]
 
 
-TABLES: Final = ("hypotheses", "evidence", "ratings", "milestones", "conflicts")
+TABLES: Final = (
+    "hypotheses",
+    "evidence",
+    "sources",
+    "assumptions",
+    "ratings",
+    "rationale",
+    "judgements",
+    "milestones",
+    "resolution",
+    "conflicts",
+)
 """Top-level keys holding tables; every other top-level key holds a single value."""
 
 MATRIX_FIELDS: Final = tuple(key for key in MatrixData.__annotations__ if key not in TABLES)
@@ -105,9 +182,17 @@ TABLE_KEYS: Final[dict[str, tuple[str, ...]]] = {
     "": tuple(MatrixData.__annotations__),
     "hypotheses": tuple(HypothesisData.__annotations__),
     "evidence": tuple(EvidenceData.__annotations__),
+    "sources": tuple(SourceData.__annotations__),
+    "assumptions": tuple(AssumptionData.__annotations__),
     "milestones": tuple(MilestoneData.__annotations__),
+    "resolution": tuple(ResolutionData.__annotations__),
     "conflicts": tuple(ConflictData.__annotations__),
 }
 """The keys each table takes (``""`` is the top level), in file order: the order of
 ``achbench.core.model``'s fields, which is the order of the spec's tables and so
 the order the writer uses."""
+
+EVIDENCE_ADDITIONS: Final = ("cites", "quote", "locator", "grade", "origin", "assumes", "status")
+"""The evidence keys of the spec's "Additions": formats laid out before them (the CSV
+evidence sheet, PARC ACH) show them only where an item sets one, so files without
+them convert exactly as before."""

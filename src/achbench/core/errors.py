@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from achbench.core.text import one_line
+
 
 @dataclass(frozen=True, slots=True)
 class Problem:
@@ -33,15 +35,15 @@ class Problem:
             if self.column is not None:
                 where += f":{self.column}"
         key = f" {self.key}:" if self.key else ""
-        return f"{where}:{key} {self.message}"
+        return one_line(f"{where}:{key} {self.message}")
 
 
 class AchbenchError(Exception):
     """Base of every error the command line reports as a message, exit status 2."""
 
     def lines(self) -> list[str]:
-        """The message, one problem per line."""
-        return [str(self)]
+        """The message, one problem per line (control characters escaped, ``one_line``)."""
+        return [one_line(str(self))]
 
 
 class MatrixFileError(AchbenchError):

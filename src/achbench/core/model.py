@@ -25,18 +25,30 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from achbench.core.data import Recorded
 from achbench.core.vocabulary import (
+    DEFAULT_ASSUMPTION_STATUS,
+    DEFAULT_EVIDENCE_STATUS,
     DEFAULT_LEVEL,
     ID_PATTERN,
+    SHA256_PATTERN,
+    AssumptionStatus,
     Code,
+    EvidenceStatus,
     Expect,
     FormatName,
+    Grade,
     Level,
+    Reliability,
     Status,
 )
 
 Id = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
-"""A hypothesis, evidence or milestone id, or an analyst name (``vocabulary.ID_PATTERN``)."""
+"""A hypothesis, evidence, source, assumption or milestone id, an origin, or an analyst
+name (``vocabulary.ID_PATTERN``)."""
 NonEmpty = Annotated[str, StringConstraints(min_length=1)]
+Probability = Annotated[float, Field(ge=0, le=1)]
+"""A probability, in [0, 1]."""
+Sha256 = Annotated[str, StringConstraints(pattern=SHA256_PATTERN)]
+"""A SHA-256 digest in 64 lower-case hex digits (``vocabulary.SHA256_PATTERN``)."""
 
 
 class _Strict(BaseModel):
@@ -79,12 +91,68 @@ class Evidence(_Strict):
     """How much the item bears on the question."""
     notes: str | None = None
     """The analyst's reasoning, caveats and the like."""
+    cites: Id | None = None
+    """The source the item comes from: an id of ``[sources]``."""
+    quote: str | None = None
+    """The passage, verbatim from the cited source (runs of white space may differ)."""
+    locator: str | None = None
+    """Where in the source: page, section, paragraph."""
+    grade: Grade | None = None
+    """Information credibility on the Admiralty scale, ``"1"`` (confirmed) to ``"6"``
+    (cannot be judged)."""
+    origin: Id | None = None
+    """Items with the same origin rest on the same underlying reporting: not independent."""
+    assumes: list[Id] | None = None
+    """The assumptions the item rests on: ids of ``[assumptions]``."""
+    status: EvidenceStatus = DEFAULT_EVIDENCE_STATUS
+    """Collected (observed), or pending: rated for what each hypothesis predicts about
+    it, and counted in no score until collected."""
     code: str | None = None
     """Extension: a short reference code for the item (PARC ACH's evidence code)."""
     link: str | None = None
     """Extension: a URL or path to the item itself (PARC ACH's link)."""
     flag: bool | None = None
     """Extension: true when the item is flagged for attention (PARC ACH's flag); unset is false."""
+
+
+class Source(_Strict):
+    """A document evidence comes from, so that a reader can check an item against it."""
+
+    title: NonEmpty
+    kind: str | None = None
+    """Free text: commentary, news report, official statement, interview..."""
+    path: str | None = None
+    """The document on disk, relative to the matrix file's folder."""
+    url: str | None = None
+    sha256: Sha256 | None = None
+    """Of the document's bytes when it was cited, so a changed document can be noticed."""
+    reliability: Reliability | None = None
+    """Source reliability on the Admiralty (NATO) scale, ``"A"`` (completely reliable)
+    to ``"F"`` (cannot be judged)."""
+    notes: str | None = None
+
+
+class Assumption(_Strict):
+    """A key assumption the analysis rests on, with the Key Assumptions Check verdict."""
+
+    title: NonEmpty
+    """The assumption, stated so it can be false."""
+    status: AssumptionStatus = DEFAULT_ASSUMPTION_STATUS
+    """The verdict: solid, caveated or unsupported."""
+    hypotheses: list[Id] | None = None
+    """Hypotheses that stand or fall with it."""
+    notes: str | None = None
+    """Why the verdict."""
+
+
+class Resolution(_Strict):
+    """What turned out to be true, once known."""
+
+    hypothesis: Id
+    """The hypothesis that proved true (an "other" hypothesis covers outcomes none foresaw)."""
+    date: dt.date | None = None
+    notes: str | None = None
+    """How it became known."""
 
 
 class Milestone(_Strict):
@@ -144,8 +212,19 @@ class Matrix(_Strict):
     """Extension: the matrix's security classification marking, free text (PARC ACH's)."""
     hypotheses: Annotated[dict[Id, Hypothesis], Field(min_length=1)]
     evidence: dict[Id, Evidence] = Field(default_factory=dict)
+    sources: dict[Id, Source] = Field(default_factory=dict)
+    """The documents evidence cites."""
+    assumptions: dict[Id, Assumption] = Field(default_factory=dict)
+    """Key assumptions."""
     # Analyst name to evidence id to hypothesis id to code, as ``data.Ratings``.
     ratings: dict[Id, dict[Id, dict[Id, Code]]] = Field(default_factory=dict)
+    rationale: dict[Id, dict[Id, dict[Id, NonEmpty]]] = Field(default_factory=dict)
+    """Why each analyst rated each cell as they did: laid out as ``ratings``, a note per
+    cell (a cell may have a note before it is rated)."""
+    judgements: dict[Id, dict[Id, Probability]] = Field(default_factory=dict)
+    """Each analyst's own probability that each hypothesis is the true one."""
     milestones: dict[Id, Milestone] = Field(default_factory=dict)
+    resolution: Resolution | None = None
+    """What turned out to be true, once known."""
     conflicts: dict[Id, Conflict] = Field(default_factory=dict)
     """Unresolved merge conflicts (an extension, see docs/format.md); none when clean."""

@@ -23,7 +23,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import cast
 
-_STRICT_TYPES = {"str", "float", "int", "bool", "date", "dict"}
+_STRICT_TYPES = {"str", "float", "int", "bool", "date", "dict", "list"}
 _DROP = {"metadata", "ref", "cls", "custom_init", "root_model", "model_name", "computed_fields"}
 
 

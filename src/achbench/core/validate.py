@@ -24,8 +24,17 @@ from pydantic_core import ErrorDetails, SchemaValidator, ValidationError
 from achbench.core._fast_schema import SCHEMA
 from achbench.core.data import TABLE_KEYS, MatrixData
 from achbench.core.errors import MatrixFileError, Problem
+from achbench.core.limits import over_cells, over_items
 from achbench.core.locate import index_keys
-from achbench.core.vocabulary import CODES, FORMAT, ID_HELP
+from achbench.core.vocabulary import (
+    CODES,
+    FORMAT,
+    GRADES,
+    ID_HELP,
+    JUDGEMENT_SUM_TOLERANCE,
+    RELIABILITIES,
+    is_id,
+)
 
 _validator = SchemaValidator(SCHEMA)
 
@@ -68,7 +77,7 @@ def describe_error(error: ErrorDetails) -> tuple[tuple[str, ...], str]:
     Public because the editor's forms validate with the same models and must
     word their refusals as ``achbench check`` does.
     """
-    loc = tuple(str(part) for part in error["loc"])
+    loc = tuple(_part(part) for part in error["loc"])
     kind = error["type"]
     value: object = error.get("input")
     expected: object = error.get("ctx", {}).get("expected", "")
@@ -82,12 +91,18 @@ def describe_error(error: ErrorDetails) -> tuple[tuple[str, ...], str]:
     if kind == "extra_forbidden":
         known = ", ".join(TABLE_KEYS[_table_of(loc)])
         return loc, f"unknown key {loc[-1]!r} (this table takes: {known})"
+    if kind == "literal_error" or (kind == "string_type" and loc[-1:] == ("grade",)):
+        scale = _admiralty(loc, value)
+        if scale is not None:
+            return loc, scale
     if kind == "literal_error":
         if loc == ("format",):
             return loc, f"{value!r} is not a format this build reads; it reads {FORMAT!r}"
         if loc[0] == "ratings":
             return loc, f"{value!r} is not a rating code; use one of {', '.join(CODES)}"
         return loc, f"{value!r} is not allowed here; use one of {expected}"
+    if kind == "string_pattern_mismatch" and loc[-1:] == ("sha256",):
+        return loc, f"{value!r} is not a SHA-256 digest: expected 64 lower-case hex digits"
     if kind == "string_pattern_mismatch":
         return loc, f"{value!r} is not a valid id: {ID_HELP}"
     if kind == "string_too_short":
@@ -95,6 +110,8 @@ def describe_error(error: ErrorDetails) -> tuple[tuple[str, ...], str]:
     if kind == "too_short" and loc == ("hypotheses",):
         return loc, "at least one hypothesis is required"
     if kind in ("greater_than", "less_than_equal", "greater_than_equal", "less_than"):
+        if loc[:1] == ("judgements",):
+            return loc, f"{value!r} is out of range: a probability is from 0 to 1"
         return loc, f"{value!r} is out of range: must be greater than 0 and at most 1"
     if kind.endswith("_type") or kind.endswith("_parsing") or kind == "model_type":
         wanted = kind.removesuffix("_type").removesuffix("_parsing")
@@ -103,6 +120,23 @@ def describe_error(error: ErrorDetails) -> tuple[tuple[str, ...], str]:
         wanted_text = _TYPE_NAMES.get(wanted, "a table" if wanted == "dict" else wanted)
         return loc, f"expected {wanted_text}, got {_describe(value)}"
     return loc, error["msg"]
+
+
+def _part(part: str | int) -> str:
+    """A key path part: a key as it is, an array index as ``[n]`` (ids never look so)."""
+    return f"[{part}]" if isinstance(part, int) else part
+
+
+def _admiralty(loc: Sequence[str], value: object) -> str | None:
+    """The message for a grade or reliability off the Admiralty scale (None elsewhere)."""
+    if len(loc) == 3 and loc[0] == "evidence" and loc[2] == "grade":
+        if isinstance(value, int) and not isinstance(value, bool):
+            return f'expected a string: write the grade as "{value}"'
+        return f'{value!r} is not an Admiralty grade: use "{GRADES[0]}" to "{GRADES[-1]}"'
+    if len(loc) == 3 and loc[0] == "sources" and loc[2] == "reliability":
+        first, last = RELIABILITIES[0], RELIABILITIES[-1]
+        return f'{value!r} is not an Admiralty reliability: use "{first}" to "{last}"'
+    return None
 
 
 _RECORDED_SIDES = ("base", "ours", "theirs")
@@ -117,21 +151,24 @@ def _collapse_unions(errors: list[ErrorDetails]) -> list[ErrorDetails]:
     out: list[ErrorDetails] = []
     seen: set[tuple[str, ...]] = set()
     for error in errors:
-        loc = tuple(str(part) for part in error["loc"])
+        loc = tuple(_part(part) for part in error["loc"])
         if len(loc) > 3 and loc[0] == "conflicts" and loc[2] in _RECORDED_SIDES:
             if loc[:3] in seen:
                 continue
             seen.add(loc[:3])
             value: object = error.get("input")
-            described = (
-                "a table holding something else" if isinstance(value, dict) else _describe(value)
-            )
+            if isinstance(value, dict):
+                described = "a table holding something else"
+            elif isinstance(value, list):
+                described = "an array holding something else"
+            else:
+                described = _describe(value)
             out.append(
                 {
                     "loc": loc[:3],
                     "type": "recorded_value",
-                    "msg": "expected a string, boolean, number, date or a table of those, "
-                    f"got {described}",
+                    "msg": "expected a string, boolean, number, date, array of strings "
+                    f"or a table of those, got {described}",
                     "input": value,
                 }
             )
@@ -171,14 +208,89 @@ def _cross_checks(data: Mapping[str, object]) -> Iterator[tuple[tuple[str, ...],
                 ("milestones", milestone_id, "hypothesis"),
                 f"names hypothesis {named!r}, which is not in [hypotheses]",
             )
+    yield from _addition_checks(data, hypotheses, evidence)
+
+
+def _ids_in(value: object) -> list[tuple[str, str]]:
+    """(key path part, id) of each valid id in an array (for data not yet validated;
+    a string that breaks the id rule is reported by the field rules alone)."""
+    items = cast("list[object]", value) if isinstance(value, list) else []
+    return [
+        (f"[{i}]", item) for i, item in enumerate(items) if isinstance(item, str) and is_id(item)
+    ]
+
+
+def _addition_checks(
+    data: Mapping[str, object], hypotheses: Mapping[str, object], evidence: Mapping[str, object]
+) -> Iterator[tuple[tuple[str, ...], str]]:
+    """References of the spec's "Additions": sources, assumptions, rationale, judgements
+    and the resolution must name what exists, as ratings and milestones must."""
+    sources = _tables(data.get("sources"))
+    assumptions = _tables(data.get("assumptions"))
+    for evidence_id, item in evidence.items():
+        fields = _tables(item)
+        cited = fields.get("cites")
+        if isinstance(cited, str) and is_id(cited) and cited not in sources:
+            yield (
+                ("evidence", evidence_id, "cites"),
+                f"cites source {cited!r}, which is not in [sources]",
+            )
+        for index, assumed in _ids_in(fields.get("assumes")):
+            if assumed not in assumptions:
+                yield (
+                    ("evidence", evidence_id, "assumes", index),
+                    f"assumes {assumed!r}, which is not in [assumptions]",
+                )
+    for assumption_id, assumption in assumptions.items():
+        for index, named in _ids_in(_tables(assumption).get("hypotheses")):
+            if named not in hypotheses:
+                yield (
+                    ("assumptions", assumption_id, "hypotheses", index),
+                    f"names hypothesis {named!r}, which is not in [hypotheses]",
+                )
+    for analyst, table in _tables(data.get("rationale")).items():
+        for evidence_id, row in _tables(table).items():
+            if evidence_id not in evidence:
+                yield (
+                    ("rationale", analyst, evidence_id),
+                    f"explains ratings of evidence {evidence_id!r}, which is not in [evidence]",
+                )
+            for hypothesis_id in sorted(_tables(row).keys() - hypotheses.keys()):
+                yield (
+                    ("rationale", analyst, evidence_id, hypothesis_id),
+                    f"explains a rating of hypothesis {hypothesis_id!r}, "
+                    "which is not in [hypotheses]",
+                )
+    for analyst, table in _tables(data.get("judgements")).items():
+        for hypothesis_id in sorted(_tables(table).keys() - hypotheses.keys()):
+            yield (
+                ("judgements", analyst, hypothesis_id),
+                f"judges hypothesis {hypothesis_id!r}, which is not in [hypotheses]",
+            )
+    resolved = _tables(data.get("resolution")).get("hypothesis")
+    if isinstance(resolved, str) and resolved not in hypotheses:
+        yield (
+            ("resolution", "hypothesis"),
+            f"names hypothesis {resolved!r}, which is not in [hypotheses]",
+        )
 
 
 _BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
 
 
+_INDEX = re.compile(r"^\[\d+\]$")
+
+
 def key_path(loc: Sequence[str]) -> str:
-    """A key path as TOML would write it: ``ratings."lead analyst".E1``."""
-    return ".".join(part if _BARE_KEY.match(part) else json.dumps(part) for part in loc)
+    """A key path as TOML would write it: ``ratings."lead analyst".E1``; an array
+    index as ``evidence.E1.assumes[0]``."""
+    out = ""
+    for part in loc:
+        if _INDEX.match(part):
+            out += part
+            continue
+        out += ("." if out else "") + (part if _BARE_KEY.match(part) else json.dumps(part))
+    return out
 
 
 def _position(
@@ -209,6 +321,38 @@ def _problems(
     return problems
 
 
+_COUNTED = (
+    ("hypotheses", "hypotheses"),
+    ("evidence", "evidence items"),
+    ("milestones", "milestones"),
+    ("ratings", "analysts"),
+    ("conflicts", "conflict records"),
+)
+"""Tables whose entries count against ``core.limits.max_items()``, and their names."""
+
+
+def over_caps(data: Mapping[str, object]) -> list[tuple[tuple[str, ...], str]]:
+    """The element caps of ``core.limits`` that ``data`` breaks, as (key path, message).
+
+    Checked before anything costs time in proportion to the data: validating a
+    million items, or scoring five million cells.
+    """
+    found: list[tuple[tuple[str, ...], str]] = []
+    for key, what in _COUNTED:
+        message = over_items(len(_tables(data.get(key))), what)
+        if message is not None:
+            found.append(((key,), message))
+    cells = sum(
+        len(_tables(row))
+        for table in _tables(data.get("ratings")).values()
+        for row in _tables(table).values()
+    )
+    message = over_cells(cells)
+    if message is not None:
+        found.append((("ratings",), message))
+    return found
+
+
 def validate_data(data: object, path: str = "<matrix>", text: str | None = None) -> MatrixData:
     """Validate parsed data as a matrix; return it, or raise ``MatrixFileError``.
 
@@ -219,6 +363,9 @@ def validate_data(data: object, path: str = "<matrix>", text: str | None = None)
     if not isinstance(data, dict):
         raise MatrixFileError([Problem(path, f"expected a table, got {_describe(data)}")])
     table = cast("Mapping[str, object]", data)
+    too_many = over_caps(table)
+    if too_many:
+        raise MatrixFileError(_problems(path, text, too_many))
     found: list[tuple[tuple[str, ...], str]] = []
     try:
         _validator.validate_python(table)
@@ -229,3 +376,24 @@ def validate_data(data: object, path: str = "<matrix>", text: str | None = None)
     if found:
         raise MatrixFileError(_problems(path, text, found))
     return cast(MatrixData, table)
+
+
+def warnings(data: MatrixData, path: str = "<matrix>", text: str | None = None) -> list[Problem]:
+    """What a valid matrix should not hold but may: each a located ``warning:`` problem.
+
+    One analyst's judgements that do not sum to 1 (within
+    ``JUDGEMENT_SUM_TOLERANCE``): the hypotheses are meant to be mutually
+    exclusive and exhaustive, yet the spec lets such a file load.
+    """
+    found: list[tuple[tuple[str, ...], str]] = []
+    for analyst, table in (data.get("judgements") or {}).items():
+        total = sum(table.values())
+        if table and abs(total - 1) > JUDGEMENT_SUM_TOLERANCE:
+            found.append(
+                (
+                    ("judgements", analyst),
+                    f"warning: {analyst}'s judgements sum to {total:.4g}, not 1; the "
+                    "hypotheses are meant to be exclusive and exhaustive",
+                )
+            )
+    return _problems(path, text, found)

@@ -51,6 +51,79 @@ Expect = Literal["supports", "refutes"]
 Status = Literal["open", "observed", "not-observed"]
 """Whether a milestone has been seen."""
 
+Reliability = Literal["A", "B", "C", "D", "E", "F"]
+"""A source's reliability on the Admiralty (NATO) scale, A best; F cannot be judged."""
+
+RELIABILITIES: Final[tuple[Reliability, ...]] = get_args(Reliability)
+"""The reliability letters in scale order."""
+
+RELIABILITY_MEANING: Final[dict[Reliability, str]] = {
+    "A": "completely reliable",
+    "B": "usually reliable",
+    "C": "fairly reliable",
+    "D": "not usually reliable",
+    "E": "unreliable",
+    "F": "cannot be judged",
+}
+"""The Admiralty scale's words for each reliability letter, for people."""
+
+Grade = Literal["1", "2", "3", "4", "5", "6"]
+"""An item's information credibility on the Admiralty scale, 1 best; 6 cannot be judged.
+
+Strings, not numbers, as the spec writes them: a grade is a label on a scale, and
+``grade = "2"`` beside ``reliability = "B"`` reads as the familiar ``B2``."""
+
+GRADES: Final[tuple[Grade, ...]] = get_args(Grade)
+"""The grades in scale order."""
+
+GRADE_MEANING: Final[dict[Grade, str]] = {
+    "1": "confirmed by other sources",
+    "2": "probably true",
+    "3": "possibly true",
+    "4": "doubtful",
+    "5": "improbable",
+    "6": "cannot be judged",
+}
+"""The Admiralty scale's words for each grade, for people."""
+
+EvidenceStatus = Literal["collected", "pending"]
+"""Whether an evidence item has been observed, or is rated only for what each hypothesis
+predicts about it (pending items count in no score until collected)."""
+
+EVIDENCE_STATUSES: Final[tuple[EvidenceStatus, ...]] = get_args(EvidenceStatus)
+"""The evidence statuses, the default first."""
+
+DEFAULT_EVIDENCE_STATUS: Final[EvidenceStatus] = "collected"
+"""The status of an item that does not say."""
+
+EVIDENCE_STATUS_MEANING: Final[dict[EvidenceStatus, str]] = {
+    "collected": "observed; counts in the scores",
+    "pending": "not yet observed; rated for what each hypothesis predicts, counts in no score",
+}
+"""What each evidence status means, for people."""
+
+AssumptionStatus = Literal["solid", "caveated", "unsupported"]
+"""The Key Assumptions Check verdict on an assumption."""
+
+ASSUMPTION_STATUSES: Final[tuple[AssumptionStatus, ...]] = get_args(AssumptionStatus)
+"""The verdicts, strongest first."""
+
+DEFAULT_ASSUMPTION_STATUS: Final[AssumptionStatus] = "caveated"
+"""The verdict on an assumption that does not say."""
+
+ASSUMPTION_STATUS_MEANING: Final[dict[AssumptionStatus, str]] = {
+    "solid": "well supported; the analysis may rest on it",
+    "caveated": "correct only with caveats, or not yet checked",
+    "unsupported": "not supported; conclusions resting on it are at risk",
+}
+"""What each verdict means, for people."""
+
+SHA256_PATTERN: Final = r"^[0-9a-f]{64}$"
+"""A SHA-256 digest as a source records it: 64 lower-case hex digits."""
+
+JUDGEMENT_SUM_TOLERANCE: Final = 0.01
+"""How far one analyst's judgements may sum from 1 before ``achbench check`` warns."""
+
 Method = Literal["heuer", "weighted", "opensynthesis", "bayes"]
 """A scoring method's name."""
 
@@ -61,7 +134,8 @@ ID_SHAPE: Final = r"[A-Za-z][A-Za-z0-9_-]{0,63}"
 """The id rule as an unanchored regular expression, for patterns that find ids in text."""
 
 ID_PATTERN: Final = rf"^{ID_SHAPE}$"
-"""Hypothesis ids, evidence ids, milestone ids and analyst names: TOML bare keys."""
+"""Ids of hypotheses, evidence, sources, assumptions, milestones and origins, and analyst
+names: TOML bare keys."""
 
 ID_RE: Final = re.compile(ID_PATTERN)
 """``ID_PATTERN`` compiled, for code that checks an id without pydantic."""

@@ -74,6 +74,7 @@ def write_matrix(
     report: Report,
     analyst: str | None = None,
     transpose: bool = False,
+    quote_formulas: bool = True,
 ) -> bytes:
     """The bytes of a matrix in another format; what it cannot hold goes in ``report``."""
     if fmt == "achz":
@@ -83,7 +84,7 @@ def write_matrix(
     if fmt == "csv":
         from achbench.formats.csv_grid import write_csv
 
-        return write_csv(data, report, analyst, transpose).encode("utf-8")
+        return write_csv(data, report, analyst, transpose, quote_formulas).encode("utf-8")
     if fmt == "xlsx":
         from achbench.formats.xlsx import write_xlsx
 

@@ -36,19 +36,40 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Literal
 from xml.sax.saxutils import escape
 
-from achbench.core.data import EvidenceData, HypothesisData, MatrixData, Row
-from achbench.core.vocabulary import CODES, DEFAULT_LEVEL, FORMAT, LEVELS, Code, Level
+from achbench.core.data import EVIDENCE_ADDITIONS, EvidenceData, HypothesisData, MatrixData, Row
+from achbench.core.limits import (
+    FILE_MB_VARIABLE,
+    ITEMS_VARIABLE,
+    MAX_FILE_MB,
+    max_file_bytes,
+    max_items,
+    refusal,
+)
+from achbench.core.vocabulary import (
+    CODES,
+    DEFAULT_EVIDENCE_STATUS,
+    DEFAULT_LEVEL,
+    FORMAT,
+    LEVELS,
+    Code,
+    Level,
+)
 from achbench.formats.conversion import DEFAULT_ANALYST, Report, fail, id_list, pick_analyst
 
 if TYPE_CHECKING:
-    from xml.etree.ElementTree import Element
+    from xml.etree.ElementTree import Element, TreeBuilder
 
     from _typeshed import WriteableBuffer
 
-MAX_XML_BYTES = 64 * 1024 * 1024
-"""Largest decompressed document read.  Real projects are far smaller (Open
-Source ACH capped uploads at 3 MB compressed); past this it is a gzip bomb."""
+MAX_XML_BYTES = MAX_FILE_MB * 1024 * 1024
+"""Largest decompressed document read by default: the cap on an input file
+(``core.limits``).  Real projects are far smaller (Open Source ACH capped
+uploads at 3 MB compressed); past this it is a gzip bomb."""
 
+ELEMENTS_PER_ITEM = 16
+"""XML elements allowed per item of the item cap: an EVIDENCE element and its ten
+fields fit with room to spare."""
+_FEED = 1 << 20
 _GZIP_MAGIC = b"\x1f\x8b"
 _DAY_MS = 86_400_000
 _EPOCH = dt.date(1970, 1, 1)
@@ -95,6 +116,10 @@ _TEXT_FIELDS: tuple[tuple[str, Literal["kind", "notes", "code", "link"]], ...] =
 """EVIDENCE elements read as free text, and the evidence fields they become."""
 
 _DECLARED_ENCODING = re.compile(rb"""^<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._:-]+)["']""")
+_NOT_DOCUMENT_CODECS = frozenset(
+    {"idna", "punycode", "undefined", "unicode-escape", "raw-unicode-escape", "unicode_escape"}
+)
+"""Codecs Python has that no XML document is written in: they fail, or read escapes."""
 _NOT_XML_CHAR = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd]")
 """Characters XML 1.0 cannot carry, and (past U+FFFD) those outside the BMP,
 which PARC's UTF-16 text and the PHP importer cannot take (spec section 1)."""
@@ -103,12 +128,14 @@ which PARC's UTF-16 text and the PHP importer cannot take (spec section 1)."""
 # --- reading -----------------------------------------------------------------
 
 
-def gunzip(stream: IO[bytes], path: str, limit: int = MAX_XML_BYTES) -> bytes:
+def gunzip(stream: IO[bytes], path: str, limit: int | None = None) -> bytes:
     """Decompress an ``.achz`` stream, refusing more than ``limit`` bytes of output.
 
     ``gzip.GzipFile.read(n)`` never inflates more than ``n`` bytes, so a bomb
-    costs at most ``limit`` bytes of memory before it is refused.
+    costs at most ``limit`` bytes of memory before it is refused.  The default
+    is the cap on an input file, ``core.limits.max_file_bytes()`` (64 MiB).
     """
+    limit = max_file_bytes() if limit is None else limit
     head = stream.read(2)
     if head != _GZIP_MAGIC:
         rest = head + stream.read(510)
@@ -130,7 +157,7 @@ def gunzip(stream: IO[bytes], path: str, limit: int = MAX_XML_BYTES) -> bytes:
         raise fail(
             path,
             f"refused: decompresses to more than {limit // (1024 * 1024)} MiB, far beyond any "
-            "real ACH project (a gzip bomb?)",
+            f"real ACH project (a gzip bomb?); the cap, raise it with {FILE_MB_VARIABLE}",
         )
     return raw
 
@@ -183,11 +210,17 @@ def decode(raw: bytes, report: Report) -> str:
     if declared:
         name = declared.group(1).decode("ascii")
         try:
-            codecs.lookup(name)
+            codec = codecs.lookup(name).name
         except LookupError:
             report.warn(f"declares encoding {name!r}, which is unknown here; read as UTF-8")
         else:
-            return _decode(raw, name, name, report)
+            if codec in _NOT_DOCUMENT_CODECS:
+                report.warn(
+                    f"declares encoding {name!r}, which is not a character set for "
+                    "documents; read as UTF-8"
+                )
+            else:
+                return _decode(raw, name, name, report)
     return _decode(raw, "utf-8", "UTF-8", report)
 
 
@@ -197,22 +230,63 @@ def _decode(raw: bytes, codec: str, label: str, report: Report) -> str:
     except LookupError:  # a declared codec that is not a text encoding ("hex", "zlib")
         report.warn(f"declares encoding {label!r}, which is not a text encoding; read as UTF-8")
         return _decode(raw, "utf-8", "UTF-8", report)
-    except UnicodeDecodeError as exc:
-        report.warn(
-            f"not valid {label} at byte {exc.start}: undecodable bytes replaced with U+FFFD"
-        )
-        return raw.decode(codec, errors="replace")
+    except (UnicodeError, ValueError) as exc:
+        where = f" at byte {exc.start}" if isinstance(exc, UnicodeDecodeError) else ""
+        report.warn(f"not valid {label}{where}: undecodable bytes replaced with U+FFFD")
+        try:
+            return raw.decode(codec, errors="replace")
+        except (LookupError, UnicodeError, ValueError):  # a codec that cannot replace
+            return raw.decode("utf-8", errors="replace")
+
+
+class _TooMany(Exception):
+    """Raised from inside the XML parser when a cap is passed (see ``_CountingBuilder``)."""
+
+
+def _counting_builder() -> TreeBuilder:
+    """A tree builder that refuses, while the XML is being parsed, more elements than
+    the caps allow: a million empty elements fit in a 21 KB file."""
+    from xml.etree.ElementTree import TreeBuilder as Builder
+
+    items = max_items()
+    caps = {"HYPOTHESIS": (items, "hypotheses"), "EVIDENCE": (items, "evidence items")}
+    every = items * ELEMENTS_PER_ITEM
+
+    class CountingBuilder(Builder):
+        def __init__(self) -> None:
+            super().__init__()
+            self.counts: dict[str, int] = {}
+
+        def start(self, tag: str, attrs: dict[str, str], /) -> Element:
+            counts = self.counts
+            counts[""] = total = counts.get("", 0) + 1
+            if total > every:
+                raise _TooMany(refusal(every, "XML elements", ITEMS_VARIABLE))
+            cap = caps.get(tag)
+            if cap is not None:
+                counts[tag] = count = counts.get(tag, 0) + 1
+                if count > cap[0]:
+                    raise _TooMany(refusal(cap[0], f"{cap[1]} ({tag} elements)", ITEMS_VARIABLE))
+            return super().start(tag, attrs)
+
+    return CountingBuilder()
 
 
 def parse_xml(text: str, path: str) -> Element:
-    """Parse with entity declarations and external references refused."""
+    """Parse with entity declarations and external references refused, and the
+    element caps of ``core.limits`` applied while parsing (``_counting_builder``)."""
     from defusedxml import EntitiesForbidden, ExternalReferenceForbidden
-    from defusedxml.ElementTree import ParseError, fromstring
+    from defusedxml.ElementTree import DefusedXMLParser, ParseError
 
+    parser = DefusedXMLParser(
+        target=_counting_builder(), forbid_dtd=False, forbid_entities=True, forbid_external=True
+    )
     try:
-        root: Element = fromstring(
-            text, forbid_dtd=False, forbid_entities=True, forbid_external=True
-        )
+        for start in range(0, len(text), _FEED):
+            parser.feed(text[start : start + _FEED])
+        root: Element = parser.close()
+    except _TooMany as exc:
+        raise fail(path, str(exc)) from None
     except EntitiesForbidden as exc:
         raise fail(
             path,
@@ -353,7 +427,7 @@ def read_achz(
     path: str,
     report: Report,
     analyst: str = DEFAULT_ANALYST,
-    limit: int = MAX_XML_BYTES,
+    limit: int | None = None,
 ) -> dict[str, object]:
     """Read a PARC ACH project into matrix data (not yet validated)."""
     root = parse_xml(decode(gunzip(stream, path, limit), report), path)
@@ -531,6 +605,37 @@ def _warn_losses(data: MatrixData, report: Report, analyst: str | None) -> None:
             "to file the ratings under that name again",
             key="ratings",
         )
+    _warn_addition_losses(data, report)
+
+
+def _warn_addition_losses(data: MatrixData, report: Report) -> None:
+    """Name each key of the spec's "Additions" that the matrix sets and PARC cannot hold."""
+    evidence = data.get("evidence", {})
+    for key in EVIDENCE_ADDITIONS:
+        # ``status = "collected"`` is the default: a PARC import means the same.
+        having = [
+            e
+            for e, item in evidence.items()
+            if item.get(key) not in (None, DEFAULT_EVIDENCE_STATUS if key == "status" else None)
+        ]
+        if having:
+            report.warn(
+                f"PARC ACH has no evidence {key}; left out for {id_list(having)}", key="evidence"
+            )
+    for table, ids, words in (
+        ("sources", list(data.get("sources") or {}), "no sources; left out {}"),
+        ("assumptions", list(data.get("assumptions") or {}), "no assumptions; left out {}"),
+        (
+            "rationale",
+            list(data.get("rationale") or {}),
+            "no rationale per rating; left out the notes of {}",
+        ),
+        ("judgements", list(data.get("judgements") or {}), "no judgements; left out those of {}"),
+    ):
+        if ids:
+            report.warn("PARC ACH has " + words.format(id_list(ids)), key=table)
+    if "resolution" in data:
+        report.warn("PARC ACH has no resolution; the resolution is left out", key="resolution")
 
 
 def render_xml(data: MatrixData, report: Report, analyst: str | None = None) -> str:

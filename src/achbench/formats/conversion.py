@@ -6,13 +6,35 @@ between them (``achbench.formats``) import it without importing each other.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from achbench.core.data import MatrixData
 from achbench.core.errors import MatrixFileError, Problem
+from achbench.core.limits import REPEATS_SHOWN
 
 DEFAULT_ANALYST = "analyst"
 """Whose ratings an imported grid becomes when the file names nobody."""
+
+
+_VARIABLE_PART = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|\d[\d,.]*")
+"""What differs between two messages of one kind: quoted text and numbers."""
+
+ALL_KINDS_SHOWN = 1000
+"""Messages kept in all, whatever their kinds; the rest are only counted."""
+
+
+def kind_of(message: str) -> str:
+    """The kind of a message: its words, with quoted text and numbers left out."""
+    return _VARIABLE_PART.sub("#", message)
+
+
+@dataclass
+class _Repeats:
+    """Messages of one kind past the first ``REPEATS_SHOWN``: how many, and after which."""
+
+    after: Problem
+    count: int = 0
 
 
 @dataclass
@@ -20,12 +42,32 @@ class Report:
     """What a conversion noticed: losses (warnings) and guesses (notes).
 
     Both are ``Problem`` records so that they print like load errors:
-    ``FILE:LINE:COL: KEY: warning: MESSAGE``.
+    ``FILE:LINE:COL: KEY: warning: MESSAGE``.  A hostile file can make a reader
+    say the same thing a million times, so only the first ``REPEATS_SHOWN``
+    messages of each kind (``kind_of``) are kept; ``lines`` sums up the rest in
+    one line, ``... and 999,980 more like this``, and memory stays bounded.
     """
 
     path: str
     warnings: list[Problem] = field(default_factory=list)
     notes: list[Problem] = field(default_factory=list)
+    _seen: dict[str, int] = field(default_factory=dict, repr=False)
+    _repeats: dict[str, _Repeats] = field(default_factory=dict, repr=False)
+    _kept: int = field(default=0, repr=False)
+
+    def _add(self, into: list[Problem], problem: Problem) -> None:
+        kind = kind_of(problem.message)
+        seen = self._seen.get(kind, 0)
+        if seen < REPEATS_SHOWN and (seen or self._kept < ALL_KINDS_SHOWN):
+            self._seen[kind] = seen + 1
+            self._kept += 1
+            into.append(problem)
+            return
+        if not seen:  # past ALL_KINDS_SHOWN: counted with the last message kept
+            kind = "\0"
+        if kind not in self._repeats:
+            self._repeats[kind] = _Repeats(into[-1] if into else problem)
+        self._repeats[kind].count += 1
 
     def warn(
         self,
@@ -35,7 +77,7 @@ class Report:
         column: int | None = None,
     ) -> None:
         """Record something that was dropped, replaced or read as unrated."""
-        self.warnings.append(Problem(self.path, f"warning: {message}", line, column, key))
+        self._add(self.warnings, Problem(self.path, f"warning: {message}", line, column, key))
 
     def note(
         self,
@@ -45,11 +87,25 @@ class Report:
         column: int | None = None,
     ) -> None:
         """Record an assumption the reader made (ids generated, orientation...)."""
-        self.notes.append(Problem(self.path, f"note: {message}", line, column, key))
+        self._add(self.notes, Problem(self.path, f"note: {message}", line, column, key))
 
     def lines(self) -> list[str]:
-        """Every note then every warning, one per line, as printed on stderr."""
-        return [str(p) for p in (*self.notes, *self.warnings)]
+        """Every note then every warning, one per line, as printed on stderr; each
+        kind past its first ``REPEATS_SHOWN`` summed up after the last one shown."""
+        after: dict[int, list[str]] = {}
+        for kind, repeats in self._repeats.items():
+            label = repeats.after.message.split(":", 1)[0]
+            like = "more like this" if kind != "\0" else "more notes and warnings"
+            after.setdefault(id(repeats.after), []).append(
+                f"{self.path}: {label}: ... and {repeats.count:,} {like}"
+            )
+        out: list[str] = []
+        for problem in (*self.notes, *self.warnings):
+            out.append(str(problem))
+            out += after.pop(id(problem), [])
+        for rest in after.values():  # summed up after a message of the other list
+            out += rest
+        return out
 
 
 def fail(

@@ -14,6 +14,10 @@ One file, read top to bottom in a spreadsheet (layout documented in
     id,title,source,date,kind,credibility,relevance,notes,code,link,flag
     ...
     [milestones]                    <- only when there are milestones
+    [sources] [assumptions]         <- the spec's "Additions", each only when set:
+    [rationale] [judgements]           a row per source, assumption, note
+    [resolution]                       (analyst,evidence,hypothesis,note) and
+                                       judgement (analyst,hypothesis,probability)
     [matrix]
     format,title,question,analyst,classification
 
@@ -38,9 +42,10 @@ import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol, TypedDict, TypeVar
+from typing import Protocol, TypedDict, TypeVar, cast
 
 from achbench.core.data import (
+    EVIDENCE_ADDITIONS,
     MATRIX_FIELDS,
     TABLE_KEYS,
     EvidenceData,
@@ -49,8 +54,17 @@ from achbench.core.data import (
     Row,
 )
 from achbench.core.errors import MatrixFileError, Problem
+from achbench.core.limits import (
+    CELLS_VARIABLE,
+    ITEMS_VARIABLE,
+    max_cells,
+    max_file_bytes,
+    max_items,
+    refusal,
+)
+from achbench.core.text import FormulaQuoted, formula_restored
 from achbench.core.vocabulary import CODE_MEANING, CODES, FORMAT, ID_RE, LEVELS, Code, Level
-from achbench.formats.achz import TOKEN_OF_CODE
+from achbench.formats.achz import ELEMENTS_PER_ITEM, TOKEN_OF_CODE
 from achbench.formats.conversion import DEFAULT_ANALYST, Report, fail, id_list, pick_analyst
 
 _ID = ID_RE
@@ -59,10 +73,20 @@ HYPOTHESIS_COLUMNS = ("id", *TABLE_KEYS["hypotheses"])
 EVIDENCE_COLUMNS = ("id", *TABLE_KEYS["evidence"])
 MILESTONE_COLUMNS = ("id", *TABLE_KEYS["milestones"])
 MATRIX_COLUMNS = MATRIX_FIELDS
+SOURCE_COLUMNS = ("id", *TABLE_KEYS["sources"])
+ASSUMPTION_COLUMNS = ("id", *TABLE_KEYS["assumptions"])
+RATIONALE_COLUMNS = ("analyst", "evidence", "hypothesis", "note")
+JUDGEMENT_COLUMNS = ("analyst", "hypothesis", "probability")
+RESOLUTION_COLUMNS = TABLE_KEYS["resolution"]
 _SECTIONS: dict[str, tuple[str, ...]] = {
     "hypotheses": HYPOTHESIS_COLUMNS,
     "evidence": EVIDENCE_COLUMNS,
     "milestones": MILESTONE_COLUMNS,
+    "sources": SOURCE_COLUMNS,
+    "assumptions": ASSUMPTION_COLUMNS,
+    "rationale": RATIONALE_COLUMNS,
+    "judgements": JUDGEMENT_COLUMNS,
+    "resolution": RESOLUTION_COLUMNS,
     "matrix": MATRIX_COLUMNS,
 }
 _MARKER = re.compile(r"^\[\s*([A-Za-z]+)\s*\]$")
@@ -102,14 +126,21 @@ def write_csv(
     report: Report,
     analyst: str | None = None,
     transpose: bool = False,
+    quote_formulas: bool = True,
 ) -> str:
-    """The CSV text: grid, then the hypotheses, evidence, milestones and matrix sections."""
+    """The CSV text: grid, then the hypotheses, evidence, milestones and matrix sections.
+
+    With ``quote_formulas`` (the default) a text cell a spreadsheet would run as a
+    formula gets a leading ``'`` (``core.text.formula_safe``; the reader takes it off).
+    """
     chosen = pick_analyst(data, analyst, report, "the CSV grid")
     hypotheses = data["hypotheses"]
     evidence = data.get("evidence", {})
     ratings = data.get("ratings", {}).get(chosen, {}) if chosen else {}
     buffer = io.StringIO()
-    out = csv.writer(buffer, lineterminator="\r\n")
+    out: _RowWriter = csv.writer(buffer, lineterminator="\r\n")
+    if quote_formulas:
+        out = FormulaQuoted(out)
     if transpose:
         out.writerow(["evidence", "title", *hypotheses])
         for e, evidence_item in evidence.items():
@@ -120,9 +151,10 @@ def write_csv(
         for h, item in hypotheses.items():
             out.writerow([h, item["title"], *(ratings.get(e, {}).get(h, "") for e in evidence)])
     _section(out, "hypotheses", HYPOTHESIS_COLUMNS, hypotheses)
-    _section(out, "evidence", EVIDENCE_COLUMNS, evidence)
+    _section(out, "evidence", evidence_columns(evidence), _with_id_lists(evidence))
     if milestones := data.get("milestones"):
         _section(out, "milestones", MILESTONE_COLUMNS, milestones)
+    _addition_sections(out, data)
     out.writerow([])
     out.writerow(["[matrix]"])
     out.writerow(MATRIX_COLUMNS)
@@ -157,6 +189,66 @@ def _section(
         out.writerow([item_id, *(_cell(item.get(c)) for c in columns[1:])])
 
 
+def evidence_columns(evidence: Mapping[str, EvidenceData]) -> tuple[str, ...]:
+    """The evidence sheet's columns: every key, but those of the spec's "Additions" only
+    where some item sets one (so files without them export as they always did)."""
+    used = {key for item in evidence.values() for key in item}
+    return tuple(c for c in EVIDENCE_COLUMNS if c not in EVIDENCE_ADDITIONS or c in used)
+
+
+_ID_LISTS = ("assumes", "hypotheses")
+"""Keys holding arrays of ids; a cell holds them separated by spaces."""
+
+
+def _with_id_lists(table: Mapping[str, Mapping[str, object]]) -> dict[str, dict[str, object]]:
+    """The items with each array of ids as one cell's text: ``A1 A2``."""
+    out: dict[str, dict[str, object]] = {}
+    for item_id, item in table.items():
+        out[item_id] = dict(item)
+        for key in _ID_LISTS:
+            value = item.get(key)
+            if isinstance(value, list):
+                out[item_id][key] = " ".join(str(v) for v in cast("list[object]", value))
+    return out
+
+
+def _addition_sections(out: _RowWriter, data: MatrixData) -> None:
+    """The sections of the spec's "Additions", each written only when the matrix has it."""
+    if sources := data.get("sources"):
+        _section(out, "sources", SOURCE_COLUMNS, sources)
+    if assumptions := data.get("assumptions"):
+        _section(out, "assumptions", ASSUMPTION_COLUMNS, _with_id_lists(assumptions))
+    notes = [
+        (analyst, e, h, note)
+        for analyst, table in (data.get("rationale") or {}).items()
+        for e, row in table.items()
+        for h, note in row.items()
+    ]
+    if notes:
+        _rows(out, "rationale", RATIONALE_COLUMNS, notes)
+    judged = [
+        (analyst, h, p)
+        for analyst, table in (data.get("judgements") or {}).items()
+        for h, p in table.items()
+    ]
+    if judged:
+        _rows(out, "judgements", JUDGEMENT_COLUMNS, judged)
+    if resolution := data.get("resolution"):
+        values: Mapping[str, object] = resolution
+        _rows(out, "resolution", RESOLUTION_COLUMNS, [[values.get(c) for c in RESOLUTION_COLUMNS]])
+
+
+def _rows(
+    out: _RowWriter, name: str, columns: tuple[str, ...], rows: Iterable[Sequence[object]]
+) -> None:
+    """A section whose rows are not keyed by an id (a rationale note, a judgement...)."""
+    out.writerow([])
+    out.writerow([f"[{name}]"])
+    out.writerow(columns)
+    for row in rows:
+        out.writerow([_cell(value) for value in row])
+
+
 # --- reading -----------------------------------------------------------------
 
 
@@ -186,8 +278,8 @@ class Record:
     sheet: str | None = None
 
     def raw(self, index: int) -> str:
-        """The cell as written (text fields keep their spaces)."""
-        return self.cells[index] if index < len(self.cells) else ""
+        """The cell as written (text fields keep their spaces), a formula's quote off."""
+        return formula_restored(self.cells[index]) if index < len(self.cells) else ""
 
     def get(self, index: int) -> str:
         """The cell trimmed (labels, ids, codes, dates and the like)."""
@@ -267,6 +359,18 @@ def _delimiter(text: str, path: str, report: Report) -> str:
 
 
 def _records(text: str, delimiter: str, path: str) -> Iterator[Record]:
+    """The CSV records, under the caps of ``core.limits``.
+
+    A cell may be as long as the file may be (Python's default cap, 128 KiB,
+    would refuse a long description that achbench itself exported), and the
+    cells are counted before any is read, so a file of commas cannot build a
+    list of millions.
+    """
+    count = text.count(delimiter) + text.count("\n") + 1
+    most = max_cells() + ELEMENTS_PER_ITEM * max_items()
+    if count > most:
+        raise fail(path, refusal(most, "cells", f"{CELLS_VARIABLE} or {ITEMS_VARIABLE}"))
+    csv.field_size_limit(max(csv.field_size_limit(), max_file_bytes()))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     last_line = 0
     number = 0
@@ -385,6 +489,30 @@ class _Reader:
             out[item_id] = (row, values)
         return out
 
+    def records(self, name: str, rows: list[Record]) -> list[tuple[Record, _Values]]:
+        """A section's rows that no id keys (a rationale note, a judgement), header checked."""
+        columns = _SECTIONS[name]
+        if not rows:
+            return []
+        header = [c.strip().lower() for c in rows[0].cells]
+        missing = [c for c in columns if c not in header and c not in ("date", "notes")]
+        if missing:
+            self.problem(
+                f"[{name}] must start with a header row naming {', '.join(columns)}", rows[0]
+            )
+            return []
+        for index, column in enumerate(header):
+            if column and column not in columns:
+                self.report.warn(
+                    f"[{name}] column {column!r} is not one achbench reads "
+                    f"({', '.join(columns)}); ignored",
+                    **rows[0].where(index),
+                )
+        return [
+            (row, _Values({c: (row.raw(i), i) for i, c in enumerate(header) if c in columns}))
+            for row in rows[1:]
+        ]
+
     def date(self, text: str, row: Record, column: int) -> dt.date | None:
         if not text:
             return None
@@ -462,9 +590,10 @@ def read_sections(
     hypotheses = _hypotheses(hyp_sheet, reader)
     evidence = _evidence(ev_sheet, reader)
     ratings = _grid(sections.grid, hypotheses, evidence, reader, transpose)
-    if not hypotheses:
+    if not hypotheses and not reader.problems:
         reader.problem("no hypotheses: give a grid or a [hypotheses] section")
     milestones = _milestones(ms_sheet, reader)
+    additions = _additions(sections, reader)
     reader.raise_problems()
     data["hypotheses"] = hypotheses
     data["evidence"] = evidence
@@ -472,6 +601,7 @@ def read_sections(
         data["ratings"] = {name: ratings}
     if milestones:
         data["milestones"] = milestones
+    data.update(additions)
     return data
 
 
@@ -518,6 +648,7 @@ def _evidence(
         relevance = reader.level(values.word("relevance"), row, values.at("relevance"))
         if relevance is not None:
             item["relevance"] = relevance
+        _evidence_additions(item, values)
         flag = values.word("flag").lower()
         if flag in _FLAG_TRUE:
             item["flag"] = True
@@ -545,6 +676,99 @@ def _milestones(
         if values.get("notes"):
             item["notes"] = values.get("notes")
         out[item_id] = item
+    return out
+
+
+# --- the spec's "Additions" ----------------------------------------------------
+
+
+def _id_list(text: str) -> list[str]:
+    """The ids of a cell, separated by spaces, commas or semicolons."""
+    return [part for part in re.split(r"[\s,;]+", text) if part]
+
+
+def _evidence_additions(item: EvidenceData, values: _Values) -> None:
+    """The evidence keys of the spec's "Additions" (their values are checked by validation,
+    which names the key: ``evidence.E1.grade``)."""
+    extra: dict[str, object] = {}
+    for key in ("cites", "grade", "origin", "status"):
+        if values.word(key):
+            extra[key] = values.word(key)
+    for key in ("quote", "locator"):
+        if values.get(key):
+            extra[key] = values.get(key)
+    if values.word("assumes"):
+        extra["assumes"] = _id_list(values.word("assumes"))
+    item.update(cast(EvidenceData, extra))
+
+
+def _additions(sections: Sections, reader: _Reader) -> dict[str, object]:
+    """The tables of the spec's "Additions" from their sections (absent when not given);
+    what they name is checked by validation, as for ratings."""
+    out: dict[str, object] = {}
+    sources: dict[str, dict[str, object]] = {}
+    for item_id, (_, values) in reader.table("sources", sections.named.get("sources", [])).items():
+        source: dict[str, object] = {"title": values.get("title")}
+        for key in ("kind", "path", "url", "notes"):
+            if values.get(key):
+                source[key] = values.get(key)
+        for key in ("sha256", "reliability"):
+            if values.word(key):
+                source[key] = values.word(key)
+        sources[item_id] = source
+    if sources:
+        out["sources"] = sources
+    assumptions: dict[str, dict[str, object]] = {}
+    sheet = reader.table("assumptions", sections.named.get("assumptions", []))
+    for item_id, (_, values) in sheet.items():
+        assumption: dict[str, object] = {"title": values.get("title")}
+        if values.word("status"):
+            assumption["status"] = values.word("status")
+        if values.word("hypotheses"):
+            assumption["hypotheses"] = _id_list(values.word("hypotheses"))
+        if values.get("notes"):
+            assumption["notes"] = values.get("notes")
+        assumptions[item_id] = assumption
+    if assumptions:
+        out["assumptions"] = assumptions
+    notes: dict[str, dict[str, dict[str, str]]] = {}
+    for row, values in reader.records("rationale", sections.named.get("rationale", [])):
+        analyst, e, h = (values.word(c) for c in RATIONALE_COLUMNS[:3])
+        cells = notes.setdefault(analyst, {}).setdefault(e, {})
+        if h in cells:
+            reader.problem(f"[rationale] a second note for {analyst} on {e}, {h}", row)
+        cells[h] = values.get("note")
+    if notes:
+        out["rationale"] = notes
+    judgements: dict[str, dict[str, float]] = {}
+    for row, values in reader.records("judgements", sections.named.get("judgements", [])):
+        analyst, h = values.word("analyst"), values.word("hypothesis")
+        text = values.word("probability")
+        try:
+            probability = float(text)
+            if not math.isfinite(probability):
+                raise ValueError
+        except ValueError:
+            reader.problem(f"probability {text!r} is not a number", row, values.at("probability"))
+            continue
+        table = judgements.setdefault(analyst, {})
+        if h in table:
+            reader.problem(f"[judgements] a second judgement by {analyst} of {h}", row)
+        table[h] = probability
+    if judgements:
+        out["judgements"] = judgements
+    resolved = reader.records("resolution", sections.named.get("resolution", []))
+    if len(resolved) > 1:
+        reader.report.warn("[resolution] has more than one row; the first is used")
+    if resolved:
+        row, values = resolved[0]
+        resolution: dict[str, object] = {"hypothesis": values.word("hypothesis")}
+        date = reader.date(values.word("date"), row, values.at("date"))
+        if date is not None:
+            resolution["date"] = date
+        if values.get("notes"):
+            resolution["notes"] = values.get("notes")
+        out["resolution"] = resolution
     return out
 
 
@@ -608,6 +832,8 @@ def _grid(
                 "a grid column without a label is ignored",
                 key=header.where(first + index)["key"],
             )
+    if _repeated(lines, "row", reader) | _repeated(columns, "column", reader):
+        return {}
     rows_are_evidence = _orientation(
         corner, lines, columns, hypotheses, evidence, transpose, report
     )
@@ -658,6 +884,29 @@ def _grid(
         report.note(f"read {shown}")
     order = list(evidence)
     return {e: ratings[e] for e in order if e in ratings}
+
+
+def _repeated(axis: _Axis, kind: str, reader: _Reader) -> bool:
+    """Refuse a grid that labels two rows (or columns) alike: one would silently
+    take the other's ratings.  Each repeat is a problem naming both cells."""
+    first: dict[str, tuple[Record, int]] = {}
+    found = False
+    for label, (row, column) in zip(axis.labels, axis.places, strict=True):
+        if not label:
+            continue
+        if label in first:
+            earlier_row, earlier_column = first[label]
+            reader.problem(
+                f"grid {kind} label {label!r} repeats the one in cell "
+                f"{earlier_row.ref(earlier_column)}: each {kind} must be a different "
+                "item, or one's ratings would replace the other's",
+                row,
+                column,
+            )
+            found = True
+        else:
+            first[label] = (row, column)
+    return found
 
 
 def _orientation(

@@ -22,11 +22,13 @@ from typing import cast
 from achbench.core.data import MatrixData
 from achbench.core.errors import MatrixFileError, Problem
 from achbench.formats.conversion import Report, fail
+from achbench.store.files import number_too_long, refuse_hostile
 from achbench.store.toml import canonical
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _DATE_KEYS = (("evidence", "date"), ("milestones", "due"))
-"""Where the matrix holds dates: ``evidence.<id>.date`` and ``milestones.<id>.due``."""
+"""Where the matrix holds dates in tables of items: ``evidence.<id>.date`` and
+``milestones.<id>.due`` (and, outside them, ``resolution.date``)."""
 
 
 def _table(value: object) -> dict[str, object] | None:
@@ -86,6 +88,21 @@ def _dates(data: dict[str, object]) -> Iterator[tuple[tuple[str, ...], str]]:
                 item[key] = dt.date.fromisoformat(text)
             except ValueError:
                 yield (table_name, item_id, key), f"{text!r} is not a date (YYYY-MM-DD)"
+    yield from _resolution_date(data)
+
+
+def _resolution_date(data: dict[str, object]) -> Iterator[tuple[tuple[str, ...], str]]:
+    """``resolution.date``: the one date outside a table of items."""
+    resolution = _table(data.get("resolution"))
+    text = resolution.get("date") if resolution is not None else None
+    if resolution is None or not isinstance(text, str):
+        return
+    try:
+        if not _ISO_DATE.match(text):
+            raise ValueError
+        resolution["date"] = dt.date.fromisoformat(text)
+    except ValueError:
+        yield ("resolution", "date"), f"{text!r} is not a date (YYYY-MM-DD)"
 
 
 def read_json(raw: bytes, path: str, report: Report) -> dict[str, object]:
@@ -99,6 +116,7 @@ def read_json(raw: bytes, path: str, report: Report) -> dict[str, object]:
         raise fail(path, f"not UTF-8 text: byte 0x{raw[exc.start]:02x} cannot be decoded") from None
     if not text.strip():
         raise fail(path, "is empty; expected a JSON object holding a matrix")
+    refuse_hostile(text, path, json=True)
     try:
         parsed: object = json.loads(text, object_pairs_hook=_unique)
     except _Duplicate as exc:
@@ -107,6 +125,8 @@ def read_json(raw: bytes, path: str, report: Report) -> dict[str, object]:
         ) from None
     except json.JSONDecodeError as exc:
         raise fail(path, f"not valid JSON: {exc.msg}", line=exc.lineno, column=exc.colno) from None
+    except ValueError:  # an integer too long for Python to read
+        raise number_too_long(text, path) from None
     top = _table(parsed)
     if top is None:
         raise fail(path, f"expected a JSON object holding a matrix, got {type(parsed).__name__}")

@@ -122,6 +122,10 @@ def write_xlsx(data: MatrixData, report: Report, analyst: str | None = None) -> 
     if isinstance(rationale := tables.get("rationale"), Mapping) and rationale:
         writer.rationale(rationale)
     writer.ranking(data, chosen)
+    held = {"hypotheses", "evidence", "ratings", "sources", "milestones", "rationale"}
+    for key, value in tables.items():
+        if key not in held and key not in MATRIX_COLUMNS and value:
+            report.warn(f"the workbook has no sheet for {key} yet; left out", key=key)
     meta: Mapping[str, object] = {
         **data,
         "analyst": chosen or data.get("analyst"),

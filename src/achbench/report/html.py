@@ -3,7 +3,9 @@
 Every string from the matrix passes through ``html.escape`` (``_e`` below) on
 its way into the page, and a Content-Security-Policy forbids scripts and any
 outside resource, so a title such as ``<script>alert(1)</script>`` shows as
-text and nothing runs.
+text and nothing runs.  Control characters show as escapes (``\\x1b``), as on
+the terminal (``achbench.core.text.visible``): HTML has no use for them, and a
+page may well be read with ``cat``.
 """
 
 from __future__ import annotations
@@ -11,7 +13,8 @@ from __future__ import annotations
 from html import escape
 
 from achbench.analysis.consensus import CATEGORY_NAMES
-from achbench.analysis.wording import STEP_WORDS, order_text, sentences
+from achbench.analysis.wording import STEP_WORDS, order_text, plural, sentences
+from achbench.core.text import visible
 from achbench.core.vocabulary import CODE_MEANING, METHODS
 from achbench.report.content import SCORE_NAMES, Report, score_text
 from achbench.report.markdown import DISPUTED_LISTED, alpha_sentence
@@ -88,7 +91,7 @@ CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 
 
 def _e(text: object) -> str:
-    return escape(str(text), quote=True)
+    return escape(visible(str(text)), quote=True)
 
 
 def _hypothesis(report: Report, h: str) -> str:
@@ -128,13 +131,12 @@ def _sensitivity_chart(report: Report) -> str:
             bars.append(Bar(flip.challenger, 0.0, "impossible", "none"))
             continue
         kind = "warn" if flip.count <= 1 else "mid" if flip.count <= 3 else "bar"
-        plural = "s" if flip.count != 1 else ""
         prefix = "" if flip.exact else "at most "
         bars.append(
             Bar(
                 flip.challenger,
                 flip.count / top,
-                f"{prefix}{flip.count} change{plural}",
+                f"{prefix}{plural(flip.count, 'change')}",
                 kind,
                 f"{flip.challenger} {flip.title}",
             )

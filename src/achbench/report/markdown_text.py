@@ -10,7 +10,10 @@ text inert so it reads as typed, in a table cell or in running text alike:
 * the backslash and each of ``_FORMATTING`` get a backslash, so none of them
   formats, links or splits a cell;
 * a carriage return, a line feed or both become one space, so a cell stays on
-  its row and a line stays one line.
+  its row and a line stays one line;
+* every other control character (C0 but the tab, DEL, C1) shows as an escape
+  such as ``\\x1b``, as on the terminal (``achbench.core.text.visible``), so no
+  escape sequence survives into a document someone may ``cat``.
 
 ``code`` is the other way to show a value literally: inside a code span, for
 list items (a code span cannot hold a line break, and a backtick would end it).
@@ -24,6 +27,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Final
 
+from achbench.core.text import visible
+
 _FORMATTING: Final = "\\`*_[]|~"
 """Characters that GitHub's Markdown may read as formatting, links or cell breaks."""
 
@@ -33,21 +38,23 @@ _ESCAPES: Final = str.maketrans(
         "&": "&amp;",
         "<": "&lt;",
         ">": "&gt;",
-        "\r": " ",
-        "\n": " ",
     }
 )
 
 
 def escape(text: str) -> str:
     """``text`` inert in Markdown running text and table cells alike (see the module)."""
-    return text.replace("\r\n", "\n").translate(_ESCAPES)
+    return visible(_flat(text)).translate(_ESCAPES)
 
 
 def code(text: str) -> str:
     """``text`` shown literally in a code span, on one line (not for table cells)."""
-    flat = text.replace("\r\n", " ").replace("\r", " ").replace("\n", " ")
-    return "`" + flat.replace("`", "'") + "`"
+    return "`" + visible(_flat(text)).replace("`", "'") + "`"
+
+
+def _flat(text: str) -> str:
+    """Line breaks of any kind (CR LF, CR, LF) as one space each."""
+    return text.replace("\r\n", " ").replace("\r", " ").replace("\n", " ")
 
 
 def row(cells: Sequence[str]) -> str:

@@ -1,6 +1,7 @@
 """Inline SVG charts for the HTML report: plain horizontal bars, no script, no fonts.
 
-Every string that reaches the SVG passes through ``html.escape``; numbers are
+Every string that reaches the SVG passes through ``_e`` (``html.escape`` after
+``achbench.core.text.visible``: XML allows no control characters); numbers are
 formatted by us.  Colours come from classes styled by the report's CSS, with
 fill attributes as a fallback for viewers that drop the stylesheet.
 """
@@ -10,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
+
+from achbench.core.text import visible
 
 ROW = 22
 """Height of one bar's row, in px."""
@@ -35,6 +38,10 @@ class Bar:
     tooltip: str = ""
 
 
+def _e(text: str) -> str:
+    return escape(visible(text))
+
+
 def bar_chart(title: str, bars: Sequence[Bar], width: int = 520, note: str = "") -> str:
     """A titled horizontal bar chart as an ``<svg>`` element."""
     top = 28
@@ -44,20 +51,20 @@ def bar_chart(title: str, bars: Sequence[Bar], width: int = 520, note: str = "")
     parts = [
         f'<svg class="chart" xmlns="http://www.w3.org/2000/svg" role="img" '
         f'width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
-        f'aria-label="{escape(title)}">',
-        f"<title>{escape(title)}</title>",
+        f'aria-label="{_e(title)}">',
+        f"<title>{_e(title)}</title>",
         f'<text class="chart-title" x="0" y="16" font-size="14" font-weight="bold" '
-        f'fill="#222">{escape(title)}</text>',
+        f'fill="#222">{_e(title)}</text>',
         f'<line x1="{label}" y1="{top - 4}" x2="{label}" y2="{top + ROW * len(bars)}" '
         f'stroke="#bbb"/>',
     ]
     for n, bar in enumerate(bars):
         y = top + n * ROW
         length = max(0.0, min(1.0, bar.share)) * span
-        tip = f"<title>{escape(bar.tooltip)}</title>" if bar.tooltip else ""
+        tip = f"<title>{_e(bar.tooltip)}</title>" if bar.tooltip else ""
         parts.append(
             f'<text x="{label - 6}" y="{y + 15}" font-size="12" text-anchor="end" '
-            f'fill="#222">{escape(bar.label)}</text>'
+            f'fill="#222">{_e(bar.label)}</text>'
         )
         if bar.kind != "none":
             parts.append(
@@ -67,11 +74,9 @@ def bar_chart(title: str, bars: Sequence[Bar], width: int = 520, note: str = "")
             )
         parts.append(
             f'<text x="{label + (length if bar.kind != "none" else 0) + 6:.1f}" y="{y + 15}" '
-            f'font-size="12" fill="#333">{escape(bar.text)}</text>'
+            f'font-size="12" fill="#333">{_e(bar.text)}</text>'
         )
     if note:
-        parts.append(
-            f'<text x="0" y="{height - 6}" font-size="11" fill="#555">{escape(note)}</text>'
-        )
+        parts.append(f'<text x="0" y="{height - 6}" font-size="11" fill="#555">{_e(note)}</text>')
     parts.append("</svg>")
     return "".join(parts)

@@ -4,7 +4,8 @@ Analysts often rate their own copy of a matrix.  Given several files, the
 hypotheses and evidence must be the same (same ids; titles may differ, the first
 file's are used) and the ratings are combined per analyst.  When two files hold
 ratings under the same analyst name, the later one is told apart by its file's
-name (``lead@alice``) rather than silently merged or dropped.
+name (``lead@alice``) rather than silently merged or dropped.  Each analyst's
+rationale and judgements are pooled the same way, under the name their ratings get.
 """
 
 from __future__ import annotations
@@ -12,9 +13,31 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from achbench.core.data import MatrixData, Ratings
+from achbench.core.data import Judgements, MatrixData, Ratings, Rationale
 from achbench.core.errors import UsageError
 from achbench.store.toml import load_data
+
+
+def _detail(first_name: str, only_first: list[str], name: str, only_this: list[str]) -> str:
+    return "; ".join(
+        part
+        for part in (
+            f"only in {first_name}: {', '.join(only_first)}" if only_first else "",
+            f"only in {name}: {', '.join(only_this)}" if only_this else "",
+        )
+        if part
+    )
+
+
+def _ids(data: MatrixData, kind: str) -> list[str]:
+    return list(data["hypotheses"] if kind == "hypotheses" else data.get("evidence", {}))
+
+
+_KINDS = ("hypotheses", "evidence")
+
+
+def _few(ids: list[str], limit: int = 8) -> list[str]:
+    return ids if len(ids) <= limit else [*ids[:limit], f"and {len(ids) - limit} more"]
 
 
 def _differ(kind: str, first: tuple[str, list[str]], other: tuple[str, list[str]]) -> None:
@@ -24,15 +47,40 @@ def _differ(kind: str, first: tuple[str, list[str]], other: tuple[str, list[str]
         return
     only_first = sorted(set(ours) - set(theirs))
     only_this = sorted(set(theirs) - set(ours))
-    detail = "; ".join(
-        part
-        for part in (
-            f"only in {first_name}: {', '.join(only_first)}" if only_first else "",
-            f"only in {name}: {', '.join(only_this)}" if only_this else "",
-        )
-        if part
-    )
+    detail = _detail(first_name, only_first, name, only_this)
     raise UsageError(f"{name}: not the same matrix as {first_name}: {kind} differ ({detail})")
+
+
+def same_matrix(first: tuple[str, MatrixData], other: tuple[str, MatrixData]) -> None:
+    """Refuse two files that are not the same matrix: the rule of ``rank``, ``consensus``
+    and every command that pools files: the same hypothesis and evidence ids."""
+    for kind in _KINDS:
+        _differ(kind, (first[0], _ids(first[1], kind)), (other[0], _ids(other[1], kind)))
+
+
+def version_of(base: tuple[str, MatrixData], side: tuple[str, MatrixData]) -> None:
+    """Refuse a side of a merge that is not a version of its base: ``same_matrix``
+    loosened by what a branch may do, add and remove items, so far as it keeps at
+    least half of the base's hypotheses and half of its evidence items.
+
+    A branch of one matrix keeps most of it; a file of another matrix keeps
+    little or none of it, and merging it would take its removals as edits (the
+    base's evidence gone).  A base with no hypotheses (git's, when both
+    branches added the file) has nothing to keep.
+    """
+    (base_name, base_data), (name, data) = base, side
+    for kind in _KINDS:
+        before, after = _ids(base_data, kind), set(_ids(data, kind))
+        kept = sum(1 for item in before if item in after)
+        if kept * 2 >= len(before):
+            continue
+        only_base = sorted(set(before) - after)
+        only_this = sorted(after - set(before))
+        detail = _detail(base_name, _few(only_base), name, _few(only_this))
+        raise UsageError(
+            f"{name}: not a version of the same matrix as {base_name}: it keeps {kept} of "
+            f"the {len(before)} {kind} there ({detail}); nothing was written"
+        )
 
 
 def pool(files: Sequence[tuple[str, MatrixData]]) -> MatrixData:
@@ -40,22 +88,45 @@ def pool(files: Sequence[tuple[str, MatrixData]]) -> MatrixData:
     first_name, first = files[0]
     merged = first.copy()
     ratings: Ratings = dict(first.get("ratings", {}))
+    rationale: Rationale = dict(first.get("rationale", {}))
+    judgements: Judgements = dict(first.get("judgements", {}))
     for name, data in files[1:]:
-        _differ(
-            "hypotheses", (first_name, list(first["hypotheses"])), (name, list(data["hypotheses"]))
-        )
-        _differ(
-            "evidence",
-            (first_name, list(first.get("evidence", {}))),
-            (name, list(data.get("evidence", {}))),
-        )
+        same_matrix((first_name, first), (name, data))
+        renamed: dict[str, str] = {}
         for analyst, table in data.get("ratings", {}).items():
             key = analyst
             if key in ratings and ratings[key] != table:
                 key = f"{analyst}@{Path(name).stem}"
+                renamed[analyst] = key
             ratings[key] = table
+        _pool_additions(data, name, renamed, rationale, judgements)
     merged["ratings"] = ratings
+    if rationale:
+        merged["rationale"] = rationale
+    if judgements:
+        merged["judgements"] = judgements
     return merged
+
+
+def _pool_additions(
+    data: MatrixData,
+    name: str,
+    renamed: dict[str, str],
+    rationale: Rationale,
+    judgements: Judgements,
+) -> None:
+    """Add one file's rationale and judgements: under the name its analyst's ratings got,
+    and told apart by the file's name where another file holds different ones."""
+    for analyst, notes in data.get("rationale", {}).items():
+        key = renamed.get(analyst, analyst)
+        if key in rationale and rationale[key] != notes:
+            key = f"{analyst}@{Path(name).stem}"
+        rationale[key] = notes
+    for analyst, probabilities in data.get("judgements", {}).items():
+        key = renamed.get(analyst, analyst)
+        if key in judgements and judgements[key] != probabilities:
+            key = f"{analyst}@{Path(name).stem}"
+        judgements[key] = probabilities
 
 
 def load_pooled(paths: Sequence[str | Path]) -> MatrixData:

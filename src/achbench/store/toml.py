@@ -14,9 +14,10 @@ either library (``achbench.store.ratings_text``): the same data and bytes, in ha
 the memory and a fraction of the time at 100 x 10,000.
 
 Saving writes the canonical layout of the spec (key order of ``achbench.core.model``,
-ratings rows in hypothesis order), checks that the text parses back to the same
-data, and hands the bytes to ``achbench.store.atomic.write_atomic``: a crash at
-any moment leaves the old file or the new.
+ratings rows in hypothesis order, rationale notes one per line as ratings are),
+checks that the text parses back to the same data, and hands the bytes to
+``achbench.store.atomic.write_atomic``: a crash at any moment leaves the old file
+or the new.
 """
 
 from __future__ import annotations
@@ -28,14 +29,21 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import cast
 
-from achbench.core.data import TABLE_KEYS, MatrixData, Ratings
+from achbench.core.data import TABLE_KEYS, MatrixData, Ratings, Rationale
 from achbench.core.errors import MatrixFileError, SaveError
 from achbench.core.validate import validate_data
 from achbench.store.atomic import Written, write_atomic
-from achbench.store.files import file_error, read_text
+from achbench.store.files import (
+    file_error,
+    number_too_long,
+    read_bytes,
+    read_text,
+    refuse_hostile,
+)
 from achbench.store.ratings_text import ratings_chunks, read_ratings
 
 _POSITION = re.compile(r"^(?P<message>.*) \(at line (?P<line>\d+), column (?P<column>\d+)\)$")
+_BOM = b"\xef\xbb\xbf"
 _DECLARED_TWICE = re.compile(r"^Cannot declare \((?P<key>.*)\) twice$")
 
 
@@ -45,6 +53,8 @@ def _syntax_error(path: Path | str, text: str, fallback: str) -> MatrixFileError
         tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         message = str(exc)
+    except ValueError:  # an integer too long for Python to read
+        return number_too_long(text, path)
     else:  # the readers disagree; report the compiled reader's own words
         message = fallback
     match = _POSITION.match(message)
@@ -62,22 +72,57 @@ def _syntax_error(path: Path | str, text: str, fallback: str) -> MatrixFileError
 
 
 def parse(text: str, path: Path | str = "<matrix>") -> dict[str, object]:
-    """Parse TOML text into data, raising a located ``MatrixFileError`` if it is not TOML."""
+    """Parse TOML text into data, raising a located ``MatrixFileError`` if it is not TOML.
+
+    Text nested too deep, or holding a number too long to read, is refused
+    before a parser sees it (``store.files.refuse_hostile``).  With the ratings
+    section in achbench's own layout, only the text around it needs that check:
+    the section itself is read line by line and cannot nest.
+    """
     if os.environ.get("ACHBENCH_TOML_PARSER") == "tomllib":
+        refuse_hostile(text, path)
         try:
             return tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
             raise _syntax_error(path, text, str(exc)) from None
+        except ValueError:
+            raise number_too_long(text, path) from None
     import rtoml
 
-    fast = read_ratings(text, rtoml.loads)
+    def checked(part: str) -> dict[str, object]:
+        refuse_hostile(part, path)  # located in the part: the whole text is checked below
+        loaded: dict[str, object] = rtoml.loads(part)
+        return loaded
+
+    fast = read_ratings(text, checked)
     if fast is not None:
         return fast
+    refuse_hostile(text, path)
     try:
         data: dict[str, object] = rtoml.loads(text)
     except Exception as exc:  # rtoml raises its own TomlParsingError, and ValueError
         raise _syntax_error(path, text, str(exc)) from None
     return data
+
+
+def read_table(path: Path | str) -> dict[str, object]:
+    """Any TOML file (a keymap, say) as a table, read by the rules every input file
+    meets (``store.files``): regular files only, size capped, nesting checked,
+    every problem a located ``MatrixFileError``."""
+    raw = read_bytes(path)
+    if raw.startswith(_BOM):
+        raw = raw[len(_BOM) :]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise file_error(path, f"is not UTF-8 text: cannot decode byte {exc.start}") from None
+    refuse_hostile(text, path)
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise _syntax_error(path, text, str(exc)) from None
+    except ValueError:
+        raise number_too_long(text, path) from None
 
 
 def load_data(path: Path | str) -> MatrixData:
@@ -110,11 +155,43 @@ def canonical(data: MatrixData) -> MatrixData:
         out["milestones"] = {
             k: _ordered(v, TABLE_KEYS["milestones"]) for k, v in data.get("milestones", {}).items()
         }
+    _canonical_additions(data, out)
     if "conflicts" in out:
         out["conflicts"] = {
             k: _ordered(v, TABLE_KEYS["conflicts"]) for k, v in data.get("conflicts", {}).items()
         }
     return cast(MatrixData, out)
+
+
+def _canonical_additions(data: MatrixData, out: dict[str, object]) -> None:
+    """The tables of the spec's "Additions" in canonical form, into ``out``: keys in
+    the spec's order, rationale rows as ratings rows, judgements in hypothesis order."""
+    hypotheses = data["hypotheses"]
+    evidence = data.get("evidence", {})
+    if "sources" in out:
+        out["sources"] = {
+            k: _ordered(v, TABLE_KEYS["sources"]) for k, v in data.get("sources", {}).items()
+        }
+    if "assumptions" in out:
+        out["assumptions"] = {
+            k: _ordered(v, TABLE_KEYS["assumptions"])
+            for k, v in data.get("assumptions", {}).items()
+        }
+    if "rationale" in out:
+        rationale: Rationale = {}
+        for analyst, table in data.get("rationale", {}).items():
+            rows = {e: table[e] for e in evidence if e in table}
+            rationale[analyst] = {
+                e: {h: row[h] for h in hypotheses if h in row} for e, row in rows.items()
+            }
+        out["rationale"] = rationale
+    if "judgements" in out:
+        out["judgements"] = {
+            analyst: {h: table[h] for h in hypotheses if h in table}
+            for analyst, table in data.get("judgements", {}).items()
+        }
+    if "resolution" in data:
+        out["resolution"] = _ordered(data["resolution"], TABLE_KEYS["resolution"])
 
 
 def dumps(data: MatrixData) -> str:
@@ -134,6 +211,29 @@ def dumps(data: MatrixData) -> str:
 
 
 def _write(ordered: Mapping[str, object], multiline: bool) -> str:
+    """``tomli_w.dumps(ordered)``, the ratings tables written directly when they can be,
+    and the rationale one note per line.
+
+    Rationale notes are always written as one-line strings, newlines escaped, so
+    that each cell is one line as each rating is (``_write_rationale``).  Without
+    a rationale the text is ``_write_tables``'.
+    """
+    keys = list(ordered)
+    at = keys.index("rationale") if "rationale" in keys else -1
+    if at < 0 or not all(isinstance(ordered[k], Mapping) for k in keys[at:]):
+        return _write_tables(ordered, multiline)
+    import tomli_w
+
+    chunks = [
+        _write_tables({k: ordered[k] for k in keys[:at]}, multiline),
+        tomli_w.dumps({"rationale": ordered["rationale"]}, multiline_strings=False),
+        tomli_w.dumps({k: ordered[k] for k in keys[at + 1 :]}, multiline_strings=multiline),
+    ]
+    # tomli_w puts a blank line between tables; the chunks keep that rule.
+    return "\n".join(chunk for chunk in chunks if chunk)
+
+
+def _write_tables(ordered: Mapping[str, object], multiline: bool) -> str:
     """``tomli_w.dumps(ordered)``, the ratings tables written directly when they can be.
 
     The result is byte for byte the same (``ratings_chunks`` says when it can
@@ -156,14 +256,13 @@ def _write(ordered: Mapping[str, object], multiline: bool) -> str:
     return text
 
 
-def save(data: Mapping[str, object], path: Path | str) -> Written:
-    """Write a matrix atomically; return what was written (path and SHA-256).
+def save(data: Mapping[str, object], path: Path | str, force: bool = False) -> Written:
+    """Write a matrix atomically; return what was written (path and SHA-256; the
+    path is a link's target when ``path`` is a link).
 
     Validates first: data that breaks the format is refused with
-    ``MatrixFileError`` and the file on disk is left as it was.
+    ``MatrixFileError`` and the file on disk is left as it was.  A read-only
+    file is replaced only with ``force`` (``store.atomic.write_atomic``).
     """
-    target = Path(path)
-    if target.is_symlink():
-        target = target.resolve()
-    text = dumps(validate_data(dict(data), str(target)))
-    return write_atomic(target, text.encode("utf-8"))
+    text = dumps(validate_data(dict(data), str(path)))
+    return write_atomic(path, text.encode("utf-8"), force=force)

@@ -59,7 +59,8 @@ def new_ids(existing: Mapping[str, object], count: int) -> Iterator[str]:
 
 
 def show(value: object, limit: int = _SHORT) -> str:
-    """A recorded value in a few words: ``'I'``, ``0.4``, ``2022-01-05``, ``absent``."""
+    """A recorded value in a few words: ``'I'``, ``0.4``, ``2022-01-05``, ``['A1']``,
+    ``absent``."""
     if value is None:
         return "absent"
     if isinstance(value, Mapping):
@@ -72,6 +73,8 @@ def show(value: object, limit: int = _SHORT) -> str:
         return repr(text)
     if isinstance(value, dt.date):
         return value.isoformat()
+    if isinstance(value, list):
+        return "[" + ", ".join(show(v, limit) for v in cast("list[object]", value)) + "]"
     return str(value)
 
 

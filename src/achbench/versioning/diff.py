@@ -1,10 +1,11 @@
 """Semantic diff of two matrices, matched by id; and the patch that replays it.
 
 Two versions of a matrix are compared item by item (hypotheses, evidence,
-milestones, recorded conflicts, analysts) and rating cell by rating cell, always
-by id: an item that moved is reported as moved, never as removed and added.
-The diff also says what the change does to the conclusion, by scoring both
-versions with ``achbench.scoring.methods``.
+sources, assumptions, analysts' judgements, milestones, recorded conflicts,
+analysts), field by field (the resolution) and rating cell by rating cell (and
+rationale note by note), always by id: an item that moved is reported as moved,
+never as removed and added.  The diff also says what the change does to the
+conclusion, by scoring both versions with ``achbench.scoring.methods``.
 
 The same structure is the JSON patch of ``achbench diff --format json``
 (docs/diff.md): ``apply_patch(old, diff_matrices(old, new).to_json())`` gives
@@ -29,20 +30,44 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Final, Literal, NotRequired, TypedDict, cast
 
-from achbench.core.data import TABLES, MatrixData, Ratings
+from achbench.core.data import TABLES, MatrixData, Ratings, Rationale
 from achbench.core.errors import AchbenchError
 from achbench.core.vocabulary import Code
 
 DIFF_FORMAT: Final = "achbench-diff/1"
 """The ``format`` value of a JSON diff; ``apply_patch`` refuses any other."""
 
-Kind = Literal["hypotheses", "evidence", "milestones", "conflicts"]
-"""A top-level table of items keyed by id."""
+Kind = Literal[
+    "hypotheses", "evidence", "sources", "assumptions", "judgements", "milestones", "conflicts"
+]
+"""A top-level table of items keyed by id (an analyst's judgements are one item, a
+field per hypothesis)."""
 
-KINDS: Final[tuple[Kind, ...]] = ("hypotheses", "evidence", "milestones", "conflicts")
+KINDS: Final[tuple[Kind, ...]] = (
+    "hypotheses",
+    "evidence",
+    "sources",
+    "assumptions",
+    "judgements",
+    "milestones",
+    "conflicts",
+)
 """Top-level tables of items keyed by id, in the order a diff reports them."""
 
-OPTIONAL_TABLES: Final = ("evidence", "ratings", "milestones", "conflicts")
+ADDED_KINDS: Final[tuple[Kind, ...]] = ("sources", "assumptions", "judgements")
+"""Kinds from the spec's "Additions": the JSON patch holds them only when they changed,
+so the patch of two files without them is what it always was."""
+
+OPTIONAL_TABLES: Final = (
+    "evidence",
+    "sources",
+    "assumptions",
+    "ratings",
+    "rationale",
+    "judgements",
+    "milestones",
+    "conflicts",
+)
 """Top-level tables that mean the same absent as empty."""
 
 _DATE_FIELDS = {"evidence": "date", "milestones": "due"}
@@ -137,6 +162,17 @@ class CellChange:
 
 
 @dataclass(frozen=True, slots=True)
+class NoteChange:
+    """One rationale note of one analyst on one cell that changed; ``None`` is no note."""
+
+    analyst: str
+    evidence: str
+    hypothesis: str
+    old: str | None
+    new: str | None
+
+
+@dataclass(frozen=True, slots=True)
 class Standing:
     """A hypothesis' rank and score before and after; ``None`` where it is absent."""
 
@@ -185,11 +221,24 @@ class MatrixDiff:
     analysts: TableDiff
     ratings: list[CellChange]
     conclusion: Conclusion | None = None
+    rationale_analysts: TableDiff = field(default_factory=TableDiff)
+    """Analysts whose rationale tables were added, removed or moved."""
+    rationale: list[NoteChange] = field(default_factory=list)
+    resolution: list[FieldChange] = field(default_factory=list)
+    """Fields of ``[resolution]`` that differ (all of them when one side has none)."""
 
     @property
     def same(self) -> bool:
         """True when the two hold the same matrix (ignoring layout and key order)."""
-        return not (self.fields or any(self.tables.values()) or self.analysts or self.ratings)
+        return not (
+            self.fields
+            or any(self.tables.values())
+            or self.analysts
+            or self.ratings
+            or self.rationale_analysts
+            or self.rationale
+            or self.resolution
+        )
 
     def title(self, kind: str, item_id: str) -> str:
         """An item's title (a conflict's key) in NEW, else in OLD, else its id."""
@@ -205,12 +254,18 @@ class MatrixDiff:
             out.setdefault(cell.analyst, []).append(cell)
         return out
 
+    def rationale_by_analyst(self) -> dict[str, list[NoteChange]]:
+        out: dict[str, list[NoteChange]] = {}
+        for note in self.rationale:
+            out.setdefault(note.analyst, []).append(note)
+        return out
+
     def to_json(self) -> DiffJson:
         """The diff as plain data: the documented JSON patch (docs/diff.md).
 
         Dates stay ``datetime.date`` here; ``dumps_json`` writes them as ISO strings.
         """
-        return {
+        out: DiffJson = {
             "format": DIFF_FORMAT,
             "same": self.same,
             "fields": [_field_json(f) for f in self.fields],
@@ -233,6 +288,28 @@ class MatrixDiff:
             ],
             "conclusion": _conclusion_json(self.conclusion) if self.conclusion else None,
         }
+        for kind in ADDED_KINDS:
+            if self.tables[kind]:
+                out[kind] = _table_json(self.tables[kind], self, kind)
+        if self.rationale_analysts or self.rationale:
+            out["rationale"] = {
+                "analysts": _table_json(self.rationale_analysts, self, None),
+                "notes": [
+                    {
+                        "analyst": n.analyst,
+                        "evidence": n.evidence,
+                        "hypothesis": n.hypothesis,
+                        "old": n.old,
+                        "new": n.new,
+                        "evidence_title": self.title("evidence", n.evidence),
+                        "hypothesis_title": self.title("hypotheses", n.hypothesis),
+                    }
+                    for n in self.rationale
+                ],
+            }
+        if self.resolution:
+            out["resolution"] = [_field_json(f) for f in self.resolution]
+        return out
 
 
 # --- the JSON patch (docs/diff.md) ----------------------------------------------------
@@ -292,6 +369,25 @@ class CellJson(TypedDict):
     hypothesis_title: str
 
 
+class NoteJson(TypedDict):
+    """A rationale note that changed; ``None`` (JSON ``null``) is no note."""
+
+    analyst: str
+    evidence: str
+    hypothesis: str
+    old: str | None
+    new: str | None
+    evidence_title: str
+    hypothesis_title: str
+
+
+class RationaleJson(TypedDict):
+    """What changed in the rationale: analysts' tables (as ``analysts``), then notes."""
+
+    analysts: TableJson
+    notes: list[NoteJson]
+
+
 class StandingJson(TypedDict):
     id: str
     title: str
@@ -323,6 +419,12 @@ class DiffJson(TypedDict):
     analysts: TableJson
     ratings: list[CellJson]
     conclusion: ConclusionJson | None
+    sources: NotRequired[TableJson]
+    assumptions: NotRequired[TableJson]
+    judgements: NotRequired[TableJson]
+    """Per analyst, a field per hypothesis."""
+    rationale: NotRequired[RationaleJson]
+    resolution: NotRequired[list[FieldJson]]
 
 
 def _field_json(change: FieldChange) -> FieldJson:
@@ -418,6 +520,11 @@ def normal_form(data: MatrixData) -> MatrixData:
         out["ratings"] = {
             analyst: {row_id: row for row_id, row in table.items() if row}
             for analyst, table in data.get("ratings", {}).items()
+        }
+    if "rationale" in out:
+        out["rationale"] = {
+            analyst: {row_id: row for row_id, row in table.items() if row}
+            for analyst, table in data.get("rationale", {}).items()
         }
     return cast(MatrixData, out)
 
@@ -523,6 +630,32 @@ def _diff_ratings(old: MatrixData, new: MatrixData) -> list[CellChange]:
     return changes
 
 
+def _diff_rationale(old: MatrixData, new: MatrixData) -> list[NoteChange]:
+    """Note changes per analyst, as ``_diff_ratings`` gives cell changes (and leaving out
+    the notes that go with a removed analyst, evidence item or hypothesis likewise)."""
+    old_notes: Rationale = old.get("rationale") or {}
+    evidence_ids = list(new.get("evidence") or {})
+    hypothesis_ids = list(new["hypotheses"])
+    changes: list[NoteChange] = []
+    empty: dict[str, str] = {}
+    new_notes: Rationale = new.get("rationale") or {}
+    for analyst, new_table in new_notes.items():
+        old_table = old_notes.get(analyst, {})
+        if old_table == new_table:
+            continue
+        for evidence_id in evidence_ids:
+            old_row = old_table.get(evidence_id) or empty
+            new_row = new_table.get(evidence_id) or empty
+            if old_row == new_row:
+                continue
+            for hypothesis_id in hypothesis_ids:
+                before = old_row.get(hypothesis_id)
+                after = new_row.get(hypothesis_id)
+                if before != after:
+                    changes.append(NoteChange(analyst, evidence_id, hypothesis_id, before, after))
+    return changes
+
+
 def _conclusion(old: MatrixData, new: MatrixData, method: str) -> Conclusion:
     from achbench.scoring.methods import Grid, score
 
@@ -567,6 +700,11 @@ def diff_matrices(old: MatrixData, new: MatrixData, method: str | None = "heuer"
     tables = {kind: diff_order(_table(old.get(kind)), _table(new.get(kind))) for kind in KINDS}
     analysts = diff_order(old.get("ratings") or {}, new.get("ratings") or {}, False)
     diff = MatrixDiff(old, new, fields, tables, analysts, _diff_ratings(old, new))
+    diff.rationale_analysts = diff_order(
+        old.get("rationale") or {}, new.get("rationale") or {}, False
+    )
+    diff.rationale = _diff_rationale(old, new)
+    diff.resolution = _fields(_table(old.get("resolution")), _table(new.get("resolution")))
     if method is not None and not diff.same:
         diff.conclusion = _conclusion(old, new, method)
     return diff
@@ -668,9 +806,17 @@ def _revive_dates(data: Mapping[str, object]) -> None:
     for kind, key in _DATE_FIELDS.items():
         for item in _table(data.get(kind)).values():
             revive(item, key)
+    revive(data.get("resolution"), "date")
     for value in _table(data.get("conflicts")).values():
         conflict = _table(value)
         path = str(conflict.get("key", "")).split(".")
+        if path[0] == "resolution" and len(path) <= 2:
+            for side in ("base", "ours", "theirs"):
+                if len(path) == 1:
+                    revive(conflict.get(side), "date")
+                elif path[1] == "date":
+                    revive(conflict, side)
+            continue
         if len(path) < 2 or path[0] not in _DATE_FIELDS:
             continue
         date_key = _DATE_FIELDS[path[0]]
@@ -691,7 +837,9 @@ def apply_patch(old_data: MatrixData, diff_json: Mapping[str, object]) -> Matrix
     if diff_json.get("format") != DIFF_FORMAT:
         raise PatchError(f"diff: not an achbench diff (expected format {DIFF_FORMAT!r})")
     data: dict[str, object] = {
-        key: copy.deepcopy(value) for key, value in old_data.items() if key != "ratings"
+        key: copy.deepcopy(value)
+        for key, value in old_data.items()
+        if key not in ("ratings", "rationale")
     }
     for change in _records(diff_json.get("fields", []), "fields"):
         if change.get("new") is None:
@@ -733,6 +881,53 @@ def apply_patch(old_data: MatrixData, diff_json: Mapping[str, object]) -> Matrix
         pruned[analyst] = rows
     if pruned:
         data["ratings"] = pruned
+    _apply_additions(old_data, diff_json, data)
     _revive_dates(data)
     order = [*top_fields(data), *TABLES]
     return cast(MatrixData, {key: data[key] for key in order if key in data})
+
+
+def _apply_additions(
+    old_data: MatrixData, diff_json: Mapping[str, object], data: dict[str, object]
+) -> None:
+    """Replay the rationale (as the ratings are replayed) and the resolution's fields
+    into ``data``; the other tables of the spec's "Additions" are ``KINDS``."""
+    patch = _table(diff_json.get("rationale"))
+    old_notes: Rationale = old_data.get("rationale") or {}
+    kept = _apply_table(old_notes, _table(patch.get("analysts")), "rationale analysts", dict)
+    notes = {
+        analyst: {row_id: dict(_table(row)) for row_id, row in _table(table).items()}
+        for analyst, table in kept.items()
+    }
+    for note in _records(patch.get("notes", []), "rationale"):
+        analyst = _text(note, "analyst")
+        if analyst not in notes:
+            raise PatchError(f"diff: rationale: analyst {analyst!r} is not in the matrix")
+        row = notes[analyst].setdefault(_text(note, "evidence"), {})
+        if note.get("new") is None:
+            row.pop(_text(note, "hypothesis"), None)
+        else:
+            row[_text(note, "hypothesis")] = note["new"]
+    evidence = _table(data.get("evidence"))
+    hypotheses = _table(data["hypotheses"])
+    pruned: dict[str, dict[str, dict[str, object]]] = {}
+    for analyst, rows_by_evidence in notes.items():
+        rows: dict[str, dict[str, object]] = {}
+        for evidence_id in evidence:
+            given = rows_by_evidence.get(evidence_id)
+            cells = {h: given[h] for h in hypotheses if h in given} if given else {}
+            if cells:
+                rows[evidence_id] = cells
+        pruned[analyst] = rows
+    if pruned:
+        data["rationale"] = pruned
+    resolution = dict(_table(data.get("resolution")))
+    for change in _records(diff_json.get("resolution", []), "resolution"):
+        if change.get("new") is None:
+            resolution.pop(_text(change, "key"), None)
+        else:
+            resolution[_text(change, "key")] = change["new"]
+    if resolution:
+        data["resolution"] = resolution
+    else:
+        data.pop("resolution", None)

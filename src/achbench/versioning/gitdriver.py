@@ -7,8 +7,13 @@
   ``git log -p`` and ``git show``, which do not run external diff commands,
   still show a diff by id with titles, and the ranking before and after;
 * a merge driver ``achbench``: ``achbench merge %O %A %B -o %A``;
-* an attributes line (``*.ach.toml diff=achbench merge=achbench`` by default)
-  in the repository's ``.gitattributes``, or the global attributes file.
+* attributes lines in the repository's ``.gitattributes`` (or the global
+  attributes file): ``*.ach.toml diff=achbench merge=achbench`` by default, and
+  in a repository one more line per matrix it holds that the patterns miss
+  (``/matrices/kazakhstan-2022.toml diff=achbench merge=achbench``): a matrix is
+  any ``*.toml`` whose first line is ``format = "achbench/1"``, as every file
+  ``achbench`` writes begins.  ``uncovered`` lists those git would still treat
+  as text; ``achbench git-setup`` warns about them.
 
 Git runs drivers through ``sh``.  Each command is a small shell function that
 runs achbench by the absolute path it had at setup, else from ``PATH``, else
@@ -18,8 +23,10 @@ prints how to fix it: git's own message would only say ``not found``.
 from __future__ import annotations
 
 import os
+import re
 import shlex
 import shutil
+import stat
 import subprocess
 import sys
 from collections.abc import Mapping, Sequence
@@ -28,7 +35,7 @@ from typing import cast
 
 from achbench.core.data import MatrixData
 from achbench.core.errors import UsageError
-from achbench.core.vocabulary import ID_SHAPE
+from achbench.core.vocabulary import FORMAT, ID_SHAPE
 from achbench.store.atomic import write_atomic
 
 DRIVER = "achbench"
@@ -109,6 +116,14 @@ def _toplevel(cwd: Path) -> Path:
     return Path(done.stdout.strip())
 
 
+def toplevel_or_none(cwd: Path) -> Path | None:
+    """The top of the repository ``cwd`` is in, or None outside one."""
+    try:
+        return _toplevel(cwd)
+    except UsageError:
+        return None
+
+
 def _global_attributes() -> Path:
     done = _git(["config", "--global", "--get", "core.attributesFile"])
     if done.returncode == 0 and done.stdout.strip():
@@ -125,8 +140,12 @@ def setup(
 ) -> list[str]:
     """Configure the drivers and the attributes; return what was changed, if anything.
 
-    Idempotent: settings already in place and attribute lines already present
-    are left alone, so a second run changes nothing.
+    In a repository, the attributes are the ``patterns`` and then one line per
+    matrix in the work tree that they do not cover (``matrix_files``): the
+    bundled example, files made by ``achbench new``, any ``*.toml`` whose first
+    line is ``format = "achbench/1"``.  Idempotent: settings already in place
+    and attribute lines already present are left alone, so a second run changes
+    nothing, unless a matrix was added since (it then gets its line).
     """
     cwd = cwd or Path.cwd()
     executable = executable or current_executable()
@@ -142,16 +161,89 @@ def setup(
             raise UsageError(f"git config {key} failed: {done.stderr.strip()}")
         changes.append(f"set {key} ({'global' if global_ else 'this repository'})")
     attributes = _global_attributes() if global_ else (top or cwd) / ".gitattributes"
-    existing = attributes.read_bytes() if attributes.exists() else b""
-    have = {line.strip() for line in existing.decode("utf-8").splitlines()}
-    wanted = [attribute_line(p) for p in patterns if attribute_line(p) not in have]
-    if wanted:
-        attributes.parent.mkdir(parents=True, exist_ok=True)
-        prefix = "" if not existing or existing.endswith((b"\n", b"\r")) else "\n"
-        added = prefix + "".join(line + "\n" for line in wanted)
-        write_atomic(attributes, existing + added.encode("utf-8"))
-        changes += [f"added '{line}' to {attributes}" for line in wanted]
+    changes += _add_lines(attributes, [attribute_line(p) for p in patterns])
+    if top is not None:
+        lines = [attribute_line(path_pattern(path)) for path in uncovered(top)]
+        changes += _add_lines(attributes, lines)
     return changes
+
+
+def _add_lines(attributes: Path, lines: Sequence[str]) -> list[str]:
+    """Append the attribute lines not yet in the file; say what was added."""
+    existing = attributes.read_bytes() if attributes.exists() else b""
+    have = {line.strip() for line in existing.decode("utf-8", errors="replace").splitlines()}
+    wanted = [line for line in dict.fromkeys(lines) if line not in have]
+    if not wanted:
+        return []
+    attributes.parent.mkdir(parents=True, exist_ok=True)
+    prefix = "" if not existing or existing.endswith((b"\n", b"\r")) else "\n"
+    added = prefix + "".join(line + "\n" for line in wanted)
+    write_atomic(attributes, existing + added.encode("utf-8"))
+    return [f"added '{line}' to {attributes}" for line in wanted]
+
+
+MATRIX_FIRST_LINE = re.compile(rf"""^format\s*=\s*(["']){re.escape(FORMAT)}\1\s*(?:#.*)?$""")
+"""The first line of a matrix file, as ``achbench`` writes it (spacing and quotes may vary)."""
+
+
+def is_matrix_file(path: Path) -> bool:
+    """Whether ``path`` is a regular file whose first line says it is a matrix.
+
+    Reads at most one short line, so a large or special file costs nothing."""
+    try:
+        if not stat.S_ISREG(path.stat().st_mode):
+            return False
+        with path.open("rb") as handle:
+            head = handle.readline(len(FORMAT) + 64)
+    except OSError:
+        return False
+    return MATRIX_FIRST_LINE.match(head.decode("utf-8", errors="replace").strip()) is not None
+
+
+def matrix_files(top: Path) -> list[str]:
+    """The matrices in the repository at ``top``, tracked or not yet added (but not
+    ignored): the ``*.toml`` files whose first line is ``format = "achbench/1"``.
+    Paths are relative to ``top``, with ``/``."""
+    done = _git(
+        ["ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", "*.toml"], top
+    )
+    if done.returncode != 0:
+        return []
+    paths = dict.fromkeys(p for p in done.stdout.split("\0") if p)
+    return [p for p in paths if is_matrix_file(top / p)]
+
+
+def uncovered(top: Path) -> list[str]:
+    """The matrices of the repository at ``top`` that git would not diff and merge
+    with achbench, by the attributes in force now (``git check-attr``)."""
+    files = matrix_files(top)
+    if not files:
+        return []
+    done = _git(["check-attr", "-z", "diff", "merge", "--", *files], top)
+    if done.returncode != 0:
+        return files
+    fields = done.stdout.split("\0")
+    covered: dict[str, int] = {}
+    for at in range(0, len(fields) - 2, 3):
+        path, _attribute, value = fields[at : at + 3]
+        if value == DRIVER:
+            covered[path] = covered.get(path, 0) + 1
+    return [path for path in files if covered.get(path, 0) < 2]
+
+
+_GLOB_SPECIAL = re.compile(r"([*?\[\\])")
+
+
+def path_pattern(path: str) -> str:
+    """A gitattributes pattern matching exactly the file at ``path`` (from the top):
+    anchored with ``/``, glob characters escaped, C-quoted if it holds a space."""
+    pattern = "/" + _GLOB_SPECIAL.sub(r"\\\1", path)
+    if not any(c.isspace() or c == '"' for c in pattern) and pattern.isprintable():
+        return pattern
+    quoted = "".join(
+        {"\\": "\\\\", '"': '\\"', "\t": "\\t", "\n": "\\n"}.get(c, c) for c in pattern
+    )
+    return f'"{quoted}"'
 
 
 # --- textconv: one line per fact -------------------------------------------------------

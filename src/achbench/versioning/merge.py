@@ -8,6 +8,12 @@ each item (matched by id) and each rating cell is merged on its own:
 * changed differently on both sides: a **conflict**.  Ours stays in place and a
   ``[conflicts.<id>]`` record (``achbench.versioning.conflicts``) keeps base and theirs.
 
+The tables of the spec's "Additions" merge the same way: sources, assumptions
+and each analyst's judgements by id and field, the resolution by field, the
+rationale note by note as ratings are.  A reference the merge cannot keep (a
+citation of a source the other side removed, a judgement of a removed
+hypothesis...) is left out and recorded.
+
 An item removed on one side and changed on the other (its fields, its rating
 cells, or a milestone pointing at it) is a conflict too; ours wins again, so
 the item stays if ours kept it and goes if ours removed it, and theirs' values
@@ -22,11 +28,20 @@ Pure: no I/O, no Rich.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Final, cast
+from typing import Final, TypeVar, cast
 
-from achbench.core.data import AnalystRatings, ConflictData, MatrixData, Ratings, Row
+from achbench.core.data import (
+    AnalystRatings,
+    AnalystRationale,
+    ConflictData,
+    MatrixData,
+    NoteRow,
+    Ratings,
+    Rationale,
+    Row,
+)
 from achbench.core.vocabulary import Code
 from achbench.versioning.conflicts import new_ids, record
 from achbench.versioning.diff import Kind, kept_in_order, top_fields
@@ -266,6 +281,7 @@ class _Merger:
         ratings = self.ratings(hypotheses, evidence)
         if ratings:
             out["ratings"] = ratings
+        self.additions(out, hypotheses, evidence)
         milestones = self.items("milestones")
         for milestone_id, milestone in list(milestones.items()):
             named = _table(milestone).get("hypothesis")
@@ -280,6 +296,9 @@ class _Merger:
                 )
         if milestones:
             out["milestones"] = milestones
+        resolution = self.resolution(hypotheses)
+        if resolution:
+            out["resolution"] = resolution
         conflicts = self.items("conflicts")
         for conflict_id, conflict in zip(
             new_ids(conflicts, len(self.found)), self.found, strict=True
@@ -288,6 +307,194 @@ class _Merger:
         if conflicts:
             out["conflicts"] = conflicts
         return cast(MatrixData, out)
+
+    # --- the spec's "Additions" ----------------------------------------------------------
+
+    def left_out(self, key: str, note: str) -> None:
+        """Record a value at ``key`` that the merge had to leave out, with each side's
+        value there (replacing a conflict already recorded on the same key)."""
+        self.found = [c for c in self.found if c["key"] != key]
+        path = key.split(".")
+        self.conflict(key, _at(self.base, path), _at(self.ours, path), _at(self.theirs, path), note)
+
+    def additions(
+        self, out: dict[str, object], hypotheses: Mapping[str, object], evidence: dict[str, object]
+    ) -> None:
+        """Merge sources, assumptions, rationale and judgements into ``out``, then leave
+        out the references to what the merge removed."""
+        for kind in ("sources", "assumptions"):
+            table = self.items(kind)
+            if table:
+                out[kind] = table
+        sources = _table(out.get("sources"))
+        assumptions = _table(out.get("assumptions"))
+        for evidence_id, item in list(evidence.items()):
+            fields = dict(_table(item))
+            cited = fields.get("cites")
+            if cited is not None and cited not in sources:
+                del fields["cites"]
+                self.left_out(
+                    f"evidence.{evidence_id}.cites",
+                    f"source {cited} was removed, so the citation was left out",
+                )
+            self.keep_known(fields, "assumes", assumptions, f"evidence.{evidence_id}", "assumption")
+            if fields != item:
+                evidence[evidence_id] = fields
+        for assumption_id, assumption in list(assumptions.items()):
+            fields = dict(_table(assumption))
+            self.keep_known(
+                fields, "hypotheses", hypotheses, f"assumptions.{assumption_id}", "hypothesis"
+            )
+            if fields != assumption:
+                cast("dict[str, object]", out["assumptions"])[assumption_id] = fields
+        rationale = self.rationale(hypotheses, evidence)
+        if rationale:
+            out["rationale"] = rationale
+        judgements = self.items("judgements")
+        for analyst, value in list(judgements.items()):
+            row = _table(value)
+            for hypothesis_id in [h for h in row if h not in hypotheses]:
+                self.left_out(
+                    f"judgements.{analyst}.{hypothesis_id}",
+                    f"hypothesis {hypothesis_id} was removed, so this judgement was left out",
+                )
+            judgements[analyst] = {h: p for h, p in row.items() if h in hypotheses}
+        if judgements:
+            out["judgements"] = judgements
+
+    def keep_known(
+        self, fields: dict[str, object], key: str, known: Mapping[str, object], at: str, kind: str
+    ) -> None:
+        """Drop from the array ``fields[key]`` the ids ``known`` does not hold, recording it."""
+        value = fields.get(key)
+        if not isinstance(value, list):
+            return
+        ids = cast("list[str]", value)
+        kept = [i for i in ids if i in known]
+        if kept == ids:
+            return
+        gone = ", ".join(i for i in ids if i not in known)
+        self.left_out(f"{at}.{key}", f"{kind} {gone} was removed, so it was left out here")
+        if kept:
+            fields[key] = kept
+        else:
+            del fields[key]
+
+    def resolution(self, hypotheses: Mapping[str, object]) -> dict[str, object] | None:
+        """Merge ``[resolution]`` field by field (a whole table removed on one side and
+        changed on the other is a conflict, as for an item)."""
+        b, o, t = (side.get("resolution") for side in (self.base, self.ours, self.theirs))
+        value: Mapping[str, object] | None
+        if o == t or t == b:
+            value = o
+        elif o == b:
+            value = t
+        elif o is None:
+            self.conflict("resolution", b, o, t, "removed in ours, changed in theirs")
+            value = None
+        elif t is None:
+            self.conflict("resolution", b, o, t, "changed in ours, removed in theirs")
+            value = o
+        else:
+            value = self.fields("resolution", _table(b), o, t)
+        if value is None:
+            return None
+        named = value.get("hypothesis")
+        if named not in hypotheses:
+            self.left_out(
+                "resolution", f"its hypothesis {named} was removed; the resolution was left out"
+            )
+            return None
+        return dict(value)
+
+    def rationale(
+        self, hypotheses: Mapping[str, object], evidence: Mapping[str, object]
+    ) -> Rationale:
+        """Merge every analyst's rationale note by note, as ratings are merged cell by cell."""
+        base = self.base.get("rationale") or {}
+        ours = self.ours.get("rationale") or {}
+        theirs = self.theirs.get("rationale") or {}
+        revive = [
+            _revived(self.base, side, hypotheses, evidence) for side in (self.ours, self.theirs)
+        ]
+        result: Rationale = {}
+        for analyst in _union(ours, theirs, base):
+            b, o, t = base.get(analyst), ours.get(analyst), theirs.get(analyst)
+            if o is None and t is None:
+                continue
+            if b is not None and o is None:
+                if t != b:
+                    self.lost_notes(analyst, b, t or {})
+                continue
+            if b is not None and t is None:
+                if o == b:
+                    continue
+                self.conflict(
+                    f"rationale.{analyst}",
+                    None,
+                    None,
+                    None,
+                    f"theirs removed analyst {analyst}'s rationale, ours changed some; ours kept",
+                )
+                t = b
+            result[analyst] = self.notes(
+                analyst, b or {}, o or {}, t or {}, hypotheses, evidence, revive
+            )
+        order = self.order("rationale", list(base), list(ours), list(theirs), result, False)
+        return {analyst: result[analyst] for analyst in order}
+
+    def lost_notes(self, analyst: str, base: AnalystRationale, theirs: AnalystRationale) -> None:
+        """Record theirs' changed notes of an analyst whose rationale ours removed."""
+        empty: NoteRow = {}
+        for evidence_id in _union(theirs, base):
+            b, t = base.get(evidence_id) or empty, theirs.get(evidence_id) or empty
+            for hypothesis_id in t:
+                if t[hypothesis_id] != b.get(hypothesis_id):
+                    self.conflict(
+                        f"rationale.{analyst}.{evidence_id}.{hypothesis_id}",
+                        b.get(hypothesis_id),
+                        None,
+                        t[hypothesis_id],
+                        "ours removed this analyst's rationale",
+                    )
+
+    def notes(
+        self,
+        analyst: str,
+        base: AnalystRationale,
+        ours: AnalystRationale,
+        theirs: AnalystRationale,
+        hypotheses: Mapping[str, object],
+        evidence: Mapping[str, object],
+        revive: list[tuple[set[str], set[str]]],
+    ) -> AnalystRationale:
+        """One analyst's rationale, note by note; notes whose evidence or hypothesis the
+        merge removed are left out, and recorded where a side had changed them."""
+        empty: NoteRow = {}
+        out: AnalystRationale = {}
+        for evidence_id in _union(ours, theirs, base):
+            b = base.get(evidence_id) or empty
+            o = _effective(ours.get(evidence_id) or empty, b, evidence_id, revive[0])
+            t = _effective(theirs.get(evidence_id) or empty, b, evidence_id, revive[1])
+            row: NoteRow = {}
+            for hypothesis_id in _union(o, t, b):
+                key = f"rationale.{analyst}.{evidence_id}.{hypothesis_id}"
+                before, mine, other = (
+                    b.get(hypothesis_id),
+                    o.get(hypothesis_id),
+                    t.get(hypothesis_id),
+                )
+                value = self.value(key, before, mine, other)
+                if value is None:
+                    continue
+                if evidence_id in evidence and hypothesis_id in hypotheses:
+                    row[hypothesis_id] = cast(str, value)
+                elif mine != before or other != before:
+                    gone = evidence_id if evidence_id not in evidence else hypothesis_id
+                    self.left_out(key, f"{gone} was removed, so this note was left out")
+            if row:
+                out[evidence_id] = row
+        return out
 
     # --- ratings ----------------------------------------------------------------------
 
@@ -441,12 +648,24 @@ def _revived(
     )
 
 
+_Cell = TypeVar("_Cell")
+"""A cell's value: a rating code, or a rationale note."""
+
+
+def _at(data: Mapping[str, object], path: Sequence[str]) -> object:
+    """The value at a key path, or None where the path does not reach."""
+    value: object = data
+    for part in path:
+        value = _table(value).get(part)
+    return value
+
+
 def _effective(
-    row: Row,
-    base_row: Row,
+    row: dict[str, _Cell],
+    base_row: dict[str, _Cell],
     evidence_id: str,
     revive: tuple[set[str], set[str]],
-) -> Row:
+) -> dict[str, _Cell]:
     revive_evidence, revive_hypotheses = revive
     if evidence_id in revive_evidence:
         return base_row
