@@ -173,10 +173,10 @@ def test_import_of_an_invalid_result_names_the_input_and_writes_nothing(tmp_path
     ("args", "message"),
     [
         (["import", "x.txt"], "x.txt: cannot tell the format from the suffix; say --from"),
-        (["import", "x.achz", "--transpose"], "--transpose applies to CSV only"),
-        (["import", "x.json", "--analyst", "bob"], "--analyst applies to achz and csv"),
+        (["import", "x.achz", "--transpose"], "--transpose applies to CSV and xlsx only"),
+        (["import", "x.json", "--analyst", "bob"], "--analyst applies to achz, csv and xlsx"),
         (["import", "x.achz", "--analyst", "9lives"], "--analyst '9lives' is not a valid name"),
-        (["export", "x.toml"], "say which format to write: --to achz|csv|json"),
+        (["export", "x.toml"], "say which format to write: --to achz|csv|json|xlsx"),
         (["export", "x.toml", "--to", "json", "--bom"], "--transpose and --bom apply to CSV"),
     ],
 )
@@ -215,7 +215,7 @@ def test_export_format_follows_the_output_suffix(matrix: Path, tmp_path: Path) -
     assert raw.startswith(b"\xef\xbb\xbfevidence,title,alpha,beta\r\n")
 
 
-@pytest.mark.parametrize("fmt", ["achz", "csv", "json"])
+@pytest.mark.parametrize("fmt", ["achz", "csv", "json", "xlsx"])
 def test_export_to_stdout_then_import_gives_the_matrix_back(fmt: str, tmp_path: Path) -> None:
     result = run("export", KAZAKHSTAN, "--to", fmt, "-o", "-")
     assert result.exit_code == 0

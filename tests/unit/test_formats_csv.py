@@ -373,7 +373,7 @@ def test_an_unknown_code_is_left_unrated_with_its_cell_named() -> None:
     assert data["ratings"]["analyst"] == {"E1": {"H1": "CC", "H2": "C"}, "E2": {"H2": "I"}}
     assert [str(w) for w in report.warnings] == [
         "bad-code.csv:2:3: cell C2: warning: 'maybe' is not a rating code (CC, C, N, I, II, NA, "
-        "or ++ + -- -); left unrated"
+        "or ++ + 0 - --); left unrated"
     ]
 
 

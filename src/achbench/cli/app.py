@@ -36,6 +36,7 @@ COMMANDS: dict[str, str] = {
     "rank": "achbench.cli.rank",
     "report": "achbench.cli.report",
     "sensitivity": "achbench.cli.sensitivity",
+    "serve": "achbench.cli.serve",
 }
 """Each command's name and the module that defines it, imported only when needed.
 
@@ -56,6 +57,14 @@ class LazyGroup(DefaultGroup):  # type: ignore[misc]
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(set(super().list_commands(ctx)) | set(COMMANDS))
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        # Shell completion parses resiliently: with no command typed yet it must
+        # offer the commands (`achbench ra<TAB>`), not the default command's files.
+        if not args and ctx.resilient_parsing:
+            return click.Group.parse_args(self, ctx, args)
+        parsed: list[str] = super().parse_args(ctx, args)
+        return parsed
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         wanted = cmd_name if cmd_name in COMMANDS else self.default_cmd_name

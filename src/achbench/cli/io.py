@@ -87,14 +87,14 @@ def _check_analyst(analyst: str | None) -> None:
     "--from",
     "source_format",
     type=click.Choice(FORMATS),
-    help="Format of FILE. Default: from its suffix (.achz, .csv, .tsv, .json).",
+    help="Format of FILE. Default: from its suffix (.achz, .csv, .tsv, .json, .xlsx).",
 )
 @click.option(
     "--analyst",
     "-a",
     metavar="NAME",
     help="File the imported ratings under NAME. Default: the name the file gives, "
-    "else 'analyst'. PARC ACH and CSV grids only.",
+    "else 'analyst'. PARC ACH, CSV and Excel grids only.",
 )
 @transpose_option
 @force_option
@@ -107,21 +107,22 @@ def import_(
     transpose: bool | None,
     force: bool,
 ) -> None:
-    """Import FILE (PARC ACH .achz, CSV or JSON) as an achbench matrix.
+    """Import FILE (PARC ACH .achz, CSV, JSON or an Excel .xlsx workbook) as a matrix.
 
     Writes FILE with a .toml suffix, or OUT, and never overwrites an existing
     file without --force. Notes (what was assumed) and warnings (what could not
     be carried over) are printed on stderr; any error exits with status 2 and
     nothing is written.
 
-    A CSV file may be achbench's own export or a plain grid typed in a
-    spreadsheet: labels in the first row and column, codes in the cells
-    (CC C N I II NA in any case, or ++ + -- -).
+    A CSV file or workbook may be achbench's own export or a plain grid typed
+    in a spreadsheet: labels in the first row and column, codes in the cells
+    (CC C N I II NA in any case, or ++ + 0 - --).
 
     \b
     Examples:
       achbench import project.achz
       achbench import grid.csv -o matrices/grid.toml --transpose
+      achbench import book.xlsx
       achbench import project.achz --analyst alice -o alice.toml
     """
     from achbench.core.validate import validate_data
@@ -134,9 +135,11 @@ def import_(
         )
     _check_analyst(analyst)
     if fmt == "json" and analyst is not None:
-        raise UsageError("--analyst applies to achz and csv; a JSON matrix names its analysts")
-    if fmt != "csv" and transpose is not None:
-        raise UsageError("--transpose applies to CSV only")
+        raise UsageError(
+            "--analyst applies to achz, csv and xlsx; a JSON matrix names its analysts"
+        )
+    if fmt not in ("csv", "xlsx") and transpose is not None:
+        raise UsageError("--transpose applies to CSV and xlsx only")
     target = _target(file, output, ".toml", force)
     report = Report(file)
     try:
@@ -167,7 +170,7 @@ def import_(
     "--analyst",
     "-a",
     metavar="NAME",
-    help="Whose ratings to write (achz and csv hold one analyst). Default: the matrix's "
+    help="Whose ratings to write (achz, csv and xlsx hold one analyst). Default: the matrix's "
     "default analyst, else the first.",
 )
 @transpose_option
@@ -189,7 +192,7 @@ def export(
     csv_formulas_choice: str | None,
     force: bool,
 ) -> None:
-    """Export the matrix FILE as PARC ACH (.achz), CSV or JSON.
+    """Export the matrix FILE as PARC ACH (.achz), CSV, JSON or an Excel workbook (.xlsx).
 
     Writes FILE with the new suffix, or OUT ('-' for stdout), and never
     overwrites an existing file without --force. Whatever the target format
@@ -201,6 +204,7 @@ def export(
       achbench export matrices/kazakhstan-2022.toml --to achz
       achbench export m.toml --to csv --transpose -o - > grid.csv
       achbench export m.toml -o m.json
+      achbench export m.toml -o m.xlsx
     """
     from achbench.store.toml import load_data
 
@@ -209,13 +213,13 @@ def export(
         raise UsageError(f"say which format to write: --to {'|'.join(FORMATS)}")
     _check_analyst(analyst)
     if fmt == "json" and analyst is not None:
-        raise UsageError("--analyst applies to achz and csv; JSON holds every analyst")
+        raise UsageError("--analyst applies to achz, csv and xlsx; JSON holds every analyst")
     if fmt != "csv" and (transpose is not None or bom):
         raise UsageError("--transpose and --bom apply to CSV only")
     quote_formulas = csv_formulas(csv_formulas_choice, fmt)
     target = _target(file, output, f".{fmt}", force)
-    if target is None and fmt == "achz" and sys.stdout.isatty():
-        raise UsageError("an .achz file is binary: give -o FILE rather than a terminal")
+    if target is None and fmt in ("achz", "xlsx") and sys.stdout.isatty():
+        raise UsageError(f"an .{fmt} file is binary: give -o FILE rather than a terminal")
     data = load_data(file)
     report = Report(file)
     try:

@@ -1,7 +1,8 @@
-"""``achbench report``: Heuer's step 7, the whole analysis as Markdown or HTML."""
+"""``achbench report``: Heuer's step 7, the whole analysis as Markdown, HTML or PDF."""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
@@ -14,10 +15,10 @@ from achbench.cli.options import (
     matrix_files,
     method_option,
 )
-from achbench.core.errors import SaveError
+from achbench.core.errors import SaveError, UsageError
 
 
-def write_report(path: Path, text: str, force: bool = False) -> None:
+def write_report(path: Path, text: str | bytes, force: bool = False) -> None:
     """Write the report through the one atomic writer: a failed write never leaves
     half a report, a link is followed as a save follows it, a read-only file is
     replaced only with --force, and the message says it was the report that could
@@ -25,7 +26,7 @@ def write_report(path: Path, text: str, force: bool = False) -> None:
     from achbench.store.atomic import write_atomic
 
     try:
-        write_atomic(path, text.encode("utf-8"), force=force)
+        write_atomic(path, text.encode("utf-8") if isinstance(text, str) else text, force=force)
     except SaveError as exc:
         raise SaveError(
             str(exc).replace(": cannot save: ", ": cannot write the report: ", 1)
@@ -36,7 +37,7 @@ def write_report(path: Path, text: str, force: bool = False) -> None:
 @matrix_files
 @method_option
 @analyst_option
-@format_option("markdown", "html", default="markdown")
+@format_option("markdown", "html", "pdf", default="markdown")
 @click.option(
     "--output",
     "-o",
@@ -68,18 +69,39 @@ def report(
 
     --method chooses the order and the sensitivity findings; all four methods
     are shown side by side. The HTML is one self-contained file (inline CSS and
-    SVG charts, no script, nothing fetched).
+    SVG charts, no script, nothing fetched). PDF is that page printed by
+    headless Chromium (which must be installed), a section never split
+    across pages where it fits on one, the charts kept as vector drawings.
 
     \b
     Examples:
       achbench report matrices/kazakhstan-2022.toml > report.md
       achbench report matrices/kazakhstan-2022.toml --format html -o report.html
       achbench report alice.toml bob.toml --method bayes --format html -o team.html
+      achbench report matrices/kazakhstan-2022.toml --format pdf -o report.pdf
     """
     from achbench.report.content import build
 
+    if output_format == "pdf":
+        from achbench.report.pdf import INSTALL_HINT, find_browser
+
+        if find_browser() is None:
+            raise UsageError(INSTALL_HINT)
+        if output is None and sys.stdout.isatty():
+            raise UsageError("a PDF is binary: give -o FILE rather than a terminal")
     data, chosen = load_matrix(files, analysts)
     content = build(data, method, chosen, steps)
+    if output_format == "pdf":
+        from achbench.report.html import render as render_html
+        from achbench.report.pdf import html_to_pdf
+
+        pdf = html_to_pdf(render_html(content))
+        if output is None:
+            sys.stdout.buffer.write(pdf)
+            sys.stdout.buffer.flush()
+        else:
+            write_report(output, pdf, force)
+        return
     if output_format == "html":
         from achbench.report.html import render
     else:

@@ -1,4 +1,4 @@
-"""Other file formats, in and out: PARC ACH ``.achz``, CSV grids and JSON.
+"""Other file formats, in and out: PARC ACH ``.achz``, CSV grids, JSON and Excel ``.xlsx``.
 
 Analysts hold work in PARC ACH 2 files and in spreadsheets; these modules bring
 it in as matrix data and hand it back.  A conversion never loses anything the
@@ -26,10 +26,10 @@ from achbench.formats.conversion import DEFAULT_ANALYST
 from achbench.formats.conversion import Report as Report
 from achbench.store.files import read_bytes
 
-FORMATS = ("achz", "csv", "json")
+FORMATS = ("achz", "csv", "json", "xlsx")
 """Names accepted by ``--to`` and ``--from``."""
 
-SUFFIXES = {".achz": "achz", ".csv": "csv", ".tsv": "csv", ".json": "json"}
+SUFFIXES = {".achz": "achz", ".csv": "csv", ".tsv": "csv", ".json": "json", ".xlsx": "xlsx"}
 """File suffixes that name a format."""
 
 
@@ -59,6 +59,10 @@ def read_matrix(
         from achbench.formats.csv_grid import read_csv
 
         return read_csv(raw, path, report, analyst, transpose)
+    if fmt == "xlsx":
+        from achbench.formats.xlsx import read_xlsx
+
+        return read_xlsx(raw, path, report, analyst, transpose)
     from achbench.formats.json_io import read_json
 
     return read_json(raw, path, report)
@@ -81,6 +85,10 @@ def write_matrix(
         from achbench.formats.csv_grid import write_csv
 
         return write_csv(data, report, analyst, transpose, quote_formulas).encode("utf-8")
+    if fmt == "xlsx":
+        from achbench.formats.xlsx import write_xlsx
+
+        return write_xlsx(data, report, analyst)
     from achbench.formats.json_io import write_json
 
     return write_json(data, report).encode("utf-8")

@@ -26,8 +26,8 @@ as one sheet.  The grid holds one analyst's ratings (the ``analyst`` of the
 ``[matrix]`` section); the others are reported on export.
 
 Reading also takes a **plain grid typed in a spreadsheet**: labels in the first
-row and column (ids or titles), codes in the cells in any case, ``++``/``+``/
-``--``/``-`` for CC/C/II/I.  Whatever the reader assumes (ids generated, titles
+row and column (ids or titles), codes in the cells in any case, ``++``/``+``/``0``/
+``-``/``--`` for CC/C/N/I/II.  Whatever the reader assumes (ids generated, titles
 used, orientation, delimiter) is reported as a note.
 """
 
@@ -42,7 +42,7 @@ import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol, TypeVar, cast
+from typing import Protocol, TypedDict, TypeVar, cast
 
 from achbench.core.data import (
     EVIDENCE_ADDITIONS,
@@ -91,8 +91,8 @@ _SECTIONS: dict[str, tuple[str, ...]] = {
 }
 _MARKER = re.compile(r"^\[\s*([A-Za-z]+)\s*\]$")
 
-SYMBOLS: dict[Code, str] = {"CC": "++", "C": "+", "II": "--", "I": "-"}
-"""The spreadsheet shorthand for the four codes that have one."""
+SYMBOLS: dict[Code, str] = {"CC": "++", "C": "+", "N": "0", "I": "-", "II": "--"}
+"""The spreadsheet shorthand for the five codes that have one (NA has none)."""
 
 CODE_SPELLINGS: dict[str, Code] = {
     **{code: code for code in CODES},
@@ -252,13 +252,30 @@ def _rows(
 # --- reading -----------------------------------------------------------------
 
 
+class Where(TypedDict):
+    """Where a problem sits, as ``Report.warn`` and ``Problem`` take it."""
+
+    line: int | None
+    column: int | None
+    key: str | None
+
+
+_NOWHERE: Where = {"line": None, "column": None, "key": None}
+
+
 @dataclass
-class _Row:
-    """One CSV record with the line it starts on and its 1-based record number."""
+class Record:
+    """One row of cells: a CSV record, or a row of a workbook's sheet.
+
+    ``number`` is the 1-based row number a spreadsheet shows.  A CSV record
+    also has the ``line`` it starts on; a sheet's row has its ``sheet`` name
+    instead, and problems in it are located as ``Sheet!C4``.
+    """
 
     cells: list[str]
-    line: int
+    line: int | None
     number: int
+    sheet: str | None = None
 
     def raw(self, index: int) -> str:
         """The cell as written (text fields keep their spaces), a formula's quote off."""
@@ -271,11 +288,38 @@ class _Row:
     def blank(self, start: int = 0, stop: int | None = None) -> bool:
         return not any(c.strip() for c in self.cells[start:stop])
 
+    def where(self, column: int | None = None, *, numbered: bool = False) -> Where:
+        """The place of this row, or of one of its cells.
+
+        A CSV cell is its line and ``cell C4`` (and its column number if
+        ``numbered``); a sheet's cell is ``Sheet!C4``, a sheet's row ``Sheet!A4``.
+        """
+        if self.sheet is not None:
+            return {"line": None, "column": None, "key": f"{self.sheet}!{self.ref(column or 0)}"}
+        if column is None:
+            return {"line": self.line, "column": None, "key": None}
+        return {
+            "line": self.line,
+            "column": column + 1 if numbered else None,
+            "key": f"cell {self.ref(column)}",
+        }
+
+    def ref(self, column: int) -> str:
+        """Spreadsheet name of a cell: column letters then the row number (C4)."""
+        letters = ""
+        n = column + 1
+        while n:
+            n, rest = divmod(n - 1, 26)
+            letters = chr(65 + rest) + letters
+        return f"{letters}{self.number}"
+
 
 @dataclass
-class _Sections:
-    grid: list[_Row] = field(default_factory=list)
-    named: dict[str, list[_Row]] = field(default_factory=dict)
+class Sections:
+    """A file split into its parts: the grid's rows and each named section's rows."""
+
+    grid: list[Record] = field(default_factory=list)
+    named: dict[str, list[Record]] = field(default_factory=dict)
 
 
 def decode(raw: bytes, path: str) -> str:
@@ -314,7 +358,7 @@ def _delimiter(text: str, path: str, report: Report) -> str:
     return best
 
 
-def _records(text: str, delimiter: str, path: str) -> Iterator[_Row]:
+def _records(text: str, delimiter: str, path: str) -> Iterator[Record]:
     """The CSV records, under the caps of ``core.limits``.
 
     A cell may be as long as the file may be (Python's default cap, 128 KiB,
@@ -339,14 +383,14 @@ def _records(text: str, delimiter: str, path: str) -> Iterator[_Row]:
             hint = " (a quoted cell is never closed?)" if "end of data" in str(exc) else ""
             raise fail(path, f"not valid CSV: {exc}{hint}", line=last_line + 1) from None
         number += 1
-        yield _Row(cells, last_line + 1, number)
+        yield Record(cells, last_line + 1, number)
         last_line = reader.line_num
 
 
-def _split(rows: Iterator[_Row], report: Report) -> _Sections:
+def _split(rows: Iterator[Record], report: Report) -> Sections:
     """Unmarked rows up to the first ``[name]`` marker are the grid; blank rows are skipped."""
-    sections = _Sections()
-    current: list[_Row] | None = sections.grid
+    sections = Sections()
+    current: list[Record] | None = sections.grid
     for row in rows:
         if row.blank():
             continue
@@ -359,22 +403,12 @@ def _split(rows: Iterator[_Row], report: Report) -> _Sections:
                 why = (
                     "appears twice" if name in sections.named else "is not a section achbench knows"
                 )
-                report.warn(f"[{name}] {why}; its rows are ignored", line=row.line)
+                report.warn(f"[{name}] {why}; its rows are ignored", **row.where())
                 current = None
             continue
         if current is not None:
             current.append(row)
     return sections
-
-
-def _cell_ref(row: _Row, column: int) -> str:
-    """Spreadsheet name of a cell: column letters then the record number (C4)."""
-    letters = ""
-    n = column + 1
-    while n:
-        n, rest = divmod(n - 1, 26)
-        letters = chr(65 + rest) + letters
-    return f"{letters}{row.number}"
 
 
 class _Values(dict[str, tuple[str, int]]):
@@ -398,9 +432,9 @@ class _Reader:
     def __init__(self, path: str, report: Report) -> None:
         self.path = path
         self.report = report
-        self.problems: list[tuple[str, _Row | None, int | None]] = []
+        self.problems: list[tuple[str, Record | None, int | None]] = []
 
-    def problem(self, message: str, row: _Row | None = None, column: int | None = None) -> None:
+    def problem(self, message: str, row: Record | None = None, column: int | None = None) -> None:
         self.problems.append((message, row, column))
 
     def raise_problems(self) -> None:
@@ -410,20 +444,21 @@ class _Reader:
                     Problem(
                         self.path,
                         message,
-                        row.line if row else None,
-                        column + 1 if row and column is not None else None,
-                        f"cell {_cell_ref(row, column)}" if row and column is not None else None,
+                        **(row.where(column, numbered=True) if row else _NOWHERE),
                     )
                     for message, row, column in sorted(
                         self.problems,
-                        key=lambda p: (p[1].line if p[1] else 0, p[2] if p[2] is not None else -1),
+                        key=lambda p: (
+                            p[1].line or 0 if p[1] else 0,
+                            p[2] if p[2] is not None else -1,
+                        ),
                     )
                 ]
             )
 
     # sections ------------------------------------------------------------
 
-    def table(self, name: str, rows: list[_Row]) -> dict[str, tuple[_Row, _Values]]:
+    def table(self, name: str, rows: list[Record]) -> dict[str, tuple[Record, _Values]]:
         """A section's rows by id: {id: (row, {column: (text, index)})}, header checked."""
         columns = _SECTIONS[name]
         if not rows:
@@ -436,13 +471,12 @@ class _Reader:
                 self.report.warn(
                     f"[{name}] column {column!r} is not one achbench reads "
                     f"({', '.join(columns)}); ignored",
-                    line=rows[0].line,
-                    key=f"cell {_cell_ref(rows[0], index)}",
+                    **rows[0].where(index),
                 )
         if name != "matrix" and (not header or header[0] != "id"):
             self.problem(f"[{name}] must start with a header row whose first cell is 'id'", rows[0])
             return {}
-        out: dict[str, tuple[_Row, _Values]] = {}
+        out: dict[str, tuple[Record, _Values]] = {}
         for number, row in enumerate(rows[1:], start=1):
             values = _Values({c: (row.raw(i), i) for i, c in enumerate(header) if c in columns})
             item_id = values.word("id") if name != "matrix" else str(number)
@@ -455,7 +489,7 @@ class _Reader:
             out[item_id] = (row, values)
         return out
 
-    def records(self, name: str, rows: list[_Row]) -> list[tuple[_Row, _Values]]:
+    def records(self, name: str, rows: list[Record]) -> list[tuple[Record, _Values]]:
         """A section's rows that no id keys (a rationale note, a judgement), header checked."""
         columns = _SECTIONS[name]
         if not rows:
@@ -472,15 +506,14 @@ class _Reader:
                 self.report.warn(
                     f"[{name}] column {column!r} is not one achbench reads "
                     f"({', '.join(columns)}); ignored",
-                    line=rows[0].line,
-                    key=f"cell {_cell_ref(rows[0], index)}",
+                    **rows[0].where(index),
                 )
         return [
             (row, _Values({c: (row.raw(i), i) for i, c in enumerate(header) if c in columns}))
             for row in rows[1:]
         ]
 
-    def date(self, text: str, row: _Row, column: int) -> dt.date | None:
+    def date(self, text: str, row: Record, column: int) -> dt.date | None:
         if not text:
             return None
         try:
@@ -491,7 +524,7 @@ class _Reader:
             self.problem(f"{text!r} is not a date (YYYY-MM-DD)", row, column)
             return None
 
-    def level(self, text: str, row: _Row, column: int) -> Level | None:
+    def level(self, text: str, row: Record, column: int) -> Level | None:
         if not text:
             return None
         level = _LEVEL_OF.get(text.lower())
@@ -511,6 +544,22 @@ def read_csv(
     """Read our CSV layout or a plain grid into matrix data (not yet validated)."""
     text = decode(raw, path)
     sections = _split(_records(text, _delimiter(text, path, report), path), report)
+    return read_sections(sections, path, report, analyst, transpose)
+
+
+def read_sections(
+    sections: Sections,
+    path: str,
+    report: Report,
+    analyst: str | None = None,
+    transpose: bool | None = None,
+) -> dict[str, object]:
+    """Matrix data (not yet validated) from a grid and named sections of rows.
+
+    The CSV reader splits one file into these; the workbook reader
+    (``achbench.formats.xlsx``) makes them from its sheets, so both read grids,
+    codes and sections by the same rules and report the same notes.
+    """
     reader = _Reader(path, report)
     hyp_sheet = reader.table("hypotheses", sections.named.get("hypotheses", []))
     ev_sheet = reader.table("evidence", sections.named.get("evidence", []))
@@ -557,7 +606,7 @@ def read_csv(
 
 
 def _hypotheses(
-    sheet: Mapping[str, tuple[_Row, _Values]], reader: _Reader
+    sheet: Mapping[str, tuple[Record, _Values]], reader: _Reader
 ) -> dict[str, HypothesisData]:
     out: dict[str, HypothesisData] = {}
     for item_id, (row, values) in sheet.items():
@@ -580,7 +629,7 @@ def _hypotheses(
 
 
 def _evidence(
-    sheet: Mapping[str, tuple[_Row, _Values]], reader: _Reader
+    sheet: Mapping[str, tuple[Record, _Values]], reader: _Reader
 ) -> dict[str, EvidenceData]:
     out: dict[str, EvidenceData] = {}
     for item_id, (row, values) in sheet.items():
@@ -610,7 +659,7 @@ def _evidence(
 
 
 def _milestones(
-    sheet: Mapping[str, tuple[_Row, _Values]], reader: _Reader
+    sheet: Mapping[str, tuple[Record, _Values]], reader: _Reader
 ) -> dict[str, dict[str, object]]:
     """The milestones as written (``expect`` and ``status`` are checked by validation)."""
     out: dict[str, dict[str, object]] = {}
@@ -653,7 +702,7 @@ def _evidence_additions(item: EvidenceData, values: _Values) -> None:
     item.update(cast(EvidenceData, extra))
 
 
-def _additions(sections: _Sections, reader: _Reader) -> dict[str, object]:
+def _additions(sections: Sections, reader: _Reader) -> dict[str, object]:
     """The tables of the spec's "Additions" from their sections (absent when not given);
     what they name is checked by validation, as for ratings."""
     out: dict[str, object] = {}
@@ -733,11 +782,11 @@ class _Axis:
     kind: str  # "hypotheses" or "evidence"
     labels: list[str]
     titles: list[str]
-    places: list[tuple[_Row, int]]
+    places: list[tuple[Record, int]]
 
 
 def _grid(
-    rows: list[_Row],
+    rows: list[Record],
     hypotheses: dict[str, HypothesisData],
     evidence: dict[str, EvidenceData],
     reader: _Reader,
@@ -760,12 +809,12 @@ def _grid(
         columns.titles.append("")
         columns.places.append((header, index))
     lines = _Axis("", [], [], [])
-    body: list[_Row] = []
+    body: list[Record] = []
     for row in rows[1:]:
         label = row.get(0)
         if not label:
             if not row.blank(first, width):
-                report.warn("a grid row without a label is ignored", line=row.line)
+                report.warn("a grid row without a label is ignored", **row.where())
             continue
         lines.labels.append(label)
         lines.titles.append(row.raw(1) if has_titles else "")
@@ -775,14 +824,13 @@ def _grid(
             if row.get(index):
                 report.warn(
                     "a cell beyond the last labelled column is ignored",
-                    line=row.line,
-                    key=f"cell {_cell_ref(row, index)}",
+                    **row.where(index),
                 )
     for index, label in enumerate(columns.labels):
         if not label and any(row.get(first + index) for row in body):
             report.warn(
                 "a grid column without a label is ignored",
-                key=f"cell {_cell_ref(header, first + index)}",
+                key=header.where(first + index)["key"],
             )
     if _repeated(lines, "row", reader) | _repeated(columns, "column", reader):
         return {}
@@ -822,9 +870,7 @@ def _grid(
                         f"{cell!r} is not a rating code ({', '.join(CODES)}, or "
                         f"{' '.join(SYMBOLS.values())}); "
                         "left unrated",
-                        line=row.line,
-                        column=index + 1,
-                        key=f"cell {_cell_ref(row, index)}",
+                        **row.where(index, numbered=True),
                     )
                     continue
                 if key not in _EXACT:
@@ -843,7 +889,7 @@ def _grid(
 def _repeated(axis: _Axis, kind: str, reader: _Reader) -> bool:
     """Refuse a grid that labels two rows (or columns) alike: one would silently
     take the other's ratings.  Each repeat is a problem naming both cells."""
-    first: dict[str, tuple[_Row, int]] = {}
+    first: dict[str, tuple[Record, int]] = {}
     found = False
     for label, (row, column) in zip(axis.labels, axis.places, strict=True):
         if not label:
@@ -852,7 +898,7 @@ def _repeated(axis: _Axis, kind: str, reader: _Reader) -> bool:
             earlier_row, earlier_column = first[label]
             reader.problem(
                 f"grid {kind} label {label!r} repeats the one in cell "
-                f"{_cell_ref(earlier_row, earlier_column)}: each {kind} must be a different "
+                f"{earlier_row.ref(earlier_column)}: each {kind} must be a different "
                 "item, or one's ratings would replace the other's",
                 row,
                 column,
@@ -936,8 +982,7 @@ def _ids(axis: _Axis, table: dict[str, _Item], reader: _Reader) -> list[str | No
                 report.warn(
                     f"grid title {title!r} differs from [{axis.kind}] title {known!r}; "
                     f"the [{axis.kind}] one is kept",
-                    line=row.line,
-                    key=f"cell {_cell_ref(row, column + 1)}",
+                    **row.where(column + 1),
                 )
             out.append(label)
             continue

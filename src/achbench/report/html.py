@@ -60,7 +60,32 @@ svg.chart { background: #fcfcfa; border: 1px solid #e4e4df; padding: 6px; }
 dl.hypotheses dt { font-weight: bold; margin-top: 6px; }
 dl.hypotheses dd { margin: 0 0 0 18px; }
 footer { margin-top: 40px; color: #777; font-size: 12px; }
+@page { size: A4; margin: 14mm 12mm; }
+@media print {
+  * { print-color-adjust: exact; -webkit-print-color-adjust: exact; }
+  body { background: #fff; font-size: 10pt; }
+  main { max-width: none; padding: 0; }
+  h1 { font-size: 20pt; }
+  h2 { margin-top: 0; padding-top: 8px; break-after: avoid-page; }
+  h3 { break-after: avoid-page; }
+  section:not(#matrix) { break-inside: avoid-page; }
+  section + section { margin-top: 18px; }
+  tr, li, dt, dd, svg.chart, .warning, .close { break-inside: avoid; }
+  .charts { gap: 8px 2%; }
+  svg.chart { width: 47%; height: auto; padding: 4px; }
+  thead { display: table-header-group; }
+  table { font-size: 8.5pt; }
+  table.matrix { width: 100%; }
+  table.matrix th { white-space: normal; }
+  table.matrix td:nth-child(2) { min-width: 40%; width: 40%; }
+  footer { margin-top: 16px; }
+}
 """
+"""The page's style.  ``@media print`` is for the PDF (``report/pdf.py``): a
+section moves whole to the next page where it fits on one, so page breaks
+fall between sections (the matrix, often pages long, flows on); charts sit two
+abreast, scaled from their viewBox; a table row, list item or chart is never split; table
+headers repeat on each page; and the codes' colours are printed."""
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 
