@@ -278,8 +278,15 @@ class Record:
     sheet: str | None = None
 
     def raw(self, index: int) -> str:
-        """The cell as written (text fields keep their spaces), a formula's quote off."""
-        return formula_restored(self.cells[index]) if index < len(self.cells) else ""
+        """The cell as written (text fields keep their spaces), a formula's quote off.
+
+        Only CSV text carries the quote ``formula_safe`` adds; a workbook's cell
+        holds its text as typed (a workbook knows text from formulas itself).
+        """
+        if index >= len(self.cells):
+            return ""
+        cell = self.cells[index]
+        return formula_restored(cell) if self.sheet is None else cell
 
     def get(self, index: int) -> str:
         """The cell trimmed (labels, ids, codes, dates and the like)."""
