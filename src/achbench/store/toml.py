@@ -27,9 +27,9 @@ import re
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
-from typing import cast
+from typing import TypeVar, cast
 
-from achbench.core.data import TABLE_KEYS, MatrixData, Ratings, Rationale
+from achbench.core.data import TABLE_KEYS, MatrixData
 from achbench.core.errors import MatrixFileError, SaveError
 from achbench.core.validate import validate_data
 from achbench.store.atomic import Written, write_atomic
@@ -144,13 +144,7 @@ def canonical(data: MatrixData) -> MatrixData:
     if "evidence" in out:
         out["evidence"] = {k: _ordered(v, TABLE_KEYS["evidence"]) for k, v in evidence.items()}
     if "ratings" in out:
-        ratings: Ratings = {}
-        for analyst, table in data.get("ratings", {}).items():
-            rows = {e: table[e] for e in evidence if e in table}
-            ratings[analyst] = {
-                e: {h: row[h] for h in hypotheses if h in row} for e, row in rows.items()
-            }
-        out["ratings"] = ratings
+        out["ratings"] = _cells_in_order(data.get("ratings", {}), evidence, hypotheses)
     if "milestones" in out:
         out["milestones"] = {
             k: _ordered(v, TABLE_KEYS["milestones"]) for k, v in data.get("milestones", {}).items()
@@ -161,6 +155,24 @@ def canonical(data: MatrixData) -> MatrixData:
             k: _ordered(v, TABLE_KEYS["conflicts"]) for k, v in data.get("conflicts", {}).items()
         }
     return cast(MatrixData, out)
+
+
+_Cell = TypeVar("_Cell")
+
+
+def _cells_in_order(
+    tables: Mapping[str, Mapping[str, Mapping[str, _Cell]]],
+    evidence: Mapping[str, object],
+    hypotheses: Mapping[str, object],
+) -> dict[str, dict[str, dict[str, _Cell]]]:
+    """A per-cell table (ratings, rationale) in canonical order: each analyst's rows
+    in evidence order, each row's cells in hypothesis order."""
+    return {
+        analyst: {
+            e: {h: table[e][h] for h in hypotheses if h in table[e]} for e in evidence if e in table
+        }
+        for analyst, table in tables.items()
+    }
 
 
 def _canonical_additions(data: MatrixData, out: dict[str, object]) -> None:
@@ -178,13 +190,7 @@ def _canonical_additions(data: MatrixData, out: dict[str, object]) -> None:
             for k, v in data.get("assumptions", {}).items()
         }
     if "rationale" in out:
-        rationale: Rationale = {}
-        for analyst, table in data.get("rationale", {}).items():
-            rows = {e: table[e] for e in evidence if e in table}
-            rationale[analyst] = {
-                e: {h: row[h] for h in hypotheses if h in row} for e, row in rows.items()
-            }
-        out["rationale"] = rationale
+        out["rationale"] = _cells_in_order(data.get("rationale", {}), evidence, hypotheses)
     if "judgements" in out:
         out["judgements"] = {
             analyst: {h: table[h] for h in hypotheses if h in table}

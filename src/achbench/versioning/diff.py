@@ -30,7 +30,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Final, Literal, NotRequired, TypedDict, cast
 
-from achbench.core.data import TABLES, MatrixData, Ratings, Rationale
+from achbench.core.data import TABLES, MatrixData, Rationale
 from achbench.core.errors import AchbenchError
 from achbench.core.vocabulary import Code
 
@@ -852,17 +852,45 @@ def apply_patch(old_data: MatrixData, diff_json: Mapping[str, object]) -> Matrix
             data[kind] = table
         else:
             data.pop(kind, None)
-    old_ratings: Ratings = old_data.get("ratings") or {}
-    kept = _apply_table(old_ratings, _table(diff_json.get("analysts")), "analysts", dict)
-    ratings = {
+    ratings = _replay_cells(
+        old_data.get("ratings") or {},
+        diff_json.get("analysts"),
+        diff_json.get("ratings", []),
+        ("analysts", "ratings"),
+        data,
+    )
+    if ratings:
+        data["ratings"] = ratings
+    _apply_additions(old_data, diff_json, data)
+    _revive_dates(data)
+    order = [*top_fields(data), *TABLES]
+    return cast(MatrixData, {key: data[key] for key in order if key in data})
+
+
+def _replay_cells(
+    old: Mapping[str, Mapping[str, Mapping[str, object]]],
+    analysts_patch: object,
+    cells_patch: object,
+    labels: tuple[str, str],
+    data: Mapping[str, object],
+) -> dict[str, dict[str, dict[str, object]]]:
+    """Replay a per-cell table (the ratings, or the rationale): the analysts' tables
+    added, removed and moved, then each cell set or cleared; rows come out in the
+    evidence order of ``data`` and cells in its hypothesis order, empty ones dropped.
+
+    ``labels`` name the analysts' part and the cells' part in error messages.
+    """
+    analysts_label, cells_label = labels
+    kept = _apply_table(old, _table(analysts_patch), analysts_label, dict)
+    tables = {
         analyst: {row_id: dict(_table(row)) for row_id, row in _table(table).items()}
         for analyst, table in kept.items()
     }
-    for cell in _records(diff_json.get("ratings", []), "ratings"):
+    for cell in _records(cells_patch, cells_label):
         analyst = _text(cell, "analyst")
-        if analyst not in ratings:
-            raise PatchError(f"diff: ratings: analyst {analyst!r} is not in the matrix")
-        row = ratings[analyst].setdefault(_text(cell, "evidence"), {})
+        if analyst not in tables:
+            raise PatchError(f"diff: {cells_label}: analyst {analyst!r} is not in the matrix")
+        row = tables[analyst].setdefault(_text(cell, "evidence"), {})
         if cell.get("new") is None:
             row.pop(_text(cell, "hypothesis"), None)
         else:
@@ -870,21 +898,15 @@ def apply_patch(old_data: MatrixData, diff_json: Mapping[str, object]) -> Matrix
     evidence = _table(data.get("evidence"))
     hypotheses = _table(data["hypotheses"])
     pruned: dict[str, dict[str, dict[str, object]]] = {}
-    for analyst, rows_by_evidence in ratings.items():
+    for analyst, rows_by_evidence in tables.items():
         rows: dict[str, dict[str, object]] = {}
         for evidence_id in evidence:
             given = rows_by_evidence.get(evidence_id)
-            if given:
-                cells = {h: given[h] for h in hypotheses if h in given}
-                if cells:
-                    rows[evidence_id] = cells
+            cells = {h: given[h] for h in hypotheses if h in given} if given else {}
+            if cells:
+                rows[evidence_id] = cells
         pruned[analyst] = rows
-    if pruned:
-        data["ratings"] = pruned
-    _apply_additions(old_data, diff_json, data)
-    _revive_dates(data)
-    order = [*top_fields(data), *TABLES]
-    return cast(MatrixData, {key: data[key] for key in order if key in data})
+    return pruned
 
 
 def _apply_additions(
@@ -893,34 +915,15 @@ def _apply_additions(
     """Replay the rationale (as the ratings are replayed) and the resolution's fields
     into ``data``; the other tables of the spec's "Additions" are ``KINDS``."""
     patch = _table(diff_json.get("rationale"))
-    old_notes: Rationale = old_data.get("rationale") or {}
-    kept = _apply_table(old_notes, _table(patch.get("analysts")), "rationale analysts", dict)
-    notes = {
-        analyst: {row_id: dict(_table(row)) for row_id, row in _table(table).items()}
-        for analyst, table in kept.items()
-    }
-    for note in _records(patch.get("notes", []), "rationale"):
-        analyst = _text(note, "analyst")
-        if analyst not in notes:
-            raise PatchError(f"diff: rationale: analyst {analyst!r} is not in the matrix")
-        row = notes[analyst].setdefault(_text(note, "evidence"), {})
-        if note.get("new") is None:
-            row.pop(_text(note, "hypothesis"), None)
-        else:
-            row[_text(note, "hypothesis")] = note["new"]
-    evidence = _table(data.get("evidence"))
-    hypotheses = _table(data["hypotheses"])
-    pruned: dict[str, dict[str, dict[str, object]]] = {}
-    for analyst, rows_by_evidence in notes.items():
-        rows: dict[str, dict[str, object]] = {}
-        for evidence_id in evidence:
-            given = rows_by_evidence.get(evidence_id)
-            cells = {h: given[h] for h in hypotheses if h in given} if given else {}
-            if cells:
-                rows[evidence_id] = cells
-        pruned[analyst] = rows
-    if pruned:
-        data["rationale"] = pruned
+    notes = _replay_cells(
+        old_data.get("rationale") or {},
+        patch.get("analysts"),
+        patch.get("notes", []),
+        ("rationale analysts", "rationale"),
+        data,
+    )
+    if notes:
+        data["rationale"] = notes
     resolution = dict(_table(data.get("resolution")))
     for change in _records(diff_json.get("resolution", []), "resolution"):
         if change.get("new") is None:
