@@ -58,16 +58,7 @@ ADDED_KINDS: Final[tuple[Kind, ...]] = ("sources", "assumptions", "judgements")
 """Kinds from the spec's "Additions": the JSON patch holds them only when they changed,
 so the patch of two files without them is what it always was."""
 
-OPTIONAL_TABLES: Final = (
-    "evidence",
-    "sources",
-    "assumptions",
-    "ratings",
-    "rationale",
-    "judgements",
-    "milestones",
-    "conflicts",
-)
+OPTIONAL_TABLES: Final = tuple(k for k in TABLES if k not in ("hypotheses", "resolution"))
 """Top-level tables that mean the same absent as empty."""
 
 _DATE_FIELDS = {"evidence": "date", "milestones": "due"}
