@@ -11,7 +11,7 @@ import pytest
 
 from achbench.core.errors import MatrixFileError
 from achbench.editing.document import ExternalChangeError, NeedsPathError, example_path
-from achbench.editing.recovery import recovery_path
+from achbench.editing.recovery_files import recovery_path
 from achbench.editing.session import Session
 from achbench.editing.undo import HISTORY_LIMIT
 from achbench.store import toml as store

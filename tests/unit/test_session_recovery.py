@@ -14,10 +14,10 @@ import pytest
 
 from achbench.core.errors import SaveError
 from achbench.editing import recovery as recovery_module
-from achbench.editing.recovery import (
+from achbench.editing import snapshot as snapshot_module
+from achbench.editing.recovery_files import (
     REFRESH_ENV,
     REFRESH_SECONDS,
-    copy_matrix,
     fallback_path,
     recovery_path,
     refresh_seconds,
@@ -25,6 +25,7 @@ from achbench.editing.recovery import (
     state_dir,
 )
 from achbench.editing.session import Session
+from achbench.editing.snapshot import copy_matrix
 from achbench.store import toml as store
 from achbench.store.atomic import Written
 from tests.helpers import small_matrix
@@ -47,14 +48,14 @@ def path(tmp_path: Path) -> Path:
 
 def _refuse(monkeypatch: pytest.MonkeyPatch, *folders: Path) -> None:
     """Writes into ``folders`` fail as in a read-only folder (root ignores chmod)."""
-    real = recovery_module.write_atomic
+    real = snapshot_module.write_atomic
 
     def refusing(target: Path | str, data: bytes, *, mode: int | None = None) -> Written:
         if Path(target).parent in folders:
             raise SaveError(f"{target}: cannot save: Permission denied; the file is unchanged")
         return real(target, data, mode=mode)
 
-    monkeypatch.setattr(recovery_module, "write_atomic", refusing)
+    monkeypatch.setattr(snapshot_module, "write_atomic", refusing)
 
 
 def _kept(target: Path) -> dict[str, Any]:
@@ -92,12 +93,12 @@ def test_unwritable_folder_falls_back_then_returns(
 def test_back_beside_the_matrix_the_fallback_copy_goes(
     path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real = recovery_module.write_atomic
+    real = snapshot_module.write_atomic
     session = Session.open(path)
     session.rate("E2", "H3", "II")
     _refuse(monkeypatch, path.parent)
     first = session.write_recovery()
-    monkeypatch.setattr(recovery_module, "write_atomic", real)
+    monkeypatch.setattr(snapshot_module, "write_atomic", real)
     session.rate("E2", "H1", "N")
     second = session.write_recovery()
     assert second == recovery_path(path)
@@ -297,11 +298,11 @@ def test_a_failed_copy_is_tried_again(
 ) -> None:
     session = Session.open(path)
     session.rate("E2", "H3", "II")
-    real = recovery_module.write_atomic
+    real = snapshot_module.write_atomic
     _refuse(monkeypatch, path.parent, fallback_path(path).parent)
     with pytest.raises(SaveError, match=r"cannot keep unsaved work: .*Permission denied"):
         _copy(session)()
-    monkeypatch.setattr(recovery_module, "write_atomic", real)
+    monkeypatch.setattr(snapshot_module, "write_atomic", real)
     assert _copy(session)() == recovery_path(path), "the same unsaved work, tried again"
 
 
@@ -328,12 +329,12 @@ def test_a_slow_child_is_stopped_by_a_newer_write(
 
     session = Session.open(path)
     session.rate("E2", "H3", "II")
-    real = recovery_module.write_places
-    monkeypatch.setattr(recovery_module, "write_places", stuck)  # as the child will see it
+    real = snapshot_module.write_places
+    monkeypatch.setattr(snapshot_module, "write_places", stuck)  # as the child will see it
     older = _copy(session)
     job = session.recovery.job
     assert job is not None
-    monkeypatch.setattr(recovery_module, "write_places", real)
+    monkeypatch.setattr(snapshot_module, "write_places", real)
     session.rate("E2", "H3", "N")
     started = time.monotonic()
     session.write_recovery()
@@ -393,10 +394,10 @@ def test_a_child_that_dies_without_a_word_is_reported(
 
     session = Session.open(path)
     session.rate("E2", "H3", "II")
-    real = recovery_module.write_places
-    monkeypatch.setattr(recovery_module, "write_places", stuck)
+    real = snapshot_module.write_places
+    monkeypatch.setattr(snapshot_module, "write_places", stuck)
     write = _copy(session)
-    monkeypatch.setattr(recovery_module, "write_places", real)
+    monkeypatch.setattr(snapshot_module, "write_places", real)
     job = session.recovery.job
     assert job is not None
     os.kill(job.pid, 9)  # the out-of-memory killer, say

@@ -50,235 +50,42 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import hashlib
 import os
 import re
 import signal
-import sys
 import threading
 import warnings
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import Final, NoReturn, cast
 
 from achbench.core.data import MatrixData
 from achbench.core.errors import SaveError
 from achbench.core.validate import validate_data
-from achbench.editing.document import EXAMPLE_NAME, Document, as_matrix
+from achbench.editing import snapshot as snapshots
+from achbench.editing.document import Document, as_matrix
+from achbench.editing.recovery_files import (
+    BASE_MARK,
+    RECOVERY_SUFFIX,
+    fallback_path,
+    recovered_base,
+    recovery_path,
+    spare_path,
+    state_dir,
+    state_stem,
+)
+from achbench.editing.snapshot import (
+    FORKS,
+    OK_MARK,
+    Job,
+    Snapshot,
+    copy_matrix,
+    described_status,
+    write_in_child,
+)
 from achbench.store import toml as store
-from achbench.store.atomic import glob_escape, write_atomic
+from achbench.store.atomic import glob_escape
 from achbench.store.files import read_text
-
-RECOVERY_SUFFIX: Final = ".recover.toml"
-"""How a recovery file's name ends."""
-BASE_MARK: Final = "# edited from the file whose SHA-256 is "
-"""Header line of a recovery file naming the version of the file the work began from."""
-OWNER_ONLY: Final = 0o600
-"""A recovery file's permissions: the matrix may be confidential."""
-REFRESH_SECONDS: Final = 10.0
-"""How often, at most, unsaved work is copied to the recovery file in the background:
-what a SIGKILL or a power loss can lose."""
-REFRESH_ENV: Final = "ACHBENCH_RECOVERY_SECONDS"
-"""Environment variable that shortens (or lengthens) ``REFRESH_SECONDS``, for tests."""
-PATH_HASH_LENGTH: Final = 12
-"""Hex digits of the matrix path's SHA-256 in a fallback recovery file's name."""
-FORKS: Final = hasattr(os, "fork") and sys.platform != "darwin"
-"""True where background copies are written by a forked process (see above)."""
-
-
-def refresh_seconds() -> float:
-    """The background refresh interval: ``REFRESH_ENV`` if it is a positive number."""
-    text = os.environ.get(REFRESH_ENV, "")
-    try:
-        seconds = float(text)
-    except ValueError:
-        return REFRESH_SECONDS
-    return seconds if 0 < seconds < float("inf") else REFRESH_SECONDS
-
-
-def state_dir() -> Path:
-    """The user's state folder for achbench, where recovery files go when they
-    cannot go beside the matrix (``$XDG_STATE_HOME/achbench`` on Linux)."""
-    import platformdirs
-
-    return Path(platformdirs.user_state_dir("achbench", appauthor=False))
-
-
-def recovery_path(path: Path | None, name: str = EXAMPLE_NAME) -> Path:
-    """The recovery file of a matrix: ``.NAME.recover.toml`` beside it.
-
-    A matrix with no file (the example) recovers into the state folder.
-    """
-    if path is None:
-        return state_dir() / f"{Path(name).stem}{RECOVERY_SUFFIX}"
-    stem = path.name.removesuffix(".toml")
-    return path.parent / f".{stem}{RECOVERY_SUFFIX}"
-
-
-def state_stem(path: Path | None, name: str = EXAMPLE_NAME) -> str:
-    """How a matrix's recovery files in the state folder are named: ``NAME-HASH``,
-    HASH from the matrix's absolute path (``NAME`` alone for the example)."""
-    if path is None:
-        return Path(name).stem
-    where = str(path.resolve())
-    digest = hashlib.sha256(where.encode("utf-8", "surrogateescape")).hexdigest()
-    return f"{path.name.removesuffix('.toml')}-{digest[:PATH_HASH_LENGTH]}"
-
-
-def fallback_path(path: Path) -> Path:
-    """Where a matrix's recovery file goes when its own folder cannot take it:
-    ``NAME-HASH.recover.toml`` in the state folder."""
-    return state_dir() / f"{state_stem(path)}{RECOVERY_SUFFIX}"
-
-
-def spare_path(path: Path | None, name: str = EXAMPLE_NAME, pid: int | None = None) -> Path:
-    """Where an editor's recovery file goes when the usual places hold another
-    editor's (or one put off with Later): ``NAME-HASH-pPID.recover.toml`` in the
-    state folder, PID the editor's process id."""
-    return state_dir() / f"{state_stem(path, name)}-p{pid or os.getpid()}{RECOVERY_SUFFIX}"
-
-
-def recovered_base(text: str) -> str | None:
-    """The fingerprint a recovery file's header names, if any."""
-    for line in text.splitlines():
-        if not line.startswith("#"):
-            break
-        digest = line.removeprefix(BASE_MARK)
-        if digest != line and len(digest) == 64:
-            return digest
-    return None
-
-
-ITEM_TABLES: Final = ("hypotheses", "evidence", "milestones")
-"""Tables of items whose fields are all single values (``core.data``)."""
-
-
-def _copied(value: object) -> object:
-    if isinstance(value, dict):
-        return {key: _copied(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_copied(item) for item in value]
-    return value  # str, numbers, dates: immutable, shared
-
-
-def copy_matrix(data: MatrixData) -> MatrixData:
-    """A copy of ``data`` that later edits do not reach, made quickly.
-
-    Every dict is copied and the values in them shared: strings, numbers and
-    dates cannot change.  The fields of hypotheses, evidence and milestones are
-    all such single values, so each item is copied with one ``dict`` call, and
-    the ratings, nearly all of a large matrix, row by row: at 100 x 10,000 this
-    takes about 25 ms where ``copy.deepcopy`` takes 600 ms.  Anything else
-    (conflicts, the matrix' own fields) is copied all the way down.
-    """
-    tables = (*ITEM_TABLES, "ratings")
-    copy = {key: _copied(value) for key, value in data.items() if key not in tables}
-    for key in ITEM_TABLES:
-        items = data.get(key)
-        if isinstance(items, dict):
-            copy[key] = {item: dict(fields) for item, fields in items.items()}
-    if "ratings" in data:
-        copy["ratings"] = {
-            analyst: {evidence: dict(row) for evidence, row in table.items()}
-            for analyst, table in data["ratings"].items()
-        }
-    return cast(MatrixData, copy)
-
-
-def _body(data: MatrixData) -> str:
-    try:
-        return store.dumps(data)
-    except Exception:  # invalid data (no hypotheses yet): write it as it is
-        import tomli_w
-
-        return tomli_w.dumps(data, multiline_strings=True)
-
-
-@dataclass(frozen=True, slots=True)
-class Snapshot:
-    """Unsaved work taken on the editor's thread, to be written elsewhere."""
-
-    data: MatrixData
-    """The matrix: copied for a thread; itself for a forked child or a write made at once."""
-    header: str
-    """The comment lines the file opens with."""
-    places: tuple[Path, ...]
-    """Where to write it, in order of preference."""
-    serial: int
-    """Snapshots are numbered: a write never replaces a newer one's."""
-    epoch: int
-    """The recovery's epoch when taken: a retire or discard since voids the snapshot."""
-
-    def text(self) -> bytes:
-        """The recovery file's bytes (the slow part: serialising the matrix)."""
-        return (self.header + _body(self.data)).encode("utf-8")
-
-
-def write_places(text: bytes, places: tuple[Path, ...]) -> Path:
-    """Write ``text`` (owner only, atomically) to the first of ``places`` that takes
-    it and return that place; ``SaveError`` naming every reason if none does."""
-    reasons = []
-    for place in places:
-        try:
-            place.parent.mkdir(parents=True, exist_ok=True)
-            write_atomic(place, text, mode=OWNER_ONLY)
-        except (SaveError, OSError) as exc:
-            reasons.append(str(exc) if isinstance(exc, SaveError) else f"{place}: {exc}")
-            continue
-        return place
-    raise SaveError("cannot keep unsaved work: " + "; ".join(reasons))
-
-
-@dataclass(slots=True)
-class Job:
-    """A background copy being written by a forked child process."""
-
-    pid: int
-    """The child's process id."""
-    report: int
-    """The read end of the pipe the child reports through."""
-    snapshot: Snapshot
-    reaped: bool = field(default=False)
-    """True once the child has ended and been waited for (its pid may be reused then)."""
-    stopped: bool = field(default=False)
-    """True if the editor stopped it (a newer write, a save or a discard came)."""
-    status: int = field(default=0)
-    """How the child ended, as ``os.waitpid`` says."""
-
-
-OK_MARK: Final = "ok"
-"""How a child's report begins when it wrote the file (then NUL and the path)."""
-
-
-def _child(snapshot: Snapshot, report: int, reply: int) -> NoReturn:
-    """In the forked child: write the snapshot, report, and end without running any
-    of the editor's exit handlers or flushing its buffers."""
-    try:
-        os.close(report)
-        # A signal sent to the child must neither reach the editor's event loop
-        # (through the wake-up descriptor the child shares) nor be ignored.
-        with contextlib.suppress(ValueError):  # ValueError: not forked from the main thread
-            signal.set_wakeup_fd(-1)
-            for name in ("SIGINT", "SIGTERM", "SIGHUP"):
-                signal.signal(getattr(signal, name), signal.SIG_DFL)
-        try:
-            message = f"{OK_MARK}\0{write_places(snapshot.text(), snapshot.places)}"
-        except BaseException as exc:
-            message = f"error\0{exc}" if isinstance(exc, SaveError) else f"error\0{exc!r}"
-        left = message.encode("utf-8", "surrogateescape")
-        while left:
-            left = left[os.write(reply, left) :]
-    finally:
-        os._exit(0)
-
-
-def _ended(status: int) -> str:
-    """A child's wait status in words."""
-    if os.WIFSIGNALED(status):
-        return f"killed by signal {os.WTERMSIG(status)}"
-    return f"exit status {os.waitstatus_to_exitcode(status)}"
 
 
 class Recovery:
@@ -373,7 +180,7 @@ class Recovery:
         with self._lock:
             if not self._current(snapshot):
                 return None
-            place = write_places(text, snapshot.places)
+            place = snapshots.write_places(text, snapshot.places)
             self._adopt(place, snapshot.serial)
             return place
 
@@ -419,7 +226,7 @@ class Recovery:
             os.close(reply)
             raise
         if pid == 0:
-            _child(snapshot, report, reply)
+            write_in_child(snapshot, report, reply)
         os.close(reply)
         job = Job(pid, report, snapshot)
         with self._lock:
@@ -451,7 +258,8 @@ class Recovery:
         if kind:
             raise SaveError(detail)
         if not job.stopped:  # it died (killed by someone else, out of memory)
-            raise SaveError(f"the process writing the recovery file ended ({_ended(job.status)})")
+            ended = described_status(job.status)
+            raise SaveError(f"the process writing the recovery file ended ({ended})")
         return None  # stopped before it reported
 
     def cancel(self) -> None:

@@ -31,7 +31,7 @@ from textual.worker import Worker, WorkerState
 from achbench.core.errors import MatrixFileError, SaveError
 from achbench.core.vocabulary import METHODS
 from achbench.editing.document import ExternalChangeError, NeedsPathError, example_path
-from achbench.editing.recovery import refresh_seconds
+from achbench.editing.recovery_files import refresh_seconds
 from achbench.editing.session import Session
 from achbench.editing.undo import Change
 from achbench.tui.messages import Changed
@@ -400,7 +400,7 @@ def make_app(
     first hypothesis.  ``method`` and ``transpose`` (None: as remembered in the
     user's settings, ``tui.settings``) choose the view.  ``recovery_seconds``
     overrides how often unsaved work is copied to the recovery file
-    (``editing.recovery.REFRESH_SECONDS``).  Raises ``MatrixFileError`` if the
+    (``editing.recovery_files.REFRESH_SECONDS``).  Raises ``MatrixFileError`` if the
     file does not load, ``UsageError`` if the settings file is bad.
     """
     if method is not None and method not in METHODS:

@@ -14,7 +14,8 @@ from tui_helpers import SMALL, drive
 
 from achbench.core.errors import SaveError
 from achbench.editing import recovery as recovery_module
-from achbench.editing.recovery import RECOVERY_SUFFIX
+from achbench.editing import snapshot as snapshot_module
+from achbench.editing.recovery_files import RECOVERY_SUFFIX
 from achbench.editing.session import Session
 from achbench.store import toml as store
 from achbench.store.atomic import Written
@@ -164,14 +165,14 @@ def _refuse_folder(monkeypatch: pytest.MonkeyPatch, folder: Path) -> None:
     Tests may run as root, for whom chmod makes no folder read-only: refuse the
     write itself, as ``write_atomic`` reports a refused temporary file.
     """
-    real = recovery_module.write_atomic
+    real = snapshot_module.write_atomic
 
     def refusing(path: Path | str, data: bytes, *, mode: int | None = None) -> Written:
         if Path(path).parent == folder:
             raise SaveError(f"{path}: cannot save: Permission denied; the file is unchanged")
         return real(path, data, mode=mode)
 
-    monkeypatch.setattr(recovery_module, "write_atomic", refusing)
+    monkeypatch.setattr(snapshot_module, "write_atomic", refusing)
 
 
 def _state_files(tmp_path: Path) -> list[Path]:
@@ -181,7 +182,7 @@ def _state_files(tmp_path: Path) -> list[Path]:
 def test_unwritable_folder_falls_back_to_the_state_folder(
     small: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real_write = recovery_module.write_atomic
+    real_write = snapshot_module.write_atomic
     _refuse_folder(monkeypatch, small.parent)
     app = make_app(small)
 
@@ -203,7 +204,7 @@ def test_unwritable_folder_falls_back_to_the_state_folder(
     )
     # The folder is writable again (not monkeypatch.undo(): that would also undo the
     # private state folder): the next editor finds the work in the state folder.
-    monkeypatch.setattr(recovery_module, "write_atomic", real_write)
+    monkeypatch.setattr(snapshot_module, "write_atomic", real_write)
 
     restored = make_app(small)
 

@@ -26,7 +26,7 @@ from pathlib import Path
 
 import pytest
 
-from achbench.editing.recovery import REFRESH_ENV
+from achbench.editing.recovery_files import REFRESH_ENV
 from achbench.store import toml as store
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX terminal")
