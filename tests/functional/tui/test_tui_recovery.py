@@ -13,7 +13,6 @@ from textual.pilot import Pilot
 from tui_helpers import SMALL, drive
 
 from achbench.core.errors import SaveError
-from achbench.editing import recovery as recovery_module
 from achbench.editing import snapshot as snapshot_module
 from achbench.editing.recovery_files import RECOVERY_SUFFIX
 from achbench.editing.session import Session
