@@ -27,6 +27,7 @@ from textual.widgets import Footer, Header, Input
 
 from achbench.core.data import EvidenceData, HypothesisData
 from achbench.core.errors import SaveError
+from achbench.core.text import one_line
 from achbench.core.vocabulary import CODE_MEANING, CODES, DEFAULT_LEVEL, LEVELS, Code
 from achbench.editing import fields as forms_rules
 from achbench.editing.operations import MatrixFields
@@ -291,7 +292,7 @@ class MainScreen(Screen[None]):
         """
         session = self.view.session
         marker = " [modified]" if session.dirty else ""
-        title = f"{session.name}{marker}"
+        title = f"{one_line(session.name)}{marker}"
         pooled = "pooled" if session.pooled else "own ratings"
         advance = "advance on" if self.view.advance else "advance off"
         sub_title = f"as {session.analyst} · {self.view.method} · {pooled} · {advance}"
@@ -708,14 +709,14 @@ class MainScreen(Screen[None]):
     def action_delete_hypothesis(self) -> None:
         hypothesis, _ = self.view.current()
         if hypothesis is not None:
-            title = self.view.session.hypotheses[hypothesis]["title"]
+            title = one_line(self.view.session.hypotheses[hypothesis]["title"])
             self._confirm_delete("hypothesis", hypothesis, title)
 
     def action_delete_evidence(self) -> None:
         _, evidence = self.view.current()
         if evidence is not None:
             self._confirm_delete(
-                "evidence", evidence, self.view.session.evidence[evidence]["title"]
+                "evidence", evidence, one_line(self.view.session.evidence[evidence]["title"])
             )
 
     def action_shift(self, drow: int, dcol: int) -> None:

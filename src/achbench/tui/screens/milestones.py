@@ -31,6 +31,7 @@ from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from achbench.core.data import MilestoneData
+from achbench.core.text import one_line
 from achbench.core.vocabulary import Status
 from achbench.editing import fields as rules
 from achbench.editing.session import Session
@@ -132,7 +133,7 @@ class MilestonesScreen(ModalScreen[None]):
         for hypothesis_id, listed in grouped.items():
             score = view.scores.get(hypothesis_id)
             text = Text().append(hypothesis_id, style="bold cyan")
-            text.append(f"  {data['hypotheses'][hypothesis_id]['title']}", style="bold")
+            text.append(f"  {one_line(data['hypotheses'][hypothesis_id]['title'])}", style="bold")
             if score is not None:
                 text.append(f"  rank {score.rank} under {view.method}", style="dim")
             if hypothesis_id in leaders:
@@ -150,7 +151,7 @@ class MilestonesScreen(ModalScreen[None]):
                 line.append(f" · {item.expect}", style="red" if item.expect == "refutes" else "")
                 if item.due is not None:
                     line.append(f" · due {item.due.isoformat()}", style="dim")
-                prompts.append(Group(line, Padding(Text(item.title), (0, 0, 0, 7))))
+                prompts.append(Group(line, Padding(Text(one_line(item.title)), (0, 0, 0, 7))))
                 rows.append(("milestone", item.id))
         if not rows:
             prompts.append(Text("No hypotheses yet: add one in the grid (Y).", style="italic"))
@@ -204,7 +205,7 @@ class MilestonesScreen(ModalScreen[None]):
         from achbench.tui.screens.forms import ItemForm, milestone_form, open_form
 
         session = self.session
-        hypotheses = {h: v["title"] for h, v in session.hypotheses.items()}
+        hypotheses = {h: one_line(v["title"]) for h, v in session.hypotheses.items()}
         taken = list(session.milestones)
 
         def check(v: dict[str, str]) -> tuple[str, MilestoneData]:

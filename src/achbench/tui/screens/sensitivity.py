@@ -34,6 +34,8 @@ from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
+from achbench.core.text import one_line
+
 if TYPE_CHECKING:
     from achbench.analysis.milestones import MilestoneWarning
     from achbench.analysis.sensitivity import CredibilityCheck, Findings, Standing
@@ -91,7 +93,7 @@ def _item(evidence: str, title: str, rest: str, width: int) -> Line:
     """An evidence item: its id (padded to ``width``), beside it its title and what it does."""
     label = evidence.ljust(width)
     text = Text().append(label, style="bold cyan")
-    text.append(f"  {title}")
+    text.append(f"  {one_line(title)}")
     return Line(text, (None, evidence), label=label, detail=Text(rest, style="dim"))
 
 
@@ -122,7 +124,7 @@ def rank_moves(before: Standing, after: Standing, limit: int = MOVES_SHOWN) -> s
 
 
 def _name(findings: Findings, hypothesis: str) -> str:
-    return f"{hypothesis} ({findings.hypothesis_titles[hypothesis]})"
+    return f"{hypothesis} ({one_line(findings.hypothesis_titles[hypothesis])})"
 
 
 def leader_text(findings: Findings) -> str:
@@ -237,7 +239,7 @@ def finding_lines(findings: Findings, warnings: list[MilestoneWarning]) -> list[
         lines.append(_plain("Only one hypothesis: there is no challenger."))
     for flip in findings.flips:
         text = Text().append(flip.challenger, style="bold cyan")
-        text.append(f"  {flip.title}: ")
+        text.append(f"  {one_line(flip.title)}: ")
         if flip.changes is None:
             text.append("no set of allowed changes makes it lead", style="dim")
         else:

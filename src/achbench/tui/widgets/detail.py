@@ -20,6 +20,7 @@ from textual.reactive import var
 from textual.strip import Strip
 from textual.widget import Widget
 
+from achbench.core.text import one_line, visible
 from achbench.core.vocabulary import CODE_MEANING, CODES, DEFAULT_LEVEL
 from achbench.tui.view import GridView, Redraw
 
@@ -143,7 +144,7 @@ class DetailPane(Widget):
         else:
             item = session.evidence[evidence_id]
             text.append(f"{evidence_id}  ", style="bold cyan")
-            text.append(item["title"], style="bold")
+            text.append(one_line(item["title"]), style="bold")
             facts = [
                 f"credibility {item.get('credibility', DEFAULT_LEVEL)}",
                 f"relevance {item.get('relevance', DEFAULT_LEVEL)}",
@@ -155,21 +156,21 @@ class DetailPane(Widget):
             text.append("\n" + " · ".join(facts), style="dim")
             if "source" in item:
                 text.append("\nsource: ", style="dim")
-                text.append(str(item["source"]))
+                text.append(visible(str(item["source"])))
             if "notes" in item:
                 text.append("\nnotes: ", style="dim")
-                text.append(str(item["notes"]).strip())
+                text.append(visible(str(item["notes"]).strip()))
         text.append("\n\n")
         if hypothesis_id is None:
             text.append("No hypotheses yet. Press Y to add one.", style="bold")
             return text
         hypothesis = session.hypotheses[hypothesis_id]
         text.append(f"{hypothesis_id}  ", style="bold cyan")
-        text.append(hypothesis["title"], style="bold")
+        text.append(one_line(hypothesis["title"]), style="bold")
         if "prior" in hypothesis:
             text.append(f"  prior {hypothesis['prior']}", style="dim")
         if "description" in hypothesis:
-            text.append("\n" + str(hypothesis["description"]).strip())
+            text.append("\n" + visible(str(hypothesis["description"]).strip()))
         if evidence_id is None:
             return text
         code = session.code(evidence_id, hypothesis_id)
@@ -201,7 +202,7 @@ class DetailPane(Widget):
         records = self.view.session.conflicts
         for conflict_id, _ in here:
             text.append(f"‡ conflict {conflict_id} ", style="bold yellow")
-            text.append(describe(records[conflict_id]))
+            text.append(one_line(describe(records[conflict_id])))
             text.append("\n")
         text.append("C settles it: keep ours, take theirs or base, or edit.\n\n", style="dim")
 

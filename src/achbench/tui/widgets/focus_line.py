@@ -15,6 +15,7 @@ from rich.text import Text
 from textual.reactive import var
 from textual.widget import Widget
 
+from achbench.core.text import one_line
 from achbench.core.vocabulary import DEFAULT_LEVEL
 from achbench.tui.view import GridView, Redraw
 
@@ -65,7 +66,7 @@ class FocusLine(Widget):
                 return line
             score = view.scores.get(hypothesis_id)
             line.append(f"{hypothesis_id}  ", style="bold")
-            line.append(session.hypotheses[hypothesis_id]["title"])
+            line.append(one_line(session.hypotheses[hypothesis_id]["title"]))
             if score is not None:
                 line.append(f" · rank {score.rank} of {len(view.scores)}", style="dim")
             note = view.rated_note(hypothesis_id)
@@ -80,7 +81,7 @@ class FocusLine(Widget):
             return line
         item = session.evidence[evidence_id]
         line.append(f"{evidence_id}  ", style="bold")
-        line.append(item["title"])
+        line.append(one_line(item["title"]))
         credibility = item.get("credibility", DEFAULT_LEVEL)
         relevance = item.get("relevance", DEFAULT_LEVEL)
         line.append(f" · credibility {credibility} · relevance {relevance}", style="dim")

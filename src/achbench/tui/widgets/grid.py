@@ -37,6 +37,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from achbench.core.data import EvidenceData
+from achbench.core.text import one_line
 from achbench.core.vocabulary import CODES, DEFAULT_LEVEL, LEVELS, Level
 from achbench.tui.view import HEADER_TITLE_LINES, GridView, Redraw, wrap_title
 
@@ -457,7 +458,7 @@ class MatrixGrid(ScrollView, can_focus=True, inherit_bindings=False):
             align = "left"
             if view.transposed:
                 hypothesis = session.hypotheses[item_id]
-                title = hypothesis["title"]
+                title = one_line(hypothesis["title"])
                 if line == last:
                     score = view.scores.get(item_id)
                     mark = UNRATED_MARK if view.rated_note(item_id) else ""
@@ -465,7 +466,7 @@ class MatrixGrid(ScrollView, can_focus=True, inherit_bindings=False):
                     text = shown + mark
             else:
                 item = session.evidence[item_id]
-                title = item["title"]
+                title = one_line(item["title"])
                 dim = view.is_flat(item_id)
                 if line == last:
                     text = levels_text(item, cw - 1)
@@ -534,7 +535,7 @@ class MatrixGrid(ScrollView, can_focus=True, inherit_bindings=False):
         if view.transposed:
             item = view.session.evidence[row_id]
             levels = levels_text(item, 5)
-            title = _fit(item["title"], max(1, width - 6 - 7))
+            title = _fit(one_line(item["title"]), max(1, width - 6 - 7))
             text = f"{row_id:<5.5} {title} {levels} "
             if mark:
                 style += self._style("matrix-grid--flat")
@@ -544,7 +545,7 @@ class MatrixGrid(ScrollView, can_focus=True, inherit_bindings=False):
             value = score_text(view.method, score.score) if score else ""
             id_width = self._id_width()
             title_width = max(1, width - 2 - id_width - 2 - 7)
-            title = _fit(view.session.hypotheses[row_id]["title"], title_width)
+            title = _fit(one_line(view.session.hypotheses[row_id]["title"]), title_width)
             unrated = UNRATED_MARK if view.rated_note(row_id) else " "
             text = f"{rank} {row_id:<{id_width}.{id_width}} {title}{value:>5}{unrated} "
             if mark:

@@ -19,6 +19,7 @@ from textual.reactive import var
 from textual.strip import Strip
 from textual.widget import Widget
 
+from achbench.core.text import one_line
 from achbench.tui.view import GridView, Redraw
 from achbench.tui.widgets.grid import score_text
 
@@ -109,7 +110,8 @@ class RankingPane(Widget):
             id_width = min(8, max(len(h.id) for h in ranking.hypotheses))
             title_width = max(4, width - bar_width - id_width - 13)
             for h in ranking.hypotheses:
-                title = h.title if len(h.title) <= title_width else h.title[: title_width - 1] + "…"
+                shown = one_line(h.title)
+                title = shown if len(shown) <= title_width else shown[: title_width - 1] + "…"
                 style = "bold" if h.rank == 1 else ""
                 line = Text(f"{h.rank:>2} {h.id:<{id_width}.{id_width}} {title:<{title_width}} ")
                 line.stylize(style)
@@ -156,7 +158,9 @@ class RankingPane(Widget):
                 what += f" {warning.hypothesis}"
             text = Text().append("! ", style="bold red")
             text.append(what, "bold red")
-            text.append(f": {warning.title}", style="red" if warning.kind == "refuted" else "")
+            text.append(
+                f": {one_line(warning.title)}", style="red" if warning.kind == "refuted" else ""
+            )
             texts += list(text.wrap(self.app.console, width))
         return texts
 
