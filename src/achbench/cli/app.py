@@ -31,6 +31,7 @@ COMMANDS: dict[str, str] = {
     "git-diff-driver": "achbench.cli.gitsetup",
     "git-setup": "achbench.cli.gitsetup",
     "git-textconv": "achbench.cli.gitsetup",
+    "history": "achbench.cli.history",
     "import": "achbench.cli.io",
     "judge": "achbench.cli.judge",
     "merge": "achbench.cli.merge",
