@@ -205,3 +205,15 @@ def test_history_outside_git(tmp_path: Path) -> None:
     )
     assert result.exit_code == 2
     assert "git rev-parse" in result.output
+
+
+def test_history_in_two_workers_matches_one(
+    repo: tuple[Repo, list[Any]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from achbench.versioning import history
+
+    r, _ = repo
+    alone = history.history(r.path / "n.toml").to_json()
+    monkeypatch.setattr(history, "PARALLEL_FROM", 2)
+    shared = history.history(r.path / "n.toml").to_json()
+    assert shared == alone

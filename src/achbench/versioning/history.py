@@ -271,27 +271,47 @@ def history(
             strict=True,
         )
     )
-    versions = []
-    for commit in listed:
-        raw = blobs.get(commit.sha)
-        label = f"{commit.sha[:10]}:{commit.path}"
-        if commit.status == "D" or raw is None:
-            versions.append(Version(commit, error="file deleted in this commit"))
-            continue
-        try:
-            data = load_version(raw, label)
-        except MatrixFileError as exc:
-            versions.append(Version(commit, error="; ".join(exc.lines())))
-            continue
-        ranking = score(Grid.from_data(data), method)
-        versions.append(
-            Version(
-                commit,
-                standings={h.id: Standing(h.score, h.rank) for h in ranking.hypotheses},
-                titles={h.id: h.title for h in ranking.hypotheses},
-            )
-        )
-    return History(str(path), method, versions)
+    jobs = [(commit, blobs.get(commit.sha), method) for commit in listed]
+    return History(str(path), method, rank_all(jobs))
+
+
+PARALLEL_FROM = 40
+"""Versions from which ranking is shared between two worker processes (where fork exists)."""
+
+
+def rank_all(jobs: list[tuple[Commit, bytes | None, str]]) -> list[Version]:
+    """Every version ranked, in order.  Each version is independent of the others, so
+    with many of them two forked workers share the work (two processes in all, however
+    many commits); a machine without fork, or one core, ranks them here."""
+    import multiprocessing
+    import os
+
+    if (
+        len(jobs) < PARALLEL_FROM
+        or (os.cpu_count() or 1) < 2
+        or "fork" not in multiprocessing.get_all_start_methods()
+    ):
+        return [rank_version(job) for job in jobs]
+    with multiprocessing.get_context("fork").Pool(2) as pool:
+        return pool.map(rank_version, jobs, chunksize=max(1, len(jobs) // 8))
+
+
+def rank_version(job: tuple[Commit, bytes | None, str]) -> Version:
+    """One committed version ranked under the method, or why it could not be."""
+    commit, raw, method = job
+    label = f"{commit.sha[:10]}:{commit.path}"
+    if commit.status == "D" or raw is None:
+        return Version(commit, error="file deleted in this commit")
+    try:
+        data = load_version(raw, label)
+    except MatrixFileError as exc:
+        return Version(commit, error="; ".join(exc.lines()))
+    ranking = score(Grid.from_data(data), method)
+    return Version(
+        commit,
+        standings={h.id: Standing(h.score, h.rank) for h in ranking.hypotheses},
+        titles={h.id: h.title for h in ranking.hypotheses},
+    )
 
 
 BLOCKS = "▁▂▃▄▅▆▇█"
