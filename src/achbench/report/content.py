@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from achbench.analysis.consensus import Consensus, consensus
+from achbench.analysis.judgement import Judgement, judge
 from achbench.analysis.milestones import MilestoneView, MilestoneWarning, by_hypothesis, warnings
 from achbench.analysis.sensitivity import Findings, analyse, raters_of
 from achbench.core.data import MatrixData
@@ -58,6 +59,8 @@ class Report:
     """Only when at least two analysts rated."""
     milestones: dict[str, list[MilestoneView]]
     warnings: tuple[MilestoneWarning, ...]
+    judgement: Judgement | None = None
+    """Analysts' probabilities, pooled (and scored once resolved): only when any were entered."""
 
     @property
     def order(self) -> list[str]:
@@ -126,7 +129,35 @@ def build(
         consensus=agreement,
         milestones=by_hypothesis(data, today),
         warnings=tuple(warnings(data, findings.leaders, today)),
+        judgement=judge(data, analysts) if data.get("judgements") else None,
     )
+
+
+def judgement_columns(report: Report) -> list[tuple[str, dict[str, float]]]:
+    """The judgement chart's series: each analyst (coherentised), the two pools, and
+    the bayes posterior of the pooled ratings; empty without judgements."""
+    result = report.judgement
+    if result is None or not result.analysts:
+        return []
+    posterior = {h.id: h.score for h in report.rankings["bayes"].hypotheses}
+    columns = [(a.analyst, a.coherent) for a in result.analysts]
+    columns += [("linear pool", result.linear), ("geometric pool", result.geometric)]
+    return [*columns, ("bayes", posterior)]
+
+
+def judgement_scores(report: Report) -> list[tuple[str, float, float]]:
+    """(forecast, Brier, log score) once resolved: each analyst, their bayes, the pools."""
+    result = report.judgement
+    if result is None or result.truth is None:
+        return []
+    rows = []
+    for a in result.analysts:
+        if a.scores:
+            rows.append((a.analyst, a.scores.brier, a.scores.log))
+        if a.bayes_scores:
+            rows.append((f"{a.analyst} (bayes)", a.bayes_scores.brier, a.bayes_scores.log))
+    rows += [(f"{k} pool", v.brier, v.log) for k, v in result.pooled_scores.items()]
+    return rows
 
 
 def score_text(method: str, value: float) -> str:

@@ -16,7 +16,13 @@ from achbench.analysis.consensus import CATEGORY_NAMES
 from achbench.analysis.wording import STEP_WORDS, order_text, plural, sentences
 from achbench.core.text import visible
 from achbench.core.vocabulary import CODE_MEANING, METHODS
-from achbench.report.content import SCORE_NAMES, Report, score_text
+from achbench.report.content import (
+    SCORE_NAMES,
+    Report,
+    judgement_columns,
+    judgement_scores,
+    score_text,
+)
 from achbench.report.markdown import DISPUTED_LISTED, alpha_sentence
 from achbench.report.svg import Bar, bar_chart
 
@@ -227,6 +233,7 @@ def render(report: Report) -> str:
             out.append(f"<dd>{_e(description)}</dd>")
     out.append("</dl></section>")
 
+    out.append(judgement_section(report))
     out.append('<section id="matrix"><h2>The matrix</h2>')
     hyps = list(report.hypotheses)
     rows = []
@@ -352,3 +359,53 @@ def render(report: Report) -> str:
     out.append("</section>")
     out.append("<footer>Made with achbench.</footer></main></body></html>")
     return "\n".join(out) + "\n"
+
+
+JUDGEMENT_KINDS = {"linear pool": "lead", "geometric pool": "lead", "bayes": "mid"}
+"""Bar colours of the judgement chart: analysts plain, pools green, bayes orange."""
+
+
+def judgement_section(report: Report) -> str:
+    """Analysts' probabilities as bars per hypothesis: each analyst, the pools, bayes."""
+    columns = judgement_columns(report)
+    if not columns:
+        return ""
+    rows = [
+        f"<tr><td>{_hypothesis(report, h)}</td>"
+        + "".join(f"<td class='num'>{values.get(h, 0.0):.0%}</td>" for _, values in columns)
+        + "</tr>"
+        for h in report.order
+    ]
+    bars = [
+        Bar(
+            f"{h} {name}",
+            values.get(h, 0.0),
+            f"{values.get(h, 0.0):.0%}",
+            JUDGEMENT_KINDS.get(name, "bar"),
+            f"{h} {report.hypotheses[h][0]}: {name}",
+        )
+        for h in report.order
+        for name, values in columns
+    ]
+    out = ['<section id="judgements"><h2>Judgements</h2>']
+    out.append(_table(["Hypothesis", *(name for name, _ in columns)], rows))
+    out.append(
+        "<p class='note'>Each analyst's probabilities made coherent (normalised to sum "
+        "to 1), their linear and geometric pools, and the bayes posterior of the ratings.</p>"
+    )
+    out.append(bar_chart("Probability per hypothesis", bars))
+    scores = judgement_scores(report)
+    if scores and report.judgement is not None and report.judgement.truth is not None:
+        out.append(f"<p>Resolved: {_e(report.judgement.truth)} proved true.</p>")
+        out.append(
+            _table(
+                ["Forecast", "Brier", "Log score"],
+                [
+                    f"<tr><td>{_e(n)}</td><td class='num'>{b:.3f}</td>"
+                    f"<td class='num'>{lg:.3f}</td></tr>"
+                    for n, b, lg in scores
+                ],
+            )
+        )
+    out.append("</section>")
+    return "".join(out)
