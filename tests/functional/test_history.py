@@ -217,3 +217,16 @@ def test_history_in_two_workers_matches_one(
     monkeypatch.setattr(history, "PARALLEL_FROM", 2)
     shared = history.history(r.path / "n.toml").to_json()
     assert shared == alone
+
+
+def test_html_report_of_a_file_in_git_has_the_history_chart(repo: tuple[Repo, list[Any]]) -> None:
+    r, _ = repo
+    result = CliRunner().invoke(main, ["report", str(r.path / "n.toml"), "-f", "html"])
+    assert result.exit_code == 0, result.output
+    section = result.stdout.split('<section id="history">', 1)[1].split("</section>", 1)[0]
+    assert "26 committed versions, 2026-01-02 to 2026-02-02 (1 version did not load)" in section
+    # one line per hypothesis, broken at the version that did not load: two pieces each
+    assert section.count("<polyline") == 6
+    assert "rank 1 → 1" in section
+    markdown = CliRunner().invoke(main, ["report", str(r.path / "n.toml")]).stdout
+    assert "History" not in markdown

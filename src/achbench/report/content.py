@@ -17,6 +17,7 @@ from achbench.analysis.sensitivity import Findings, analyse, raters_of
 from achbench.core.data import MatrixData
 from achbench.core.vocabulary import METHODS, Code, Level
 from achbench.scoring.methods import EvidenceScore, Grid, Ranking, rated_alike, score
+from achbench.versioning.history import History
 
 TOP_DIAGNOSTIC = 10
 """Evidence items listed as the most diagnostic."""
@@ -61,6 +62,8 @@ class Report:
     warnings: tuple[MilestoneWarning, ...]
     judgement: Judgement | None = None
     """Analysts' probabilities, pooled (and scored once resolved): only when any were entered."""
+    history: History | None = None
+    """The file's committed versions, ranked (``with_history``): only for a file in git."""
 
     @property
     def order(self) -> list[str]:
@@ -171,3 +174,20 @@ SCORE_NAMES = {
     "opensynthesis": "Open Synthesis inconsistency (lower is better)",
     "bayes": "posterior probability (higher is better)",
 }
+
+
+def with_history(report: Report, path: str) -> Report:
+    """``report`` with the history of ``path`` in git under the report's method, when
+    the file is in a repository and has at least two committed versions."""
+    import dataclasses
+
+    from achbench.core.errors import AchbenchError
+    from achbench.versioning.history import history
+
+    try:
+        found = history(path, report.method)
+    except AchbenchError:
+        return report
+    if len(found.versions) < 2:
+        return report
+    return dataclasses.replace(report, history=found)

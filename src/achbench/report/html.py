@@ -24,7 +24,7 @@ from achbench.report.content import (
     score_text,
 )
 from achbench.report.markdown import DISPUTED_LISTED, alpha_sentence
-from achbench.report.svg import Bar, bar_chart
+from achbench.report.svg import Bar, bar_chart, sparkline_chart
 
 CSS = """
 :root { color-scheme: light; }
@@ -234,6 +234,7 @@ def render(report: Report) -> str:
     out.append("</dl></section>")
 
     out.append(judgement_section(report))
+    out.append(history_section(report))
     out.append('<section id="matrix"><h2>The matrix</h2>')
     hyps = list(report.hypotheses)
     rows = []
@@ -409,3 +410,26 @@ def judgement_section(report: Report) -> str:
         )
     out.append("</section>")
     return "".join(out)
+
+
+def history_section(report: Report) -> str:
+    """How each hypothesis' score moved over the file's commits (a file in git only)."""
+    found = report.history
+    if found is None:
+        return ""
+    rows = []
+    for h in found.hypotheses:
+        scores = [v.standings[h].score if h in v.standings else None for v in found.versions]
+        ranks = [v.standings[h].rank for v in found.versions if h in v.standings]
+        moved = f"rank {ranks[0]} → {ranks[-1]}" if ranks else "never ranked"
+        rows.append((h, scores, moved))
+    first, last = found.versions[0].commit, found.versions[-1].commit
+    broken = sum(1 for v in found.versions if v.error)
+    note = f" ({plural(broken, 'version')} did not load)" if broken else ""
+    return (
+        '<section id="history"><h2>History</h2>'
+        f"<p>{len(found.versions)} committed versions, {_e(first.date[:10])} to "
+        f"{_e(last.date[:10])}{_e(note)}; scores under {_e(found.method)}, oldest left.</p>"
+        + sparkline_chart(f"Score per commit ({found.method})", rows)
+        + "</section>"
+    )

@@ -128,3 +128,55 @@ def reliability_diagram(
         )
     parts.append("</svg>")
     return "".join(parts)
+
+
+def sparkline_chart(
+    title: str, rows: Sequence[tuple[str, Sequence[float | None], str]], width: int = 520
+) -> str:
+    """One small line per row (a hypothesis' score across versions, oldest left),
+    scaled from the row's lowest to its highest value, with the label left and the
+    text right; a value of None breaks the line."""
+    top = 28
+    height = top + ROW * max(len(rows), 1) + 8
+    label = max(LABEL, round(CHAR * max((len(r[0]) for r in rows), default=0)) + 10)
+    span = width - label - VALUE - 10
+    parts = [
+        f'<svg class="chart" xmlns="http://www.w3.org/2000/svg" role="img" '
+        f'width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
+        f'aria-label="{_e(title)}">',
+        f"<title>{_e(title)}</title>",
+        f'<text x="0" y="16" font-size="14" font-weight="bold" fill="#222">{_e(title)}</text>',
+    ]
+    for n, (name, values, text) in enumerate(rows):
+        y = top + n * ROW
+        parts.append(
+            f'<text x="{label - 6}" y="{y + 15}" font-size="12" text-anchor="end" '
+            f'fill="#222">{_e(name)}</text>'
+        )
+        known = [v for v in values if v is not None]
+        low, high = (min(known), max(known)) if known else (0.0, 0.0)
+        step = span / max(len(values) - 1, 1)
+        segment: list[str] = []
+        segments = [segment]
+        for i, v in enumerate(values):
+            if v is None:
+                segment = []
+                segments.append(segment)
+                continue
+            share = 0.5 if high == low else (v - low) / (high - low)
+            segment.append(f"{label + i * step:.1f},{y + ROW - 5 - share * (ROW - 8):.1f}")
+        for points in segments:
+            if len(points) > 1:
+                parts.append(
+                    f'<polyline points="{" ".join(points)}" fill="none" '
+                    f'stroke="{FILL["bar"]}" stroke-width="1.5"/>'
+                )
+            elif points:
+                x, y_dot = points[0].split(",")
+                parts.append(f'<circle cx="{x}" cy="{y_dot}" r="1.5" fill="{FILL["bar"]}"/>')
+        parts.append(
+            f'<text x="{label + span + 8}" y="{y + 15}" font-size="12" fill="#333">'
+            f"{_e(text)}</text>"
+        )
+    parts.append("</svg>")
+    return "".join(parts)
