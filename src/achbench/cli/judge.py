@@ -293,6 +293,11 @@ def calibration(paths: tuple[str, ...], output_format: str) -> None:
     the linear pool: the mean Brier and log scores, and the judgements binned by
     probability (ten bins) against how often they came true. --format html adds
     a reliability diagram per forecaster as inline SVG.
+
+    \b
+    Examples:
+      achbench calibration resolved/
+      achbench calibration resolved/ --format html > calibration.html
     """
     from achbench.analysis.judgement import calibrate
     from achbench.cli.output import dumps, emit
