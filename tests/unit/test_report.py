@@ -166,3 +166,31 @@ def test_every_method_renders_both_formats(method: str) -> None:
     report = build(small_matrix(), method=method)
     assert markdown.render(report).startswith("# Small\n")
     assert html.render(report).startswith("<!DOCTYPE html>")
+
+
+def test_report_shows_judgements_pooled_and_scored() -> None:
+    from achbench.report.content import build as build_report
+    from achbench.report.html import render as render_html
+    from achbench.report.markdown import render as render_markdown
+    from tests.helpers import small_matrix as matrix
+
+    data = matrix(
+        judgements={"lead": {"H1": 0.6, "H2": 0.3, "H3": 0.1}, "bob": {"H1": 0.2, "H2": 0.8}},
+        resolution={"hypothesis": "H1"},
+    )
+    report = build_report(data)
+    markdown = render_markdown(report)
+    assert "## Judgements" in markdown
+    assert "| Hypothesis | lead | bob | linear pool | geometric pool | bayes |" in markdown
+    # lead: (0.6 - 1)^2 + 0.3^2 + 0.1^2 = 0.26; linear pool 0.665 (see test_judgement)
+    assert "| lead | 0.260 | -0.511 |" in markdown
+    assert "| linear pool | 0.665 | -0.916 |" in markdown
+    html = render_html(report)
+    section = html.split('<section id="judgements">', 1)[1].split("</section>", 1)[0]
+    # one bar per hypothesis and series: 3 hypotheses x (2 analysts + 2 pools + bayes)
+    assert section.count("<rect class=") == 15
+    assert "Probability per hypothesis" in section
+    # no judgements, no section
+    plain = build_report(matrix())
+    assert "## Judgements" not in render_markdown(plain)
+    assert 'id="judgements"' not in render_html(plain)

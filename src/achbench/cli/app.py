@@ -22,6 +22,7 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 COMMANDS: dict[str, str] = {
+    "calibration": "achbench.cli.judge",
     "check": "achbench.cli.check",
     "consensus": "achbench.cli.consensus",
     "diff": "achbench.cli.diff",
@@ -30,7 +31,9 @@ COMMANDS: dict[str, str] = {
     "git-diff-driver": "achbench.cli.gitsetup",
     "git-setup": "achbench.cli.gitsetup",
     "git-textconv": "achbench.cli.gitsetup",
+    "history": "achbench.cli.history",
     "import": "achbench.cli.io",
+    "judge": "achbench.cli.judge",
     "merge": "achbench.cli.merge",
     "new": "achbench.cli.edit",
     "rank": "achbench.cli.rank",

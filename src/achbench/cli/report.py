@@ -80,7 +80,7 @@ def report(
       achbench report alice.toml bob.toml --method bayes --format html -o team.html
       achbench report matrices/kazakhstan-2022.toml --format pdf -o report.pdf
     """
-    from achbench.report.content import build
+    from achbench.report.content import build, with_history
 
     if output_format == "pdf":
         from achbench.report.pdf import INSTALL_HINT, find_browser
@@ -91,6 +91,8 @@ def report(
             raise UsageError("a PDF is binary: give -o FILE rather than a terminal")
     data, chosen = load_matrix(files, analysts)
     content = build(data, method, chosen, steps)
+    if output_format != "markdown" and len(files) == 1:
+        content = with_history(content, files[0])
     if output_format == "pdf":
         from achbench.report.html import render as render_html
         from achbench.report.pdf import html_to_pdf

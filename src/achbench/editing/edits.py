@@ -251,6 +251,32 @@ class Edits:
 
         return self.history.do("edit matrix", lambda: set_to(fields.copy()), lambda: set_to(old))
 
+    def judgements(self) -> dict[str, float]:
+        """The current analyst's probabilities, by hypothesis (``[judgements.<analyst>]``)."""
+        return dict(self.data.get("judgements", {}).get(self.analyst, {}))
+
+    def set_judgements(self, values: dict[str, float]) -> Change | None:
+        """Set the current analyst's probabilities (none at all: their table is removed)."""
+        old = self.judgements()
+        if old == values:
+            return None
+
+        def set_to(new: dict[str, float]) -> Change:
+            table = dict(self.data.get("judgements", {}))
+            if new:
+                table[self.analyst] = dict(new)
+            else:
+                table.pop(self.analyst, None)
+            if table:
+                self.data["judgements"] = table
+            else:
+                self.data.pop("judgements", None)
+            return Change("meta")
+
+        return self.history.do(
+            f"set {self.analyst}'s judgements", lambda: set_to(values), lambda: set_to(old)
+        )
+
     # milestones
 
     def _milestones_to(self, label: str, new: op.Milestones, hypothesis: str) -> Change:

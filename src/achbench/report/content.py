@@ -11,11 +11,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from achbench.analysis.consensus import Consensus, consensus
+from achbench.analysis.judgement import Judgement, judge
 from achbench.analysis.milestones import MilestoneView, MilestoneWarning, by_hypothesis, warnings
 from achbench.analysis.sensitivity import Findings, analyse, raters_of
 from achbench.core.data import MatrixData
 from achbench.core.vocabulary import METHODS, Code, Level
 from achbench.scoring.methods import EvidenceScore, Grid, Ranking, rated_alike, score
+from achbench.versioning.history import History
 
 TOP_DIAGNOSTIC = 10
 """Evidence items listed as the most diagnostic."""
@@ -58,6 +60,10 @@ class Report:
     """Only when at least two analysts rated."""
     milestones: dict[str, list[MilestoneView]]
     warnings: tuple[MilestoneWarning, ...]
+    judgement: Judgement | None = None
+    """Analysts' probabilities, pooled (and scored once resolved): only when any were entered."""
+    history: History | None = None
+    """The file's committed versions, ranked (``with_history``): only for a file in git."""
 
     @property
     def order(self) -> list[str]:
@@ -126,7 +132,35 @@ def build(
         consensus=agreement,
         milestones=by_hypothesis(data, today),
         warnings=tuple(warnings(data, findings.leaders, today)),
+        judgement=judge(data, analysts) if data.get("judgements") else None,
     )
+
+
+def judgement_columns(report: Report) -> list[tuple[str, dict[str, float]]]:
+    """The judgement chart's series: each analyst (coherentised), the two pools, and
+    the bayes posterior of the pooled ratings; empty without judgements."""
+    result = report.judgement
+    if result is None or not result.analysts:
+        return []
+    posterior = {h.id: h.score for h in report.rankings["bayes"].hypotheses}
+    columns = [(a.analyst, a.coherent) for a in result.analysts]
+    columns += [("linear pool", result.linear), ("geometric pool", result.geometric)]
+    return [*columns, ("bayes", posterior)]
+
+
+def judgement_scores(report: Report) -> list[tuple[str, float, float]]:
+    """(forecast, Brier, log score) once resolved: each analyst, their bayes, the pools."""
+    result = report.judgement
+    if result is None or result.truth is None:
+        return []
+    rows = []
+    for a in result.analysts:
+        if a.scores:
+            rows.append((a.analyst, a.scores.brier, a.scores.log))
+        if a.bayes_scores:
+            rows.append((f"{a.analyst} (bayes)", a.bayes_scores.brier, a.bayes_scores.log))
+    rows += [(f"{k} pool", v.brier, v.log) for k, v in result.pooled_scores.items()]
+    return rows
 
 
 def score_text(method: str, value: float) -> str:
@@ -140,3 +174,20 @@ SCORE_NAMES = {
     "opensynthesis": "Open Synthesis inconsistency (lower is better)",
     "bayes": "posterior probability (higher is better)",
 }
+
+
+def with_history(report: Report, path: str) -> Report:
+    """``report`` with the history of ``path`` in git under the report's method, when
+    the file is in a repository and has at least two committed versions."""
+    import dataclasses
+
+    from achbench.core.errors import AchbenchError
+    from achbench.versioning.history import history
+
+    try:
+        found = history(path, report.method)
+    except AchbenchError:
+        return report
+    if len(found.versions) < 2:
+        return report
+    return dataclasses.replace(report, history=found)

@@ -16,9 +16,15 @@ from achbench.analysis.consensus import CATEGORY_NAMES
 from achbench.analysis.wording import STEP_WORDS, order_text, plural, sentences
 from achbench.core.text import visible
 from achbench.core.vocabulary import CODE_MEANING, METHODS
-from achbench.report.content import SCORE_NAMES, Report, score_text
+from achbench.report.content import (
+    SCORE_NAMES,
+    Report,
+    judgement_columns,
+    judgement_scores,
+    score_text,
+)
 from achbench.report.markdown import DISPUTED_LISTED, alpha_sentence
-from achbench.report.svg import Bar, bar_chart
+from achbench.report.svg import Bar, bar_chart, sparkline_chart
 
 CSS = """
 :root { color-scheme: light; }
@@ -227,6 +233,8 @@ def render(report: Report) -> str:
             out.append(f"<dd>{_e(description)}</dd>")
     out.append("</dl></section>")
 
+    out.append(judgement_section(report))
+    out.append(history_section(report))
     out.append('<section id="matrix"><h2>The matrix</h2>')
     hyps = list(report.hypotheses)
     rows = []
@@ -352,3 +360,76 @@ def render(report: Report) -> str:
     out.append("</section>")
     out.append("<footer>Made with achbench.</footer></main></body></html>")
     return "\n".join(out) + "\n"
+
+
+JUDGEMENT_KINDS = {"linear pool": "lead", "geometric pool": "lead", "bayes": "mid"}
+"""Bar colours of the judgement chart: analysts plain, pools green, bayes orange."""
+
+
+def judgement_section(report: Report) -> str:
+    """Analysts' probabilities as bars per hypothesis: each analyst, the pools, bayes."""
+    columns = judgement_columns(report)
+    if not columns:
+        return ""
+    rows = [
+        f"<tr><td>{_hypothesis(report, h)}</td>"
+        + "".join(f"<td class='num'>{values.get(h, 0.0):.0%}</td>" for _, values in columns)
+        + "</tr>"
+        for h in report.order
+    ]
+    bars = [
+        Bar(
+            f"{h} {name}",
+            values.get(h, 0.0),
+            f"{values.get(h, 0.0):.0%}",
+            JUDGEMENT_KINDS.get(name, "bar"),
+            f"{h} {report.hypotheses[h][0]}: {name}",
+        )
+        for h in report.order
+        for name, values in columns
+    ]
+    out = ['<section id="judgements"><h2>Judgements</h2>']
+    out.append(_table(["Hypothesis", *(name for name, _ in columns)], rows))
+    out.append(
+        "<p class='note'>Each analyst's probabilities made coherent (normalised to sum "
+        "to 1), their linear and geometric pools, and the bayes posterior of the ratings.</p>"
+    )
+    out.append(bar_chart("Probability per hypothesis", bars))
+    scores = judgement_scores(report)
+    if scores and report.judgement is not None and report.judgement.truth is not None:
+        out.append(f"<p>Resolved: {_e(report.judgement.truth)} proved true.</p>")
+        out.append(
+            _table(
+                ["Forecast", "Brier", "Log score"],
+                [
+                    f"<tr><td>{_e(n)}</td><td class='num'>{b:.3f}</td>"
+                    f"<td class='num'>{lg:.3f}</td></tr>"
+                    for n, b, lg in scores
+                ],
+            )
+        )
+    out.append("</section>")
+    return "".join(out)
+
+
+def history_section(report: Report) -> str:
+    """How each hypothesis' score moved over the file's commits (a file in git only)."""
+    found = report.history
+    if found is None:
+        return ""
+    rows = []
+    for h in found.hypotheses:
+        scores = [v.standings[h].score if h in v.standings else None for v in found.versions]
+        ranks = [v.standings[h].rank for v in found.versions if h in v.standings]
+        moved = f"rank {ranks[0]} → {ranks[-1]}" if ranks else "never ranked"
+        rows.append((h, scores, moved))
+    first, last = found.versions[0].commit, found.versions[-1].commit
+    broken = sum(1 for v in found.versions if v.error)
+    note = f" ({plural(broken, 'version')} did not load)" if broken else ""
+    return (
+        '<section id="history"><h2>History</h2>'
+        f"<p>{len(found.versions)} committed versions, {_e(first.date[:10])} to "
+        f"{_e(last.date[:10])}{_e(note)}; scores under {_e(found.method)}, oldest left.</p>"
+        + sparkline_chart(f"Score per commit ({found.method})", rows)
+        + "</section>"
+    )

@@ -5,7 +5,13 @@ from __future__ import annotations
 from achbench.analysis.consensus import ALPHA_RELIABLE, ALPHA_TENTATIVE, CATEGORY_NAMES
 from achbench.analysis.wording import order_text, sentences
 from achbench.core.vocabulary import CODE_MEANING, METHODS
-from achbench.report.content import SCORE_NAMES, Report, score_text
+from achbench.report.content import (
+    SCORE_NAMES,
+    Report,
+    judgement_columns,
+    judgement_scores,
+    score_text,
+)
 from achbench.report.markdown_text import escape, table
 
 DISPUTE_MARK = {"mild": "*", "large": "**", "extreme": "***"}
@@ -168,6 +174,7 @@ def render(report: Report) -> str:
             )
             out.append("")
 
+    out += judgement_section(report)
     out += ["## Milestones", ""]
     if not any(report.milestones.values()):
         out += ["No milestones are set.", ""]
@@ -190,3 +197,33 @@ def render(report: Report) -> str:
         )
         out.append("")
     return "\n".join(out).rstrip("\n") + "\n"
+
+
+def judgement_section(report: Report) -> list[str]:
+    """Analysts' probabilities beside the pools and the bayes posterior (and the scores)."""
+    columns = judgement_columns(report)
+    if not columns:
+        return []
+    out = ["## Judgements", ""]
+    headers = ["Hypothesis", *(escape(name) for name, _ in columns)]
+    rows = [
+        [_hypothesis(report, h), *(f"{values.get(h, 0.0):.0%}" for _, values in columns)]
+        for h in report.order
+    ]
+    out += table(headers, rows, "---|" + "|".join("---:" for _ in columns))
+    out += [
+        "",
+        "Each analyst's probabilities made coherent (normalised to sum to 1), their "
+        "linear and geometric pools, and the bayes posterior of the ratings.",
+        "",
+    ]
+    scores = judgement_scores(report)
+    if scores and report.judgement is not None and report.judgement.truth is not None:
+        out += [f"Resolved: {escape(report.judgement.truth)} proved true.", ""]
+        out += table(
+            ["Forecast", "Brier", "Log score"],
+            [[escape(n), f"{b:.3f}", f"{lg:.3f}"] for n, b, lg in scores],
+            "---|---:|---:",
+        )
+        out.append("")
+    return out

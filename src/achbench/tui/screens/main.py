@@ -158,6 +158,7 @@ class MainScreen(Screen[None]):
         ),
         _key("p", "pool", "Pool", "pool", "Score all analysts pooled, or your ratings alone"),
         _key("A", "choose_analyst", "Analyst", "choose_analyst", "Choose whose ratings you edit"),
+        _key("J", "judgements", "Judgements", "judgements", "Your probability for each hypothesis"),
         _key(
             "c",
             "consensus",
@@ -554,6 +555,18 @@ class MainScreen(Screen[None]):
         from achbench.tui.screens.dialogs import AnalystDialog
 
         self.app.push_screen(AnalystDialog(session.analysts(), session.analyst), chosen)
+
+    def action_judgements(self) -> None:
+        from achbench.tui.screens.judgements import JudgementsForm
+
+        session = self.view.session
+        titles = {h: v["title"] for h, v in session.hypotheses.items()}
+
+        def done(values: dict[str, float] | None) -> None:
+            if values is not None:
+                self.changed(session.set_judgements(values))
+
+        self.app.push_screen(JudgementsForm(session.analyst, titles, session.judgements()), done)
 
     def action_help(self) -> None:
         from achbench.tui.screens.help import HelpScreen
