@@ -17,7 +17,8 @@ from achbench.tui.widgets.grid import HEADER_HEIGHT, NOTE_MARK
 def _note_field(pilot: Pilot[None]) -> TextArea:
     screen = pilot.app.screen
     assert isinstance(screen, ItemForm)
-    assert pilot.app.focused is not None and pilot.app.focused.id == "field-note"
+    assert pilot.app.focused is not None
+    assert pilot.app.focused.id == "field-note"
     return screen.query_one("#field-note", TextArea)
 
 
@@ -26,7 +27,8 @@ def test_n_adds_edits_removes_and_undoes_a_note_and_save_writes_it(small: Path) 
 
     async def script(pilot: Pilot[None]) -> None:
         hypothesis, evidence = app.view.current()
-        assert hypothesis is not None and evidence is not None
+        assert hypothesis is not None
+        assert evidence is not None
         row = app.main.grid.render_line(HEADER_HEIGHT + app.view.cursor[0]).text
         assert NOTE_MARK not in row
         await pilot.press("n")
