@@ -38,6 +38,18 @@ class MatrixRow:
 
 
 @dataclass(frozen=True, slots=True)
+class Note:
+    """One analyst's rationale for one cell: why they rated it as they did."""
+
+    evidence: str
+    hypothesis: str
+    analyst: str
+    code: Code | None
+    """That analyst's code for the cell; None if they have not rated it yet."""
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
 class Report:
     """Everything the report shows."""
 
@@ -58,6 +70,8 @@ class Report:
     """Only when at least two analysts rated."""
     milestones: dict[str, list[MilestoneView]]
     warnings: tuple[MilestoneWarning, ...]
+    notes: tuple[Note, ...] = ()
+    """The rationale of the report's analysts, evidence then hypotheses in file order."""
 
     @property
     def order(self) -> list[str]:
@@ -126,7 +140,24 @@ def build(
         consensus=agreement,
         milestones=by_hypothesis(data, today),
         warnings=tuple(warnings(data, findings.leaders, today)),
+        notes=rationale_notes(data, grid.analysts),
     )
+
+
+def rationale_notes(data: MatrixData, analysts: Sequence[str]) -> tuple[Note, ...]:
+    """Every note of ``analysts`` in ``[rationale]``, in the matrix' own order: evidence
+    item, then hypothesis, then analyst, so a reader finds a cell's reasons together."""
+    rationale = data.get("rationale", {})
+    ratings = data.get("ratings", {})
+    out: list[Note] = []
+    for evidence_id in data.get("evidence", {}):
+        for hypothesis_id in data["hypotheses"]:
+            for analyst in analysts:
+                text = rationale.get(analyst, {}).get(evidence_id, {}).get(hypothesis_id)
+                if text:
+                    code = ratings.get(analyst, {}).get(evidence_id, {}).get(hypothesis_id)
+                    out.append(Note(evidence_id, hypothesis_id, analyst, code, text))
+    return tuple(out)
 
 
 def score_text(method: str, value: float) -> str:
