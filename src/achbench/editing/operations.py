@@ -384,6 +384,23 @@ def set_milestones(data: MatrixData, table: Milestones) -> None:
         data.pop("milestones", None)
 
 
+def snapshot(data: MatrixData) -> MatrixData:
+    """A copy of ``data`` that later edits in place never reach: the base of a merge.
+
+    The ratings and rationale (the bulk of a large matrix: rows of strings) are
+    copied row by row, which is many times faster than ``copy.deepcopy``; the
+    other tables, small, are deep-copied."""
+    tree = cast("Mapping[str, object]", data)
+    out: dict[str, object] = {}
+    for key, value in tree.items():
+        if key in ("ratings", "rationale") and isinstance(value, dict):
+            grid = cast("dict[str, dict[str, dict[str, str]]]", value)
+            out[key] = {a: {e: dict(row) for e, row in t.items()} for a, t in grid.items()}
+        else:
+            out[key] = copy.deepcopy(value)
+    return cast(MatrixData, out)
+
+
 # -- merge conflicts recorded in the file --------------------------------------------------
 
 CONFLICT_SIDES: Final = ("ours", "theirs", "base")
