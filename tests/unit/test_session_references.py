@@ -123,3 +123,53 @@ def test_renaming_an_evidence_item_renames_its_notes(path: Path) -> None:
     assert after["rationale"]["bob"] == {"E7": {"H1": "bob's"}}
     session.undo()
     assert session.data["rationale"] == DATA["rationale"]
+
+
+def test_the_base_is_the_version_loaded_or_saved_and_merge_from_disk_is_one_step(
+    path: Path,
+) -> None:
+    ours = Session.open(path)
+    theirs = Session.open(path)
+    assert ours.base == ours.data
+    assert ours.base is not ours.data
+    ours.rate("E2", "H2", "II")
+    assert ours.base["ratings"]["lead"]["E2"] == {"H1": "N"}, "edits never reach the base"
+    theirs.rate("E1", "H1", "CC")
+    theirs.set_note("E1", "H2", "their reason")
+    theirs.save()
+    change, conflicts = ours.merge_from_disk()
+    assert change.kind == "all"
+    assert conflicts == 0
+    assert ours.code("E1", "H1") == "CC"
+    assert ours.code("E2", "H2") == "II"
+    assert ours.note("E1", "H2") == "their reason"
+    assert ours.dirty
+    assert not ours.disk_changed(), "the disk's version is now the one seen"
+    ours.undo()
+    assert ours.code("E1", "H1") == "C"
+    assert ours.disk_changed(), "undone: a save asks again"
+    ours.redo()
+    ours.save()
+    merged = store.load_data(path)
+    assert merged["ratings"]["lead"]["E1"]["H1"] == "CC"
+    assert merged["ratings"]["lead"]["E2"]["H2"] == "II"
+
+
+def test_merge_from_disk_records_a_conflict_on_one_cell(path: Path) -> None:
+    ours = Session.open(path)
+    theirs = Session.open(path)
+    theirs.rate("E1", "H1", "CC")
+    theirs.save()
+    ours.rate("E1", "H1", "II")
+    _, conflicts = ours.merge_from_disk()
+    assert conflicts == 1
+    [record] = ours.conflicts.values()
+    assert record["key"] == "ratings.lead.E1.H1"
+    assert ours.code("E1", "H1") == "II"
+
+
+def test_no_base_for_the_example_so_no_merge() -> None:
+    session = Session.example()
+    assert session.base is None
+    with pytest.raises(ValueError, match="no version"):
+        session.merge_from_disk()
