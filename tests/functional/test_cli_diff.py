@@ -310,3 +310,26 @@ def test_merge_refuses_a_read_only_output_without_force(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert out.stat().st_mode & 0o777 == 0o444
     assert "E4" in load_data(out)["evidence"]
+
+
+@pytest.mark.parametrize(
+    "command", [("rank",), ("sensitivity",), ("report", "--format", "markdown")]
+)
+def test_results_from_a_file_with_conflicts_warn_on_stderr(
+    tmp_path: Path, command: tuple[str, ...]
+) -> None:
+    base, ours, theirs = _three(tmp_path, "CC", "II")
+    out = tmp_path / "merged.ach.toml"
+    assert invoke("merge", str(base), str(ours), str(theirs), "-o", str(out)).exit_code == 1
+    extra = ("-o", str(tmp_path / "r.md")) if command[0] == "report" else ()
+    result = invoke(*command, str(out), *extra)
+    assert result.exit_code == 0, result.output
+    warning = (
+        f"{out}: warning: 1 unresolved merge conflict; "
+        "resolve them in the editor (C) or edit the file\n"
+    )
+    assert warning in result.stderr
+    assert "warning" not in result.stdout
+    clean = invoke(*command, str(ours), *extra)
+    assert clean.exit_code == 0
+    assert "unresolved" not in clean.stderr

@@ -478,8 +478,9 @@ def test_export_names_every_key_of_the_additions_it_leaves_out() -> None:
         "m.toml: evidence: warning: PARC ACH has no evidence status; left out for E1",
         "m.toml: sources: warning: PARC ACH has no sources; left out S1",
         "m.toml: assumptions: warning: PARC ACH has no assumptions; left out A1",
-        "m.toml: rationale: warning: PARC ACH has no rationale per rating; left out the notes "
-        "of analyst",
+        "m.toml: rationale: warning: PARC ACH has no rationale per rating; the notes of "
+        "analyst are appended to each evidence item's NOTES as 'H2 (analyst): note', where "
+        "they can no longer be kept apart",
         "m.toml: judgements: warning: PARC ACH has no judgements; left out those of analyst",
         "m.toml: resolution: warning: PARC ACH has no resolution; the resolution is left out",
     ]
@@ -540,3 +541,23 @@ def problems(action: Callable[[], object]) -> list[str]:
     except MatrixFileError as exc:
         return exc.lines()
     return []
+
+
+def test_rationale_is_appended_to_the_evidence_notes() -> None:
+    data = load_data(TOML / "empty.toml")
+    data["hypotheses"] = {"H1": {"title": "One"}, "H2": {"title": "Two"}}
+    data["evidence"] = {
+        "E1": {"title": "Item", "notes": "About the item."},
+        "E2": {"title": "Other"},
+    }
+    data["ratings"] = {"lead": {"E1": {"H1": "C"}}}
+    data["rationale"] = {
+        "lead": {"E1": {"H2": "two\nlines", "H1": "fits"}, "E2": {"H1": "unrated yet"}},
+        "bob": {"E1": {"H1": "bob's"}},
+    }
+    back, _ = read(write_achz(validate_data(data), Report("m.toml"), analyst="lead"))
+    assert back["evidence"]["E1"]["notes"] == (
+        "About the item.\nH1 (lead): fits\nH1 (bob): bob's\nH2 (lead): two lines"
+    )
+    assert back["evidence"]["E2"]["notes"] == "H1 (lead): unrated yet"
+    assert "rationale" not in back

@@ -194,3 +194,43 @@ def test_report_shows_judgements_pooled_and_scored() -> None:
     plain = build_report(matrix())
     assert "## Judgements" not in render_markdown(plain)
     assert 'id="judgements"' not in render_html(plain)
+
+
+def test_rationale_is_reported_per_evidence_item_and_escaped() -> None:
+    data = evil_matrix()
+    data["rationale"] = {
+        "lead": {"E1": {"H1": EVIL + " lead's why", "H2": "plain\nreason \x1b[31m"}},
+        "bob": {"E1": {"H1": "bob's why"}},
+    }
+    report = build(data, today=dt.date(2024, 1, 1))
+    assert [(n.evidence, n.hypothesis, n.analyst) for n in report.notes] == [
+        ("E1", "H1", "lead"),
+        ("E1", "H1", "bob"),
+        ("E1", "H2", "lead"),
+    ]
+    text = markdown.render(report)
+    assert "## Rationale" in text
+    section = text.split("## Rationale", 1)[1].split("\n## ", 1)[0]
+    code = data["ratings"]["lead"]["E1"]["H1"]
+    assert f"- H1 (lead, {code}): &lt;script&gt;alert(1)&lt;/script&gt; lead's why" in section
+    assert "- H1 (bob, II): bob's why" in section
+    assert "\x1b" not in section
+    assert "plain reason" in section
+    assert "<script>" not in section
+    page = html.render(report)
+    assert '<section id="rationale"><h2>Rationale</h2>' in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; lead&#x27;s why" in page
+    assert "\x1b" not in page
+    checker = Checker()
+    checker.feed(page)
+    checker.close()
+    assert checker.open == []
+
+
+def test_no_rationale_no_section_and_the_example_has_its_notes() -> None:
+    plain = small_matrix()
+    assert "Rationale" not in markdown.render(build(plain))
+    assert 'id="rationale"' not in html.render(build(plain))
+    example = load_data(EXAMPLE)
+    text = markdown.render(build(example))
+    assert "- H3 (lead, II): A foreign operation large enough" in text

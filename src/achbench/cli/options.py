@@ -70,12 +70,29 @@ matrix_files = click.argument(
 
 
 def load_matrix(
-    files: Sequence[str], analysts: Sequence[str]
+    files: Sequence[str], analysts: Sequence[str], *, warn_conflicts: bool = False
 ) -> tuple[MatrixData, list[str] | None]:
     """The matrix in ``files`` (``matrix_files``), ratings pooled, and the analysts
     ``--analyst`` chose (None: every analyst): what rank, sensitivity, consensus and
-    report all start from."""
-    from achbench.store.pool import load_pooled, select_analysts
+    report all start from.
 
-    data = load_pooled(files)
+    With ``warn_conflicts``, a file that still holds ``[conflicts]`` records (a
+    merge left unresolved) is named on stderr: its results rest on one side only."""
+    from achbench.store.pool import load_pooled, pool, select_analysts
+    from achbench.store.toml import load_data
+
+    if not warn_conflicts:
+        data = load_pooled(files)
+        return data, select_analysts(data, analysts)
+    loaded = [(str(p), load_data(p)) for p in files]
+    for name, one in loaded:
+        count = len(one.get("conflicts", {}))
+        if count:
+            conflicts = "conflict" if count == 1 else "conflicts"
+            click.echo(
+                f"{name}: warning: {count} unresolved merge {conflicts}; "
+                "resolve them in the editor (C) or edit the file",
+                err=True,
+            )
+    data = pool(loaded)
     return data, select_analysts(data, analysts)

@@ -79,7 +79,7 @@ def rank(
         raise UsageError(f"{what} the evidence, which the csv output does not hold")
     if hide_nondiagnostic and sort_evidence is None and output_format != "json":
         sort_evidence = "file"
-    data, chosen = load_matrix(files, analysts)
+    data, chosen = load_matrix(files, analysts, warn_conflicts=True)
     grid = Grid.from_data(data, chosen)
     ranking = score(grid, method)
     alike = rated_alike(grid)

@@ -89,7 +89,7 @@ def report(
             raise UsageError(INSTALL_HINT)
         if output is None and sys.stdout.isatty():
             raise UsageError("a PDF is binary: give -o FILE rather than a terminal")
-    data, chosen = load_matrix(files, analysts)
+    data, chosen = load_matrix(files, analysts, warn_conflicts=True)
     content = build(data, method, chosen, steps)
     if output_format != "markdown" and len(files) == 1:
         content = with_history(content, files[0])

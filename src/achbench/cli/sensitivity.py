@@ -250,7 +250,7 @@ def sensitivity(
     from achbench.cli.output import dumps, emit
     from achbench.scoring.methods import Grid
 
-    data, chosen = load_matrix(files, analysts)
+    data, chosen = load_matrix(files, analysts, warn_conflicts=True)
     grid = Grid.from_data(data, chosen)
     raters = raters_of(data, chosen) if len(grid.analysts) > 1 else None
     findings = analyse(grid, method, steps, raters)

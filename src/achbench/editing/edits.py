@@ -93,6 +93,32 @@ class Edits:
         what = f"{code} for {evidence_id}/{hypothesis_id}" if code else "clear"
         return self.history.do(f"rate {what}", lambda: set_to(code), lambda: set_to(old))
 
+    def note(self, evidence_id: str, hypothesis_id: str, analyst: str | None = None) -> str | None:
+        """One analyst's rationale for a cell (the current analyst by default); None if none."""
+        return op.note(self.data, analyst or self.analyst, evidence_id, hypothesis_id)
+
+    def set_note(self, evidence_id: str, hypothesis_id: str, text: str | None) -> Change | None:
+        """Set (or with None or an empty text remove) the current analyst's rationale for
+        a cell.  Returns None, recording nothing, if the cell already has that note.
+
+        The change is ``cell``: a note changes no score, only the cell's mark and the
+        detail pane."""
+        analyst = self.analyst
+        old = self.note(evidence_id, hypothesis_id, analyst)
+        new = text or None
+        if old == new:
+            return None
+        change = Change("cell", evidence_id, hypothesis_id)
+
+        def set_to(value: str | None) -> Change:
+            op.set_note(self.data, analyst, evidence_id, hypothesis_id, value)
+            return change
+
+        what = "note" if new else "remove note"
+        return self.history.do(
+            f"{what} for {evidence_id}/{hypothesis_id}", lambda: set_to(new), lambda: set_to(old)
+        )
+
     # hypotheses
 
     def add_hypothesis(
@@ -119,6 +145,7 @@ class Edits:
         column = op.column(self.data, hypothesis_id)
         milestones = op.milestones_of(self.data, hypothesis_id)
         order = list(self.milestones)
+        kept = op.references(self.data)
         change = Change("structure", hypothesis=hypothesis_id)
 
         def remove() -> Change:
@@ -130,6 +157,7 @@ class Edits:
             if order:
                 current = self.data["milestones"]
                 self.data["milestones"] = {k: current[k] for k in order if k in current}
+            op.put_references(self.data, kept)
             return self._rescored(change)
 
         return self.history.do(f"delete hypothesis {hypothesis_id}", remove, restore)
@@ -186,10 +214,17 @@ class Edits:
         index = list(self.evidence).index(evidence_id)
         fields = self.evidence[evidence_id]
         rows = op.rows(self.data, evidence_id)
+        kept = op.references(self.data)
+
+        def restore() -> Change:
+            change = self._insert_evidence(evidence_id, fields, index, rows)
+            op.put_references(self.data, kept)
+            return change
+
         return self.history.do(
             f"delete evidence {evidence_id}",
             lambda: self._remove_evidence(evidence_id),
-            lambda: self._insert_evidence(evidence_id, fields, index, rows),
+            restore,
         )
 
     def _insert_evidence(

@@ -13,12 +13,16 @@ from collections.abc import Callable, Mapping
 from typing import Final, NotRequired, TypedDict, TypeVar, cast
 
 from achbench.core.data import (
+    AssumptionData,
     ConflictData,
     EvidenceData,
     HypothesisData,
+    Judgements,
     MatrixData,
     MilestoneData,
     Ratings,
+    Rationale,
+    ResolutionData,
 )
 from achbench.core.vocabulary import Code
 
@@ -84,6 +88,143 @@ def set_code(
         data.pop("ratings", None)
 
 
+def note(data: MatrixData, analyst: str, evidence_id: str, hypothesis_id: str) -> str | None:
+    """One analyst's rationale for a cell; None if there is none."""
+    row = data.get("rationale", {}).get(analyst, {}).get(evidence_id)
+    return row.get(hypothesis_id) if row else None
+
+
+def set_note(
+    data: MatrixData, analyst: str, evidence_id: str, hypothesis_id: str, text: str | None
+) -> None:
+    """Set (or with None or an empty text remove) one analyst's rationale for a cell;
+    empty tables are dropped, as ``set_code`` drops them (the spec allows no empty note)."""
+    rationale: Rationale = data.setdefault("rationale", {})
+    if text:
+        rationale.setdefault(analyst, {}).setdefault(evidence_id, {})[hypothesis_id] = text
+        return
+    table = rationale.get(analyst, {})
+    row = table.get(evidence_id, {})
+    row.pop(hypothesis_id, None)
+    if not row:
+        table.pop(evidence_id, None)
+    if not table:
+        rationale.pop(analyst, None)
+    if not rationale:
+        data.pop("rationale", None)
+
+
+# -- what points at a hypothesis or evidence item besides ratings and milestones -----------
+
+
+class References(TypedDict):
+    """The tables that name hypotheses or evidence items by id (besides ratings and
+    milestones), as they were before a deletion: undo puts them back whole."""
+
+    rationale: NotRequired[Rationale]
+    judgements: NotRequired[Judgements]
+    assumptions: NotRequired[dict[str, AssumptionData]]
+    resolution: NotRequired[ResolutionData]
+
+
+def references(data: MatrixData) -> References:
+    """A copy of the tables a deletion may change besides ratings and milestones."""
+    kept = References()
+    if "rationale" in data:
+        kept["rationale"] = copy.deepcopy(data["rationale"])
+    if "judgements" in data:
+        kept["judgements"] = copy.deepcopy(data["judgements"])
+    if "assumptions" in data:
+        kept["assumptions"] = copy.deepcopy(data["assumptions"])
+    if "resolution" in data:
+        kept["resolution"] = copy.deepcopy(data["resolution"])
+    return kept
+
+
+def put_references(data: MatrixData, kept: References) -> None:
+    """Put back tables kept by ``references`` (a copy: later edits never reach ``kept``).
+
+    A table absent when kept is removed; a table put back takes its place in the
+    spec's order, which the writer keeps whatever the dict order."""
+    tree = cast("dict[str, object]", data)
+    source = cast("Mapping[str, object]", kept)
+    for name in ("rationale", "judgements", "assumptions", "resolution"):
+        if name in source:
+            tree[name] = copy.deepcopy(source[name])
+        else:
+            tree.pop(name, None)
+
+
+def forget_hypothesis(data: MatrixData, hypothesis_id: str) -> None:
+    """Remove what names a deleted hypothesis: rationale notes, judgements, the
+    assumptions' lists, and the resolution (it no longer names a hypothesis)."""
+    rationale = data.get("rationale", {})
+    for analyst in list(rationale):
+        table = rationale[analyst]
+        for evidence_id in list(table):
+            table[evidence_id].pop(hypothesis_id, None)
+            if not table[evidence_id]:
+                del table[evidence_id]
+        if not table:
+            del rationale[analyst]
+    if "rationale" in data and not rationale:
+        del data["rationale"]
+    judgements = data.get("judgements", {})
+    for analyst in list(judgements):
+        judgements[analyst].pop(hypothesis_id, None)
+        if not judgements[analyst]:
+            del judgements[analyst]
+    if "judgements" in data and not judgements:
+        del data["judgements"]
+    for assumption in data.get("assumptions", {}).values():
+        names = assumption.get("hypotheses")
+        if names is not None and hypothesis_id in names:
+            kept = [h for h in names if h != hypothesis_id]
+            if kept:
+                assumption["hypotheses"] = kept
+            else:
+                del assumption["hypotheses"]
+    if data.get("resolution", {}).get("hypothesis") == hypothesis_id:
+        del data["resolution"]
+
+
+def rename_hypothesis(data: MatrixData, old_id: str, new_id: str) -> None:
+    """Make what names hypothesis ``old_id`` (besides ratings and milestones) name ``new_id``."""
+    for table in data.get("rationale", {}).values():
+        for evidence_id, row in table.items():
+            if old_id in row:
+                table[evidence_id] = renamed(row, old_id, new_id, row[old_id])
+    judgements = data.get("judgements", {})
+    for analyst, values in judgements.items():
+        if old_id in values:
+            judgements[analyst] = renamed(values, old_id, new_id, values[old_id])
+    for assumption in data.get("assumptions", {}).values():
+        names = assumption.get("hypotheses")
+        if names is not None and old_id in names:
+            assumption["hypotheses"] = [new_id if h == old_id else h for h in names]
+    resolution = data.get("resolution")
+    if resolution is not None and resolution["hypothesis"] == old_id:
+        resolution["hypothesis"] = new_id
+
+
+def forget_evidence(data: MatrixData, evidence_id: str) -> None:
+    """Remove every analyst's rationale for a deleted evidence item."""
+    rationale = data.get("rationale", {})
+    for analyst in list(rationale):
+        rationale[analyst].pop(evidence_id, None)
+        if not rationale[analyst]:
+            del rationale[analyst]
+    if "rationale" in data and not rationale:
+        del data["rationale"]
+
+
+def rename_evidence(data: MatrixData, old_id: str, new_id: str) -> None:
+    """Make every analyst's rationale for evidence ``old_id`` be for ``new_id``."""
+    for table in data.get("rationale", {}).values():
+        if old_id in table:
+            table[new_id] = table.pop(old_id)
+
+
 # -- hypotheses ----------------------------------------------------------------------------
 
 
@@ -123,7 +264,9 @@ def insert_hypothesis(
 
 
 def remove_hypothesis(data: MatrixData, hypothesis_id: str) -> None:
-    """Take a hypothesis out with every analyst's ratings of it and its milestones."""
+    """Take a hypothesis out with every analyst's ratings of it, its milestones, and
+    everything else that names it (``forget_hypothesis``), so the file still saves."""
+    forget_hypothesis(data, hypothesis_id)
     data["hypotheses"] = {k: v for k, v in data["hypotheses"].items() if k != hypothesis_id}
     for table in data.get("ratings", {}).values():
         for evidence_id in list(table):
@@ -144,6 +287,7 @@ def replace_hypothesis(data: MatrixData, old_id: str, new_id: str, fields: Hypot
     data["hypotheses"] = renamed(data["hypotheses"], old_id, new_id, fields)
     if new_id == old_id:
         return
+    rename_hypothesis(data, old_id, new_id)
     for table in data.get("ratings", {}).values():
         for row in table.values():
             if old_id in row:
@@ -177,7 +321,8 @@ def insert_evidence(
 
 
 def remove_evidence(data: MatrixData, evidence_id: str) -> None:
-    """Take an evidence item out with every analyst's ratings of it."""
+    """Take an evidence item out with every analyst's ratings and rationale of it."""
+    forget_evidence(data, evidence_id)
     data["evidence"] = {k: v for k, v in data.get("evidence", {}).items() if k != evidence_id}
     for table in data.get("ratings", {}).values():
         table.pop(evidence_id, None)
@@ -187,6 +332,7 @@ def replace_evidence(data: MatrixData, old_id: str, new_id: str, fields: Evidenc
     """Give an evidence item new fields in its place; a new id takes its ratings."""
     data["evidence"] = renamed(data.get("evidence", {}), old_id, new_id, fields)
     if new_id != old_id:
+        rename_evidence(data, old_id, new_id)
         for table in data.get("ratings", {}).values():
             if old_id in table:
                 table[new_id] = table.pop(old_id)
@@ -236,6 +382,23 @@ def set_milestones(data: MatrixData, table: Milestones) -> None:
         data["milestones"] = copy_milestones(table)
     else:
         data.pop("milestones", None)
+
+
+def snapshot(data: MatrixData) -> MatrixData:
+    """A copy of ``data`` that later edits in place never reach: the base of a merge.
+
+    The ratings and rationale (the bulk of a large matrix: rows of strings) are
+    copied row by row, which is many times faster than ``copy.deepcopy``; the
+    other tables, small, are deep-copied."""
+    tree = cast("Mapping[str, object]", data)
+    out: dict[str, object] = {}
+    for key, value in tree.items():
+        if key in ("ratings", "rationale") and isinstance(value, dict):
+            grid = cast("dict[str, dict[str, dict[str, str]]]", value)
+            out[key] = {a: {e: dict(row) for e, row in t.items()} for a, t in grid.items()}
+        else:
+            out[key] = copy.deepcopy(value)
+    return cast(MatrixData, out)
 
 
 # -- merge conflicts recorded in the file --------------------------------------------------
@@ -360,6 +523,7 @@ def keep_state(data: MatrixData, key: str) -> Callable[[MatrixData], None]:
         ratings_of = column(data, item_id) if table_name == "hypotheses" else rows(data, item_id)
         milestones = milestones_of(data, item_id) if table_name == "hypotheses" else {}
         index = order.index(item_id) if item_id in order else len(order)
+        kept = references(data)
 
         def put_item(target: MatrixData) -> None:
             if table_name == "hypotheses":
@@ -373,6 +537,7 @@ def keep_state(data: MatrixData, key: str) -> Callable[[MatrixData], None]:
                     remove_evidence(target, item_id)
                 if fields is not None:
                     insert_evidence(target, item_id, cast(EvidenceData, fields), index, ratings_of)
+            put_references(target, kept)
 
         return put_item
 

@@ -26,6 +26,7 @@ from achbench.editing import operations as op
 from achbench.editing.document import Document, as_matrix, example_path
 from achbench.editing.edits import Edits
 from achbench.editing.recovery import Recovery
+from achbench.editing.undo import Change
 from achbench.scoring.live import LiveScores
 from achbench.store import toml as store
 
@@ -53,6 +54,10 @@ class Session(Edits):
         self.recovery = Recovery(self.document)
         self._kept: tuple[int, int] | None = None
         """(history state, recovery epoch) of the last background copy."""
+        on_disk = saved and document is not None and document.path is not None
+        self.base: MatrixData | None = op.snapshot(data) if on_disk else None
+        """The matrix as the file held it when last loaded or saved: the base of a
+        three-way merge with the file on disk (None: no such version, e.g. restored work)."""
         if not saved:
             self.history.mark_unsaved()
 
@@ -148,7 +153,9 @@ class Session(Edits):
         See ``Document.save`` for what it refuses.  A save retires this session's
         own recovery file.
         """
+        base = op.snapshot(self.data)
         target = self.document.save(self.data, None if path is None else Path(path), force=force)
+        self.base = base
         self.history.mark_saved()
         self.recovery.retire()
         return target
@@ -156,7 +163,42 @@ class Session(Edits):
     def reload(self) -> None:
         """Replace the matrix with the file on disk; unsaved changes and history are lost."""
         self._replace_all(self.document.reload())
+        self.base = op.snapshot(self.data)
         self.history.mark_saved()
+
+    def merge_from_disk(self) -> tuple[Change, int]:
+        """Merge the file on disk (theirs, saved by another editor) into the matrix
+        (ours) since the version last loaded or saved (the base): one undoable step.
+
+        Returns the change and how many conflicts the merge recorded (in
+        ``conflicts``, ours kept meanwhile, as ``achbench merge`` records them).
+        From then on the disk's version is the base and the file is taken as seen,
+        so a save writes the merged matrix without asking; undo puts back ours,
+        and the base and fingerprint it had, so a save asks again.  Raises
+        ``ValueError`` when there is no base, ``MatrixFileError`` if the disk's
+        version is not a valid matrix.
+        """
+        from achbench.editing.document import read_matrix
+        from achbench.versioning.merge import merge
+
+        if self.base is None or self.document.path is None:
+            raise ValueError("no version of the file to merge from")
+        theirs, digest = read_matrix(self.document.path)
+        before = len(self.conflicts)
+        result = merge(self.base, op.snapshot(self.data), theirs)
+        states = (
+            (self.data, self.base, self.document.fingerprint),
+            (result.data, op.snapshot(theirs), digest),
+        )
+        change = Change("all")
+
+        def to(which: int) -> Change:
+            self.data, self.base, self.document.fingerprint = states[which]
+            self._rescore()
+            return change
+
+        self.history.do("merge with the file on disk", lambda: to(1), lambda: to(0))
+        return change, len(result.data.get("conflicts", {})) - before
 
     def _replace_all(self, data: MatrixData) -> None:
         self.data = data
@@ -210,6 +252,8 @@ class Session(Edits):
     def restore_recovery(self) -> None:
         """Take the recovered work as the matrix (unsaved); ``MatrixFileError`` if it is bad."""
         data, base = self.recovery.read()
+        if base != self.document.fingerprint:
+            self.base = None  # begun from a version this session never read
         self._replace_all(data)
         self.history.mark_unsaved()
         if base is not None:

@@ -36,7 +36,14 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Literal
 from xml.sax.saxutils import escape
 
-from achbench.core.data import EVIDENCE_ADDITIONS, EvidenceData, HypothesisData, MatrixData, Row
+from achbench.core.data import (
+    EVIDENCE_ADDITIONS,
+    EvidenceData,
+    HypothesisData,
+    MatrixData,
+    Rationale,
+    Row,
+)
 from achbench.core.limits import (
     FILE_MB_VARIABLE,
     ITEMS_VARIABLE,
@@ -628,7 +635,8 @@ def _warn_addition_losses(data: MatrixData, report: Report) -> None:
         (
             "rationale",
             list(data.get("rationale") or {}),
-            "no rationale per rating; left out the notes of {}",
+            "no rationale per rating; the notes of {} are appended to each evidence item's "
+            "NOTES as 'H2 (analyst): note', where they can no longer be kept apart",
         ),
         ("judgements", list(data.get("judgements") or {}), "no judgements; left out those of {}"),
     ):
@@ -657,12 +665,36 @@ def render_xml(data: MatrixData, report: Report, analyst: str | None = None) -> 
     for hypothesis_id, item in hypotheses.items():
         name = _leaf("NAME", item["title"], f"hypotheses.{hypothesis_id}.title", report)
         lines += ["    <HYPOTHESIS>", f"      {name}", "    </HYPOTHESIS>"]
+    rationale = data.get("rationale", {})
     for evidence_id, evidence_item in evidence.items():
         lines.append("    <EVIDENCE>")
-        lines += _evidence_lines(evidence_id, evidence_item, report, hypotheses, ratings)
+        noted = with_rationale(evidence_id, evidence_item, hypotheses, rationale)
+        lines += _evidence_lines(evidence_id, noted, report, hypotheses, ratings)
         lines.append("    </EVIDENCE>")
     lines += ["  </MATRIX>", "</ACH>", ""]
     return "\n".join(lines)
+
+
+def with_rationale(
+    evidence_id: str,
+    item: EvidenceData,
+    hypotheses: Mapping[str, HypothesisData],
+    rationale: Rationale,
+) -> EvidenceData:
+    """``item`` with every analyst's rationale for its cells appended to its notes, one
+    line each (``H2 (lead): note``, hypotheses in file order): PARC ACH keeps one NOTES
+    per item, so this is the only place the reasons survive an export."""
+    lines = [
+        f"{h} ({analyst}): {' '.join(text.split())}"
+        for h in hypotheses
+        for analyst, table in rationale.items()
+        if (text := table.get(evidence_id, {}).get(h))
+    ]
+    if not lines:
+        return item
+    noted = item.copy()
+    noted["notes"] = "\n".join([item["notes"], *lines] if item.get("notes") else lines)
+    return noted
 
 
 def _evidence_lines(

@@ -87,7 +87,7 @@ light fills the HTML report uses, which print and read well on white."""
 SHEETS = ("Grid", "Hypotheses", "Evidence", "Sources", "Milestones", "Rationale", "Ranking")
 """The sheets in the order written; ``Matrix`` comes last."""
 
-_SECTION_SHEETS = ("hypotheses", "evidence", "milestones", "matrix")
+_SECTION_SHEETS = ("hypotheses", "evidence", "sources", "milestones", "rationale", "matrix")
 """Sheets read as the CSV layout's sections of the same name."""
 _DERIVED = ("ranking",)
 """Sheets written for people and never read back."""
@@ -303,7 +303,7 @@ class _Writer:
 
     def rationale(self, rationale: Mapping[str, object]) -> None:
         sheet = self.sheet("Rationale", [12, 12, 12, 60], "A2")
-        self.header(sheet, ["analyst", "evidence", "hypothesis", "rationale"])
+        self.header(sheet, ["analyst", "evidence", "hypothesis", "note"])
         for name, by_item in rationale.items():
             for e, by_hypothesis in (by_item if isinstance(by_item, Mapping) else {}).items():
                 for h, why in (by_hypothesis if isinstance(by_hypothesis, Mapping) else {}).items():

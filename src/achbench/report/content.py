@@ -40,6 +40,18 @@ class MatrixRow:
 
 
 @dataclass(frozen=True, slots=True)
+class Note:
+    """One analyst's rationale for one cell: why they rated it as they did."""
+
+    evidence: str
+    hypothesis: str
+    analyst: str
+    code: Code | None
+    """That analyst's code for the cell; None if they have not rated it yet."""
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
 class Report:
     """Everything the report shows."""
 
@@ -64,6 +76,8 @@ class Report:
     """Analysts' probabilities, pooled (and scored once resolved): only when any were entered."""
     history: History | None = None
     """The file's committed versions, ranked (``with_history``): only for a file in git."""
+    notes: tuple[Note, ...] = ()
+    """The rationale of the report's analysts, evidence then hypotheses in file order."""
 
     @property
     def order(self) -> list[str]:
@@ -133,6 +147,7 @@ def build(
         milestones=by_hypothesis(data, today),
         warnings=tuple(warnings(data, findings.leaders, today)),
         judgement=judge(data, analysts) if data.get("judgements") else None,
+        notes=rationale_notes(data, grid.analysts),
     )
 
 
@@ -161,6 +176,22 @@ def judgement_scores(report: Report) -> list[tuple[str, float, float]]:
             rows.append((f"{a.analyst} (bayes)", a.bayes_scores.brier, a.bayes_scores.log))
     rows += [(f"{k} pool", v.brier, v.log) for k, v in result.pooled_scores.items()]
     return rows
+
+
+def rationale_notes(data: MatrixData, analysts: Sequence[str]) -> tuple[Note, ...]:
+    """Every note of ``analysts`` in ``[rationale]``, in the matrix' own order: evidence
+    item, then hypothesis, then analyst, so a reader finds a cell's reasons together."""
+    rationale = data.get("rationale", {})
+    ratings = data.get("ratings", {})
+    out: list[Note] = []
+    for evidence_id in data.get("evidence", {}):
+        for hypothesis_id in data["hypotheses"]:
+            for analyst in analysts:
+                text = rationale.get(analyst, {}).get(evidence_id, {}).get(hypothesis_id)
+                if text:
+                    code = ratings.get(analyst, {}).get(evidence_id, {}).get(hypothesis_id)
+                    out.append(Note(evidence_id, hypothesis_id, analyst, code, text))
+    return tuple(out)
 
 
 def score_text(method: str, value: float) -> str:

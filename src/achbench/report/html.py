@@ -188,6 +188,30 @@ def _table(headers: list[str], rows: list[str], cls: str = "") -> str:
     return f"<table{klass}><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
 
 
+def _rationale(report: Report) -> str:
+    """Why each cell was rated as it was, per evidence item; nothing when no note is kept."""
+    if not report.notes:
+        return ""
+    evidence = {row.id: row.title for row in report.rows}
+    out = ['<section id="rationale"><h2>Rationale</h2>']
+    current = None
+    for note in report.notes:
+        if note.evidence != current:
+            if current is not None:
+                out.append("</dl>")
+            current = note.evidence
+            title = _e(evidence.get(note.evidence, ""))
+            out.append(f"<h3>{_e(note.evidence)} {title}</h3><dl>")
+        code = note.code or "not rated"
+        out.append(
+            f"<dt>{_e(note.hypothesis)} <small>({_e(note.analyst)}, "
+            f'<span class="c-{_e(note.code or "none")}">{_e(code)}</span>)</small></dt>'
+            f"<dd>{_e(note.text)}</dd>"
+        )
+    out.append("</dl></section>")
+    return "".join(out)
+
+
 def render(report: Report) -> str:
     """The whole report as one HTML document."""
     out = [
@@ -279,6 +303,8 @@ def render(report: Report) -> str:
             "outline marks a mild dispute, orange a large one, purple an extreme one.</p>"
         )
     out.append("</section>")
+
+    out.append(_rationale(report))
 
     out.append(f'<section id="diagnostic"><h2>Most diagnostic evidence ({_e(report.method)})</h2>')
     if report.most_diagnostic:

@@ -44,6 +44,24 @@ def alpha_sentence(report: Report) -> str:
     )
 
 
+def rationale_section(report: Report) -> list[str]:
+    """Why each cell was rated as it was, per evidence item; nothing when no note is kept."""
+    if not report.notes:
+        return []
+    out = ["## Rationale", ""]
+    evidence = {row.id: row.title for row in report.rows}
+    current = None
+    for note in report.notes:
+        if note.evidence != current:
+            if current is not None:
+                out.append("")
+            current = note.evidence
+            out += [f"**{note.evidence} {escape(evidence.get(note.evidence, ''))}**", ""]
+        rated = note.code or "not rated"
+        out.append(f"- {note.hypothesis} ({escape(note.analyst)}, {rated}): {escape(note.text)}")
+    return [*out, ""]
+
+
 def render(report: Report) -> str:
     """The whole report as Markdown text."""
     out = [f"# {escape(report.title)}", ""]
@@ -106,6 +124,8 @@ def render(report: Report) -> str:
             "\\*\\*\\* an extreme dispute."
         )
     out.append("")
+
+    out += rationale_section(report)
 
     out += [f"## Most diagnostic evidence ({report.method})", ""]
     if report.most_diagnostic:

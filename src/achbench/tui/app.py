@@ -221,12 +221,41 @@ class AchbenchApp(App[None]):
                 self.notify(f"Reloaded {target}")
             elif key == "a":
                 self._ask_path(then)
+            elif key == "m":
+                self._merge_from_disk(target)
 
         choices = [("o", "Overwrite"), ("r", "Reload"), ("a", "Save as"), ("c", "Cancel")]
+        if path is None and self.session.base is not None:
+            choices.insert(2, ("m", "Merge"))
+            message += (
+                "\n\nOr merge: their changes and yours together (three-way, from the "
+                "version you loaded), conflicts marked for you to settle (C); then save."
+            )
         self.push_screen(
             ChoiceDialog("The file changed on disk", message, choices, id="external-change"),
             answered,
         )
+
+    def _merge_from_disk(self, target: Path) -> None:
+        """Merge the disk's version into the editor's (one undoable step), show the
+        conflicts it recorded; the user saves when they have looked."""
+        from achbench.tui.screens.dialogs import ProblemsDialog
+
+        try:
+            _, count = self.session.merge_from_disk()
+        except MatrixFileError as exc:
+            self.push_screen(ProblemsDialog("Cannot merge", exc.lines()))
+            return
+        self._replaced()
+        if count:
+            conflicts = "conflict" if count == 1 else "conflicts"
+            self.notify(
+                f"Merged {target}: {count} {conflicts} (C settles them, u undoes the merge). "
+                "Save when done.",
+                severity="warning",
+            )
+        else:
+            self.notify(f"Merged {target} cleanly (u undoes it). Save when done.")
 
     # -- quitting --------------------------------------------------------------------------
 

@@ -121,3 +121,8 @@ def test_quick_add_form_80x24(compare: Compare, small: Path) -> None:
 def test_quick_add_form_200x50(compare: Compare, small: Path) -> None:
     keys = ["E", *"Curfew declared", "enter", *"Airport seized"]
     assert compare(make_app(small), press=keys, size=(200, 50))
+
+
+def test_rationale_editor_80x24(compare: Compare) -> None:
+    """``n`` on a cell of the example whose rating has a note: the note form, filled."""
+    assert compare(make_app(None), press=["right", "n"], size=(80, 24))

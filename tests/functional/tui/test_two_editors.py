@@ -311,3 +311,64 @@ def test_background_copies_never_replace_the_others_recovery_file(
     second = make_app(shared)
     drive(second, lambda pilot: offered(pilot, "E2"))
     assert make_app(shared).session.pending_recovery() is None
+
+
+def test_second_save_merge_keeps_both_changes_then_saves(shared: Path) -> None:
+    a, b = make_app(shared), make_app(shared)
+
+    async def script(pa: Pilot[None], pb: Pilot[None]) -> None:
+        await _a_rates_and_saves(pa)  # A: E1/H1 II
+        await _b_rates_another_cell(pb)  # B: E2/H1 NA
+        await _b_is_asked(pb)
+        assert ("m", "Merge") in b.screen.choices
+        on_disk = shared.read_bytes()
+        await pb.press("m")
+        await pb.pause()
+        assert isinstance(b.screen, type(b.main)), "the question is gone"
+        assert b.session.code("E1", "H1") == "II", "A's change is in"
+        assert b.session.code("E2", "H1") == "NA", "B's change is kept"
+        assert b.session.conflicts == {}
+        assert b.session.dirty, "the merge is unsaved until B saves"
+        assert shared.read_bytes() == on_disk, "Merge writes nothing"
+        first_row = next(line for line in _grid_text(b).splitlines() if " H1 " in line)
+        assert "II" in first_row, "the grid shows the merged code"
+        # Undo takes the whole merge back in one step; redo brings it again.
+        await pb.press("u")
+        assert b.session.code("E1", "H1") == "C"
+        assert b.session.code("E2", "H1") == "NA"
+        await pb.press("ctrl+r")
+        assert b.session.code("E1", "H1") == "II"
+        await pb.press("ctrl+s")  # the disk's version is now the base: no question
+        assert not b.session.dirty
+        assert _code(shared, "E1", "H1") == "II"
+        assert _code(shared, "E2", "H1") == "NA"
+
+    drive_two(a, b, script)
+
+
+def test_second_save_merge_records_a_conflict_on_the_same_cell(shared: Path) -> None:
+    a, b = make_app(shared), make_app(shared)
+
+    async def script(pa: Pilot[None], pb: Pilot[None]) -> None:
+        await _a_rates_and_saves(pa)  # A: E1/H1 C -> II
+        await pb.press("a", "4")  # B: E1/H1 C -> I
+        await _b_is_asked(pb)
+        await pb.press("m")
+        await pb.pause()
+        assert b.session.code("E1", "H1") == "I", "ours is kept while the conflict stands"
+        [record] = b.session.conflicts.values()
+        assert record["key"] == "ratings.lead.E1.H1"
+        assert (record["base"], record["ours"], record["theirs"]) == ("C", "I", "II")
+        banner = b.main.query_one("#conflicts")
+        assert banner.display
+        assert "1 merge conflict" in str(banner.render())
+        assert ("H1", "E1") in b.view.conflicted_cells
+        await pb.press("C", "t")  # settle as theirs
+        assert b.session.code("E1", "H1") == "II"
+        assert b.session.conflicts == {}
+        await pb.press("ctrl+s")
+        assert not b.session.dirty
+        assert "conflicts" not in store.load_data(shared)
+        assert _code(shared, "E1", "H1") == "II"
+
+    drive_two(a, b, script)

@@ -81,6 +81,8 @@ MATRIX_FORM = (
     Field("question", "Question", "text"),
     Field("analyst", "Default analyst", placeholder="whose ratings an editor writes first"),
 )
+NOTE_FORM = (Field("note", "Why this rating (empty: no note)", "text"),)
+"""The rationale of one rating cell: a single field, focused as the form opens."""
 
 
 MILESTONE_STATUSES: tuple[Status, ...] = get_args(Status)

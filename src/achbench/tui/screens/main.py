@@ -89,6 +89,13 @@ class MainScreen(Screen[None]):
         *RATING_BINDINGS,
         _key("0,delete", "clear", "Clear", "clear", "Clear the cell (unrated)"),
         _key(
+            "n",
+            "edit_note",
+            "Note",
+            "edit_note",
+            "Why this rating: edit your note on the cell (empty removes it; u undoes)",
+        ),
+        _key(
             "a",
             "toggle_advance",
             "Advance",
@@ -364,6 +371,36 @@ class MainScreen(Screen[None]):
     def action_clear(self) -> None:
         self.action_rate("")
 
+    async def action_edit_note(self) -> None:
+        """Edit the current analyst's rationale for the cell under the cursor."""
+        hypothesis, evidence = self.view.current()
+        if hypothesis is None or evidence is None:
+            self.notify("No cell here: add a hypothesis (Y) and evidence (E) first.")
+            return
+        if self.view.consensus:
+            self.notify(
+                "The consensus view is read-only: press c to write notes as "
+                f"{self.view.session.analyst} again.",
+                severity="warning",
+            )
+            return
+        session = self.view.session
+        code = session.code(evidence, hypothesis) or "unrated"
+        title = f"Note of {session.analyst} on {evidence} / {hypothesis} ({code})"
+
+        def check(values: dict[str, str]) -> str:
+            return values["note"].strip()
+
+        def done(text: str) -> None:
+            self.changed(session.set_note(evidence, hypothesis, text or None))
+
+        values = {"note": session.note(evidence, hypothesis) or ""}
+        await self._open_form(title, "note", values, check, done)
+        from textual.widgets import TextArea
+
+        for area in self.app.screen.query("#field-note").results(TextArea):
+            area.move_cursor(area.document.end)  # typing adds to the note, at its end
+
     def action_toggle_advance(self) -> None:
         advance = self.view.toggle_advance()
         self.notify(f"Rating {'advances' if advance else 'stays on the cell'}.")
@@ -605,6 +642,7 @@ class MainScreen(Screen[None]):
             "hypothesis": forms.HYPOTHESIS_FORM,
             "evidence": forms.EVIDENCE_FORM,
             "matrix": forms.MATRIX_FORM,
+            "note": forms.NOTE_FORM,
         }
         item_form = forms.ItemForm(title, fields[form], values, check, apply, repeat=repeat)
         await forms.open_form(self.app, item_form)

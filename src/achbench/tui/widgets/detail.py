@@ -183,6 +183,10 @@ class DetailPane(Widget):
         if others:
             text.append("   others: ", style="dim")
             text.append(", ".join(f"{name} {c}" for name, c in others))
+        note = session.note(evidence_id, hypothesis_id)
+        if note:
+            text.append(f"\nwhy ({session.analyst}, n edits): ", style="dim")
+            text.append(note)
         if view.consensus:
             self._consensus_text(text, evidence_id, hypothesis_id)
         figure = session.live.diagnosticity(view.method, evidence_id)

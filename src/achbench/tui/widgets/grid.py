@@ -60,6 +60,8 @@ HEADER_HEIGHT = HEADER_TITLE_LINES + 2
 """The id, the title's lines, then credibility and relevance (or, transposed, the score)."""
 CONFLICT_MARK = "‡"
 """Beside a cell's code, an item's id or a row's label: a recorded merge conflict."""
+NOTE_MARK = "'"
+"""After a cell's code: the analyst wrote a note on why (``n`` edits it)."""
 UNRATED_MARK = "?"
 """After a hypothesis' score: some evidence items are unrated for it."""
 
@@ -411,6 +413,7 @@ class MatrixGrid(ScrollView, can_focus=True, inherit_bindings=False):
         cursor = self._style("matrix-grid--cursor")
         consensus = view.consensus
         underline = Style(underline=True)
+        notes = None if consensus else session.data.get("rationale", {}).get(session.analyst)
         for col in columns:
             hypothesis_id, evidence_id = view.cell(row, col)
             category = ""
@@ -436,7 +439,10 @@ class MatrixGrid(ScrollView, can_focus=True, inherit_bindings=False):
                 segments.append(Segment(mark, marked))
                 segments.append(Segment(" " * max(0, cw - 2 - left - len(code)), style))
             else:
-                text = (code or UNRATED).center(cw - 1)
+                shown = code or UNRATED
+                if notes and hypothesis_id in notes.get(evidence_id, ()):
+                    shown += NOTE_MARK
+                text = shown.center(cw - 1)
                 segments.append(Segment(text, style + cursor if col == cursor_col else style))
             segments.append(Segment(" ", self._base))
         return self._crop(segments, offset, width, self._base)
