@@ -27,7 +27,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from common import ROOT, Result, markdown_table
 
-SUITES = ["rank_bench", "diff_bench", "analysis_bench", "tui_bench", "scale_bench"]
+SUITES = [
+    "rank_bench",
+    "diff_bench",
+    "analysis_bench",
+    "tui_bench",
+    "scale_bench",
+    "terminal_bench",
+]
 """Benchmark modules, in the order of the issues that set their targets."""
 
 
