@@ -15,6 +15,7 @@ and reload) arrive as a ``Changed`` message and go the same way.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from functools import partial
 from typing import ClassVar, Literal, TypeVar
 
 from textual import on
@@ -44,6 +45,9 @@ from achbench.tui.widgets.ranking import RankingPane
 # starts faster, and most sessions open few of them.
 
 T = TypeVar("T")
+BACKGROUND_ITEMS = 2_000
+"""Evidence items from which sorting by diagnosticity runs in a worker thread:
+below it, it takes well under 100 ms and is done at once."""
 
 
 def _key(
@@ -291,7 +295,8 @@ class MainScreen(Screen[None]):
         """
         session = self.view.session
         marker = " [modified]" if session.dirty else ""
-        title = f"{session.name}{marker}"
+        busy = "".join(f" [{work}...]" for work in sorted(self.view.busy))
+        title = f"{session.name}{marker}{busy}"
         pooled = "pooled" if session.pooled else "own ratings"
         advance = "advance on" if self.view.advance else "advance off"
         sub_title = f"as {session.analyst} · {self.view.method} · {pooled} · {advance}"
@@ -439,7 +444,40 @@ class MainScreen(Screen[None]):
         self.notify(f"{evidence}: {key} {fields[key]}")
 
     def action_sort(self) -> None:
-        self.view.toggle_sort()
+        """Sort by diagnosticity: in a worker thread for a long matrix (seconds at
+        10,000 items), so keys typed meanwhile move and rate as ever."""
+        view = self.view
+        if view.sorted or len(view.session.evidence) < BACKGROUND_ITEMS:
+            view.toggle_sort()
+            self.show(Redraw("all"))
+            return
+        if "sorting" in view.busy:
+            return
+        view.busy.add("sorting")
+        self.redraw = Redraw("title")
+        self.run_worker(
+            partial(self._sort_in_background, view.sort_snapshot()),
+            name="sort by diagnosticity",
+            group="sort",
+            thread=True,
+            exit_on_error=False,
+        )
+
+    def _sort_in_background(self, work: Callable[[], list[str]]) -> None:
+        try:
+            order = work()
+        except Exception as exc:  # an item deleted meanwhile: say so, stay unsorted
+            self.app.call_from_thread(self._sorted, None, exc)
+            return
+        self.app.call_from_thread(self._sorted, order, None)
+
+    def _sorted(self, order: list[str] | None, error: Exception | None) -> None:
+        self.view.busy.discard("sorting")
+        if order is None:
+            self.notify(f"Not sorted: {error!r}; press d to try again.", severity="warning")
+            self.redraw = Redraw("title")
+            return
+        self.view.sort_by(order)
         self.show(Redraw("all"))
 
     def action_filter(self) -> None:
