@@ -9,8 +9,11 @@ is sent with ``tmux send-keys`` and the pane is polled (``tmux capture-pane
 key; after each change the pane is left to settle before the next key.  The
 polling costs both apps alike, so the ratio to the bare app is the figure.
 
-* rating: 1 or 3 alternately (advance on: the cursor moves down after each);
-* arrow:  down and up alternately (the detail pane names another hypothesis).
+* rating: 1 or 3 (advance off: each changes the code of the cell);
+* arrow:  right and left alternately, between the two cells rated.
+
+The keys are taken in turn (bare, rating, bare, arrow, ...), 30 of each kind,
+so that load on the machine hits all alike.
 
 Unresponsive (full run, at 100x10,000): a long key (``d`` sort by
 diagnosticity, ``o`` rank order, ctrl+s save) is sent and at once a down
@@ -190,8 +193,27 @@ def _open_editor(server: Tmux, name: str, path: Path) -> float:
     return launch
 
 
-def _median_keys(server: Tmux, name: str, keys: list[str]) -> float:
-    return statistics.median(server.time_key(name, keys[i % len(keys)]) for i in range(KEYS))
+def _interleaved(server: Tmux, name: str) -> tuple[float, float, float]:
+    """Medians of the bare app's key, a rating key and an arrow key, taken in turn
+    (bare, rating, bare, arrow, ...) so that load on the machine hits all alike.
+
+    Advance is turned off; the cursor goes right and left between two cells, each
+    rated 1 and 3 in turn, so that every key changes the screen."""
+    server.keys(name, "a")
+    for key in ("3", "Right", "3", "Left"):
+        server.keys(name, key)
+    server.wait_for(name, lambda text: "stays on the cell" in text, time.perf_counter())
+    server.wait_for(name, lambda text: "stays on the cell" not in text, time.perf_counter())
+    bare: list[float] = []
+    rating: list[float] = []
+    arrow: list[float] = []
+    for i in range(KEYS):
+        bare.append(server.time_key("bare", "x"))
+        rating.append(server.time_key(name, "1" if (i // 2) % 2 == 0 else "3"))
+        bare.append(server.time_key("bare", "x"))
+        arrow.append(server.time_key(name, "Right" if i % 2 == 0 else "Left"))
+    server.keys(name, "a")
+    return statistics.median(bare), statistics.median(rating), statistics.median(arrow)
 
 
 def _hypothesis(text: str) -> str | None:
@@ -245,12 +267,7 @@ def run(quick: bool, runs: int) -> list[Result]:
             label = f"{n_hyp}x{n_ev:,}"
             name = f"editor{n_hyp}x{n_ev}"
             launch = _open_editor(server, name, path)
-            # Interleave with the bare app so load on the machine hits both alike.
-            bare = _median_keys(server, "bare", ["x"])
-            rating = _median_keys(server, name, ["1", "3"])
-            bare_again = _median_keys(server, "bare", ["x"])
-            arrow = _median_keys(server, name, ["Down", "Up"])
-            base = statistics.median([bare, bare_again])
+            base, rating, arrow = _interleaved(server, name)
             results.append(ratio_result("term: rating key", label, rating, base, "bare app", 2))
             results.append(ratio_result("term: arrow key", label, arrow, base, "bare app", 2))
             if not quick and n_ev >= 10_000:
