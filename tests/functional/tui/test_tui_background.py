@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
+from textual.widgets import Input
 from tui_helpers import drive
 
 from achbench.editing.session import Session
@@ -117,5 +118,25 @@ def test_sort_runs_in_the_background_and_arrows_pressed_meanwhile_move(
         await pilot.press("d")
         assert not app.view.sorted, "d again goes back to file order at once"
         assert app.view.evidence_ids == list(session.evidence)
+
+    drive(app, script)
+
+
+def test_on_a_long_matrix_the_filter_waits_for_a_pause_in_typing(
+    small: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(main_module, "BACKGROUND_ITEMS", 0)
+    app = make_app(small)
+
+    async def script(pilot: Pilot[None]) -> None:
+        await pilot.press("slash", "E", "3")
+        box = app.main.query_one("#filter", Input)
+        assert box.value == "E3", "every letter typed shows at once"
+        assert app.view.filter == "", "the filter waits for a pause"
+        await pilot.pause(main_module.FILTER_PAUSE * 3)
+        assert app.view.filter == "E3"
+        assert app.view.evidence_ids == ["E3"]
+        await pilot.press("backspace", "enter")
+        assert app.view.filter == "E", "Enter applies the filter at once"
 
     drive(app, script)

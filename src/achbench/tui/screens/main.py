@@ -24,6 +24,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.reactive import var
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Footer, Header, Input
 
 from achbench.core.data import EvidenceData, HypothesisData
@@ -47,7 +48,9 @@ from achbench.tui.widgets.ranking import RankingPane
 T = TypeVar("T")
 BACKGROUND_ITEMS = 2_000
 """Evidence items from which sorting by diagnosticity runs in a worker thread:
-below it, it takes well under 100 ms and is done at once."""
+below it, it takes well under 100 ms and is done at once.  From it too, the filter
+is applied once typing pauses for ``FILTER_PAUSE`` seconds."""
+FILTER_PAUSE = 0.15
 
 
 def _key(
@@ -75,6 +78,9 @@ RATING_BINDINGS = [_rate(str(number), code) for number, code in enumerate(CODES,
 
 class MainScreen(Screen[None]):
     """The matrix editor."""
+
+    _filter_timer: Timer | None = None
+    """Applies the filter once typing pauses (long matrices only)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         # Help and Quit first: the footer shows keys in this order and must keep
@@ -488,11 +494,29 @@ class MainScreen(Screen[None]):
 
     @on(Input.Changed, "#filter")
     def filter_typed(self, event: Input.Changed) -> None:
-        self.view.set_filter(event.value)
+        """Filter as the text is typed; for a long matrix (a filter and a full redraw
+        take a few hundred ms at 10,000 items) only once typing pauses, so that
+        the letters show as they are typed."""
+        self._stop_filter_timer()
+        if len(self.view.session.evidence) < BACKGROUND_ITEMS:
+            self._apply_filter(event.value)
+        else:
+            apply = partial(self._apply_filter, event.value)
+            self._filter_timer = self.set_timer(FILTER_PAUSE, apply)
+
+    def _apply_filter(self, text: str) -> None:
+        self._filter_timer = None
+        self.view.set_filter(text)
         self.show(Redraw("all"))
+
+    def _stop_filter_timer(self) -> None:
+        if self._filter_timer is not None:
+            self._filter_timer.stop()
+            self._filter_timer = None
 
     @on(Input.Submitted, "#filter")
     def filter_kept(self) -> None:
+        self._stop_filter_timer()
         box = self.query_one("#filter", Input)
         if box.value.strip() != self.view.filter:
             self.view.set_filter(box.value)
@@ -509,6 +533,7 @@ class MainScreen(Screen[None]):
 
     def key_escape(self) -> None:
         """Escape clears the filter, whether being typed or kept with Enter."""
+        self._stop_filter_timer()
         box = self.query_one("#filter", Input)
         if box.display or self.view.filter:
             box.value = ""
