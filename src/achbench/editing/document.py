@@ -27,7 +27,7 @@ from achbench.core.data import MatrixData
 from achbench.core.errors import AchbenchError
 from achbench.core.validate import validate_data
 from achbench.store import toml as store
-from achbench.store.atomic import fingerprint
+from achbench.store.atomic import Written, fingerprint
 from achbench.store.files import read_text
 
 EXAMPLE_NAME: Final = "kazakhstan-2022.toml"
@@ -113,17 +113,26 @@ class Document:
         ``MatrixFileError`` when the matrix is not valid (nothing is written).
         From then on the document is that file.
         """
+        target = self.target(path, force=force)
+        self.wrote(target, store.save(data, target))
+        return target
+
+    def target(self, path: Path | None = None, *, force: bool = False) -> Path:
+        """Where a save goes, checked first as ``save`` checks it (before a save in
+        the background, which writes it with ``wrote`` once it is done)."""
         target = path if path is not None else self.path
         if target is None:
             raise NeedsPathError()
         same = self.path is not None and target.resolve() == self.path.resolve()
         if same and not force and self.disk_changed():
             raise ExternalChangeError(target)
-        written = store.save(data, target)
+        return target
+
+    def wrote(self, target: Path, written: Written) -> None:
+        """A save to ``target`` wrote ``written``: from now on the document is that file."""
         self.path = target
         self.name = target.name
         self.fingerprint = written.sha256
-        return target
 
     def began_from(self, digest: str) -> None:
         """The work in hand was begun from this version of the file (restored work):

@@ -23,6 +23,7 @@ from pathlib import Path
 from achbench.core.data import MatrixData
 from achbench.core.vocabulary import FORMAT, Code
 from achbench.editing import operations as op
+from achbench.editing import saving
 from achbench.editing.document import Document, as_matrix, example_path
 from achbench.editing.edits import Edits
 from achbench.editing.recovery import Recovery
@@ -113,6 +114,11 @@ class Session(Edits):
                 names.append(extra)
         return names
 
+    @property
+    def cells(self) -> int:
+        """How many ratings the matrix holds when full: what a save's cost grows with."""
+        return len(self.hypotheses) * len(self.evidence) * max(1, len(self.analysts()))
+
     def others(self, evidence_id: str, hypothesis_id: str) -> list[tuple[str, Code]]:
         """Other analysts' codes for a cell, as (analyst, code)."""
         out = []
@@ -159,6 +165,37 @@ class Session(Edits):
         self.history.mark_saved()
         self.recovery.retire()
         return target
+
+    def start_save(
+        self, path: Path | str | None = None, *, force: bool = False
+    ) -> Callable[[], Callable[[], Path]]:
+        """Start saving the matrix as it is now without holding up the editor.
+
+        Call on the editor's thread: it raises at once what ``save`` refuses
+        before writing (``NeedsPathError``, ``ExternalChangeError``).  Run what it
+        returns in a worker thread: it waits for the write (``editing.saving``),
+        raising what ``save`` raises, and returns a function to call back on the
+        editor's thread, which records the save and returns the path.  Edits made
+        meanwhile stay unsaved.
+        """
+        target = self.document.target(None if path is None else Path(path), force=force)
+        state = self.history.state
+        base = op.snapshot(self.data)  # what Merge compares against once this is on disk
+        wait = saving.start_save(self.data, target)
+
+        def written() -> Callable[[], Path]:
+            done = wait()
+
+            def record() -> Path:
+                self.document.wrote(target, done)
+                self.base = base
+                self.history.mark_saved(state)
+                self.recovery.retire()
+                return target
+
+            return record
+
+        return written
 
     def reload(self) -> None:
         """Replace the matrix with the file on disk; unsaved changes and history are lost."""

@@ -74,9 +74,10 @@ class History:
         """True if the matrix differs from the state last saved or loaded."""
         return self.state != self._saved_state
 
-    def mark_saved(self) -> None:
-        """The matrix as it is now is what the file holds."""
-        self._saved_state = self.state
+    def mark_saved(self, state: int | None = None) -> None:
+        """The matrix as it is now (or as it was at ``state``, for a save that ran in
+        the background while editing went on) is what the file holds."""
+        self._saved_state = self.state if state is None else state
 
     def mark_unsaved(self) -> None:
         """The matrix as it is now is in no file (a new matrix, restored work)."""

@@ -21,6 +21,7 @@ import asyncio
 import contextlib
 import signal
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import ClassVar
 
@@ -45,6 +46,11 @@ SIGNALS = ("SIGINT", "SIGTERM", "SIGHUP")
 the background copy is what survives it)."""
 RECOVERY_GROUP = "recovery"
 """The worker group of background writes of the recovery file."""
+SAVE_GROUP = "save"
+"""The worker group of saves that run in the background."""
+BACKGROUND_CELLS = 50_000
+"""Ratings (hypotheses x evidence x analysts) from which a save runs in the
+background: below it a save takes well under 100 ms and is done at once."""
 
 
 class AchbenchApp(App[None]):
@@ -98,6 +104,7 @@ class AchbenchApp(App[None]):
         self.stopped_by: str | None = None
         self._quitting = False
         self._refreshing = False
+        self._saving = False
         if keymap:
             self.set_keymap(keymap)
 
@@ -173,16 +180,76 @@ class AchbenchApp(App[None]):
     def _save_to(
         self, path: Path | None, then: Callable[[], object] | None, force: bool = False
     ) -> None:
-        from achbench.tui.screens.dialogs import ProblemsDialog
-
+        if self._saving:
+            self.notify("Still saving: try again once it is saved.")
+            return
+        background = self.session.cells >= BACKGROUND_CELLS
         try:
-            written = self.session.save(path, force=force)
+            if background:
+                wait = self.session.start_save(path, force=force)
+            else:
+                written = self.session.save(path, force=force)
         except NeedsPathError:
             self._ask_path(then)
             return
         except ExternalChangeError as exc:
             self._external_change(exc.path, path, then)
             return
+        except Exception as exc:
+            self._not_saved(exc)
+            return
+        if not background:
+            self._saved(written, then)
+            return
+        self._saving = True
+        self.view.busy.add("saving")
+        self.main.post_message(Changed(Redraw("title")))
+        self.run_worker(
+            partial(self._wait_for_save, wait, then),
+            name="save",
+            group=SAVE_GROUP,
+            thread=True,
+            exit_on_error=False,
+        )
+
+    def _wait_for_save(
+        self, wait: Callable[[], Callable[[], Path]], then: Callable[[], object] | None
+    ) -> None:
+        """In a worker thread: wait for a background save, then report on the editor's."""
+        try:
+            record = wait()
+        except Exception as exc:
+            self.call_from_thread(self._save_ended, exc, then)
+            return
+        self.call_from_thread(self._save_ended, record, then)
+
+    def _save_ended(
+        self, outcome: Callable[[], Path] | Exception, then: Callable[[], object] | None
+    ) -> None:
+        self._saving = False
+        self.view.busy.discard("saving")
+        if isinstance(outcome, Exception):
+            self.main.post_message(Changed(Redraw("title")))
+            self._not_saved(outcome)
+            return
+        self._saved(outcome(), then)
+
+    @property
+    def saving(self) -> bool:
+        """A save is under way in the background (the title says "saving...")."""
+        return self._saving
+
+    def _saved(self, written: Path, then: Callable[[], object] | None) -> None:
+        self.notify(f"Saved {written}")
+        self.main.post_message(Changed(Redraw("title")))
+        if then is not None:
+            then()
+
+    def _not_saved(self, error: Exception) -> None:
+        from achbench.tui.screens.dialogs import ProblemsDialog
+
+        try:
+            raise error
         except MatrixFileError as exc:
             self.push_screen(ProblemsDialog("Not saved: the matrix is not valid", exc.lines()))
             return
@@ -191,11 +258,6 @@ class AchbenchApp(App[None]):
             return
         except OSError as exc:
             self.push_screen(ProblemsDialog("Not saved", [f"{exc.filename or ''}: {exc.strerror}"]))
-            return
-        self.notify(f"Saved {written}")
-        self.main.post_message(Changed(Redraw("title")))
-        if then is not None:
-            then()
 
     def _external_change(
         self, target: Path, path: Path | None, then: Callable[[], object] | None

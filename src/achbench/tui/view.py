@@ -20,6 +20,7 @@ the screen must draw again.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
@@ -166,6 +167,8 @@ class GridView:
         self._conflict_order: list[str] = []
         """Every conflict id seen, in file order: ``next_conflict`` walks on past settled ones."""
         self._sorted_order: list[str] = []
+        self.busy: set[str] = set()
+        """What runs in the background ("saving", "sorting"), shown in the title."""
         self.h = 0
         self.e = 0
         self.ranking = Ranking(method, [], [])
@@ -432,6 +435,22 @@ class GridView:
         self.sorted = not self.sorted
         if self.sorted:
             self._resort()
+        self.sync()
+
+    def sort_snapshot(self) -> Callable[[], list[str]]:
+        """The work of sorting by diagnosticity, to run in a worker thread: the
+        evidence ids and method are taken now, on the editor's thread; the scores
+        are read as they are when it runs (a rating changed meanwhile may leave
+        the order a step behind, as it does when sorted: ``d`` twice sorts again)."""
+        live = self.session.live
+        method = self.method
+        ids = list(self.session.evidence)
+        return lambda: live.sorted_by_diagnosticity(method, ids)
+
+    def sort_by(self, order: list[str]) -> None:
+        """Sort evidence in ``order`` (from ``sort_snapshot``), keeping the cursor's cell."""
+        self.sorted = True
+        self._sorted_order = order
         self.sync()
 
     def _resort(self) -> None:

@@ -15,6 +15,7 @@ and reload) arrive as a ``Changed`` message and go the same way.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from functools import partial
 from typing import ClassVar, Literal, TypeVar
 
 from textual import on
@@ -23,6 +24,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.reactive import var
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Footer, Header, Input
 
 from achbench.core.data import EvidenceData, HypothesisData
@@ -45,6 +47,11 @@ from achbench.tui.widgets.ranking import RankingPane
 # starts faster, and most sessions open few of them.
 
 T = TypeVar("T")
+BACKGROUND_ITEMS = 2_000
+"""Evidence items from which sorting by diagnosticity runs in a worker thread:
+below it, it takes well under 100 ms and is done at once.  From it too, the filter
+is applied once typing pauses for ``FILTER_PAUSE`` seconds."""
+FILTER_PAUSE = 0.15
 
 
 def _key(
@@ -72,6 +79,9 @@ RATING_BINDINGS = [_rate(str(number), code) for number, code in enumerate(CODES,
 
 class MainScreen(Screen[None]):
     """The matrix editor."""
+
+    _filter_timer: Timer | None = None
+    """Applies the filter once typing pauses (long matrices only)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         # Help and Quit first: the footer shows keys in this order and must keep
@@ -300,7 +310,8 @@ class MainScreen(Screen[None]):
         """
         session = self.view.session
         marker = " [modified]" if session.dirty else ""
-        title = f"{one_line(session.name)}{marker}"
+        busy = "".join(f" [{work}...]" for work in sorted(self.view.busy))
+        title = f"{one_line(session.name)}{marker}{busy}"
         pooled = "pooled" if session.pooled else "own ratings"
         advance = "advance on" if self.view.advance else "advance off"
         sub_title = f"as {session.analyst} · {self.view.method} · {pooled} · {advance}"
@@ -478,7 +489,40 @@ class MainScreen(Screen[None]):
         self.notify(f"{evidence}: {key} {fields[key]}")
 
     def action_sort(self) -> None:
-        self.view.toggle_sort()
+        """Sort by diagnosticity: in a worker thread for a long matrix (seconds at
+        10,000 items), so keys typed meanwhile move and rate as ever."""
+        view = self.view
+        if view.sorted or len(view.session.evidence) < BACKGROUND_ITEMS:
+            view.toggle_sort()
+            self.show(Redraw("all"))
+            return
+        if "sorting" in view.busy:
+            return
+        view.busy.add("sorting")
+        self.redraw = Redraw("title")
+        self.run_worker(
+            partial(self._sort_in_background, view.sort_snapshot()),
+            name="sort by diagnosticity",
+            group="sort",
+            thread=True,
+            exit_on_error=False,
+        )
+
+    def _sort_in_background(self, work: Callable[[], list[str]]) -> None:
+        try:
+            order = work()
+        except Exception as exc:  # an item deleted meanwhile: say so, stay unsorted
+            self.app.call_from_thread(self._sorted, None, exc)
+            return
+        self.app.call_from_thread(self._sorted, order, None)
+
+    def _sorted(self, order: list[str] | None, error: Exception | None) -> None:
+        self.view.busy.discard("sorting")
+        if order is None:
+            self.notify(f"Not sorted: {error!r}; press d to try again.", severity="warning")
+            self.redraw = Redraw("title")
+            return
+        self.view.sort_by(order)
         self.show(Redraw("all"))
 
     def action_filter(self) -> None:
@@ -489,11 +533,29 @@ class MainScreen(Screen[None]):
 
     @on(Input.Changed, "#filter")
     def filter_typed(self, event: Input.Changed) -> None:
-        self.view.set_filter(event.value)
+        """Filter as the text is typed; for a long matrix (a filter and a full redraw
+        take a few hundred ms at 10,000 items) only once typing pauses, so that
+        the letters show as they are typed."""
+        self._stop_filter_timer()
+        if len(self.view.session.evidence) < BACKGROUND_ITEMS:
+            self._apply_filter(event.value)
+        else:
+            apply = partial(self._apply_filter, event.value)
+            self._filter_timer = self.set_timer(FILTER_PAUSE, apply)
+
+    def _apply_filter(self, text: str) -> None:
+        self._filter_timer = None
+        self.view.set_filter(text)
         self.show(Redraw("all"))
+
+    def _stop_filter_timer(self) -> None:
+        if self._filter_timer is not None:
+            self._filter_timer.stop()
+            self._filter_timer = None
 
     @on(Input.Submitted, "#filter")
     def filter_kept(self) -> None:
+        self._stop_filter_timer()
         box = self.query_one("#filter", Input)
         if box.value.strip() != self.view.filter:
             self.view.set_filter(box.value)
@@ -510,6 +572,7 @@ class MainScreen(Screen[None]):
 
     def key_escape(self) -> None:
         """Escape clears the filter, whether being typed or kept with Enter."""
+        self._stop_filter_timer()
         box = self.query_one("#filter", Input)
         if box.display or self.view.filter:
             box.value = ""

@@ -1,0 +1,114 @@
+"""Saving a matrix without holding up the editor: a forked child writes it.
+
+Validating and writing out a 100x10,000 matrix takes seconds, most of it in long
+C calls (pydantic_core, the TOML writer) that hold the GIL: in a worker thread
+they would still hold up every key for as long.  A forked child instead gets
+the matrix as it is at the fork (copy-on-write: a snapshot at no cost, however
+the editor changes it meanwhile), saves it with ``store.toml.save`` and reports
+through a pipe what it wrote or why it could not.  The editor waits for that
+report in a worker thread, which only blocks in ``os.read``.  Where fork is
+missing (or refused) the save runs in that worker thread instead, on a copy.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import pickle
+import signal
+import warnings
+from collections.abc import Callable
+from pathlib import Path
+from typing import NoReturn
+
+from achbench.core.data import MatrixData
+from achbench.core.errors import MatrixFileError, SaveError
+from achbench.editing.snapshot import FORKS, copy_matrix
+from achbench.store import toml as store
+from achbench.store.atomic import Written
+
+Outcome = tuple[str, object]
+"""What the child reports: ("ok", Written), ("matrix", problems), ("save", message)
+or ("os", (filename, strerror))."""
+
+
+def start_save(data: MatrixData, target: Path) -> Callable[[], Written]:
+    """Start saving ``data`` as it is now to ``target``; call what it returns in a
+    worker thread: it returns what was written or raises as ``store.toml.save`` does
+    (``MatrixFileError``, ``SaveError``, ``OSError``)."""
+    if FORKS:
+        with contextlib.suppress(OSError):  # no process to spare: a thread, then
+            return _fork(data, target)
+    snapshot = copy_matrix(data)
+    return lambda: store.save(snapshot, target)
+
+
+def _outcome(data: MatrixData, target: Path) -> Outcome:
+    try:
+        return ("ok", store.save(data, target))
+    except MatrixFileError as exc:
+        return ("matrix", exc.problems)
+    except OSError as exc:
+        return ("os", (exc.filename, exc.strerror))
+    except BaseException as exc:
+        return ("save", str(exc) if isinstance(exc, SaveError) else repr(exc))
+
+
+def _fork(data: MatrixData, target: Path) -> Callable[[], Written]:
+    import rtoml  # noqa: F401  # imported before the fork: the child imports nothing
+    import tomli_w  # noqa: F401
+
+    report, reply = os.pipe()
+    try:
+        with warnings.catch_warnings():  # Python 3.12 warns of forking with threads
+            warnings.simplefilter("ignore", DeprecationWarning)
+            pid = os.fork()
+    except OSError:
+        os.close(report)
+        os.close(reply)
+        raise
+    if pid == 0:
+        _child(data, target, report, reply)
+    os.close(reply)
+    return lambda: _wait(pid, report)
+
+
+def _child(data: MatrixData, target: Path, report: int, reply: int) -> NoReturn:
+    """In the forked child: save, report, and end without the editor's exit handlers."""
+    try:
+        os.close(report)
+        with contextlib.suppress(ValueError):  # ValueError: not forked from the main thread
+            signal.set_wakeup_fd(-1)
+            for name in ("SIGINT", "SIGTERM", "SIGHUP"):
+                signal.signal(getattr(signal, name), signal.SIG_DFL)
+        try:
+            message = pickle.dumps(_outcome(data, target))
+        except BaseException as exc:
+            message = pickle.dumps(("save", repr(exc)))
+        left = memoryview(message)
+        while left:
+            left = left[os.write(reply, left) :]
+    finally:
+        os._exit(0)
+
+
+def _wait(pid: int, report: int) -> Written:
+    chunks = []
+    with contextlib.suppress(OSError):
+        while chunk := os.read(report, 65536):
+            chunks.append(chunk)
+    os.close(report)
+    with contextlib.suppress(ChildProcessError):
+        os.waitpid(pid, 0)
+    try:
+        kind, detail = pickle.loads(b"".join(chunks))
+    except Exception as exc:
+        raise SaveError(f"the save ended without a report ({exc!r})") from exc
+    if kind == "ok" and isinstance(detail, Written):
+        return detail
+    if kind == "matrix" and isinstance(detail, list):
+        raise MatrixFileError(detail)
+    if kind == "os" and isinstance(detail, tuple):
+        filename, strerror = detail
+        raise OSError(0, strerror, filename)
+    raise SaveError(str(detail))

@@ -1,0 +1,58 @@
+"""Saving in the background (editing.saving, Session.start_save): the file holds the
+matrix as it was when the save began, and what the child refuses comes back."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from achbench.core.errors import MatrixFileError
+from achbench.editing import saving
+from achbench.editing.document import read_matrix
+from achbench.editing.session import Session
+from achbench.store import toml as store
+from achbench.store.atomic import fingerprint
+from tests.helpers import small_matrix
+
+
+def test_a_background_save_writes_the_matrix_as_it_was_when_it_began(tmp_path: Path) -> None:
+    path = tmp_path / "m.toml"
+    store.save(small_matrix(), path)
+    data, _ = read_matrix(path)
+    target = tmp_path / "out.toml"
+    wait = saving.start_save(data, target)
+    data["title"] = "Changed after the save began"
+    written = wait()
+    assert written.sha256 == fingerprint(target.read_bytes())
+    assert read_matrix(target)[0]["title"] == small_matrix()["title"]
+
+
+def test_a_background_save_brings_back_the_problems_of_an_invalid_matrix(tmp_path: Path) -> None:
+    path = tmp_path / "m.toml"
+    store.save(small_matrix(), path)
+    data, _ = read_matrix(path)
+    data["format"] = "achbench/999"
+    target = tmp_path / "out.toml"
+    with pytest.raises(MatrixFileError) as caught:
+        saving.start_save(data, target)()
+    assert caught.value.problems, "the problems travel back, not just a message"
+    assert not target.exists(), "nothing is written"
+
+
+def test_session_start_save_keeps_edits_made_meanwhile_unsaved(tmp_path: Path) -> None:
+    path = tmp_path / "m.toml"
+    store.save(small_matrix(), path)
+    session = Session.open(path)
+    hypothesis = next(iter(session.hypotheses))
+    evidence = next(iter(session.evidence))
+    session.rate(evidence, hypothesis, "CC")
+    wait = session.start_save()
+    session.rate(evidence, hypothesis, "II")
+    record = wait()
+    assert record() == path
+    assert session.dirty, "the rating made during the save is not in the file"
+    assert read_matrix(path)[0]["ratings"][session.analyst][evidence][hypothesis] == "CC"
+    assert not session.disk_changed(), "the session knows the file it wrote"
+    session.save()
+    assert not session.dirty
