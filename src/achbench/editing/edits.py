@@ -12,67 +12,19 @@ Each returns the ``Change`` it made, or None when there was nothing to do.
 from __future__ import annotations
 
 from achbench.core.data import (
-    ConflictData,
-    EvidenceData,
-    HypothesisData,
-    MatrixData,
     MilestoneData,
 )
 from achbench.core.vocabulary import CODES, Code, Status
 from achbench.editing import operations as op
-from achbench.editing.undo import Change, History
-from achbench.scoring.live import LiveScores
+from achbench.editing import settling
+from achbench.editing.item_edits import ItemEdits
+from achbench.editing.tables import renamed
+from achbench.editing.undo import Change
 
 
-class Edits:
-    """The matrix ``data`` and every undoable edit of it, made as ``analyst``."""
-
-    def __init__(self, data: MatrixData, analyst: str, live: LiveScores) -> None:
-        self.data = data
-        self.analyst = analyst
-        self.live = live
-        self.history = History()
-
-    @property
-    def hypotheses(self) -> dict[str, HypothesisData]:
-        return self.data["hypotheses"]
-
-    @property
-    def evidence(self) -> dict[str, EvidenceData]:
-        return self.data.setdefault("evidence", {})
-
-    @property
-    def milestones(self) -> dict[str, MilestoneData]:
-        """Milestone id to its fields, in file order (empty when there are none)."""
-        return self.data.get("milestones", {})
-
-    @property
-    def conflicts(self) -> dict[str, ConflictData]:
-        """Merge conflicts recorded in the file, by id, in file order (empty: none)."""
-        return self.data.get("conflicts", {})
-
-    def code(self, evidence_id: str, hypothesis_id: str, analyst: str | None = None) -> Code | None:
-        """One analyst's code for a cell (the current analyst by default); None if unrated."""
-        return op.code(self.data, analyst or self.analyst, evidence_id, hypothesis_id)
-
-    def meta(self) -> op.MatrixFields:
-        """The title, question and default analyst, as the matrix form edits them."""
-        return op.meta(self.data)
-
-    # -- commands ------------------------------------------------------------------
-
-    def undo(self) -> Change | None:
-        """Revert the last change; None if there is nothing to undo."""
-        return self.history.undo()
-
-    def redo(self) -> Change | None:
-        """Apply again the last change undone; None if there is none."""
-        return self.history.redo()
-
-    def _rescored(self, change: Change) -> Change:
-        """After a change to hypotheses, which every cell may depend on: score again."""
-        self.live.rebuild(self.data, self.live.analysts)
-        return change
+class Edits(ItemEdits):
+    """Every undoable edit of the matrix ``data``, made as ``analyst``: ratings and
+    their notes here, hypotheses and evidence in ``ItemEdits``."""
 
     def rate(self, evidence_id: str, hypothesis_id: str, code: Code | None) -> Change | None:
         """Set (or with None clear) the current analyst's code for a cell.
@@ -120,158 +72,6 @@ class Edits:
         )
 
     # hypotheses
-
-    def add_hypothesis(
-        self, hypothesis_id: str, fields: HypothesisData, index: int | None = None
-    ) -> Change:
-        """Add a hypothesis at ``index`` (default: last)."""
-        at = len(self.hypotheses) if index is None else index
-        change = Change("structure", hypothesis=hypothesis_id)
-
-        def add() -> Change:
-            op.insert_hypothesis(self.data, hypothesis_id, fields.copy(), at, {}, {})
-            return self._rescored(change)
-
-        def remove() -> Change:
-            op.remove_hypothesis(self.data, hypothesis_id)
-            return self._rescored(change)
-
-        return self.history.do(f"add hypothesis {hypothesis_id}", add, remove)
-
-    def delete_hypothesis(self, hypothesis_id: str) -> Change:
-        """Delete a hypothesis with every analyst's ratings of it and its milestones."""
-        index = list(self.hypotheses).index(hypothesis_id)
-        fields = self.hypotheses[hypothesis_id]
-        column = op.column(self.data, hypothesis_id)
-        milestones = op.milestones_of(self.data, hypothesis_id)
-        order = list(self.milestones)
-        kept = op.references(self.data)
-        change = Change("structure", hypothesis=hypothesis_id)
-
-        def remove() -> Change:
-            op.remove_hypothesis(self.data, hypothesis_id)
-            return self._rescored(change)
-
-        def restore() -> Change:
-            op.insert_hypothesis(self.data, hypothesis_id, fields, index, column, milestones)
-            if order:
-                current = self.data["milestones"]
-                self.data["milestones"] = {k: current[k] for k in order if k in current}
-            op.put_references(self.data, kept)
-            return self._rescored(change)
-
-        return self.history.do(f"delete hypothesis {hypothesis_id}", remove, restore)
-
-    def update_hypothesis(
-        self, hypothesis_id: str, new_id: str, fields: HypothesisData
-    ) -> Change | None:
-        """Replace a hypothesis' fields, renaming it (and its ratings) if the id changed."""
-        old_fields = self.hypotheses[hypothesis_id]
-        if new_id == hypothesis_id and old_fields == fields:
-            return None
-
-        def replace(old_id: str, new_id: str, fields: HypothesisData) -> Change:
-            op.replace_hypothesis(self.data, old_id, new_id, fields)
-            if new_id == old_id:
-                return Change("hypothesis", hypothesis=new_id)
-            return self._rescored(Change("structure", hypothesis=new_id))
-
-        return self.history.do(
-            f"edit hypothesis {hypothesis_id}",
-            lambda: replace(hypothesis_id, new_id, fields.copy()),
-            lambda: replace(new_id, hypothesis_id, old_fields),
-        )
-
-    def move_hypothesis(self, hypothesis_id: str, delta: int) -> Change | None:
-        """Move a hypothesis ``delta`` places (negative: earlier); None at an end."""
-        ids = list(self.hypotheses)
-        old = ids.index(hypothesis_id)
-        new = max(0, min(len(ids) - 1, old + delta))
-        if new == old:
-            return None
-
-        def to(index: int) -> Change:
-            self.data["hypotheses"] = op.moved(self.hypotheses, hypothesis_id, index)
-            return Change("structure", hypothesis=hypothesis_id)
-
-        return self.history.do(f"move hypothesis {hypothesis_id}", lambda: to(new), lambda: to(old))
-
-    # evidence
-
-    def add_evidence(
-        self, evidence_id: str, fields: EvidenceData, index: int | None = None
-    ) -> Change:
-        """Add an evidence item at ``index`` (default: last)."""
-        at = len(self.evidence) if index is None else index
-        return self.history.do(
-            f"add evidence {evidence_id}",
-            lambda: self._insert_evidence(evidence_id, fields.copy(), at, {}),
-            lambda: self._remove_evidence(evidence_id),
-        )
-
-    def delete_evidence(self, evidence_id: str) -> Change:
-        """Delete an evidence item with every analyst's ratings of it."""
-        index = list(self.evidence).index(evidence_id)
-        fields = self.evidence[evidence_id]
-        rows = op.rows(self.data, evidence_id)
-        kept = op.references(self.data)
-
-        def restore() -> Change:
-            change = self._insert_evidence(evidence_id, fields, index, rows)
-            op.put_references(self.data, kept)
-            return change
-
-        return self.history.do(
-            f"delete evidence {evidence_id}",
-            lambda: self._remove_evidence(evidence_id),
-            restore,
-        )
-
-    def _insert_evidence(
-        self, evidence_id: str, fields: EvidenceData, index: int, rows: op.Rows
-    ) -> Change:
-        op.insert_evidence(self.data, evidence_id, fields, index, rows)
-        self.live.add_evidence(evidence_id)
-        return Change("structure", evidence=evidence_id)
-
-    def _remove_evidence(self, evidence_id: str) -> Change:
-        self.live.remove_evidence(evidence_id)
-        op.remove_evidence(self.data, evidence_id)
-        return Change("structure", evidence=evidence_id)
-
-    def update_evidence(self, evidence_id: str, new_id: str, fields: EvidenceData) -> Change | None:
-        """Replace an evidence item's fields, renaming it (and its ratings) if the id changed."""
-        old_fields = self.evidence[evidence_id]
-        if new_id == evidence_id and old_fields == fields:
-            return None
-
-        def replace(old_id: str, new_id: str, fields: EvidenceData) -> Change:
-            self.live.remove_evidence(old_id)
-            op.replace_evidence(self.data, old_id, new_id, fields)
-            self.live.add_evidence(new_id)
-            return Change("structure" if new_id != old_id else "evidence", evidence=new_id)
-
-        return self.history.do(
-            f"edit evidence {evidence_id}",
-            lambda: replace(evidence_id, new_id, fields.copy()),
-            lambda: replace(new_id, evidence_id, old_fields),
-        )
-
-    def move_evidence(self, evidence_id: str, delta: int) -> Change | None:
-        """Move an evidence item ``delta`` places (negative: earlier); None at an end."""
-        ids = list(self.evidence)
-        old = ids.index(evidence_id)
-        new = max(0, min(len(ids) - 1, old + delta))
-        if new == old:
-            return None
-
-        def to(index: int) -> Change:
-            self.data["evidence"] = op.moved(self.evidence, evidence_id, index)
-            return Change("structure", evidence=evidence_id)
-
-        return self.history.do(f"move evidence {evidence_id}", lambda: to(new), lambda: to(old))
-
-    # the matrix' own fields
 
     def update_meta(self, fields: op.MatrixFields) -> Change | None:
         """Set the title, question and default analyst (absent keys are removed)."""
@@ -348,7 +148,7 @@ class Edits:
         old = self.milestones[milestone_id]
         if new_id == milestone_id and old == fields:
             return None
-        new = op.renamed(self.milestones, milestone_id, new_id, fields.copy())
+        new = renamed(self.milestones, milestone_id, new_id, fields.copy())
         label = f"edit milestone {milestone_id}"
         return self._milestones_to(label, new, fields["hypothesis"])
 
@@ -359,7 +159,7 @@ class Edits:
             return None
         fields = old.copy()
         fields["status"] = status
-        new = op.renamed(self.milestones, milestone_id, milestone_id, fields)
+        new = renamed(self.milestones, milestone_id, milestone_id, fields)
         label = f"milestone {milestone_id} {status}"
         return self._milestones_to(label, new, old["hypothesis"])
 
@@ -379,13 +179,13 @@ class Edits:
         conflict's cell or item), as settling may add or remove an item.
         """
         record = self.conflicts[conflict_id]
-        if side not in op.conflict_sides(record):
+        if side not in settling.conflict_sides(record):
             raise ValueError(f"{conflict_id} cannot be settled as {side!r}")
         key = record["key"]
         index = list(self.conflicts).index(conflict_id)
-        hypothesis, evidence = op.conflict_target(key)
+        hypothesis, evidence = settling.conflict_target(key)
         change = Change("all", evidence=evidence, hypothesis=hypothesis)
-        parts = op.conflict_parts(key)
+        parts = settling.conflict_parts(key)
         if parts[0] == "ratings" and len(parts) == 4:  # one cell: tell the live scores only
             analyst, evidence_id, hypothesis_id = parts[1:]
             ours = op.code(self.data, analyst, evidence_id, hypothesis_id)
@@ -402,10 +202,10 @@ class Edits:
             def revert() -> None:
                 set_cell(ours)
         else:
-            restore = op.keep_state(self.data, key)
+            restore = settling.keep_state(self.data, key)
 
             def apply() -> None:
-                op.settle(self.data, record, side)
+                settling.settle(self.data, record, side)
                 self.live.rebuild(self.data, self.live.analysts)
 
             def revert() -> None:
@@ -414,12 +214,12 @@ class Edits:
 
         def settle() -> Change:
             apply()
-            op.drop_conflict(self.data, conflict_id)
+            settling.drop_conflict(self.data, conflict_id)
             return change
 
         def unsettle() -> Change:
             revert()
-            op.put_conflict(self.data, conflict_id, record, index)
+            settling.put_conflict(self.data, conflict_id, record, index)
             return change
 
         return self.history.do(f"settle {conflict_id} as {side}", settle, unsettle)

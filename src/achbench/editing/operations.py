@@ -9,24 +9,25 @@ step.  Tables keep their file order: an item put back goes back to its place.
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable, Mapping
-from typing import Final, NotRequired, TypedDict, TypeVar, cast
+from collections.abc import Mapping
+from typing import NotRequired, TypedDict, cast
 
 from achbench.core.data import (
-    AssumptionData,
-    ConflictData,
     EvidenceData,
     HypothesisData,
-    Judgements,
     MatrixData,
     MilestoneData,
     Ratings,
     Rationale,
-    ResolutionData,
 )
 from achbench.core.vocabulary import Code
-
-V = TypeVar("V")
+from achbench.editing.references import (
+    forget_evidence,
+    forget_hypothesis,
+    rename_evidence,
+    rename_hypothesis,
+)
+from achbench.editing.tables import inserted, renamed
 
 Column = dict[str, dict[str, Code]]
 """Every analyst's codes for one hypothesis: analyst -> evidence -> code."""
@@ -42,25 +43,6 @@ class MatrixFields(TypedDict):
     title: str
     question: NotRequired[str]
     analyst: NotRequired[str]
-
-
-def inserted(table: dict[str, V], key: str, value: V, index: int) -> dict[str, V]:
-    """``table`` with ``key`` put at position ``index``."""
-    items = list(table.items())
-    items.insert(index, (key, value))
-    return dict(items)
-
-
-def renamed(table: dict[str, V], old: str, new: str, value: V) -> dict[str, V]:
-    """``table`` with ``old`` replaced in its place by ``new`` holding ``value``."""
-    return {(new if k == old else k): (value if k == old else v) for k, v in table.items()}
-
-
-def moved(table: dict[str, V], key: str, index: int) -> dict[str, V]:
-    """``table`` with ``key`` moved to position ``index``."""
-    value = table[key]
-    rest = {k: v for k, v in table.items() if k != key}
-    return inserted(rest, key, value, index)
 
 
 def code(data: MatrixData, analyst: str, evidence_id: str, hypothesis_id: str) -> Code | None:
@@ -112,117 +94,6 @@ def set_note(
         rationale.pop(analyst, None)
     if not rationale:
         data.pop("rationale", None)
-
-
-# -- what points at a hypothesis or evidence item besides ratings and milestones -----------
-
-
-class References(TypedDict):
-    """The tables that name hypotheses or evidence items by id (besides ratings and
-    milestones), as they were before a deletion: undo puts them back whole."""
-
-    rationale: NotRequired[Rationale]
-    judgements: NotRequired[Judgements]
-    assumptions: NotRequired[dict[str, AssumptionData]]
-    resolution: NotRequired[ResolutionData]
-
-
-def references(data: MatrixData) -> References:
-    """A copy of the tables a deletion may change besides ratings and milestones."""
-    kept = References()
-    if "rationale" in data:
-        kept["rationale"] = copy.deepcopy(data["rationale"])
-    if "judgements" in data:
-        kept["judgements"] = copy.deepcopy(data["judgements"])
-    if "assumptions" in data:
-        kept["assumptions"] = copy.deepcopy(data["assumptions"])
-    if "resolution" in data:
-        kept["resolution"] = copy.deepcopy(data["resolution"])
-    return kept
-
-
-def put_references(data: MatrixData, kept: References) -> None:
-    """Put back tables kept by ``references`` (a copy: later edits never reach ``kept``).
-
-    A table absent when kept is removed; a table put back takes its place in the
-    spec's order, which the writer keeps whatever the dict order."""
-    tree = cast("dict[str, object]", data)
-    source = cast("Mapping[str, object]", kept)
-    for name in ("rationale", "judgements", "assumptions", "resolution"):
-        if name in source:
-            tree[name] = copy.deepcopy(source[name])
-        else:
-            tree.pop(name, None)
-
-
-def forget_hypothesis(data: MatrixData, hypothesis_id: str) -> None:
-    """Remove what names a deleted hypothesis: rationale notes, judgements, the
-    assumptions' lists, and the resolution (it no longer names a hypothesis)."""
-    rationale = data.get("rationale", {})
-    for analyst in list(rationale):
-        table = rationale[analyst]
-        for evidence_id in list(table):
-            table[evidence_id].pop(hypothesis_id, None)
-            if not table[evidence_id]:
-                del table[evidence_id]
-        if not table:
-            del rationale[analyst]
-    if "rationale" in data and not rationale:
-        del data["rationale"]
-    judgements = data.get("judgements", {})
-    for analyst in list(judgements):
-        judgements[analyst].pop(hypothesis_id, None)
-        if not judgements[analyst]:
-            del judgements[analyst]
-    if "judgements" in data and not judgements:
-        del data["judgements"]
-    for assumption in data.get("assumptions", {}).values():
-        names = assumption.get("hypotheses")
-        if names is not None and hypothesis_id in names:
-            kept = [h for h in names if h != hypothesis_id]
-            if kept:
-                assumption["hypotheses"] = kept
-            else:
-                del assumption["hypotheses"]
-    if data.get("resolution", {}).get("hypothesis") == hypothesis_id:
-        del data["resolution"]
-
-
-def rename_hypothesis(data: MatrixData, old_id: str, new_id: str) -> None:
-    """Make what names hypothesis ``old_id`` (besides ratings and milestones) name ``new_id``."""
-    for table in data.get("rationale", {}).values():
-        for evidence_id, row in table.items():
-            if old_id in row:
-                table[evidence_id] = renamed(row, old_id, new_id, row[old_id])
-    judgements = data.get("judgements", {})
-    for analyst, values in judgements.items():
-        if old_id in values:
-            judgements[analyst] = renamed(values, old_id, new_id, values[old_id])
-    for assumption in data.get("assumptions", {}).values():
-        names = assumption.get("hypotheses")
-        if names is not None and old_id in names:
-            assumption["hypotheses"] = [new_id if h == old_id else h for h in names]
-    resolution = data.get("resolution")
-    if resolution is not None and resolution["hypothesis"] == old_id:
-        resolution["hypothesis"] = new_id
-
-
-def forget_evidence(data: MatrixData, evidence_id: str) -> None:
-    """Remove every analyst's rationale for a deleted evidence item."""
-    rationale = data.get("rationale", {})
-    for analyst in list(rationale):
-        rationale[analyst].pop(evidence_id, None)
-        if not rationale[analyst]:
-            del rationale[analyst]
-    if "rationale" in data and not rationale:
-        del data["rationale"]
-
-
-def rename_evidence(data: MatrixData, old_id: str, new_id: str) -> None:
-    """Make every analyst's rationale for evidence ``old_id`` be for ``new_id``."""
-    for table in data.get("rationale", {}).values():
-        if old_id in table:
-            table[new_id] = table.pop(old_id)
 
 
 # -- hypotheses ----------------------------------------------------------------------------
@@ -399,169 +270,3 @@ def snapshot(data: MatrixData) -> MatrixData:
         else:
             out[key] = copy.deepcopy(value)
     return cast(MatrixData, out)
-
-
-# -- merge conflicts recorded in the file --------------------------------------------------
-
-CONFLICT_SIDES: Final = ("ours", "theirs", "base")
-"""The sides a recorded conflict can be resolved to (``ours`` is what the file holds)."""
-
-
-def conflict_parts(key: str) -> list[str]:
-    """A conflict's dotted key as its parts: ``ratings.lead.E3.H2`` -> four parts."""
-    return key.split(".")
-
-
-def conflict_target(key: str) -> tuple[str | None, str | None]:
-    """(hypothesis id, evidence id) a conflict is about, where it names them."""
-    parts = conflict_parts(key)
-    if parts[0] == "ratings" and len(parts) == 4:
-        return parts[3], parts[2]
-    if parts[0] == "hypotheses" and len(parts) >= 2:
-        return parts[1], None
-    if parts[0] == "evidence" and len(parts) >= 2:
-        return None, parts[1]
-    return None, None
-
-
-def conflict_sides(conflict: ConflictData) -> tuple[str, ...]:
-    """The sides a conflict can be settled to: ours always; theirs and base where the
-    record says what they were (a note-only record, ``ratings.bob``, can only keep ours)."""
-    parts = conflict_parts(conflict["key"])
-    if parts[0] == "ratings" and len(parts) != 4:
-        return ("ours",)
-    return CONFLICT_SIDES
-
-
-def conflict_tables(key: str) -> tuple[str, ...]:
-    """The top-level tables that settling a conflict over ``key`` may change."""
-    parts = conflict_parts(key)
-    if len(parts) == 1:
-        return ()
-    if parts[0] == "hypotheses" and len(parts) == 2:
-        return ("hypotheses", "ratings", "milestones")
-    if parts[0] == "evidence" and len(parts) == 2:
-        return ("evidence", "ratings")
-    return (parts[0],)
-
-
-def settle(data: MatrixData, conflict: ConflictData, side: str) -> None:
-    """Make the matrix hold ``side``'s value for a conflict (``ours``: leave it as it is).
-
-    A side absent from the record had nothing there: the field, rating or item
-    is removed.  A position is 1-based.  The record itself is not touched.
-    """
-    if side == "ours":
-        return
-    value: object = conflict.get(side)
-    parts = conflict_parts(conflict["key"])
-    tree = cast("dict[str, object]", data)
-    if len(parts) == 1:
-        if value is None:
-            tree.pop(parts[0], None)
-        else:
-            tree[parts[0]] = value
-        return
-    table_name, item_id = parts[0], parts[1]
-    if table_name == "ratings" and len(parts) == 4:
-        analyst, evidence_id, hypothesis_id = parts[1:]
-        code_value = cast("Code | None", value)
-        set_code(data, analyst, evidence_id, hypothesis_id, code_value)
-        return
-    table = cast("dict[str, dict[str, object]]", tree.setdefault(table_name, {}))
-    if len(parts) == 2:  # a whole item, removed on one side
-        if value is None:
-            if table_name == "hypotheses":
-                remove_hypothesis(data, item_id)
-            elif table_name == "evidence":
-                remove_evidence(data, item_id)
-            else:
-                table.pop(item_id, None)
-        else:  # changed in place, or put back (at the end) if ours removed it
-            table[item_id] = dict(cast("dict[str, object]", value))
-        return
-    field = parts[2]
-    if field == "position":
-        if item_id in table and isinstance(value, int):
-            tree[table_name] = moved(table, item_id, max(0, min(len(table) - 1, value - 1)))
-        return
-    item = table.get(item_id)
-    if item is None:
-        return
-    if value is None:
-        item.pop(field, None)
-    else:
-        item[field] = value
-
-
-def keep_state(data: MatrixData, key: str) -> Callable[[MatrixData], None]:
-    """What settling a conflict over ``key`` may change, kept now; call the result to put
-    it back.  Only the item, field or cell concerned is copied (and a whole item's
-    ratings), so undo stays cheap on a large matrix."""
-    parts = conflict_parts(key)
-    tree = cast("dict[str, object]", data)
-    if len(parts) == 1:
-        old_meta = meta(data)
-
-        def put_meta(target: MatrixData) -> None:
-            fresh = with_meta(target, old_meta)
-            cast("dict[str, object]", target).clear()
-            cast("dict[str, object]", target).update(cast("dict[str, object]", fresh))
-
-        return put_meta
-    table_name, item_id = parts[0], parts[1]
-    if table_name == "ratings":
-        if len(parts) != 4:
-            return lambda target: None
-        analyst, evidence_id, hypothesis_id = parts[1:]
-        old_code = code(data, analyst, evidence_id, hypothesis_id)
-        return lambda target: set_code(target, analyst, evidence_id, hypothesis_id, old_code)
-    table = cast("dict[str, dict[str, object]]", tree.get(table_name, {}))
-    order = list(table)
-    fields = copy.deepcopy(table.get(item_id))
-    if len(parts) == 2 and table_name in ("hypotheses", "evidence"):
-        ratings_of = column(data, item_id) if table_name == "hypotheses" else rows(data, item_id)
-        milestones = milestones_of(data, item_id) if table_name == "hypotheses" else {}
-        index = order.index(item_id) if item_id in order else len(order)
-        kept = references(data)
-
-        def put_item(target: MatrixData) -> None:
-            if table_name == "hypotheses":
-                if item_id in target["hypotheses"]:
-                    remove_hypothesis(target, item_id)
-                if fields is not None:
-                    item = cast(HypothesisData, fields)
-                    insert_hypothesis(target, item_id, item, index, ratings_of, milestones)
-            else:
-                if item_id in target.get("evidence", {}):
-                    remove_evidence(target, item_id)
-                if fields is not None:
-                    insert_evidence(target, item_id, cast(EvidenceData, fields), index, ratings_of)
-            put_references(target, kept)
-
-        return put_item
-
-    def put_fields(target: MatrixData) -> None:
-        now = cast("dict[str, dict[str, object]]", cast("dict[str, object]", target)[table_name])
-        if fields is None:
-            now.pop(item_id, None)
-        else:
-            now[item_id] = fields
-        kept = {k: now[k] for k in order if k in now}
-        kept.update((k, v) for k, v in now.items() if k not in kept)
-        cast("dict[str, object]", target)[table_name] = kept
-
-    return put_fields
-
-
-def drop_conflict(data: MatrixData, conflict_id: str) -> None:
-    """Delete a conflict's record; the ``conflicts`` table goes with its last record."""
-    records = data.get("conflicts", {})
-    records.pop(conflict_id, None)
-    if not records:
-        data.pop("conflicts", None)
-
-
-def put_conflict(data: MatrixData, conflict_id: str, record: ConflictData, index: int) -> None:
-    """Put a conflict's record back at its place (undoing ``drop_conflict``)."""
-    data["conflicts"] = inserted(data.get("conflicts", {}), conflict_id, record, index)

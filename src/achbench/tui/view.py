@@ -204,7 +204,7 @@ class GridView:
         return [h.id for h in self.ranking.hypotheses if h.id in self.session.hypotheses]
 
     def _index_conflicts(self) -> None:
-        from achbench.editing.operations import conflict_parts, conflict_target
+        from achbench.editing.settling import conflict_parts, conflict_target
 
         self.conflicted_cells = set()
         self.conflicted_items = set()
@@ -219,7 +219,7 @@ class GridView:
     def conflicts_here(self) -> list[tuple[str, str]]:
         """(id, key) of the recorded conflicts about the cursor's cell, its two items,
         or the matrix' own fields."""
-        from achbench.editing.operations import conflict_target
+        from achbench.editing.settling import conflict_target
 
         hypothesis, evidence = self.current()
         found = []

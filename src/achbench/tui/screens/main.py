@@ -860,7 +860,7 @@ class MainScreen(Screen[None]):
 
     async def action_next_conflict(self) -> None:
         """Go to the next recorded conflict and ask how to settle it."""
-        from achbench.editing.operations import conflict_sides, conflict_target
+        from achbench.editing.settling import conflict_sides, conflict_target
         from achbench.tui.screens.dialogs import ChoiceDialog
         from achbench.versioning.conflicts import describe
 
@@ -904,7 +904,7 @@ class MainScreen(Screen[None]):
 
     async def _edit_after_conflict(self, key: str) -> None:
         """Open what an edit of a settled conflict needs: a form, or the cell to rate."""
-        from achbench.editing.operations import conflict_parts
+        from achbench.editing.settling import conflict_parts
 
         parts = conflict_parts(key)
         if len(parts) == 1:
