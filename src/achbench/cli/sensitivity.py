@@ -149,10 +149,10 @@ def print_tables(
     if rows:
         table = Table(
             [
-                Column("Evidence", flex=1),
+                Column("Evidence"),
                 Column("Title", flex=3),
-                Column("Effect", flex=1),
-                Column("New order", flex=3),
+                Column("Effect"),
+                Column("New order", flex=2),
             ],
             title="Leave one out",
             caption=_removal_summary(findings, show_all),
@@ -183,9 +183,9 @@ def print_tables(
     if findings.weight_shifts:
         table = Table(
             [
-                Column("Evidence", flex=1),
-                Column("Title", flex=3),
-                Column("Moved", flex=1),
+                Column("Evidence"),
+                Column("Title", flex=2),
+                Column("Moved"),
                 Column("New leader", flex=1),
             ],
             title="Credibility and relevance moved one level (under weighted)",
