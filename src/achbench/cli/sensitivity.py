@@ -115,6 +115,8 @@ def render_markdown(
             f"{escape(_changes_text(f))} |"
             for f in findings.flips
         ]
+        if challengers_note(findings):
+            out += ["", challengers_note(findings)]
     else:
         out.append("Only one hypothesis: there is no challenger.")
     out += ["", "## Credibility and relevance (under weighted)", ""]
@@ -128,6 +130,18 @@ def render_markdown(
     else:
         out.append("No single shift of one level changes the leader.")
     return "\n".join(out) + "\n"
+
+
+def challengers_note(findings: Findings) -> str:
+    """What the fewest-changes list leaves out at scale (``MAX_CHALLENGERS``), or ""."""
+    order = findings.standing.order
+    challengers = len(order) - (1 if len(findings.standing.leaders) == 1 else 0)
+    if len(findings.flips) >= challengers:
+        return ""
+    return (
+        f"Only the {len(findings.flips)} best-ranked of {challengers} challengers are "
+        "searched: the search for each costs time in proportion to the hypotheses."
+    )
 
 
 def print_tables(
@@ -175,6 +189,7 @@ def print_tables(
             Column("Cells", flex=2),
         ],
         title=f"Fewest rating changes for another hypothesis to lead ({_heading(findings)})",
+        caption=challengers_note(findings),
     )
     for flip in findings.flips:
         table.add_row(flip.challenger, flip.title, _count_text(flip), _changes_text(flip))
@@ -256,6 +271,8 @@ def sensitivity(
     if output_format == "json":
         payload = {"title": data["title"], **findings.to_json()}
         payload["warnings"] = [w.to_json() for w in warnings]
+        if challengers_note(findings):
+            payload["challengers_note"] = challengers_note(findings)
         emit(dumps(payload))
     elif output_format == "markdown":
         emit(render_markdown(data["title"], findings, warnings, show_all))
