@@ -710,7 +710,7 @@ def rating_changes(
     titles = dict(zip(grid.hypotheses, grid.hypothesis_titles, strict=True))
     solo = base.leaders[0] if len(base.leaders) == 1 else None
     lone = grid.analysts[0] if len(grid.analysts) == 1 else None
-    flips = []
+    flips: list[Flip] = []
     for h in base.order:
         if h == solo:
             continue
