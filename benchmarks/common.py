@@ -143,7 +143,7 @@ def time_call(func: Callable[[], object], runs: int) -> float:
 def markdown_table(results: Sequence[Result]) -> str:
     """The results as a Markdown table."""
     rows = [r.cells() for r in results]
-    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(HEADERS)]
+    widths = [max([len(h), *(len(r[i]) for r in rows)]) for i, h in enumerate(HEADERS)]
     lines = [
         "| " + " | ".join(h.ljust(w) for h, w in zip(HEADERS, widths, strict=True)) + " |",
         "|" + "|".join("-" * (w + 2) for w in widths) + "|",

@@ -34,6 +34,7 @@ SUITES = [
     "scale_bench",
     "terminal_bench",
     "judge_bench",
+    "wide_bench",
 ]
 """Benchmark modules, in the order of the issues that set their targets.
 

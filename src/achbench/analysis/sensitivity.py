@@ -679,15 +679,23 @@ def _cheapest(x: int, moves: _Moves) -> dict[int, list[Option]] | None:
     return chosen
 
 
+MAX_CHALLENGERS: Final = 50
+"""The fewest-changes search covers at most this many challengers, the best
+ranked: each search costs O(H), so all of them would cost O(H^2), hours at
+50,000 hypotheses (issue 12), and the outputs say how many were left out."""
+
+
 def rating_changes(
     grid: Grid,
     method: str = "heuer",
     steps: str = "any",
     raters: Sequence[Mapping[str, Sequence[str]]] | None = None,
     scores: _Scores | None = None,
+    limit: int = MAX_CHALLENGERS,
 ) -> tuple[Flip, ...]:
-    """For each hypothesis but a sole leader, in rank order: the fewest rating
-    changes that make it the sole leader (``Flip.changes`` is None if none can).
+    """For each hypothesis but a sole leader, in rank order, the first ``limit``
+    of them: the fewest rating changes that make it the sole leader
+    (``Flip.changes`` is None if none can).
 
     ``raters[i][h]`` names the analysts behind ``grid.votes[i][h]`` (see
     ``raters_of``); without it a change names the analyst only when one rated.
@@ -702,10 +710,12 @@ def rating_changes(
     titles = dict(zip(grid.hypotheses, grid.hypothesis_titles, strict=True))
     solo = base.leaders[0] if len(base.leaders) == 1 else None
     lone = grid.analysts[0] if len(grid.analysts) == 1 else None
-    flips = []
+    flips: list[Flip] = []
     for h in base.order:
         if h == solo:
             continue
+        if len(flips) >= limit:
+            break
         chosen = _cheapest(index[h], moves)
         changes: tuple[RatingChange, ...] | None = None
         if chosen is not None:

@@ -1,7 +1,7 @@
 """Output pieces shared by rank, sensitivity, consensus: evidence lists, milestone warnings.
 
-Rich is imported only inside the functions that print tables, whose console
-(``achbench.cli.terminal.console``) shows user text literally.
+The table module (``achbench.cli.table``) is imported only inside the functions
+that print, and shows user text literally.
 """
 
 from __future__ import annotations
@@ -10,13 +10,10 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from achbench.cli.terminal import say
-from achbench.core.text import visible
 from achbench.report.markdown_text import escape
 from achbench.scoring.methods import EvidenceScore
 
 if TYPE_CHECKING:
-    from rich.console import Console
-
     from achbench.analysis.milestones import MilestoneWarning
 
 
@@ -42,22 +39,21 @@ def evidence_markdown(rows: Sequence[tuple[EvidenceScore, bool]], caption: str) 
     return "\n".join(lines) + "\n"
 
 
-def print_evidence_table(
-    rows: Sequence[tuple[EvidenceScore, bool]], title: str, console: Console | None = None
-) -> None:
-    from rich import box
-    from rich.table import Table
+def print_evidence_table(rows: Sequence[tuple[EvidenceScore, bool]], title: str) -> None:
+    from achbench.cli.table import Column, Table, print_table
 
-    from achbench.cli.terminal import console as safe_console
-
-    table = Table(title=title, box=box.SIMPLE_HEAVY, title_justify="left")
-    table.add_column("Id", no_wrap=True)
-    table.add_column("Evidence", ratio=1, overflow="fold", min_width=12)
-    table.add_column("Diagnosticity", justify="right", no_wrap=True)
-    table.add_column("Note", no_wrap=True)
+    table = Table(
+        [
+            Column("Id"),
+            Column("Evidence", flex=1, min_width=12),
+            Column("Diagnosticity", justify="right"),
+            Column("Note"),
+        ],
+        title=title,
+    )
     for e, flat in rows:
         table.add_row(e.id, e.title, f"{e.diagnosticity:.2f}", "non-diagnostic" if flat else "")
-    (console or safe_console()).print(table)
+    print_table(table)
 
 
 def warnings_markdown(warnings: Sequence[MilestoneWarning]) -> str:
@@ -65,17 +61,14 @@ def warnings_markdown(warnings: Sequence[MilestoneWarning]) -> str:
     return "\n".join(f"> **Warning:** {escape(w.message)}\n" for w in warnings)
 
 
-def print_warnings(warnings: Sequence[MilestoneWarning], console: Console | None = None) -> None:
-    """Warnings after a table, in bold so they are not missed."""
+def print_warnings(warnings: Sequence[MilestoneWarning]) -> None:
+    """Warnings after a table, in bold red so they are not missed."""
     if not warnings:
         return
-    from rich.text import Text
+    from achbench.cli.table import print_line
 
-    from achbench.cli.terminal import console as safe_console
-
-    console = console or safe_console()
     for w in warnings:
-        console.print(Text.assemble(("Warning: ", "bold red"), visible(w.message)))
+        print_line(w.message, prefix=("Warning: ", "bold red"))
 
 
 def echo_warnings(warnings: Sequence[MilestoneWarning]) -> None:

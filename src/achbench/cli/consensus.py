@@ -113,54 +113,47 @@ def render_markdown(title: str, result: Consensus, show_all: bool) -> str:
 
 
 def print_tables(title: str, result: Consensus, show_all: bool) -> None:
-    from rich import box
-    from rich.table import Table
-
     from achbench.analysis.consensus import CATEGORY_NAMES
-    from achbench.cli.terminal import console as safe_console
+    from achbench.cli.table import Column, Table, print_line, print_table
 
-    console = safe_console()
-    console.print(f"Consensus: {title}", style="bold")
-    console.print(f"Analysts: {', '.join(result.analysts) or 'none'}")
+    print_line(f"Consensus: {title}", style="bold")
+    print_line(f"Analysts: {', '.join(result.analysts) or 'none'}")
     if len(result.analysts) < 2:
-        console.print("Only one analyst rated this matrix: there is nothing to compare.")
-    console.print(alpha_text(result))
+        print_line("Only one analyst rated this matrix: there is nothing to compare.")
+    print_line(alpha_text(result))
     counts = result.counts
-    console.print(", ".join(f"{CATEGORY_NAMES[k]}: {v}" for k, v in counts.items()))
+    print_line(", ".join(f"{CATEGORY_NAMES[k]}: {v}" for k, v in counts.items()))
     table = Table(
+        [
+            Column(header, justify="left" if i == 0 else "right")
+            for i, header in enumerate(ANALYST_HEADERS)
+        ],
         title="Each analyst against the consensus",
-        box=box.SIMPLE_HEAVY,
-        title_justify="left",
         pad_edge=False,
-        padding=(0, 1, 0, 0),
     )
-    for i, header in enumerate(ANALYST_HEADERS):
-        table.add_column(header, justify="left" if i == 0 else "right", no_wrap=True)
     for row in _analyst_rows(result):
         table.add_row(*row)
-    console.print(table)
+    print_table(table)
     cells = listed_cells(result, show_all)
     if not cells:
-        console.print("No cell is disputed.")
+        print_line("No cell is disputed.")
         return
     table = Table(
+        [
+            Column(
+                header,
+                justify="right" if header == "Disagreement" else "left",
+                flex=1 if header == "Votes" else 0,
+            )
+            for header in CELL_HEADERS
+        ],
         title="Cells" if show_all else "Disputed cells, most disputed first",
-        box=box.SIMPLE_HEAVY,
-        title_justify="left",
         pad_edge=False,
     )
-    for header in CELL_HEADERS:
-        table.add_column(
-            header,
-            justify="right" if header == "Disagreement" else "left",
-            overflow="fold",
-            ratio=1 if header == "Votes" else None,
-            no_wrap=header != "Votes",
-        )
     styles = {"extreme": "bold red", "large": "red", "mild": "yellow"}
     for cell in cells:
         table.add_row(*_cell_row(cell), style=styles.get(cell.category, ""))
-    console.print(table)
+    print_table(table)
 
 
 @main.command()

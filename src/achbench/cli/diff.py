@@ -10,23 +10,12 @@ import click
 from achbench.cli.app import main, reports_errors
 from achbench.cli.options import method_option
 from achbench.cli.output import emit
-from achbench.cli.terminal import say
+from achbench.cli.terminal import say, want_color
 from achbench.core.text import json_safe
 from achbench.store.toml import load_data
 
 EXIT_DIFFERENT = 1
 """Exit status when the matrices differ, as for ``diff`` and ``git diff --exit-code``."""
-
-
-def want_color(choice: str, stream: object = None) -> bool:
-    """Colour on a terminal unless ``NO_COLOR`` is set (https://no-color.org)."""
-    if choice == "always":
-        return True
-    if choice == "never" or os.environ.get("NO_COLOR"):
-        return False
-    stream = sys.stdout if stream is None else stream
-    isatty = getattr(stream, "isatty", None)
-    return bool(isatty and isatty())
 
 
 color_option = click.option(

@@ -1,8 +1,8 @@
-"""Print rankings as a Rich table, JSON, CSV or Markdown.
+"""Print rankings as a table, JSON, CSV or Markdown.
 
-Rich is imported only for the table, so ``--format json`` stays lean.  User text
-is made inert for each format as ``achbench.core.text`` says: the table through
-``achbench.cli.terminal.console``, Markdown through the one escaper, JSON with
+The table is ``achbench.cli.table`` (imported only for it).  User text is made
+inert for each format as ``achbench.core.text`` says: the table through
+``visible``, Markdown through the one escaper, JSON with
 C1 controls escaped, CSV with control characters shown as escapes and formula
 prefixes quoted.  Scores in CSV are rounded to ``CSV_DIGITS`` significant
 digits (so 8.000000000000002 reads 8.0); JSON keeps every digit.
@@ -116,26 +116,18 @@ def to_markdown(ranking: Ranking, caption: str = "") -> str:
 
 
 def print_table(ranking: Ranking, title: str, caption: str) -> None:
-    from rich import box
-    from rich.table import Table
+    from achbench.cli.table import Column, Table
+    from achbench.cli.table import print_table as show
 
-    from achbench.cli.terminal import console
-
-    table = Table(
-        title=title,
-        caption=caption,
-        box=box.SIMPLE_HEAVY,
-        title_justify="left",
-        caption_justify="left",
-    )
-    for index, header in enumerate(_headers(ranking)):
-        if index == 2:
-            table.add_column(header, ratio=1, overflow="fold", min_width=12)
-        else:
-            table.add_column(header, justify="right" if index != 1 else "left", no_wrap=True)
+    columns = [
+        Column(header, justify="left" if index in (1, 2) else "right")
+        for index, header in enumerate(_headers(ranking))
+    ]
+    columns[2] = Column(columns[2].header, flex=1, min_width=12)
+    table = Table(columns, title=title, caption=caption)
     for cells in _rows(ranking):
         table.add_row(*cells)
-    console().print(table)
+    show(table)
 
 
 def emit(text: str) -> None:

@@ -115,6 +115,8 @@ def render_markdown(
             f"{escape(_changes_text(f))} |"
             for f in findings.flips
         ]
+        if challengers_note(findings):
+            out += ["", challengers_note(findings)]
     else:
         out.append("Only one hypothesis: there is no challenger.")
     out += ["", "## Credibility and relevance (under weighted)", ""]
@@ -130,76 +132,87 @@ def render_markdown(
     return "\n".join(out) + "\n"
 
 
+def challengers_note(findings: Findings) -> str:
+    """What the fewest-changes list leaves out at scale (``MAX_CHALLENGERS``), or ""."""
+    order = findings.standing.order
+    challengers = len(order) - (1 if len(findings.standing.leaders) == 1 else 0)
+    if len(findings.flips) >= challengers:
+        return ""
+    return (
+        f"Only the {len(findings.flips)} best-ranked of {challengers} challengers are "
+        "searched: the search for each costs time in proportion to the hypotheses."
+    )
+
+
 def print_tables(
     title: str, findings: Findings, warnings: list[MilestoneWarning], show_all: bool
 ) -> None:
-    from rich import box
-    from rich.table import Table
-
     from achbench.analysis.wording import order_text, sentences
     from achbench.cli.analysis_output import print_warnings
-    from achbench.cli.terminal import console as safe_console
+    from achbench.cli.table import Column, Table, print_line, print_table
 
-    console = safe_console()
     said = sentences(findings)
-    console.print(f"Sensitivity: {title} - method: {findings.method}", style="bold")
-    console.print(f"Order: {order_text(findings.standing)}")
+    print_line(f"Sensitivity: {title} - method: {findings.method}", style="bold")
+    print_line(f"Order: {order_text(findings.standing)}")
     for sentence in said[:2]:
         style = "bold yellow" if "close race" in sentence or "tie" in sentence else ""
-        console.print(sentence, style=style)
-    print_warnings(warnings, console)
+        print_line(sentence, style=style)
+    print_warnings(warnings)
 
     rows = _removal_rows(findings, show_all)
     if rows:
         table = Table(
+            [
+                Column("Evidence"),
+                Column("Title", flex=3),
+                Column("Effect"),
+                Column("New order", flex=2),
+            ],
             title="Leave one out",
             caption=_removal_summary(findings, show_all),
-            box=box.SIMPLE_HEAVY,
-            title_justify="left",
-            caption_justify="left",
         )
-        for name in ("Evidence", "Title", "Effect", "New order"):
-            ratio = 1 if name in ("Title", "New order") else None
-            table.add_column(name, overflow="fold", ratio=ratio)
         for row in rows:
             table.add_row(*row, style="bold" if row[2] == "leader changes" else "")
-        console.print(table)
+        print_table(table)
     else:
         # No row to show: a sentence says why, rather than an empty table.
-        console.print()
-        console.print("Leave one out", style="italic")
-        console.print(_removal_summary(findings, show_all))
-        console.print()
+        print_line()
+        print_line("Leave one out", style="italic")
+        print_line(_removal_summary(findings, show_all))
+        print_line()
 
     table = Table(
+        [
+            Column("Challenger"),
+            Column("Title", flex=1),
+            Column("Changes", justify="right"),
+            Column("Cells", flex=2),
+        ],
         title=f"Fewest rating changes for another hypothesis to lead ({_heading(findings)})",
-        box=box.SIMPLE_HEAVY,
-        title_justify="left",
+        caption=challengers_note(findings),
     )
-    table.add_column("Challenger", no_wrap=True)
-    table.add_column("Title", overflow="fold", ratio=1)
-    table.add_column("Changes", justify="right", no_wrap=True)
-    table.add_column("Cells", overflow="fold", ratio=2)
     for flip in findings.flips:
         table.add_row(flip.challenger, flip.title, _count_text(flip), _changes_text(flip))
-    console.print(table)
+    print_table(table)
 
     if findings.weight_shifts:
         table = Table(
+            [
+                Column("Evidence"),
+                Column("Title", flex=2),
+                Column("Moved"),
+                Column("New leader", flex=1),
+            ],
             title="Credibility and relevance moved one level (under weighted)",
-            box=box.SIMPLE_HEAVY,
-            title_justify="left",
         )
-        for name in ("Evidence", "Title", "Moved", "New leader"):
-            table.add_column(name, overflow="fold", ratio=1 if name == "Title" else None)
         for w in findings.weight_shifts:
             table.add_row(
                 w.evidence, w.title, f"{w.attribute} {w.old} -> {w.new}", ", ".join(w.leaders)
             )
-        console.print(table)
+        print_table(table)
     for sentence in said:
         if sentence.startswith(("Under weighted, no single", "Keeping only", "Dropping", "No ")):
-            console.print(sentence)
+            print_line(sentence)
 
 
 @main.command()
@@ -258,6 +271,8 @@ def sensitivity(
     if output_format == "json":
         payload = {"title": data["title"], **findings.to_json()}
         payload["warnings"] = [w.to_json() for w in warnings]
+        if challengers_note(findings):
+            payload["challengers_note"] = challengers_note(findings)
         emit(dumps(payload))
     elif output_format == "markdown":
         emit(render_markdown(data["title"], findings, warnings, show_all))
