@@ -80,43 +80,38 @@ def history_csv(result: History, quote_formulas: bool) -> str:
 
 
 def print_history(result: History) -> None:
-    from rich import box
-    from rich.table import Table
+    from achbench.cli.table import Column, Table, print_line, print_table
 
-    from achbench.cli.terminal import console as safe_console
-
-    console = safe_console()
-    console.print(f"History of {result.path} - method: {result.method}", style="bold")
+    print_line(f"History of {result.path} - method: {result.method}", style="bold")
     if not result.versions:
-        console.print("No commit touched this file (in the range asked for).")
+        print_line("No commit touched this file (in the range asked for).")
         return
     hypotheses = result.hypotheses
-    table = Table(
-        box=box.SIMPLE_HEAVY,
-        pad_edge=False,
-        caption="Leader and rank per hypothesis (1 = best supported)",
-        caption_justify="left",
-    )
     shown = hypotheses if len(hypotheses) <= MAX_COLUMNS else []
-    table.add_column("Commit", no_wrap=True)
-    table.add_column("Date", no_wrap=True)
-    table.add_column("Author", overflow="ellipsis", no_wrap=True, max_width=16)
-    table.add_column("Message", overflow="fold", ratio=1, min_width=16)
-    table.add_column("Leader", no_wrap=True)
-    for h in shown:
-        table.add_column(h, justify="right", no_wrap=True)
-    table.add_column("Note", overflow="fold", ratio=1)
+    columns = [
+        Column("Commit"),
+        Column("Date"),
+        Column("Author"),
+        Column("Message", flex=1, min_width=16),
+        Column("Leader"),
+        *(Column(h, justify="right") for h in shown),
+        Column("Note", flex=1),
+    ]
+    table = Table(
+        columns, caption="Leader and rank per hypothesis (1 = best supported)", pad_edge=False
+    )
     for v in result.versions:
         c = v.commit
         leaders = ", ".join(h for h, s in v.standings.items() if s.rank == 1) or "-"
-        cells = [c.sha[:10], c.date[:10], c.author, c.message, leaders]
+        author = c.author if len(c.author) <= 16 else c.author[:15] + "…"
+        cells = [c.sha[:10], c.date[:10], author, c.message, leaders]
         cells += [rank_cell(v, h) for h in shown]
         table.add_row(*cells, note(v), style="red" if v.error else "")
-    console.print(table)
-    console.print(f"Score per version, oldest first ({result.method}; · = no score):")
+    print_table(table)
+    print_line(f"Score per version, oldest first ({result.method}; · = no score):")
     width = max(len(h) for h in hypotheses) if hypotheses else 0
     for h, spark, moved in chart_lines(result):
-        console.print(f"  {h:<{width}}  {spark}  {moved}", highlight=False)
+        print_line(f"  {h:<{width}}  {spark}  {moved}")
 
 
 @main.command()

@@ -145,30 +145,25 @@ def judgement_csv(result: Judgement, quote_formulas: bool) -> str:
 
 
 def print_judgement(title: str, result: Judgement) -> None:
-    from rich import box
-    from rich.table import Table
+    from achbench.cli.table import Column, Table, print_line, print_table
 
-    from achbench.cli.terminal import console as safe_console
-
-    console = safe_console()
-    console.print(f"Judgements: {title}", style="bold")
+    print_line(f"Judgements: {title}", style="bold")
     if not result.analysts:
-        console.print("No analyst has entered judgements.")
+        print_line("No analyst has entered judgements.")
         return
-    table = Table(box=box.SIMPLE_HEAVY, pad_edge=False)
-    for i, header in enumerate(HEADERS):
-        table.add_column(header, justify="right" if i >= 3 else "left", overflow="fold")
+    columns = [Column(h, justify="right" if i >= 3 else "left") for i, h in enumerate(HEADERS)]
+    table = Table(columns, pad_edge=False)
     for r in judgement_rows(result):
         table.add_row(*r)
-    console.print(table)
+    print_table(table)
     for line in gap_lines(result):
-        console.print(line)
+        print_line(line)
     if result.truth is not None:
-        console.print(f"Resolved: {result.truth} proved true.")
-        scores = Table("Forecast", "Brier", "Log score", box=box.SIMPLE_HEAVY, pad_edge=False)
+        print_line(f"Resolved: {result.truth} proved true.")
+        scores = Table([Column("Forecast"), Column("Brier"), Column("Log score")], pad_edge=False)
         for r in score_rows(result):
             scores.add_row(*r)
-        console.print(scores)
+        print_table(scores)
 
 
 @main.command()
@@ -342,19 +337,15 @@ def calibration(paths: tuple[str, ...], output_format: str) -> None:
     elif output_format == "html":
         emit(calibration_html(records, notes))
     else:
-        from rich import box
-        from rich.table import Table
+        from achbench.cli.table import Column, Table, print_line, print_table
 
-        from achbench.cli.terminal import console as safe_console
-
-        console = safe_console()
-        console.print(f"Calibration over {len(resolved)} resolved matrices", style="bold")
-        summary = Table(*SUMMARY_HEADERS, box=box.SIMPLE_HEAVY, pad_edge=False)
+        print_line(f"Calibration over {len(resolved)} resolved matrices", style="bold")
+        summary = Table([Column(h) for h in SUMMARY_HEADERS], pad_edge=False)
         for r in summary_rows(records):
             summary.add_row(*r)
-        console.print(summary)
-        table = Table(*CALIBRATION_HEADERS, box=box.SIMPLE_HEAVY, pad_edge=False)
+        print_table(summary)
+        table = Table([Column(h) for h in CALIBRATION_HEADERS], pad_edge=False)
         for r in calibration_rows(records):
             if r[2] != "0":
                 table.add_row(*r)
-        console.print(table)
+        print_table(table)
