@@ -84,7 +84,7 @@ class RankingPane(Widget):
             self.refresh(layout=True)
             return
         for y, line in enumerate(self._plain):
-            if line != old[y]:
+            if y >= len(old) or line != old[y]:
                 self.refresh(Region(0, y, self.size.width, 1))
 
     def lines(self, width: int) -> list[Text]:
