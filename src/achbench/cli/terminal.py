@@ -32,5 +32,5 @@ def want_color(choice: str, stream: object = None) -> bool:
     if choice == "never" or os.environ.get("NO_COLOR"):
         return False
     stream = sys.stdout if stream is None else stream
-    isatty = getattr(stream, "isatty", None)
-    return bool(isatty and isatty())
+    isatty: object = getattr(stream, "isatty", None)
+    return callable(isatty) and isatty() is True

@@ -19,7 +19,7 @@ import signal
 import warnings
 from collections.abc import Callable
 from pathlib import Path
-from typing import NoReturn
+from typing import NoReturn, cast
 
 from achbench.core.data import MatrixData
 from achbench.core.errors import MatrixFileError, SaveError
@@ -101,9 +101,12 @@ def _wait(pid: int, report: int) -> Written:
     with contextlib.suppress(ChildProcessError):
         os.waitpid(pid, 0)
     try:
-        kind, detail = pickle.loads(b"".join(chunks))
+        outcome: object = pickle.loads(b"".join(chunks))
     except Exception as exc:
         raise SaveError(f"the save ended without a report ({exc!r})") from exc
+    if not (isinstance(outcome, tuple) and len(outcome) == 2):
+        raise SaveError(f"the save ended with a report it cannot read ({outcome!r})")
+    kind, detail = cast("tuple[object, object]", outcome)
     if kind == "ok" and isinstance(detail, Written):
         return detail
     if kind == "matrix" and isinstance(detail, list):
