@@ -26,11 +26,11 @@ import copy
 import datetime as dt
 import json
 from bisect import bisect_left
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Final, Literal, NotRequired, TypedDict, cast
+from typing import Final, Literal, NotRequired, TypedDict, TypeVar, cast
 
-from achbench.core.data import TABLES, MatrixData, Rationale
+from achbench.core.data import TABLES, MatrixData
 from achbench.core.errors import AchbenchError
 from achbench.core.vocabulary import Code
 
@@ -63,6 +63,10 @@ OPTIONAL_TABLES: Final = tuple(k for k in TABLES if k not in ("hypotheses", "res
 
 _DATE_FIELDS = {"evidence": "date", "milestones": "due"}
 """Fields holding TOML dates, which JSON carries as ISO strings."""
+
+
+_Cell = TypeVar("_Cell")
+"""What a per-cell table holds in each cell: a rating code, or a note."""
 
 
 def _table(value: object) -> Mapping[str, object]:
@@ -598,14 +602,27 @@ def _diff_ratings(old: MatrixData, new: MatrixData) -> list[CellChange]:
     Cells that go with a removed analyst, evidence item or hypothesis are left
     out: removing the item says they are gone.
     """
-    old_ratings = old.get("ratings") or {}
-    new_ratings = new.get("ratings") or {}
+    return [
+        CellChange(analyst, evidence_id, hypothesis_id, before, after)
+        for analyst, evidence_id, hypothesis_id, before, after in _changed_cells(
+            old.get("ratings") or {}, new.get("ratings") or {}, new
+        )
+    ]
+
+
+def _changed_cells(
+    old_tables: Mapping[str, Mapping[str, Mapping[str, _Cell]]],
+    new_tables: Mapping[str, Mapping[str, Mapping[str, _Cell]]],
+    new: MatrixData,
+) -> Iterator[tuple[str, str, str, _Cell | None, _Cell | None]]:
+    """(analyst, evidence, hypothesis, before, after) for each cell of a per-cell table
+    (ratings, rationale) that changed, in NEW's order; what goes with a removed analyst,
+    evidence item or hypothesis is left out (those removals are reported themselves)."""
     evidence_ids = list(new.get("evidence") or {})
     hypothesis_ids = list(new["hypotheses"])
-    changes: list[CellChange] = []
-    empty: dict[str, Code] = {}
-    for analyst, new_table in new_ratings.items():
-        old_table = old_ratings.get(analyst, {})
+    empty: Mapping[str, _Cell] = {}
+    for analyst, new_table in new_tables.items():
+        old_table = old_tables.get(analyst, {})
         if old_table == new_table:
             continue
         for evidence_id in evidence_ids:
@@ -617,34 +634,18 @@ def _diff_ratings(old: MatrixData, new: MatrixData) -> list[CellChange]:
                 before = old_row.get(hypothesis_id)
                 after = new_row.get(hypothesis_id)
                 if before != after:
-                    changes.append(CellChange(analyst, evidence_id, hypothesis_id, before, after))
-    return changes
+                    yield analyst, evidence_id, hypothesis_id, before, after
 
 
 def _diff_rationale(old: MatrixData, new: MatrixData) -> list[NoteChange]:
     """Note changes per analyst, as ``_diff_ratings`` gives cell changes (and leaving out
     the notes that go with a removed analyst, evidence item or hypothesis likewise)."""
-    old_notes: Rationale = old.get("rationale") or {}
-    evidence_ids = list(new.get("evidence") or {})
-    hypothesis_ids = list(new["hypotheses"])
-    changes: list[NoteChange] = []
-    empty: dict[str, str] = {}
-    new_notes: Rationale = new.get("rationale") or {}
-    for analyst, new_table in new_notes.items():
-        old_table = old_notes.get(analyst, {})
-        if old_table == new_table:
-            continue
-        for evidence_id in evidence_ids:
-            old_row = old_table.get(evidence_id) or empty
-            new_row = new_table.get(evidence_id) or empty
-            if old_row == new_row:
-                continue
-            for hypothesis_id in hypothesis_ids:
-                before = old_row.get(hypothesis_id)
-                after = new_row.get(hypothesis_id)
-                if before != after:
-                    changes.append(NoteChange(analyst, evidence_id, hypothesis_id, before, after))
-    return changes
+    return [
+        NoteChange(analyst, evidence_id, hypothesis_id, before, after)
+        for analyst, evidence_id, hypothesis_id, before, after in _changed_cells(
+            old.get("rationale") or {}, new.get("rationale") or {}, new
+        )
+    ]
 
 
 def _conclusion(old: MatrixData, new: MatrixData, method: str) -> Conclusion:
