@@ -54,7 +54,6 @@ import os
 import re
 import signal
 import threading
-import warnings
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
@@ -81,6 +80,7 @@ from achbench.editing.snapshot import (
     Snapshot,
     copy_matrix,
     described_status,
+    fork_with_pipe,
     write_in_child,
 )
 from achbench.store import toml as store
@@ -209,25 +209,9 @@ class Recovery:
 
     def fork(self, data: MatrixData) -> Job:
         """Fork a child process that writes ``data`` as it is now (see the module)."""
-        # What the child needs is imported here, so that it imports nothing itself:
-        # a lock another thread held at the instant of the fork stays held in the child.
-        import rtoml  # noqa: F401
-        import tomli_w  # noqa: F401
-
         self.cancel()
         snapshot = self.snapshot(data, copy=False)
-        report, reply = os.pipe()
-        try:
-            with warnings.catch_warnings():  # Python 3.12 warns of forking with threads
-                warnings.simplefilter("ignore", DeprecationWarning)
-                pid = os.fork()
-        except OSError:
-            os.close(report)
-            os.close(reply)
-            raise
-        if pid == 0:
-            write_in_child(snapshot, report, reply)
-        os.close(reply)
+        pid, report = fork_with_pipe(partial(write_in_child, snapshot))
         job = Job(pid, report, snapshot)
         with self._lock:
             self._job = job

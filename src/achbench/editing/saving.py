@@ -16,14 +16,14 @@ import contextlib
 import os
 import pickle
 import signal
-import warnings
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import NoReturn, cast
 
 from achbench.core.data import MatrixData
 from achbench.core.errors import MatrixFileError, SaveError
-from achbench.editing.snapshot import FORKS, copy_matrix
+from achbench.editing.snapshot import FORKS, copy_matrix, fork_with_pipe
 from achbench.store import toml as store
 from achbench.store.atomic import Written
 
@@ -55,21 +55,7 @@ def _outcome(data: MatrixData, target: Path) -> Outcome:
 
 
 def _fork(data: MatrixData, target: Path) -> Callable[[], Written]:
-    import rtoml  # noqa: F401  # imported before the fork: the child imports nothing
-    import tomli_w  # noqa: F401
-
-    report, reply = os.pipe()
-    try:
-        with warnings.catch_warnings():  # Python 3.12 warns of forking with threads
-            warnings.simplefilter("ignore", DeprecationWarning)
-            pid = os.fork()
-    except OSError:
-        os.close(report)
-        os.close(reply)
-        raise
-    if pid == 0:
-        _child(data, target, report, reply)
-    os.close(reply)
+    pid, report = fork_with_pipe(partial(_child, data, target))
     return lambda: _wait(pid, report)
 
 

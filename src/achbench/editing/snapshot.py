@@ -13,6 +13,8 @@ import contextlib
 import os
 import signal
 import sys
+import warnings
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final, NoReturn, cast
@@ -156,3 +158,29 @@ def described_status(status: int) -> str:
     if os.WIFSIGNALED(status):
         return f"killed by signal {os.WTERMSIG(status)}"
     return f"exit status {os.waitstatus_to_exitcode(status)}"
+
+
+def fork_with_pipe(child: Callable[[int, int], NoReturn]) -> tuple[int, int]:
+    """Fork; in the child run ``child(report, reply)`` (it must end the process); in
+    the parent return the child's pid and the pipe end its report arrives on.
+
+    What a writing child needs (the TOML writers) is imported before the fork, so
+    the child imports nothing: a lock another thread held at the instant of the
+    fork would stay held in the child.
+    """
+    import rtoml  # noqa: F401
+    import tomli_w  # noqa: F401
+
+    report, reply = os.pipe()
+    try:
+        with warnings.catch_warnings():  # Python 3.12 warns of forking with threads
+            warnings.simplefilter("ignore", DeprecationWarning)
+            pid = os.fork()
+    except OSError:
+        os.close(report)
+        os.close(reply)
+        raise
+    if pid == 0:
+        child(report, reply)
+    os.close(reply)
+    return pid, report
