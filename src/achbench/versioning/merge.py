@@ -28,7 +28,7 @@ Pure: no I/O, no Rich.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Final, TypeVar, cast
 
@@ -101,6 +101,10 @@ def _touched(base: MatrixData, side: MatrixData) -> tuple[set[str], set[str]]:
         if base_milestones.get(milestone_id) != milestone:
             hypothesis_ids.add(milestone["hypothesis"])
     return evidence_ids, hypothesis_ids
+
+
+_Table = TypeVar("_Table", bound=Mapping[str, Mapping[str, str]])
+"""One analyst's per-cell table: ratings (codes) or rationale (notes)."""
 
 
 class _Merger:
@@ -417,31 +421,12 @@ class _Merger:
         revive = [
             _revived(self.base, side, hypotheses, evidence) for side in (self.ours, self.theirs)
         ]
-        result: Rationale = {}
-        for analyst in _union(ours, theirs, base):
-            b, o, t = base.get(analyst), ours.get(analyst), theirs.get(analyst)
-            if o is None and t is None:
-                continue
-            if b is not None and o is None:
-                if t != b:
-                    self.lost_notes(analyst, b, t or {})
-                continue
-            if b is not None and t is None:
-                if o == b:
-                    continue
-                self.conflict(
-                    f"rationale.{analyst}",
-                    None,
-                    None,
-                    None,
-                    f"theirs removed analyst {analyst}'s rationale, ours changed some; ours kept",
-                )
-                t = b
-            result[analyst] = self.notes(
-                analyst, b or {}, o or {}, t or {}, hypotheses, evidence, revive
-            )
-        order = self.order("rationale", list(base), list(ours), list(theirs), result, False)
-        return {analyst: result[analyst] for analyst in order}
+        return self.per_analyst(
+            "rationale",
+            (base, ours, theirs),
+            lambda a, b, o, th: self.notes(a, b, o, th, hypotheses, evidence, revive),
+            lambda a, b, th: self.lost_notes(a, b, th),
+        )
 
     def lost_notes(self, analyst: str, base: AnalystRationale, theirs: AnalystRationale) -> None:
         """Record theirs' changed notes of an analyst whose rationale ours removed."""
@@ -505,31 +490,48 @@ class _Merger:
         revive = [
             _revived(self.base, side, hypotheses, evidence) for side in (self.ours, self.theirs)
         ]
-        result: Ratings = {}
+        return self.per_analyst(
+            "ratings",
+            (base, ours, theirs),
+            lambda a, b, o, th: self.table(a, b, o, th, hypotheses, evidence, revive),
+            lambda a, b, th: self.lost_cells(a, b, th, "ours removed this analyst's ratings"),
+        )
+
+    def per_analyst(
+        self,
+        section: str,
+        sides: tuple[Mapping[str, _Table], Mapping[str, _Table], Mapping[str, _Table]],
+        merge_one: Callable[[str, _Table, _Table, _Table], _Table],
+        lose: Callable[[str, _Table, _Table], None],
+    ) -> dict[str, _Table]:
+        """Merge a per-analyst table (ratings, rationale) analyst by analyst: an
+        analyst's table removed on one side and changed on the other is recorded
+        (``lose`` for theirs' changes; a conflict keeping ours for ours'), the rest
+        merged by ``merge_one(analyst, base, ours, theirs)``, in merged order."""
+        base, ours, theirs = sides
+        empty = cast(_Table, {})
+        result: dict[str, _Table] = {}
         for analyst in _union(ours, theirs, base):
             b, o, t = base.get(analyst), ours.get(analyst), theirs.get(analyst)
             if o is None and t is None:
                 continue
             if b is not None and o is None:
                 if t != b:
-                    self.lost_cells(analyst, b, t or {}, "ours removed this analyst's ratings")
+                    lose(analyst, b, t or empty)
                 continue
             if b is not None and t is None:
-                if o != b:
-                    self.conflict(
-                        f"ratings.{analyst}",
-                        None,
-                        None,
-                        None,
-                        f"theirs removed analyst {analyst}'s ratings, ours changed some; ours kept",
-                    )
-                    t = b
-                else:
+                if o == b:
                     continue
-            result[analyst] = self.table(
-                analyst, b or {}, o or {}, t or {}, hypotheses, evidence, revive
-            )
-        order = self.order("ratings", list(base), list(ours), list(theirs), result, False)
+                self.conflict(
+                    f"{section}.{analyst}",
+                    None,
+                    None,
+                    None,
+                    f"theirs removed analyst {analyst}'s {section}, ours changed some; ours kept",
+                )
+                t = b
+            result[analyst] = merge_one(analyst, b or empty, o or empty, t or empty)
+        order = self.order(section, list(base), list(ours), list(theirs), result, False)
         return {analyst: result[analyst] for analyst in order}
 
     def lost_cells(
