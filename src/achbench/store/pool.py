@@ -10,11 +10,14 @@ name (``lead@alice``) rather than silently merged or dropped.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from achbench.core.data import MatrixData, Ratings
 from achbench.core.errors import UsageError
 from achbench.store.toml import load_data
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 
 def _detail(first_name: str, only_first: list[str], name: str, only_this: list[str]) -> str:
@@ -92,6 +95,8 @@ def pool(files: Sequence[tuple[str, MatrixData]]) -> MatrixData:
         for analyst, table in data.get("ratings", {}).items():
             key = analyst
             if key in ratings and ratings[key] != table:
+                from pathlib import Path
+
                 key = f"{analyst}@{Path(name).stem}"
             ratings[key] = table
     merged["ratings"] = ratings

@@ -23,15 +23,12 @@ from __future__ import annotations
 
 import os
 import re
-import tomllib
 from collections.abc import Mapping
-from pathlib import Path
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 from achbench.core.data import TABLE_KEYS, MatrixData, Ratings
 from achbench.core.errors import MatrixFileError, SaveError
 from achbench.core.validate import validate_data
-from achbench.store.atomic import Written, write_atomic
 from achbench.store.files import (
     file_error,
     number_too_long,
@@ -41,6 +38,13 @@ from achbench.store.files import (
 )
 from achbench.store.ratings_text import ratings_chunks, read_ratings
 
+if TYPE_CHECKING:
+    # Only for writing, and tomllib only to word errors: a command that reads
+    # a valid file loads neither (``docs/performance.md``, start-up).
+    from pathlib import Path
+
+    from achbench.store.atomic import Written
+
 _POSITION = re.compile(r"^(?P<message>.*) \(at line (?P<line>\d+), column (?P<column>\d+)\)$")
 _BOM = b"\xef\xbb\xbf"
 _DECLARED_TWICE = re.compile(r"^Cannot declare \((?P<key>.*)\) twice$")
@@ -48,6 +52,8 @@ _DECLARED_TWICE = re.compile(r"^Cannot declare \((?P<key>.*)\) twice$")
 
 def _syntax_error(path: Path | str, text: str, fallback: str) -> MatrixFileError:
     """Word a TOML syntax error as ``tomllib`` does, with its line and column."""
+    import tomllib
+
     try:
         tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -79,6 +85,8 @@ def parse(text: str, path: Path | str = "<matrix>") -> dict[str, object]:
     the section itself is read line by line and cannot nest.
     """
     if os.environ.get("ACHBENCH_TOML_PARSER") == "tomllib":
+        import tomllib
+
         refuse_hostile(text, path)
         try:
             return tomllib.loads(text)
@@ -116,6 +124,8 @@ def read_table(path: Path | str) -> dict[str, object]:
     except UnicodeDecodeError as exc:
         raise file_error(path, f"is not UTF-8 text: cannot decode byte {exc.start}") from None
     refuse_hostile(text, path)
+    import tomllib
+
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -208,5 +218,7 @@ def save(data: Mapping[str, object], path: Path | str, force: bool = False) -> W
     ``MatrixFileError`` and the file on disk is left as it was.  A read-only
     file is replaced only with ``force`` (``store.atomic.write_atomic``).
     """
+    from achbench.store.atomic import write_atomic
+
     text = dumps(validate_data(dict(data), str(path)))
     return write_atomic(path, text.encode("utf-8"), force=force)
