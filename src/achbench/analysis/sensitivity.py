@@ -49,7 +49,9 @@ import dataclasses
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Final, TypeVar
+from itertools import accumulate, chain, compress, repeat
+from operator import itemgetter, methodcaller, mul, neg, sub, truediv
+from typing import Final, TypeVar, cast
 
 from achbench.core.data import MatrixData
 from achbench.core.vocabulary import CODES, LEVELS, METHODS, Code, Level
@@ -61,9 +63,13 @@ from achbench.scoring.methods import (
     LEVEL_WEIGHT,
     NEUTRAL_LIKELIHOOD,
     OPENSYNTHESIS_VALUE,
+    Cell,
+    CellTable,
     Grid,
     bayes_log_likelihoods,
     bayes_log_posteriors,
+    cell_codes,
+    cell_rows,
     consensus_code,
     item_weights,
     pooled,
@@ -309,16 +315,20 @@ def _additive_scores(
 ) -> _Scores:
     if cells is None:
         cells = pooled(grid, HEUER_VALUE)
-    n = len(grid.hypotheses)
-    totals = weighted_totals(cells, weights, n)
-    shares = [
-        [0.0 if v is None else v * w for v in row] for row, w in zip(cells, weights, strict=True)
-    ]
+    totals = weighted_totals(cells, weights, len(grid.hypotheses))
+    shares = [_shares(row, w) for row, w in zip(cells, weights, strict=True)]
 
     def without(i: int) -> list[Key]:
-        return [t - s for t, s in zip(totals, shares[i], strict=True)]
+        return list(map(sub, totals, shares[i]))
 
     return _Scores(list(totals), without, list(totals))
+
+
+def _shares(row: list[float | None], weight: float) -> list[float]:
+    """One item's share of each hypothesis' total: value x weight, 0.0 if unrated."""
+    if None in row:
+        return [0.0 if v is None else v * weight for v in row]
+    return list(map(mul, cast("list[float]", row), repeat(weight)))
 
 
 def _opensynthesis_cell(codes: tuple[Code, ...], scale: int) -> tuple[int, int, int, int]:
@@ -342,46 +352,40 @@ def _opensynthesis_scores(grid: Grid) -> _Scores:
     scores ``scoring.opensynthesis`` adds up.  Shares of NA and unrated cells
     are compared as counts: every hypothesis has the same number of items."""
     n = len(grid.hypotheses)
-    sizes = {len(codes) for cell in grid.votes for codes in cell.values() if codes}
+    distinct = set(chain.from_iterable(cell.values() for cell in grid.cells))
     scale = 1
-    for k in sizes:
+    for k in {len(cell_codes(c)) for c in distinct}:
         scale = math.lcm(scale, k * k)
-    inc = [0] * n
-    cons = [0] * n
-    na = [0] * n
-    unrated = [0] * n
+    unrated_share = (0, 0, 0, 1)
+    table = CellTable(lambda codes: _opensynthesis_cell(codes, scale), unrated_share)
+    first, second, third, fourth = itemgetter(0), itemgetter(1), itemgetter(2), itemgetter(3)
     parts: list[tuple[list[int], list[int], list[int], list[int]]] = []
-    memo: dict[tuple[Code, ...], tuple[int, int, int, int]] = {}
-    for cell in grid.votes:
-        shares = []
-        for h in grid.hypotheses:
-            codes = tuple(cell.get(h, ()))
-            share = memo.get(codes)
-            if share is None:
-                share = memo[codes] = _opensynthesis_cell(codes, scale)
-            shares.append(share)
-        p_inc = [x[0] for x in shares]
-        p_cons = [x[1] for x in shares]
-        p_na = [x[2] for x in shares]
-        p_un = [x[3] for x in shares]
-        for j in range(n):
-            inc[j] += p_inc[j]
-            cons[j] += p_cons[j]
-            na[j] += p_na[j]
-            unrated[j] += p_un[j]
-        parts.append((p_inc, p_cons, p_na, p_un))
+    for shares in cast("list[list[tuple[int, int, int, int]]]", cell_rows(grid, table)):
+        parts.append(
+            (
+                list(map(first, shares)),
+                list(map(second, shares)),
+                list(map(third, shares)),
+                list(map(fourth, shares)),
+            )
+        )
+    inc = cons = na = unrated = [0] * n
+    if parts:  # whole numbers: the sums are exact in any order
+        inc, cons, na, unrated = (
+            [sum(c) for c in zip(*lists, strict=True)] for lists in zip(*parts, strict=True)
+        )
 
     def without(i: int) -> list[Key]:
         p_inc, p_cons, p_na, p_un = parts[i]
-        return [
-            (
-                (inc[j] - p_inc[j]) / scale,
-                (p_cons[j] - cons[j]) / scale,
-                na[j] - p_na[j],
-                unrated[j] - p_un[j],
+        return list(
+            zip(
+                map(truediv, map(sub, inc, p_inc), repeat(scale)),
+                map(truediv, map(sub, p_cons, cons), repeat(scale)),
+                map(sub, na, p_na),
+                map(sub, unrated, p_un),
+                strict=True,
             )
-            for j in range(n)
-        ]
+        )
 
     keys: list[Key] = [(inc[j] / scale, -cons[j] / scale, na[j], unrated[j]) for j in range(n)]
     return _Scores(keys, without, [x / scale for x in inc])
@@ -392,10 +396,10 @@ def _bayes_scores(grid: Grid) -> _Scores:
     log_post = bayes_log_posteriors(grid, rows)
 
     def posterior_keys(logs: Sequence[float]) -> list[Key]:
-        return [-p for p in posteriors(logs)]
+        return list(map(neg, posteriors(logs)))
 
     def without(i: int) -> list[Key]:
-        return posterior_keys([p - r for p, r in zip(log_post, rows[i], strict=True)])
+        return posterior_keys(list(map(sub, log_post, rows[i])))
 
     return _Scores(posterior_keys(log_post), without, [-p for p in log_post])
 
@@ -469,35 +473,94 @@ def _best_moves(
     return out
 
 
+class _Options:
+    """One hypothesis' candidate changes in one direction, largest gain first (then
+    file order), with the running totals of their gains.
+
+    Held as the candidates in file order and a sorted order over them, so that
+    a list of thousands is built by a few passes in C; ``first(k)`` spells out
+    only the k changes a solution takes.
+    """
+
+    __slots__ = ("items", "order", "picked", "sums")
+
+    def __init__(self, items: list[int], picked: list[tuple[float, int, Code]]) -> None:
+        self.items = items
+        """Evidence index of each candidate, in file order."""
+        self.picked = picked
+        """(minus the gain, voter index, new code) of each candidate, in file order."""
+        minus_gains = list(map(itemgetter(0), picked))
+        self.order = sorted(range(len(picked)), key=minus_gains.__getitem__)
+        """Positions in ``picked``, largest gain first; a stable sort keeps file order."""
+        totals = accumulate(map(minus_gains.__getitem__, self.order), sub, initial=0.0)
+        next(totals)
+        self.sums = list(totals)
+        """Running totals of the gains in that order, added one by one from 0.0."""
+
+    @classmethod
+    def of_cells(cls, found: list[tuple[float, int, Code] | None]) -> _Options:
+        """From each item's one candidate (None: no change helps there)."""
+        return cls(list(compress(range(len(found)), found)), list(filter(None, found)))
+
+    @classmethod
+    def of_list(cls, options: list[Option]) -> _Options:
+        """From candidates (several per cell allowed) in file order."""
+        return cls([o[1] for o in options], [(o[0], o[2], o[3]) for o in options])
+
+    def first(self, k: int) -> list[Option]:
+        """The k largest-gain changes, as ``Option`` tuples."""
+        out: list[Option] = []
+        for p in self.order[:k]:
+            minus_gain, voter, new = self.picked[p]
+            out.append((minus_gain, self.items[p], voter, new))
+        return out
+
+
+class _CellOptions(dict[object, "tuple[float, int, Code] | None"]):
+    """Each distinct (item kind, cell) key's one candidate change, computed once."""
+
+    def __init__(self, option: Callable[[object], tuple[float, int, Code] | None]) -> None:
+        super().__init__()
+        self.option = option
+
+    def __missing__(self, key: object) -> tuple[float, int, Code] | None:
+        found = self[key] = self.option(key)
+        return found
+
+
 class _Moves:
     """Per hypothesis, the changes that lower its score (help) or raise it (hurt),
     largest gain first, each list built when first needed."""
 
     def __init__(
-        self, badness: list[float], build: Callable[[int, int], list[Option]], exact: bool
+        self, badness: list[float], build: Callable[[int, int], _Options], exact: bool
     ) -> None:
         self.badness = badness
         """Each hypothesis' score, lower ranking first."""
         self.exact = exact
         self._build = build
-        self._lists: dict[tuple[int, int], list[Option]] = {}
-        self._sums: dict[tuple[int, int], list[float]] = {}
+        self._lists: dict[tuple[int, int], _Options] = {}
 
-    def options(self, j: int, direction: int) -> list[Option]:
-        """Changes to hypothesis ``j``'s ratings that lower (-1) or raise (+1) its score."""
+    def _options(self, j: int, direction: int) -> _Options:
         key = (j, direction)
         found = self._lists.get(key)
         if found is None:
             found = self._lists[key] = self._build(j, direction)
         return found
 
+    def first(self, j: int, direction: int, k: int) -> list[Option]:
+        """The k best changes to hypothesis ``j``'s ratings that lower (-1) or raise (+1)
+        its score."""
+        return self._options(j, direction).first(k)
+
     def sums(self, j: int, direction: int) -> list[float]:
-        """Running totals of the gains of ``options(j, direction)``."""
-        key = (j, direction)
-        found = self._sums.get(key)
-        if found is None:
-            found = self._sums[key] = _prefix(self.options(j, direction))
-        return found
+        """Running totals of the gains of those changes, best first."""
+        return self._options(j, direction).sums
+
+
+def _column(grid: Grid, j: int) -> list[Cell | None]:
+    """Hypothesis ``j``'s cell on every item, None where unrated."""
+    return list(map(methodcaller("get", grid.hypotheses[j]), grid.cells))
 
 
 def _additive_moves(
@@ -522,24 +585,48 @@ def _additive_moves(
                 found = by_values[key] = _best_moves(values, steps, direction)
             per_item.append(found)
         tables[direction] = per_item
+    # Items with the same moves and scale are one kind: a cell's one candidate
+    # depends on its kind and code alone.
+    kinds: dict[tuple[int, float], int] = {}
+    kind_of: dict[int, list[int]] = {}
+    kind_moves: dict[tuple[int, int], tuple[dict[Code, tuple[Code, float]], float]] = {}
+    for direction in (-1, 1):
+        kind_of[direction] = []
+        for moves, size in zip(tables[direction], scale, strict=True):
+            kind = kinds.setdefault((id(moves), size), len(kinds))
+            kind_moves[(kind, direction)] = (moves, size)
+            kind_of[direction].append(kind)
 
-    def build(j: int, direction: int) -> list[Option]:
-        h = grid.hypotheses[j]
+    def option(key: object) -> tuple[float, int, Code] | None:
+        kind, direction, code = cast("tuple[int, int, Code | None]", key)
+        if code is None:
+            return None
+        moves, size = kind_moves[(kind, direction)]
+        move = moves.get(code)
+        return None if move is None else (-move[1] * size, 0, move[0])
+
+    found_options = _CellOptions(option)
+
+    def build(j: int, direction: int) -> _Options:
+        column = _column(grid, j)
+        if tuple in map(type, column):  # several ratings in a cell: one option per rating
+            return _Options.of_list(listed(column, direction))
+        keys = zip(kind_of[direction], repeat(direction), column)
+        return _Options.of_cells(list(map(found_options.__getitem__, keys)))
+
+    def listed(column: list[Cell | None], direction: int) -> list[Option]:
         out: list[Option] = []
         append = out.append
-        for i, (cell, moves, size) in enumerate(
-            zip(grid.votes, tables[direction], scale, strict=True)
-        ):
-            codes = cell.get(h)
-            if not codes:
+        for i, (cell, moves, size) in enumerate(zip(column, tables[direction], scale, strict=True)):
+            if cell is None:
                 continue
-            if len(codes) == 1:
-                move = moves.get(codes[0])
+            if isinstance(cell, str):
+                move = moves.get(cell)
                 if move is not None:
                     append((-move[1] * size, i, 0, move[0]))
                 continue
-            factor = size / len(codes)
-            for v, code in enumerate(codes):
+            factor = size / len(cell)
+            for v, code in enumerate(cell):
                 move = moves.get(code)
                 if move is not None:
                     append((-move[1] * factor, i, v, move[0]))
@@ -573,24 +660,18 @@ def _opensynthesis_moves(grid: Grid, steps: str, badness: list[float]) -> _Moves
                     best = candidate
         return best
 
-    memo: dict[tuple[tuple[Code, ...], int], tuple[float, bool, float, int, Code] | None] = {}
+    def option(key: object) -> tuple[float, int, Code] | None:
+        direction, cell = cast("tuple[int, Cell | None]", key)
+        if cell is None:
+            return None
+        best = best_change(cell_codes(cell), direction)
+        return None if best is None else (best[0], best[3], best[4])
 
-    def build(j: int, direction: int) -> list[Option]:
-        h = grid.hypotheses[j]
-        out: list[Option] = []
-        for i, cell in enumerate(grid.votes):
-            codes = cell.get(h)
-            if not codes:
-                continue
-            key = (tuple(codes), direction)
-            if key in memo:
-                best = memo[key]
-            else:
-                best = memo[key] = best_change(key[0], direction)
-            if best is not None:
-                out.append((best[0], i, best[3], best[4]))
-        out.sort()
-        return out
+    found_options = _CellOptions(option)
+
+    def build(j: int, direction: int) -> _Options:
+        keys = zip(repeat(direction), _column(grid, j))
+        return _Options.of_cells(list(map(found_options.__getitem__, keys)))
 
     return _Moves(badness, build, exact=False)
 
@@ -618,15 +699,6 @@ def _moves(grid: Grid, method: str, steps: str, badness: list[float]) -> _Moves:
     if method == "opensynthesis":
         return _opensynthesis_moves(grid, steps, badness)
     raise ValueError(f"unknown method {method!r}; use one of {', '.join(METHODS)}")
-
-
-def _prefix(options: Sequence[Option]) -> list[float]:
-    sums = []
-    running = 0.0
-    for option in options:
-        running -= option[0]
-        sums.append(running)
-    return sums
 
 
 def _cheapest(x: int, moves: _Moves) -> dict[int, list[Option]] | None:
@@ -673,9 +745,9 @@ def _cheapest(x: int, moves: _Moves) -> dict[int, list[Option]] | None:
     if best is None:
         return None
     k, taken = best
-    chosen = {x: moves.options(x, -1)[:k]} if k else {}
+    chosen = {x: moves.first(x, -1, k)} if k else {}
     for y, m in taken:
-        chosen[y] = moves.options(y, 1)[:m]
+        chosen[y] = moves.first(y, 1, m)
     return chosen
 
 
@@ -689,7 +761,7 @@ def rating_changes(
     """For each hypothesis but a sole leader, in rank order: the fewest rating
     changes that make it the sole leader (``Flip.changes`` is None if none can).
 
-    ``raters[i][h]`` names the analysts behind ``grid.votes[i][h]`` (see
+    ``raters[i][h]`` names the analysts behind ``grid.cells[i][h]`` (see
     ``raters_of``); without it a change names the analyst only when one rated.
     """
     if steps not in STEPS:
@@ -716,7 +788,12 @@ def rating_changes(
                     analyst = raters[i][hid][v] if raters is not None else lone
                     listed.append(
                         RatingChange(
-                            grid.evidence[i], hid, analyst, grid.votes[i][hid][v], new, -minus_gain
+                            grid.evidence[i],
+                            hid,
+                            analyst,
+                            cell_codes(grid.cells[i][hid])[v],
+                            new,
+                            -minus_gain,
                         )
                     )
             changes = tuple(listed)
@@ -727,7 +804,7 @@ def rating_changes(
 def raters_of(
     data: MatrixData, analysts: Sequence[str] | None = None
 ) -> list[dict[str, list[str]]]:
-    """Who gave each code in ``Grid.from_data(data, analysts).votes``, in the same order."""
+    """Who gave each code in ``Grid.from_data(data, analysts).cells``, in the same order."""
     ratings = data.get("ratings", {})
     chosen = tuple(ratings) if analysts is None else tuple(analysts)
     out: list[dict[str, list[str]]] = []
@@ -760,8 +837,8 @@ def weight_shifts(
     top = max((abs(t) for t in totals), default=0.0)
     out = []
     for i, row in enumerate(cells):
-        values = [0.0 if v is None else v for v in row]
-        peak = max((abs(v) for v in values), default=0.0)
+        values = [0.0 if v is None else v for v in row] if None in row else cast("list[float]", row)
+        peak = max(map(abs, values), default=0.0)
         if peak == 0:
             continue  # the item adds nothing to any total, whatever its weight
         spread = max(values) - min(values)
@@ -843,7 +920,7 @@ def subgrid(grid: Grid, keep: Sequence[bool]) -> Grid:
         evidence_titles=_kept(grid.evidence_titles, keep),
         credibility=_kept(grid.credibility, keep),
         relevance=_kept(grid.relevance, keep),
-        votes=_kept(grid.votes, keep),
+        cells=_kept(grid.cells, keep),
     )
 
 

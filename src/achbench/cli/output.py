@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 
 import click
 
+from achbench.cli import json_text
 from achbench.report.markdown_text import escape, row
 from achbench.scoring.methods import Ranking
 
@@ -56,7 +56,7 @@ def to_json(ranking: Ranking, extra: dict[str, object] | None = None) -> str:
     payload = ranking.to_json()
     if extra:
         payload.update(extra)
-    return json.dumps(payload, indent=2, ensure_ascii=False)
+    return json_text.dumps(payload)
 
 
 def to_csv(ranking: Ranking) -> str:

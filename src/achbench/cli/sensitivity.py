@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING
 
 import click
 
+from achbench.cli import json_text
 from achbench.cli.app import main, reports_errors
 from achbench.cli.options import (
     analyst_option,
@@ -243,7 +243,7 @@ def sensitivity(
     if output_format == "json":
         payload = {"title": data["title"], **findings.to_json()}
         payload["warnings"] = [w.to_json() for w in warnings]
-        emit(json.dumps(payload, indent=2, ensure_ascii=False))
+        emit(json_text.dumps(payload))
     elif output_format == "markdown":
         emit(render_markdown(data["title"], findings, warnings, show_all))
     else:

@@ -88,7 +88,7 @@ def _str(node: Mapping[str, object]) -> Check:
     if pattern is not None and not isinstance(pattern, str):
         return _never
     search = re.compile(pattern).search if pattern is not None else None
-    most = cast("int | None", high)
+    most: int | None = high
 
     def check(value: object) -> bool:
         if type(value) is not str:
@@ -129,7 +129,7 @@ def _sized(node: Mapping[str, object]) -> tuple[int, int | None] | None:
     high = node.get("max_length")
     if type(low) is not int or (high is not None and type(high) is not int):
         return None
-    return low, cast("int | None", high)
+    return low, high
 
 
 def _dict(node: Mapping[str, object]) -> Check:

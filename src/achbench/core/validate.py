@@ -54,6 +54,7 @@ def _field_problems(table: Mapping[str, object]) -> list[tuple[tuple[str, ...], 
         return [describe_error(error) for error in _collapse_unions(exc.errors(include_url=False))]
     return []
 
+
 _TYPE_NAMES = {
     "str": "a string",
     "string": "a string",

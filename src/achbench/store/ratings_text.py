@@ -31,7 +31,7 @@ from typing import cast
 from achbench.core.data import Ratings, Row
 from achbench.core.vocabulary import CODES, Code
 
-_CODE: dict[str, Code] = {code: code for code in CODES}
+_QUOTED_CODE: dict[str, Code] = {f'"{code}"': code for code in CODES}
 _BARE = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_")
 
 _SECTION_START = re.compile(r"^\[ratings\.", re.MULTILINE)
@@ -40,7 +40,6 @@ _HEADER = re.compile(r"^\[ratings\.([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]+)\]\n", re.M
 _ANY_CODE = "|".join(sorted(CODES, key=len, reverse=True))
 """The rating codes as a regular expression, longest first (``II`` before ``I``)."""
 _BODY = re.compile(rf'(?:[A-Za-z0-9_-]+ = "(?:{_ANY_CODE})"\n|\n)*')
-_PAIR = re.compile(rf'^([A-Za-z0-9_-]+) = "({_ANY_CODE})"$', re.MULTILINE)
 
 Parser = Callable[[str], Mapping[str, object]]
 """A TOML reader: text to a table."""
@@ -83,7 +82,7 @@ def _section(section: str) -> Ratings | None:
     ratings: Ratings = {}
     ids: dict[str, str] = {}
     intern = ids.setdefault
-    code = _CODE
+    code = _QUOTED_CODE.__getitem__
     for i in range(1, len(parts), 3):
         analyst, evidence, body = parts[i], parts[i + 1], parts[i + 2]
         if _BODY.fullmatch(body) is None:
@@ -91,9 +90,12 @@ def _section(section: str) -> Ratings | None:
         table = ratings.setdefault(intern(analyst, analyst), {})
         if evidence in table:
             return None  # [ratings.A.E] given twice
-        pairs: list[tuple[str, str]] = _PAIR.findall(body)
-        row: Row = {intern(h, h): code[c] for h, c in pairs}
-        if len(row) != len(pairs):
+        # The body is lines of ``KEY = "CODE"`` (checked just above): split on
+        # white space, it is key, "=", quoted code, over and over.
+        words = body.split()
+        keys = words[0::3]
+        row: Row = dict(zip(map(intern, keys, keys), map(code, words[2::3]), strict=True))
+        if len(row) != len(keys):
             return None  # a key given twice in one table
         table[intern(evidence, evidence)] = row
     return ratings
