@@ -25,7 +25,7 @@ full, with the Bayesian likelihoods.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import reduce
 from itertools import repeat
@@ -222,12 +222,31 @@ class CellTable(dict[object, object]):
         return found
 
 
+def row_cells(grid: Grid) -> Iterator[list[Cell | None]]:
+    """Each item's cells in hypothesis order, None where unrated.
+
+    A row that rates every hypothesis in hypothesis order (every row achbench
+    writes) is read as it is, without a look-up per cell; its keys, the same
+    string objects in every row read from one file, make the next check cheap.
+    """
+    hypotheses = grid.hypotheses
+    n = len(hypotheses)
+    order: list[str] = list(hypotheses)
+    for cell in grid.cells:
+        if len(cell) == n:
+            keys = list(cell)
+            if keys == order:
+                order = keys
+                yield list(cell.values())
+                continue
+        yield list(map(cell.get, hypotheses))
+
+
 def cell_rows(grid: Grid, table: Mapping[object, object]) -> list[list[object]]:
     """``table``'s figure for every cell, per evidence item (rows) and hypothesis
     (columns): the loop over cells runs in C, not in Python."""
-    hypotheses = grid.hypotheses
     get = table.__getitem__
-    return [list(map(get, map(cell.get, hypotheses))) for cell in grid.cells]
+    return [list(map(get, cells)) for cells in row_cells(grid)]
 
 
 def mean_table(value: Mapping[str, float]) -> CellTable:
@@ -439,7 +458,12 @@ def opensynthesis(grid: Grid) -> Ranking:
             }
         )
     ranked = _rank(grid, keys, inconsistency, figures)
-    diagnosticity = [population_stdev([m for m in row if m is not None]) for row in cells]
+    diagnosticity = [
+        population_stdev(
+            cast("list[float]", row) if None not in row else [m for m in row if m is not None]
+        )
+        for row in cells
+    ]
     return Ranking("opensynthesis", ranked, _evidence(grid, diagnosticity))
 
 
@@ -469,13 +493,12 @@ def bayes_log_likelihoods(grid: Grid) -> list[list[float]]:
     counts as neutral, 0.5.
     """
     tables: dict[str, CellTable] = {}
-    hypotheses = grid.hypotheses
     rows = []
-    for cell, credibility in zip(grid.cells, grid.credibility, strict=True):
+    for cells, credibility in zip(row_cells(grid), grid.credibility, strict=True):
         table = tables.get(credibility)
         if table is None:
             table = tables[credibility] = _mean_log_table(BAYES_GENUINE[credibility])
-        rows.append(list(map(table.__getitem__, map(cell.get, hypotheses))))
+        rows.append(list(map(table.__getitem__, cells)))
     return cast("list[list[float]]", rows)
 
 
@@ -539,10 +562,8 @@ def rated_alike(grid: Grid) -> list[bool]:
     it is non-diagnostic.  An item not yet rated for every hypothesis is not
     counted as alike: it may still turn out to discriminate.
     """
-    hypotheses = grid.hypotheses
     flags = []
-    for cell in grid.cells:
-        cells = list(map(cell.get, hypotheses))
+    for cells in row_cells(grid):
         if not cells or None in cells:
             flags.append(False)
         elif tuple not in map(type, cells):  # one code per cell, as with one analyst

@@ -31,14 +31,18 @@ from typing import cast
 from achbench.core.data import Ratings, Row
 from achbench.core.vocabulary import CODES, Code
 
+_CODE: dict[str, Code] = {code: code for code in CODES}
 _QUOTED_CODE: dict[str, Code] = {f'"{code}"': code for code in CODES}
 _BARE = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_")
 
 _SECTION_START = re.compile(r"^\[ratings\.", re.MULTILINE)
-_SECTION_END = re.compile(r"^\[(?!ratings\.)", re.MULTILINE)
+_SECTION_END = re.compile(r"\n\[(?!ratings\.)")
+"""A line after the section's start that opens another table (no ``^``: a literal
+line break first lets the engine skip ahead to each ``[`` in C)."""
 _HEADER = re.compile(r"^\[ratings\.([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]+)\]\n", re.MULTILINE)
 _ANY_CODE = "|".join(sorted(CODES, key=len, reverse=True))
 """The rating codes as a regular expression, longest first (``II`` before ``I``)."""
+_KEY = re.compile(r'^([A-Za-z0-9_-]+) = "', re.MULTILINE)
 _BODY = re.compile(rf'(?:[A-Za-z0-9_-]+ = "(?:{_ANY_CODE})"\n|\n)*')
 
 Parser = Callable[[str], Mapping[str, object]]
@@ -57,11 +61,13 @@ def read_ratings(text: str, parse: Parser) -> dict[str, object] | None:
         return None
     start = found.start()
     finish = _SECTION_END.search(text, start)
-    end = finish.start() if finish else len(text)
-    section = text[start:end]
-    if not section.endswith("\n"):
-        section += "\n"
-    ratings = _section(section)
+    end = finish.start() + 1 if finish else len(text)
+    ratings = _section_by_template(text, start, end)
+    if ratings is None:
+        section = text[start:end]
+        if not section.endswith("\n"):
+            section += "\n"
+        ratings = _section(section)
     if ratings is None:
         return None
     try:
@@ -72,6 +78,48 @@ def read_ratings(text: str, parse: Parser) -> dict[str, object] | None:
     if "ratings" in head or "ratings" in tail or head.keys() & tail.keys():
         return None
     return {**head, "ratings": ratings, **tail}
+
+
+def _section_by_template(text: str, start: int, end: int) -> Ratings | None:
+    """The ratings of ``text[start:end]`` when every table rates the same hypotheses
+    in the same order, one line each, as achbench writes them; else None.
+
+    The first table's keys make one regular expression for a whole table, codes
+    captured, so that each of the thousands of tables is one match in C and the
+    keys are the same string objects in every row.  Anything else (a table that
+    differs, blank lines inside one, a missing final line break) is left to
+    ``_section``, which reads each table on its own.
+    """
+    first = _HEADER.match(text, start, end)
+    if first is None or text[end - 1] != "\n":
+        return None
+    next_table = text.find("\n[", first.end(), end)
+    keys: list[str] = _KEY.findall(text, first.end(), end if next_table < 0 else next_table + 1)
+    if not keys or len(set(keys)) != len(keys):
+        return None
+    table_text = re.compile(
+        r"\[ratings\.([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]+)\]\n"
+        + "".join(f'{re.escape(key)} = "({_ANY_CODE})"\n' for key in keys)
+        + r"\n*"
+    )
+    match = table_text.match
+    code = _CODE.__getitem__
+    ratings: Ratings = {}
+    ids: dict[str, str] = {}
+    intern = ids.setdefault
+    position = start
+    while position < end:
+        found = match(text, position, end)
+        if found is None:
+            return None
+        captured = found.groups()
+        analyst, evidence = captured[0], captured[1]
+        table = ratings.setdefault(intern(analyst, analyst), {})
+        if evidence in table:
+            return None  # [ratings.A.E] given twice
+        table[intern(evidence, evidence)] = dict(zip(keys, map(code, captured[2:]), strict=True))
+        position = found.end()
+    return ratings
 
 
 def _section(section: str) -> Ratings | None:
