@@ -294,7 +294,8 @@ class Findings:
 def standing(ids: Sequence[str], keys: Sequence[Key]) -> Standing:
     """Order ``ids`` by ``keys`` and rank them as ``scoring`` does (``scoring.ties``)."""
     order = ties.rank_order(keys)
-    return Standing(tuple(ids[i] for i, _ in order), {ids[i]: rank for i, rank in order})
+    listed = tuple(map(ids.__getitem__, map(itemgetter(0), order)))
+    return Standing(listed, dict(zip(listed, map(itemgetter(1), order), strict=True)))
 
 
 @dataclass(slots=True)

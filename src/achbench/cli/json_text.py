@@ -83,8 +83,12 @@ def _write(value: object, newline: str, out: list[str]) -> None:
             return
         separator = "{" + inner
         for key, item in value.items():
-            out.append(separator + _key(key) + ": ")
-            _write(item, inner, out)
+            text = _scalar(item)
+            if text is not None:
+                out.append(separator + _key(key) + ": " + text)
+            else:
+                out.append(separator + _key(key) + ": ")
+                _write(item, inner, out)
             separator = "," + inner
         out.append(newline + "}")
         return

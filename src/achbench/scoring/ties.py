@@ -24,7 +24,8 @@ import itertools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import repeat
+from itertools import compress, repeat
+from operator import sub
 from typing import Final, TypeAlias, cast
 
 TIE_TOLERANCE: Final = 1e-9
@@ -88,22 +89,25 @@ def rank_order(keys: Sequence[Key]) -> list[tuple[int, int]]:
 
 
 def _plain_rank_order(values: Sequence[float]) -> list[tuple[int, int]]:
-    """``rank_order`` for keys of one component, in one pass over the sorted values:
-    each run of joined neighbours is one group, listed in file order, ranked by
-    the position where it starts (what the general path computes, without
-    building group tuples: leave-one-out ranks thousands of these)."""
-    order = sorted(range(len(values)), key=values.__getitem__)
+    """``rank_order`` for keys of one component: each run of joined neighbours in
+    sorted order is one group, listed in file order, ranked by the position where
+    it starts (what the general path computes, without building group tuples:
+    leave-one-out ranks thousands of these).  The gaps are compared in C; a NaN
+    or an infinity takes the pairwise rule, which says what they join."""
+    n = len(values)
+    order = sorted(range(n), key=values.__getitem__)
     gap = tolerance(values)
+    ranked = list(map(values.__getitem__, order))
+    if math.isfinite(sum(ranked)):
+        gaps = map(sub, ranked[1:], ranked[:-1])
+        starts = [0, *compress(range(1, n), map(gap.__lt__, gaps))]
+    else:
+        starts = [0] + [p for p in range(1, n) if not joined(ranked[p - 1], ranked[p], gap)]
+    if len(starts) == n:  # no ties
+        return list(zip(order, range(1, n + 1), strict=True))
     out: list[tuple[int, int]] = []
-    start = 0
-    lower = values[order[0]]
-    for position in range(1, len(order)):
-        higher = values[order[position]]
-        if not (higher == lower or higher - lower <= gap):  # ``joined``, inlined
-            out.extend(zip(sorted(order[start:position]), repeat(start + 1)))
-            start = position
-        lower = higher
-    out.extend(zip(sorted(order[start:]), repeat(start + 1)))
+    for start, end in zip(starts, [*starts[1:], n], strict=True):
+        out.extend(zip(sorted(order[start:end]), repeat(start + 1)))
     return out
 
 
@@ -133,6 +137,12 @@ class Grouping:
         """
         for (order, joins), column in zip(self.columns, _columns(keys), strict=True):
             gap = tolerance(column)
+            ranked = list(map(column.__getitem__, order))
+            if math.isfinite(sum(ranked)):  # every gap at once, in C
+                gaps = list(map(sub, ranked[1:], ranked[:-1]))
+                if (gaps and min(gaps) < 0) or list(map(gap.__ge__, gaps)) != joins:
+                    return False
+                continue
             for p, (a, b) in enumerate(itertools.pairwise(order)):
                 lower, higher = column[a], column[b]
                 if higher < lower or joined(lower, higher, gap) != joins[p]:
