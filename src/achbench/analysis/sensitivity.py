@@ -50,7 +50,7 @@ import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import accumulate, chain, compress, repeat
-from operator import itemgetter, methodcaller, mul, neg, sub, truediv
+from operator import itemgetter, mul, neg, sub, truediv
 from typing import Final, TypeVar, cast
 
 from achbench.core.data import MatrixData
@@ -74,6 +74,7 @@ from achbench.scoring.methods import (
     item_weights,
     pooled,
     posteriors,
+    row_cells,
     weighted_totals,
 )
 
@@ -420,18 +421,32 @@ def _scores(grid: Grid, method: str, cells: list[list[float | None]] | None = No
 # --------------------------------------------------------------------------- leave one out
 
 
+_PROOF_TRIES: Final = 64
+"""Removals checked against the tie groups before the check may be given up."""
+
+
 def _leave_one_out(grid: Grid, scores: _Scores, base: Standing) -> tuple[Removal, ...]:
     """Each item's removal, ranked again only when the tie groups prove nothing:
-    most removals leave every hypothesis in its group, checked in O(H)."""
+    often a removal leaves every hypothesis in its group, checked in O(H).
+
+    Where scores tie a lot (whole-number counts), most removals break a tie and
+    the check only delays the ranking; once it has failed on most of the first
+    ``_PROOF_TRIES`` items it is no longer tried.  Either way each removal's
+    standing is exactly the one a full ranking gives.
+    """
     ids = grid.hypotheses
     grouping = ties.Grouping.of(scores.keys)
     base_leaders = base.leaders
+    tried = held = 0
     out = []
     for i, (evidence_id, title) in enumerate(zip(grid.evidence, grid.evidence_titles, strict=True)):
         keys = scores.without(i)
-        if grouping.holds_for(keys):
-            out.append(Removal(evidence_id, title, False, False, None))
-            continue
+        if tried < _PROOF_TRIES or held * 2 >= tried:
+            tried += 1
+            if grouping.holds_for(keys):
+                held += 1
+                out.append(Removal(evidence_id, title, False, False, None))
+                continue
         new = standing(ids, keys)
         ranks_changed = new.ranks != base.ranks
         out.append(
@@ -559,9 +574,20 @@ class _Moves:
         return self._options(j, direction).sums
 
 
-def _column(grid: Grid, j: int) -> list[Cell | None]:
-    """Hypothesis ``j``'s cell on every item, None where unrated."""
-    return list(map(methodcaller("get", grid.hypotheses[j]), grid.cells))
+class _Columns:
+    """Each hypothesis' cells on every item (None where unrated), transposed from
+    the rows once, in C, when the first is asked for."""
+
+    def __init__(self, grid: Grid) -> None:
+        self.grid = grid
+        self._columns: list[tuple[Cell | None, ...]] | None = None
+
+    def __getitem__(self, j: int) -> tuple[Cell | None, ...]:
+        if self._columns is None:
+            rows = list(row_cells(self.grid))
+            n = len(self.grid.hypotheses)
+            self._columns = list(zip(*rows, strict=True)) if rows else [()] * n
+        return self._columns[j]
 
 
 def _additive_moves(
@@ -607,15 +633,16 @@ def _additive_moves(
         return None if move is None else (-move[1] * size, 0, move[0])
 
     found_options = _CellOptions(option)
+    columns = _Columns(grid)
 
     def build(j: int, direction: int) -> _Options:
-        column = _column(grid, j)
+        column = columns[j]
         if tuple in map(type, column):  # several ratings in a cell: one option per rating
             return _Options.of_list(listed(column, direction))
         keys = zip(kind_of[direction], repeat(direction), column)
         return _Options.of_cells(list(map(found_options.__getitem__, keys)))
 
-    def listed(column: list[Cell | None], direction: int) -> list[Option]:
+    def listed(column: Sequence[Cell | None], direction: int) -> list[Option]:
         out: list[Option] = []
         append = out.append
         for i, (cell, moves, size) in enumerate(zip(column, tables[direction], scale, strict=True)):
@@ -669,9 +696,10 @@ def _opensynthesis_moves(grid: Grid, steps: str, badness: list[float]) -> _Moves
         return None if best is None else (best[0], best[3], best[4])
 
     found_options = _CellOptions(option)
+    columns = _Columns(grid)
 
     def build(j: int, direction: int) -> _Options:
-        keys = zip(repeat(direction), _column(grid, j))
+        keys = zip(repeat(direction), columns[j])
         return _Options.of_cells(list(map(found_options.__getitem__, keys)))
 
     return _Moves(badness, build, exact=False)

@@ -24,8 +24,8 @@ import itertools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import compress, repeat
-from operator import sub
+from itertools import accumulate, compress, repeat
+from operator import not_, sub
 from typing import Final, TypeAlias, cast
 
 TIE_TOLERANCE: Final = 1e-9
@@ -49,6 +49,9 @@ def _sorted_joins(values: Sequence[float]) -> tuple[list[int], list[bool]]:
     """``values``' indices sorted by value, and for each neighbouring pair whether it is joined."""
     order = sorted(range(len(values)), key=values.__getitem__)
     gap = tolerance(values)
+    ranked = list(map(values.__getitem__, order))
+    if math.isfinite(sum(ranked)):  # every gap at once, in C (see ``joined``)
+        return order, list(map(gap.__ge__, map(sub, ranked[1:], ranked[:-1])))
     joins = [joined(values[a], values[b], gap) for a, b in itertools.pairwise(order)]
     return order, joins
 
@@ -57,10 +60,8 @@ def groups(values: Sequence[float]) -> list[int]:
     """Each value's tie group, numbered from the lowest: neighbours within tolerance share one."""
     order, joins = _sorted_joins(values)
     out = [0] * len(values)
-    group = 0
-    for position, index in enumerate(order):
-        if position and not joins[position - 1]:
-            group += 1
+    numbers = accumulate(map(not_, joins), initial=0)  # a new group after each gap
+    for index, group in zip(order, numbers, strict=True):
         out[index] = group
     return out
 
@@ -78,7 +79,7 @@ def rank_order(keys: Sequence[Key]) -> list[tuple[int, int]]:
     if tuple not in map(type, keys):
         return _plain_rank_order(cast("Sequence[float]", keys))
     grouped = list(zip(*(groups(column) for column in _columns(keys)), strict=True))
-    order = sorted(range(len(keys)), key=lambda i: (grouped[i], i))
+    order = sorted(range(len(keys)), key=grouped.__getitem__)  # stable: file order in a group
     out: list[tuple[int, int]] = []
     rank = 0
     for position, index in enumerate(order):
