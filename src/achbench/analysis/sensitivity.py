@@ -50,7 +50,7 @@ import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import accumulate, chain, compress, repeat
-from operator import itemgetter, mul, neg, sub, truediv
+from operator import add, itemgetter, mul, neg, sub, truediv
 from typing import Final, TypeVar, cast
 
 from achbench.core.data import MatrixData
@@ -137,8 +137,8 @@ class Standing:
 
     @property
     def leaders(self) -> tuple[str, ...]:
-        """The hypotheses ranked first: one, or several tied."""
-        return tuple(h for h in self.order if self.ranks[h] == 1)
+        """The hypotheses ranked first: one, or several tied (the start of ``order``)."""
+        return self.order[: list(map(self.ranks.__getitem__, self.order)).count(1)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -318,10 +318,9 @@ def _additive_scores(
     if cells is None:
         cells = pooled(grid, HEUER_VALUE)
     totals = weighted_totals(cells, weights, len(grid.hypotheses))
-    shares = [_shares(row, w) for row, w in zip(cells, weights, strict=True)]
 
     def without(i: int) -> list[Key]:
-        return list(map(sub, totals, shares[i]))
+        return list(map(sub, totals, _shares(cells[i], weights[i])))
 
     return _Scores(list(totals), without, list(totals))
 
@@ -330,6 +329,8 @@ def _shares(row: list[float | None], weight: float) -> list[float]:
     """One item's share of each hypothesis' total: value x weight, 0.0 if unrated."""
     if None in row:
         return [0.0 if v is None else v * weight for v in row]
+    if weight == 1.0:  # v x 1.0 is v, to the bit
+        return cast("list[float]", row)
     return list(map(mul, cast("list[float]", row), repeat(weight)))
 
 
@@ -850,6 +851,17 @@ def raters_of(
 # --------------------------------------------------------------------------- weights
 
 
+def _leaders(ids: Sequence[str], values: Sequence[float]) -> tuple[str, ...]:
+    """``standing(ids, values).leaders`` without ranking the rest: the lowest value's
+    tie group (a chain of joined neighbours, ``scoring.ties``), in file order."""
+    order = sorted(range(len(values)), key=values.__getitem__)
+    gap = ties.tolerance(values)
+    k = 1
+    while k < len(order) and ties.joined(values[order[k - 1]], values[order[k]], gap):
+        k += 1
+    return tuple(ids[i] for i in sorted(order[:k]))
+
+
 def weight_shifts(
     grid: Grid, cells: list[list[float | None]] | None = None
 ) -> tuple[WeightShift, ...]:
@@ -886,10 +898,10 @@ def weight_shifts(
                 bound = ties.tolerance([top + abs(delta) * peak])
                 if lead - abs(delta) * spread > 2 * bound:
                     continue
-                new = standing(
-                    grid.hypotheses, [t + delta * v for t, v in zip(totals, values, strict=True)]
+                new_leaders = _leaders(
+                    grid.hypotheses, list(map(add, totals, map(mul, repeat(delta), values)))
                 )
-                if new.leaders != leaders:
+                if new_leaders != leaders:
                     out.append(
                         WeightShift(
                             grid.evidence[i],
@@ -897,7 +909,7 @@ def weight_shifts(
                             attribute,
                             level,
                             new_level,
-                            new.leaders,
+                            new_leaders,
                         )
                     )
     return tuple(out)

@@ -24,7 +24,7 @@ import itertools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import accumulate, compress, repeat
+from itertools import accumulate, compress
 from operator import not_, sub
 from typing import Final, TypeAlias, cast
 
@@ -78,7 +78,14 @@ def rank_order(keys: Sequence[Key]) -> list[tuple[int, int]]:
         return []
     if tuple not in map(type, keys):
         return _plain_rank_order(cast("Sequence[float]", keys))
-    grouped = list(zip(*(groups(column) for column in _columns(keys)), strict=True))
+    # Group the components one after another, and stop once the groups so far
+    # tell every hypothesis apart: later components can no longer change the order.
+    found: list[list[int]] = []
+    for column in _columns(keys):
+        found.append(groups(column))
+        if len(set(zip(*found, strict=True))) == len(keys):
+            break
+    grouped = list(zip(*found, strict=True))
     order = sorted(range(len(keys)), key=grouped.__getitem__)  # stable: file order in a group
     out: list[tuple[int, int]] = []
     rank = 0
@@ -100,16 +107,18 @@ def _plain_rank_order(values: Sequence[float]) -> list[tuple[int, int]]:
     gap = tolerance(values)
     ranked = list(map(values.__getitem__, order))
     if math.isfinite(sum(ranked)):
-        gaps = map(sub, ranked[1:], ranked[:-1])
-        starts = [0, *compress(range(1, n), map(gap.__lt__, gaps))]
+        breaks = list(map(gap.__lt__, map(sub, ranked[1:], ranked[:-1])))
     else:
-        starts = [0] + [p for p in range(1, n) if not joined(ranked[p - 1], ranked[p], gap)]
+        breaks = [not joined(a, b, gap) for a, b in itertools.pairwise(ranked)]
+    starts = [0, *compress(range(1, n), breaks)]
     if len(starts) == n:  # no ties
         return list(zip(order, range(1, n + 1), strict=True))
-    out: list[tuple[int, int]] = []
-    for start, end in zip(starts, [*starts[1:], n], strict=True):
-        out.extend(zip(sorted(order[start:end]), repeat(start + 1)))
-    return out
+    group = [0] * n
+    for _ in map(group.__setitem__, order, accumulate(breaks, initial=0)):
+        pass
+    final = sorted(range(n), key=group.__getitem__)  # stable: file order in a group
+    rank = [start + 1 for start in starts]
+    return list(zip(final, map(rank.__getitem__, map(group.__getitem__, final)), strict=True))
 
 
 @dataclass(frozen=True, slots=True)
