@@ -10,9 +10,9 @@ import io
 
 import click
 
-from achbench.cli import json_text
 from achbench.report.markdown_text import escape, row
 from achbench.scoring.methods import Ranking
+from achbench.store import json_text
 
 FIGURE_LABELS: dict[str, list[tuple[str, str, str]]] = {
     # (figure key, column header, number format)

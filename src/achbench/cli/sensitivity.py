@@ -6,7 +6,6 @@ from typing import TYPE_CHECKING
 
 import click
 
-from achbench.cli import json_text
 from achbench.cli.app import main, reports_errors
 from achbench.cli.options import (
     analyst_option,
@@ -15,6 +14,7 @@ from achbench.cli.options import (
     matrix_files,
     method_option,
 )
+from achbench.store import json_text
 
 if TYPE_CHECKING:
     from achbench.analysis.milestones import MilestoneWarning

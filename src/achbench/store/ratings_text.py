@@ -160,16 +160,32 @@ def _table(value: object) -> Mapping[str, object] | None:
     return None
 
 
+class _NotWritable(Exception):
+    """A rating ``ratings_chunks`` cannot write as ``tomli_w`` would: leave it to ``tomli_w``."""
+
+
+class _Lines(dict[tuple[object, object], str]):
+    """Each (hypothesis, code) pair's line, made once: ``H1 = "C"\\n``."""
+
+    def __missing__(self, pair: tuple[object, object]) -> str:
+        hypothesis, code = pair
+        if not _bare(hypothesis) or not isinstance(code, str) or code not in CODES:
+            raise _NotWritable
+        line = self[pair] = f'{hypothesis} = "{code}"\n'
+        return line
+
+
 def ratings_chunks(ratings: object) -> str | None:
     """The ``[ratings.A.E]`` tables as ``tomli_w`` writes them, or None if it must.
 
     Only for bare-key ids and rating codes, with every analyst's table and row
-    non-empty (``tomli_w`` writes an empty table as a lone header).
+    non-empty (``tomli_w`` writes an empty table as a lone header).  Each row is
+    joined from lines made once per (hypothesis, code), looked up in C.
     """
     analysts = _table(ratings)
     if analysts is None:
         return None
-    lines: dict[str, dict[str, str]] = {}
+    line = _Lines().__getitem__
     chunks: list[str] = []
     for analyst, value in analysts.items():
         table = _table(value)
@@ -179,16 +195,9 @@ def ratings_chunks(ratings: object) -> str | None:
             row = _table(cells)
             if not _bare(evidence) or row is None:
                 return None
-            out = [f"[ratings.{analyst}.{evidence}]\n"]
-            for hypothesis, code in row.items():
-                by_code = lines.get(hypothesis)
-                if by_code is None:
-                    if not _bare(hypothesis):
-                        return None
-                    by_code = lines[hypothesis] = {c: f'{hypothesis} = "{c}"\n' for c in CODES}
-                line = by_code.get(code) if isinstance(code, str) else None
-                if line is None:
-                    return None
-                out.append(line)
-            chunks.append("".join(out))
+            try:
+                body = "".join(map(line, row.items()))
+            except (_NotWritable, TypeError):  # TypeError: a value that is no code
+                return None
+            chunks.append(f"[ratings.{analyst}.{evidence}]\n{body}")
     return "\n".join(chunks)

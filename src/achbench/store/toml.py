@@ -166,11 +166,17 @@ def canonical(data: MatrixData) -> MatrixData:
         out["evidence"] = {k: _ordered(v, TABLE_KEYS["evidence"]) for k, v in evidence.items()}
     if "ratings" in out:
         ratings: Ratings = {}
+        order = list(hypotheses)
         for analyst, table in data.get("ratings", {}).items():
             rows = {e: table[e] for e in evidence if e in table}
-            ratings[analyst] = {
-                e: {h: row[h] for h in hypotheses if h in row} for e, row in rows.items()
-            }
+            ratings[analyst] = {}
+            for e, row in rows.items():
+                keys = list(row)
+                if keys == order:  # already in hypothesis order: copied in C
+                    order = keys  # the next row's keys are likely these very strings
+                    ratings[analyst][e] = dict(row)
+                else:
+                    ratings[analyst][e] = {h: row[h] for h in hypotheses if h in row}
         out["ratings"] = ratings
     if "milestones" in out:
         out["milestones"] = {

@@ -7,7 +7,8 @@ writer walks the same values with the C string encoder and joins a list of
 plain strings (``str``, ``int``, ``float``, ``bool``, ``None``) in one call, so
 long lists cost a few C passes.  It takes what ``achbench``'s commands print:
 dicts, lists and tuples of those scalars, with string, number, boolean or None
-keys; anything else is a ``TypeError``, as ``json.dumps`` raises it.  Unlike
+keys; anything else goes to ``default`` as with ``json.dumps``, or is a
+``TypeError`` without one.  Unlike
 ``json.dumps`` it does not look for cycles (none of the payloads can hold one).
 ``tests/unit/test_json_text.py`` compares the two on random values.
 """
@@ -57,7 +58,11 @@ def _key(key: object) -> str:
     return _STRING(text)
 
 
-def _write(value: object, newline: str, out: list[str]) -> None:
+Default = Callable[[object], object]
+"""What to write instead of a value JSON has no form for (``json.dumps``' ``default``)."""
+
+
+def _write(value: object, newline: str, out: list[str], default: Default | None) -> None:
     """Append ``value``'s text; ``newline`` is a line break and the current indent."""
     text = _scalar(value)
     if text is not None:
@@ -73,7 +78,7 @@ def _write(value: object, newline: str, out: list[str]) -> None:
             separator = "[" + inner
             for item in value:
                 out.append(separator)
-                _write(item, inner, out)
+                _write(item, inner, out, default)
                 separator = "," + inner
             out.append(newline + "]")
         return
@@ -88,15 +93,18 @@ def _write(value: object, newline: str, out: list[str]) -> None:
                 out.append(separator + _key(key) + ": " + text)
             else:
                 out.append(separator + _key(key) + ": ")
-                _write(item, inner, out)
+                _write(item, inner, out, default)
             separator = "," + inner
         out.append(newline + "}")
         return
-    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
+    if default is None:
+        raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
+    _write(default(value), newline, out, default)
 
 
-def dumps(value: object) -> str:
-    """``json.dumps(value, indent=2, ensure_ascii=False)`` for the values above."""
+def dumps(value: object, default: Default | None = None) -> str:
+    """``json.dumps(value, indent=2, ensure_ascii=False, default=default)`` for the
+    values above."""
     out: list[str] = []
-    _write(value, "\n", out)
+    _write(value, "\n", out, default)
     return "".join(out)
