@@ -11,7 +11,6 @@ from achbench.cli.options import matrix_files
 from achbench.core.errors import MatrixFileError
 from achbench.store.files import read_text
 from achbench.store.toml import load_data
-from achbench.versioning.conflicts import problems as conflict_problems
 
 
 @main.command()
@@ -40,6 +39,8 @@ def check(files: tuple[str, ...], quiet: bool) -> None:
                 click.echo(line, err=True)
             continue
         if data.get("conflicts"):
+            from achbench.versioning.conflicts import problems as conflict_problems
+
             failed = True
             for problem in conflict_problems(data, name, read_text(name)):
                 click.echo(str(problem), err=True)

@@ -14,7 +14,6 @@ key", "not a rating code") and placed on a line by ``achbench.core.locate``.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from functools import cache
@@ -206,6 +205,8 @@ _BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
 
 def key_path(loc: Sequence[str]) -> str:
     """A key path as TOML would write it: ``ratings."lead analyst".E1``."""
+    import json  # only to word a problem: reading a valid file never needs it
+
     return ".".join(part if _BARE_KEY.match(part) else json.dumps(part) for part in loc)
 
 

@@ -15,10 +15,14 @@ keys; anything else goes to ``default`` as with ``json.dumps``, or is a
 
 from __future__ import annotations
 
-import json.encoder
 from collections.abc import Callable
 
-_STRING: Callable[[str], str] = json.encoder.encode_basestring  # the C encoder when built
+try:  # the C encoder ``json.encoder`` uses, without loading the json package
+    from _json import encode_basestring as _c_string
+except ImportError:  # pragma: no cover - an interpreter without the C module
+    from json.encoder import py_encode_basestring as _c_string
+
+_STRING: Callable[[str], str] = _c_string
 _INDENT = "  "
 
 
