@@ -422,7 +422,7 @@ def _scores(grid: Grid, method: str, cells: list[list[float | None]] | None = No
 # --------------------------------------------------------------------------- leave one out
 
 
-_PROOF_TRIES: Final = 64
+PROOF_TRIES: Final = 64
 """Removals checked against the tie groups before the check may be given up."""
 
 
@@ -432,7 +432,7 @@ def _leave_one_out(grid: Grid, scores: _Scores, base: Standing) -> tuple[Removal
 
     Where scores tie a lot (whole-number counts), most removals break a tie and
     the check only delays the ranking; once it has failed on most of the first
-    ``_PROOF_TRIES`` items it is no longer tried.  Either way each removal's
+    ``PROOF_TRIES`` items it is no longer tried.  Either way each removal's
     standing is exactly the one a full ranking gives.
     """
     ids = grid.hypotheses
@@ -442,7 +442,7 @@ def _leave_one_out(grid: Grid, scores: _Scores, base: Standing) -> tuple[Removal
     out = []
     for i, (evidence_id, title) in enumerate(zip(grid.evidence, grid.evidence_titles, strict=True)):
         keys = scores.without(i)
-        if tried < _PROOF_TRIES or held * 2 >= tried:
+        if tried < PROOF_TRIES or held * 2 >= tried:
             tried += 1
             if grouping.holds_for(keys):
                 held += 1
