@@ -8,11 +8,6 @@ commands share are defined once in ``achbench.cli.options``.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from achbench.cli.app import main
-
 __all__ = ["main"]
 
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import os
 import sys
-from pathlib import Path
 
 MAX_WIDTH = 100
 """The group's ``max_content_width`` (``cli.app.main``)."""
@@ -84,6 +83,8 @@ def render() -> str:
 
 def main() -> int:
     """Regenerate ``_help_pages.py``."""
+    from pathlib import Path
+
     target = Path(__file__).with_name("_help_pages.py")
     target.write_text(render(), encoding="utf-8")
     print(f"wrote {target}", file=sys.stderr)
