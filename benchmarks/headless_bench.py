@@ -23,6 +23,7 @@ to bytecode first (with ``PYTHONDONTWRITEBYTECODE`` set, as it is on some
 machines, every process would otherwise compile achbench's sources again and
 measure the compiler, not the command), and each operation is run in turn with
 its baseline, round after round, so that a busy minute weighs on both alike.
+The commands are run as users run them, through the installed ``achbench`` script.
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from common import (
-    ACHBENCH,
+    ACHBENCH as MODULE_ACHBENCH,
     PYTHON,
     Result,
     bench_main,
@@ -50,6 +51,10 @@ from common import (
 from generate import CODES
 
 HERE = Path(__file__).resolve().parent
+SCRIPT = Path(PYTHON).with_name("achbench")
+ACHBENCH = [str(SCRIPT)] if SCRIPT.is_file() else MODULE_ACHBENCH
+"""The ``achbench`` script the package installs, as the targets name the commands
+(``python -m achbench`` where there is none)."""
 METHODS = ("heuer", "weighted", "opensynthesis", "bayes")
 RSS_LIMIT_MIB = 600.0
 

@@ -22,10 +22,11 @@ from __future__ import annotations
 
 import itertools
 import math
+from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import accumulate, compress
-from operator import not_, sub
+from operator import ne, not_, sub
 from typing import Final, TypeAlias, cast
 
 TIE_TOLERANCE: Final = 1e-9
@@ -61,8 +62,7 @@ def groups(values: Sequence[float]) -> list[int]:
     order, joins = _sorted_joins(values)
     out = [0] * len(values)
     numbers = accumulate(map(not_, joins), initial=0)  # a new group after each gap
-    for index, group in zip(order, numbers, strict=True):
-        out[index] = group
+    deque(map(out.__setitem__, order, numbers), maxlen=0)  # out[order[p]] = numbers[p], in C
     return out
 
 
@@ -87,13 +87,10 @@ def rank_order(keys: Sequence[Key]) -> list[tuple[int, int]]:
             break
     grouped = list(zip(*found, strict=True))
     order = sorted(range(len(keys)), key=grouped.__getitem__)  # stable: file order in a group
-    out: list[tuple[int, int]] = []
-    rank = 0
-    for position, index in enumerate(order):
-        if position == 0 or grouped[order[position - 1]] != grouped[index]:
-            rank = position + 1
-        out.append((index, rank))
-    return out
+    ranked = list(map(grouped.__getitem__, order))
+    breaks = list(map(ne, ranked[1:], ranked[:-1]))  # a new rank where the groups differ
+    rank = [start + 1 for start in (0, *compress(range(1, len(order)), breaks))]
+    return list(zip(order, map(rank.__getitem__, accumulate(breaks, initial=0)), strict=True))
 
 
 def _plain_rank_order(values: Sequence[float]) -> list[tuple[int, int]]:
