@@ -42,6 +42,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from common import (
     ACHBENCH as MODULE_ACHBENCH,
+)
+from common import (
     PYTHON,
     Result,
     bench_main,
