@@ -400,8 +400,28 @@ def population_stdev(values: Sequence[float]) -> float:
     """
     if not values:
         return 0.0
-    mean = math.fsum(values) / len(values)
-    return math.sqrt(math.fsum(map(pow, map(sub, values, repeat(mean)), repeat(2))) / len(values))
+    n = len(values)
+    mean = math.fsum(values) / n
+    distinct = set(values)
+    if len(distinct) * 8 <= n and math.isfinite(mean):
+        squares = _repeated_sum(((v - mean) ** 2, values.count(v)) for v in distinct)
+    else:
+        squares = math.fsum(map(pow, map(sub, values, repeat(mean)), repeat(2)))
+    return math.sqrt(squares / n)
+
+
+def _repeated_sum(terms: Iterable[tuple[float, int]]) -> float:
+    """The sum of each term times its count, rounded once: what ``math.fsum`` gives
+    for the terms repeated (it rounds the exact sum correctly), in a few integer
+    operations when a row of fifty values holds five distinct ones."""
+    numerator, denominator = 0, 1
+    for term, count in terms:
+        top, bottom = term.as_integer_ratio()  # bottom is a power of two
+        if bottom > denominator:
+            numerator *= bottom // denominator
+            denominator = bottom
+        numerator += top * count * (denominator // bottom)
+    return numerator / denominator  # int / int: correctly rounded
 
 
 def _opensynthesis_terms(codes: tuple[Code, ...]) -> tuple[float, float, int]:
