@@ -361,25 +361,16 @@ def _opensynthesis_scores(grid: Grid) -> _Scores:
         scale = math.lcm(scale, k * k)
     unrated_share = (0, 0, 0, 1)
     table = CellTable(lambda codes: _opensynthesis_cell(codes, scale), unrated_share)
-    first, second, third, fourth = itemgetter(0), itemgetter(1), itemgetter(2), itemgetter(3)
-    parts: list[tuple[list[int], list[int], list[int], list[int]]] = []
-    for shares in cast("list[list[tuple[int, int, int, int]]]", cell_rows(grid, table)):
-        parts.append(
-            (
-                list(map(first, shares)),
-                list(map(second, shares)),
-                list(map(third, shares)),
-                list(map(fourth, shares)),
-            )
-        )
+    rows = cast("list[list[tuple[int, int, int, int]]]", cell_rows(grid, table))
     inc = cons = na = unrated = [0] * n
-    if parts:  # whole numbers: the sums are exact in any order
-        inc, cons, na, unrated = (
-            [sum(c) for c in zip(*lists, strict=True)] for lists in zip(*parts, strict=True)
-        )
+    if rows and n:  # whole numbers: the sums are exact in any order
+        per_hypothesis = [map(sum, zip(*column, strict=True)) for column in zip(*rows, strict=True)]
+        inc, cons, na, unrated = map(list, zip(*per_hypothesis, strict=True))
 
     def without(i: int) -> list[Key]:
-        p_inc, p_cons, p_na, p_un = parts[i]
+        # The item's shares, split only for the items left out (not for the
+        # credibility checks, which need the totals alone).
+        p_inc, p_cons, p_na, p_un = zip(*rows[i], strict=True)
         return list(
             zip(
                 map(truediv, map(sub, inc, p_inc), repeat(scale)),
