@@ -47,6 +47,7 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import math
+from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import accumulate, chain, compress, repeat
@@ -69,7 +70,6 @@ from achbench.scoring.methods import (
     bayes_log_likelihoods,
     bayes_log_posteriors,
     cell_codes,
-    cell_rows,
     consensus_code,
     item_weights,
     pooled,
@@ -361,16 +361,23 @@ def _opensynthesis_scores(grid: Grid) -> _Scores:
         scale = math.lcm(scale, k * k)
     unrated_share = (0, 0, 0, 1)
     table = CellTable(lambda codes: _opensynthesis_cell(codes, scale), unrated_share)
-    rows = cast("list[list[tuple[int, int, int, int]]]", cell_rows(grid, table))
-    inc = cons = na = unrated = [0] * n
-    if rows and n:  # whole numbers: the sums are exact in any order
-        per_hypothesis = [map(sum, zip(*column, strict=True)) for column in zip(*rows, strict=True)]
-        inc, cons, na, unrated = map(list, zip(*per_hypothesis, strict=True))
+    rows = list(row_cells(grid))
+    inc, cons, na, unrated = ([0] * n for _ in range(4))
+    # Whole numbers, so each hypothesis' sums are exact in any order: count each
+    # distinct cell in its column (in C) and add its shares once per count.
+    for j, column in enumerate(zip(*rows, strict=True) if rows else ()):
+        for cell, count in Counter(column).items():
+            share = cast("tuple[int, int, int, int]", table[cell])
+            inc[j] += share[0] * count
+            cons[j] += share[1] * count
+            na[j] += share[2] * count
+            unrated[j] += share[3] * count
 
     def without(i: int) -> list[Key]:
-        # The item's shares, split only for the items left out (not for the
+        # The item's shares, looked up only for the items left out (not for the
         # credibility checks, which need the totals alone).
-        p_inc, p_cons, p_na, p_un = zip(*rows[i], strict=True)
+        shares = cast("list[tuple[int, int, int, int]]", list(map(table.__getitem__, rows[i])))
+        p_inc, p_cons, p_na, p_un = zip(*shares, strict=True)
         return list(
             zip(
                 map(truediv, map(sub, inc, p_inc), repeat(scale)),

@@ -68,6 +68,8 @@ def groups(values: Sequence[float]) -> list[int]:
 
 def _columns(keys: Sequence[Key]) -> list[tuple[float, ...]]:
     """The keys' components, one column each (a plain number is a key of one component)."""
+    if set(map(type, keys)) == {tuple}:  # every key a tuple: transposed in C
+        return list(zip(*cast("Sequence[tuple[float, ...]]", keys), strict=True))
     tupled = [key if isinstance(key, tuple) else (key,) for key in keys]
     return list(zip(*tupled, strict=True))
 
