@@ -25,6 +25,7 @@ full, with the Bayesian likelihoods.
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import reduce
@@ -456,13 +457,26 @@ def opensynthesis(grid: Grid) -> Ranking:
     unrated_count = [0] * n
     # Column by column in evidence order, so each sum adds the same terms in the
     # same order as Open Synthesis' per-hypothesis sums (and gives the same floats).
-    terms = cell_rows(grid, CellTable(_opensynthesis_terms, None))
-    for j, column in enumerate(zip(*terms, strict=True)):
-        rated = cast("list[tuple[float, float, int]]", list(filter(None, column)))
-        unrated_count[j] = len(column) - len(rated)
-        inconsistency[j] = column_sum(filter(None, map(itemgetter(0), rated)))
-        consistency[j] = column_sum(filter(None, map(itemgetter(1), rated)))
-        na_count[j] = sum(map(itemgetter(2), rated))
+    table = CellTable(_opensynthesis_terms, None)
+    rows = list(row_cells(grid))
+    for j, column in enumerate(zip(*rows, strict=True) if rows else ()):
+        if tuple not in map(type, column):
+            # One vote per cell: every term is a whole number (1.0 or 4.0), so
+            # the sums are exact in any order; count each code once, in C.
+            counts = Counter(column)
+            unrated_count[j] = counts.pop(None, 0)
+            shares = [(cast("tuple[float, float, int]", table[c]), k) for c, k in counts.items()]
+            inconsistency[j] = float(sum(int(share[0]) * k for share, k in shares))
+            consistency[j] = float(sum(int(share[1]) * k for share, k in shares))
+            na_count[j] = sum(share[2] * k for share, k in shares)
+            continue
+        terms = cast(
+            "list[tuple[float, float, int]]", list(filter(None, map(table.__getitem__, column)))
+        )
+        unrated_count[j] = len(column) - len(terms)
+        inconsistency[j] = column_sum(filter(None, map(itemgetter(0), terms)))
+        consistency[j] = column_sum(filter(None, map(itemgetter(1), terms)))
+        na_count[j] = sum(map(itemgetter(2), terms))
     keys: list[ties.Key] = []
     figures: list[dict[str, float | int]] = []
     for j in range(n):
