@@ -292,9 +292,11 @@ class Findings:
 # --------------------------------------------------------------------------- ranking
 
 
-def standing(ids: Sequence[str], keys: Sequence[Key]) -> Standing:
-    """Order ``ids`` by ``keys`` and rank them as ``scoring`` does (``scoring.ties``)."""
-    order = ties.rank_order(keys)
+def standing(ids: Sequence[str], keys: Sequence[Key], separated: bool = False) -> Standing:
+    """Order ``ids`` by ``keys`` and rank them as ``scoring`` does (``scoring.ties``);
+    ``separated``: the keys' distinct values are known to lie further apart than
+    the tie tolerance (``ties.rank_order_separated``)."""
+    order = ties.rank_order_separated(keys) if separated else ties.rank_order(keys)
     listed = tuple(map(ids.__getitem__, map(itemgetter(0), order)))
     return Standing(listed, dict(zip(listed, map(itemgetter(1), order), strict=True)))
 
@@ -310,6 +312,9 @@ class _Scores:
     badness: list[float]
     """The part of each key that rating changes move, lower ranking first: the
     inconsistency (heuer, weighted, opensynthesis) or minus the log posterior."""
+    separated: bool = False
+    """Whether the keys' distinct values, component by component, always lie further
+    apart than the tie tolerance, so that ranking them is a plain sort."""
 
 
 def _additive_scores(
@@ -322,7 +327,11 @@ def _additive_scores(
     def without(i: int) -> list[Key]:
         return list(map(sub, totals, _shares(cells[i], weights[i])))
 
-    return _Scores(list(totals), without, list(totals))
+    # One analyst, unweighted: every cell and total is a whole number (Heuer's
+    # counts), so distinct totals lie at least 1 apart, far above the tolerance.
+    whole = len(grid.analysts) == 1 and all(w == 1.0 for w in weights)
+    separated = whole and max(map(abs, totals), default=0.0) < 10**8
+    return _Scores(list(totals), without, list(totals), separated=separated)
 
 
 def _shares(row: list[float | None], weight: float) -> list[float]:
@@ -389,7 +398,11 @@ def _opensynthesis_scores(grid: Grid) -> _Scores:
         )
 
     keys: list[Key] = [(inc[j] / scale, -cons[j] / scale, na[j], unrated[j]) for j in range(n)]
-    return _Scores(keys, without, [x / scale for x in inc])
+    # Every key component is a whole number over ``scale``: distinct values lie at
+    # least 1 / scale apart, far above the tie tolerance while the numbers stay
+    # below 10^8 (taking an item out only lowers them), so ties are equalities.
+    largest = max([scale, *inc, *cons, *na, *unrated])
+    return _Scores(keys, without, [x / scale for x in inc], separated=largest < 10**8)
 
 
 def _bayes_scores(grid: Grid) -> _Scores:
@@ -446,7 +459,7 @@ def _leave_one_out(grid: Grid, scores: _Scores, base: Standing) -> tuple[Removal
                 held += 1
                 out.append(Removal(evidence_id, title, False, False, None))
                 continue
-        new = standing(ids, keys)
+        new = standing(ids, keys, scores.separated)
         ranks_changed = new.ranks != base.ranks
         out.append(
             Removal(

@@ -120,6 +120,20 @@ def _plain_rank_order(values: Sequence[float]) -> list[tuple[int, int]]:
     return list(zip(final, map(rank.__getitem__, map(group.__getitem__, final)), strict=True))
 
 
+def rank_order_separated(keys: Sequence[Key]) -> list[tuple[int, int]]:
+    """``rank_order`` for keys whose distinct values, component by component, lie
+    further apart than ``tolerance`` allows (whole counts over a small scale): then
+    two keys share every tie group exactly when they are equal, and the ranking
+    is a sort, equal keys sharing a rank in file order."""
+    if not keys:
+        return []
+    order = sorted(range(len(keys)), key=keys.__getitem__)  # stable: file order among equals
+    ranked = list(map(keys.__getitem__, order))
+    breaks = list(map(ne, ranked[1:], ranked[:-1]))
+    rank = [start + 1 for start in (0, *compress(range(1, len(order)), breaks))]
+    return list(zip(order, map(rank.__getitem__, accumulate(breaks, initial=0)), strict=True))
+
+
 @dataclass(frozen=True, slots=True)
 class Grouping:
     """Keys' tie groups, column by column, kept to check changed keys against in O(n).
