@@ -47,7 +47,7 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import math
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import accumulate, chain, compress, repeat
@@ -602,6 +602,19 @@ class _Columns:
         return self._columns[j]
 
 
+def _one_move(
+    moves: Mapping[Code, tuple[Code, float]], size: float
+) -> Callable[[object], tuple[float, int, Code] | None]:
+    """A one-code cell's candidate change on items of one kind (None: unrated, or no
+    change helps), as (minus the gain, voter 0, new code)."""
+
+    def option(code: object) -> tuple[float, int, Code] | None:
+        move = moves.get(cast(Code, code)) if code is not None else None
+        return None if move is None else (-move[1] * size, 0, move[0])
+
+    return option
+
+
 def _additive_moves(
     grid: Grid,
     steps: str,
@@ -626,33 +639,32 @@ def _additive_moves(
         tables[direction] = per_item
     # Items with the same moves and scale are one kind: a cell's one candidate
     # depends on its kind and code alone.
-    kinds: dict[tuple[int, float], int] = {}
-    kind_of: dict[int, list[int]] = {}
-    kind_moves: dict[tuple[int, int], tuple[dict[Code, tuple[Code, float]], float]] = {}
+    # Per direction, the items of each kind and the kind's candidate per code.
+    kinds: dict[int, list[tuple[list[int], _CellOptions]]] = {}
     for direction in (-1, 1):
-        kind_of[direction] = []
-        for moves, size in zip(tables[direction], scale, strict=True):
-            kind = kinds.setdefault((id(moves), size), len(kinds))
-            kind_moves[(kind, direction)] = (moves, size)
-            kind_of[direction].append(kind)
-
-    def option(key: object) -> tuple[float, int, Code] | None:
-        kind, direction, code = cast("tuple[int, int, Code | None]", key)
-        if code is None:
-            return None
-        moves, size = kind_moves[(kind, direction)]
-        move = moves.get(code)
-        return None if move is None else (-move[1] * size, 0, move[0])
-
-    found_options = _CellOptions(option)
+        items: dict[tuple[int, float], list[int]] = {}
+        kind_moves: dict[tuple[int, float], tuple[dict[Code, tuple[Code, float]], float]] = {}
+        for i, (moves, size) in enumerate(zip(tables[direction], scale, strict=True)):
+            items.setdefault((id(moves), size), []).append(i)
+            kind_moves[(id(moves), size)] = (moves, size)
+        kinds[direction] = [
+            (indices, _CellOptions(_one_move(*kind_moves[kind]))) for kind, indices in items.items()
+        ]
     columns = _Columns(grid)
+    n_items = len(grid.evidence)
 
     def build(j: int, direction: int) -> _Options:
         column = columns[j]
         if tuple in map(type, column):  # several ratings in a cell: one option per rating
             return _Options.of_list(listed(column, direction))
-        keys = zip(kind_of[direction], repeat(direction), column)
-        return _Options.of_cells(list(map(found_options.__getitem__, keys)))
+        per_kind = kinds[direction]
+        if len(per_kind) == 1:  # every item alike (heuer): one look-up per cell, in C
+            return _Options.of_cells(list(map(per_kind[0][1].__getitem__, column)))
+        options: list[tuple[float, int, Code] | None] = [None] * n_items
+        for indices, table in per_kind:
+            picked = map(table.__getitem__, map(column.__getitem__, indices))
+            deque(map(options.__setitem__, indices, picked), maxlen=0)
+        return _Options.of_cells(options)
 
     def listed(column: Sequence[Cell | None], direction: int) -> list[Option]:
         out: list[Option] = []
