@@ -17,32 +17,65 @@ shared machine where wall time swings:
 
     python benchmarks/headless_bench.py            # every size
     python benchmarks/headless_bench.py --quick    # 4x30 and 12x300 only
+
+Two things keep the ratios steady on a shared machine: the package is compiled
+to bytecode first (with ``PYTHONDONTWRITEBYTECODE`` set, as it is on some
+machines, every process would otherwise compile achbench's sources again and
+measure the compiler, not the command), and each operation is run in turn with
+its baseline, round after round, so that a busy minute weighs on both alike.
+The commands are run as users run them, through the installed ``achbench`` script.
 """
 
 from __future__ import annotations
 
+import compileall
+import importlib.util
 import random
+import statistics
 import subprocess
 import sys
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from common import (
-    ACHBENCH,
+    ACHBENCH as MODULE_ACHBENCH,
+)
+from common import (
     PYTHON,
     Result,
     bench_main,
-    cpu_process,
     ratio_result,
     run_process,
 )
 from generate import CODES
 
 HERE = Path(__file__).resolve().parent
+SCRIPT = Path(PYTHON).with_name("achbench")
+ACHBENCH = [str(SCRIPT)] if SCRIPT.is_file() else MODULE_ACHBENCH
+"""The ``achbench`` script the package installs, as the targets name the commands
+(``python -m achbench`` where there is none)."""
 METHODS = ("heuer", "weighted", "opensynthesis", "bayes")
 RSS_LIMIT_MIB = 600.0
+
+
+def _compiled() -> None:
+    """Write the package's bytecode, as an installed package has it."""
+    spec = importlib.util.find_spec("achbench")
+    for folder in (spec.submodule_search_locations or []) if spec else []:
+        compileall.compile_dir(folder, quiet=1)
+
+
+def _rounds(commands: Sequence[Sequence[str]], runs: int) -> list[float]:
+    """Median CPU seconds of each command, run one after another ``runs`` times over
+    (baseline and operations interleaved, not one batch after another)."""
+    times: list[list[float]] = [[] for _ in commands]
+    for _ in range(runs):
+        for spent, argv in zip(times, commands, strict=True):
+            spent.append(run_process(argv).cpu)
+    return [statistics.median(spent) for spent in times]
 
 
 def _generate(path: Path, n_hyp: int, n_ev: int) -> Path:
@@ -73,47 +106,48 @@ def _changed_copy(source: Path, target: Path, share: float, seed: int) -> Path:
 
 def _startup(folder: Path, runs: int) -> list[Result]:
     path = _generate(folder / "m4x30.toml", 4, 30)
-    floor = cpu_process([PYTHON, "-c", "pass"], runs)
     cases = [
         ("achbench rank --format json", [*ACHBENCH, "rank", str(path), "--format", "json"], 6.0),
         ("achbench check", [*ACHBENCH, "check", str(path)], 6.0),
         ("achbench --help", [*ACHBENCH, "--help"], 4.0),
     ]
+    floor, *measured = _rounds([[PYTHON, "-c", "pass"], *(argv for _, argv, _ in cases)], runs)
     return [
-        ratio_result(name, "4x30", cpu_process(argv, runs), floor, "python -c pass", limit)
-        for name, argv, limit in cases
+        ratio_result(name, "4x30", spent, floor, "python -c pass", limit)
+        for (name, _, limit), spent in zip(cases, measured, strict=True)
     ]
 
 
 def _rank(folder: Path, n_hyp: int, n_ev: int, runs: int) -> list[Result]:
     path = _generate(folder / f"m{n_hyp}x{n_ev}.toml", n_hyp, n_ev)
-    floor = cpu_process(_parse(path), runs)
-    results = []
-    for method in METHODS:
-        argv = [*ACHBENCH, "rank", str(path), "--method", method, "--format", "json"]
-        results.append(
-            ratio_result(
-                f"rank --method {method} --format json",
-                f"{n_hyp}x{n_ev}",
-                cpu_process(argv, runs),
-                floor,
-                "rtoml parse",
-                1.5,
-            )
+    ranks = [[*ACHBENCH, "rank", str(path), "--method", m, "--format", "json"] for m in METHODS]
+    floor, *measured = _rounds([_parse(path), *ranks], runs)
+    return [
+        ratio_result(
+            f"rank --method {method} --format json",
+            f"{n_hyp}x{n_ev}",
+            spent,
+            floor,
+            "rtoml parse",
+            1.5,
         )
-    return results
+        for method, spent in zip(METHODS, measured, strict=True)
+    ]
 
 
 def _analyses(folder: Path, n_hyp: int, n_ev: int, runs: int) -> list[Result]:
     path = _generate(folder / f"a{n_hyp}x{n_ev}.toml", n_hyp, n_ev)
     size = f"{n_hyp}x{n_ev}"
     results = []
-    sensitivity_heuer = 0.0
     for method in METHODS:
         options = ["--method", method, "--format", "json"]
-        rank = cpu_process([*ACHBENCH, "rank", str(path), *options], runs)
-        sensitivity = cpu_process([*ACHBENCH, "sensitivity", str(path), *options], runs)
-        sensitivity_heuer = sensitivity_heuer or sensitivity
+        rank, sensitivity = _rounds(
+            [
+                [*ACHBENCH, "rank", str(path), *options],
+                [*ACHBENCH, "sensitivity", str(path), *options],
+            ],
+            runs,
+        )
         results.append(
             ratio_result(
                 f"sensitivity --method {method} --format json",
@@ -124,7 +158,13 @@ def _analyses(folder: Path, n_hyp: int, n_ev: int, runs: int) -> list[Result]:
                 3.0,
             )
         )
-    report = cpu_process([*ACHBENCH, "report", str(path), "--format", "html"], runs)
+    sensitivity_heuer, report = _rounds(
+        [
+            [*ACHBENCH, "sensitivity", str(path), "--method", "heuer", "--format", "json"],
+            [*ACHBENCH, "report", str(path), "--format", "html"],
+        ],
+        runs,
+    )
     results.append(
         ratio_result(
             "report --format html", size, report, sensitivity_heuer, "sensitivity (heuer)", 2.0
@@ -138,23 +178,20 @@ def _versions(folder: Path, n_hyp: int, n_ev: int, runs: int) -> list[Result]:
     ours = _changed_copy(base, folder / "ours.toml", 0.005, 1)
     theirs = _changed_copy(base, folder / "theirs.toml", 0.005, 2)
     size = f"{n_hyp}x{n_ev}, 1% cells changed"
-    two = cpu_process(_parse(base, ours), runs)
-    three = cpu_process(_parse(base, ours, theirs), runs)
     out = folder / "merged.toml"
     diff = [*ACHBENCH, "diff", str(base), str(ours), "--format", "json"]
     merge = [*ACHBENCH, "merge", str(base), str(ours), str(theirs), "-o", str(out)]
+    two, three, diffed, merged = _rounds(
+        [_parse(base, ours), _parse(base, ours, theirs), diff, merge], runs
+    )
     return [
-        ratio_result(
-            "achbench diff --format json", size, cpu_process(diff, runs), two, "rtoml, 2 files", 1.2
-        ),
-        ratio_result(
-            "achbench merge -o", size, cpu_process(merge, runs), three, "rtoml, 3 files", 1.2
-        ),
+        ratio_result("achbench diff --format json", size, diffed, two, "rtoml, 2 files", 1.2),
+        ratio_result("achbench merge -o", size, merged, three, "rtoml, 3 files", 1.2),
     ]
 
 
 def _memory(folder: Path, quick: bool) -> list[Result]:
-    sizes = [(12, 300), (50, 5000)] if quick else [(100, 10000), (100, 25000), (100, 50000)]
+    sizes = [(4, 30), (12, 300)] if quick else [(100, 10000), (100, 25000), (100, 50000)]
     results = []
     for n_hyp, n_ev in sizes:
         path = _generate(folder / f"r{n_hyp}x{n_ev}.toml", n_hyp, n_ev)
@@ -178,6 +215,7 @@ def _memory(folder: Path, quick: bool) -> list[Result]:
 
 def run(quick: bool = False, runs: int = 7) -> list[Result]:
     """Measure every target; return one result each."""
+    _compiled()
     with tempfile.TemporaryDirectory() as name:
         folder = Path(name)
         results = _startup(folder, runs)

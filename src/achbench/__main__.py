@@ -1,6 +1,6 @@
 """``python -m achbench`` runs the command line."""
 
-from achbench.cli.app import run
+from achbench.cli.start import run
 
 if __name__ == "__main__":
     run()

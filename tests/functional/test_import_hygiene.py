@@ -110,3 +110,63 @@ def test_rank_table_does_not_import_textual(example_path: Path) -> None:
     assert "achbench.cli.table" in loaded  # the table really printed
     assert "rich" not in loaded, "the command line's tables are plain text (achbench.cli.table)"
     assert "textual" not in loaded
+
+
+HEAVY = ("textual", "rich", "pydantic", "pydantic_core", "tomllib", "tempfile", "hashlib")
+"""What a headless command that reads a valid file and prints JSON or a line never needs:
+the editor and tables (textual, rich), pydantic and pydantic-core (a valid file is
+proved valid without them), tomllib (read only to word a syntax error) and the
+writer's modules (tempfile, hashlib)."""
+
+COMMAND_MODULES = tuple(
+    f"achbench.cli.{name}"
+    for name in (
+        "check",
+        "rank",
+        "sensitivity",
+        "report",
+        "merge",
+        "diff",
+        "io",
+        "edit",
+        "gitsetup",
+        "consensus",
+    )
+)
+
+
+def _after_command(*args: str) -> set[str]:
+    return _modules_after(
+        "import sys, contextlib, io\n"
+        "from achbench.cli import main\n"
+        f"sys.argv = ['achbench', *{list(args)!r}]\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    try:\n"
+        "        main(standalone_mode=False)\n"
+        "    except SystemExit:\n"
+        "        pass\n"
+    )
+
+
+def test_headless_commands_on_a_valid_file_load_nothing_heavy(example_path: Path) -> None:
+    """Each headless command's modules, listed after it ran in a fresh interpreter:
+    one that gains a heavy import fails here, naming it."""
+    cases = {
+        "rank --format json": ("rank", str(example_path), "--format", "json"),
+        "check": ("check", str(example_path)),
+        "sensitivity --format json": ("sensitivity", str(example_path), "--format", "json"),
+    }
+    for name, args in cases.items():
+        loaded = _after_command(*args)
+        assert "achbench.scoring.methods" in loaded or name == "check"
+        heavy = sorted(m for m in HEAVY if m in loaded)
+        assert heavy == [], f"achbench {name} loaded {heavy}"
+
+
+def test_help_imports_no_command_module() -> None:
+    """``achbench --help`` lists the commands from ``cli.app.COMMAND_HELP``."""
+    loaded = _after_command("--help")
+    assert "click" in loaded
+    imported = sorted(m for m in COMMAND_MODULES if m in loaded)
+    assert imported == [], f"achbench --help imported {imported}"
+    assert "pydantic_core" not in loaded

@@ -9,7 +9,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from achbench.scoring.methods import Grid, bayes, heuer, opensynthesis, rated_alike, score, weighted
+from achbench.scoring.methods import (
+    Grid,
+    bayes,
+    heuer,
+    opensynthesis,
+    population_stdev,
+    rated_alike,
+    score,
+    weighted,
+)
 from tests.helpers import small_matrix
 from tests.strategies import matrices
 
@@ -251,3 +260,18 @@ def test_every_method_ranks_every_hypothesis_once(data: dict) -> None:
         ranks = [h.rank for h in ranking.hypotheses]
         assert ranks == sorted(ranks)
         assert [e.id for e in ranking.evidence] == list(data.get("evidence", {}))
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    pool=st.lists(st.floats(-1e6, 1e6, allow_nan=False), min_size=1, max_size=6),
+    picks=st.lists(st.integers(0, 5), max_size=80),
+)
+def test_population_stdev_is_the_fsum_formula(pool: list[float], picks: list[int]) -> None:
+    """Rows of a few distinct values take the repeated-term path: the same float."""
+    values = [pool[i % len(pool)] for i in picks]
+    expected = 0.0
+    if values:
+        mean = math.fsum(values) / len(values)
+        expected = math.sqrt(math.fsum((v - mean) ** 2 for v in values) / len(values))
+    assert population_stdev(values) == expected

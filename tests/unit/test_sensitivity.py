@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import itertools
+import random
 from typing import Any
 
 import pytest
@@ -17,6 +18,7 @@ from hypothesis import strategies as st
 
 from achbench.analysis.sensitivity import (
     CLOSE_ABSOLUTE,
+    PROOF_TRIES,
     STEPS,
     analyse,
     analyse_data,
@@ -386,3 +388,58 @@ def test_empty_and_unrated_matrices() -> None:
     assert findings.flips == ()
     assert findings.margin.runner_up is None
     assert not findings.margin.close
+
+
+def larger_matrix(seed: int, analysts: int, n_h: int, n_e: int) -> dict[str, Any]:
+    """A random matrix with more items than leave-one-out tries to prove tie groups
+    for (``PROOF_TRIES``), some cells unrated, coarse scores that tie often."""
+    rng = random.Random(seed)
+    hyps = [f"H{j + 1}" for j in range(n_h)]
+    evs = [f"E{i + 1}" for i in range(n_e)]
+    ratings: dict[str, Any] = {}
+    for k in range(analysts):
+        table = {}
+        for e in evs:
+            row = {h: rng.choice(CODES) for h in hyps if rng.random() < 0.9}
+            if row:
+                table[e] = row
+        ratings[f"a{k + 1}"] = table
+    return {
+        "format": "achbench/1",
+        "title": "larger",
+        "hypotheses": {h: {"title": f"Hyp {h}"} for h in hyps},
+        "evidence": {
+            e: {
+                "title": f"Ev {e}",
+                "credibility": rng.choice(LEVELS),
+                "relevance": rng.choice(LEVELS),
+            }
+            for e in evs
+        },
+        "ratings": ratings,
+    }
+
+
+@pytest.mark.parametrize("method", METHODS)
+@pytest.mark.parametrize(("seed", "analysts", "n_h"), [(1, 1, 3), (2, 1, 6), (3, 2, 4), (4, 3, 5)])
+def test_leave_one_out_matches_a_full_rerank_on_larger_matrices(
+    method: str, seed: int, analysts: int, n_h: int
+) -> None:
+    """Every removal's standing, computed incrementally, is the one a full re-rank
+    of the matrix without that item gives: whether the tie groups were proved to
+    hold, or the proof was given up after many failures and the item re-ranked."""
+    data = larger_matrix(seed, analysts, n_h, 3 * PROOF_TRIES // 2)
+    grid = Grid.from_data(data)
+    base = ranks_of(grid, method)
+    removals = analyse(grid, method).removals
+    for i, removal in enumerate(removals):
+        keep = [k != i for k in range(len(grid.evidence))]
+        after = score(subgrid(grid, keep), method)
+        ranks = {h.id: h.rank for h in after.hypotheses}
+        assert removal.ranks_changed == (ranks != base)
+        assert removal.leader_changed == (
+            {h for h, r in ranks.items() if r == 1} != {h for h, r in base.items() if r == 1}
+        )
+        if removal.standing is not None:
+            assert list(removal.standing.order) == [h.id for h in after.hypotheses]
+            assert removal.standing.ranks == ranks

@@ -233,3 +233,19 @@ def test_float_noise_ties_under_every_method() -> None:
         assert scores["H1"] != scores["H2"], f"{method}: the case has no float noise"
         assert math.isclose(scores["H1"], scores["H2"], rel_tol=1e-12), method
         assert [(h.id, h.rank) for h in ranking.hypotheses] == [("H1", 1), ("H2", 1)], method
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 6), st.integers(-6, 0), st.integers(0, 3)).map(
+            lambda t: (t[0] / 4, t[1] / 4, t[2])
+        ),
+        max_size=12,
+    )
+)
+def test_separated_keys_rank_as_the_tie_rule_ranks_them(keys: list[tuple[float, ...]]) -> None:
+    """Whole numbers over a small scale: the sort gives the tie rule's ranks."""
+    assert ties.rank_order_separated(keys) == ties.rank_order(keys)
+    plain = [k[0] * 4 for k in keys]
+    assert ties.rank_order_separated(plain) == ties.rank_order(plain)

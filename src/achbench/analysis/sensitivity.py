@@ -47,9 +47,12 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import math
+from collections import Counter, deque
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Final, TypeVar
+from itertools import accumulate, chain, compress, repeat
+from operator import add, itemgetter, mul, neg, sub, truediv
+from typing import Final, TypeVar, cast
 
 from achbench.core.data import MatrixData
 from achbench.core.vocabulary import CODES, LEVELS, METHODS, Code, Level
@@ -61,13 +64,17 @@ from achbench.scoring.methods import (
     LEVEL_WEIGHT,
     NEUTRAL_LIKELIHOOD,
     OPENSYNTHESIS_VALUE,
+    Cell,
+    CellTable,
     Grid,
     bayes_log_likelihoods,
     bayes_log_posteriors,
+    cell_codes,
     consensus_code,
     item_weights,
     pooled,
     posteriors,
+    row_cells,
     weighted_totals,
 )
 
@@ -130,8 +137,8 @@ class Standing:
 
     @property
     def leaders(self) -> tuple[str, ...]:
-        """The hypotheses ranked first: one, or several tied."""
-        return tuple(h for h in self.order if self.ranks[h] == 1)
+        """The hypotheses ranked first: one, or several tied (the start of ``order``)."""
+        return self.order[: list(map(self.ranks.__getitem__, self.order)).count(1)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -285,10 +292,13 @@ class Findings:
 # --------------------------------------------------------------------------- ranking
 
 
-def standing(ids: Sequence[str], keys: Sequence[Key]) -> Standing:
-    """Order ``ids`` by ``keys`` and rank them as ``scoring`` does (``scoring.ties``)."""
-    order = ties.rank_order(keys)
-    return Standing(tuple(ids[i] for i, _ in order), {ids[i]: rank for i, rank in order})
+def standing(ids: Sequence[str], keys: Sequence[Key], separated: bool = False) -> Standing:
+    """Order ``ids`` by ``keys`` and rank them as ``scoring`` does (``scoring.ties``);
+    ``separated``: the keys' distinct values are known to lie further apart than
+    the tie tolerance (``ties.rank_order_separated``)."""
+    order = ties.rank_order_separated(keys) if separated else ties.rank_order(keys)
+    listed = tuple(map(ids.__getitem__, map(itemgetter(0), order)))
+    return Standing(listed, dict(zip(listed, map(itemgetter(1), order), strict=True)))
 
 
 @dataclass(slots=True)
@@ -302,6 +312,9 @@ class _Scores:
     badness: list[float]
     """The part of each key that rating changes move, lower ranking first: the
     inconsistency (heuer, weighted, opensynthesis) or minus the log posterior."""
+    separated: bool = False
+    """Whether the keys' distinct values, component by component, always lie further
+    apart than the tie tolerance, so that ranking them is a plain sort."""
 
 
 def _additive_scores(
@@ -309,16 +322,25 @@ def _additive_scores(
 ) -> _Scores:
     if cells is None:
         cells = pooled(grid, HEUER_VALUE)
-    n = len(grid.hypotheses)
-    totals = weighted_totals(cells, weights, n)
-    shares = [
-        [0.0 if v is None else v * w for v in row] for row, w in zip(cells, weights, strict=True)
-    ]
+    totals = weighted_totals(cells, weights, len(grid.hypotheses))
 
     def without(i: int) -> list[Key]:
-        return [t - s for t, s in zip(totals, shares[i], strict=True)]
+        return list(map(sub, totals, _shares(cells[i], weights[i])))
 
-    return _Scores(list(totals), without, list(totals))
+    # One analyst, unweighted: every cell and total is a whole number (Heuer's
+    # counts), so distinct totals lie at least 1 apart, far above the tolerance.
+    whole = len(grid.analysts) == 1 and all(w == 1.0 for w in weights)
+    separated = whole and max(map(abs, totals), default=0.0) < 10**8
+    return _Scores(list(totals), without, list(totals), separated=separated)
+
+
+def _shares(row: list[float | None], weight: float) -> list[float]:
+    """One item's share of each hypothesis' total: value x weight, 0.0 if unrated."""
+    if None in row:
+        return [0.0 if v is None else v * weight for v in row]
+    if weight == 1.0:  # v x 1.0 is v, to the bit
+        return cast("list[float]", row)
+    return list(map(mul, cast("list[float]", row), repeat(weight)))
 
 
 def _opensynthesis_cell(codes: tuple[Code, ...], scale: int) -> tuple[int, int, int, int]:
@@ -342,49 +364,45 @@ def _opensynthesis_scores(grid: Grid) -> _Scores:
     scores ``scoring.opensynthesis`` adds up.  Shares of NA and unrated cells
     are compared as counts: every hypothesis has the same number of items."""
     n = len(grid.hypotheses)
-    sizes = {len(codes) for cell in grid.votes for codes in cell.values() if codes}
+    distinct = set(chain.from_iterable(cell.values() for cell in grid.cells))
     scale = 1
-    for k in sizes:
+    for k in {len(cell_codes(c)) for c in distinct}:
         scale = math.lcm(scale, k * k)
-    inc = [0] * n
-    cons = [0] * n
-    na = [0] * n
-    unrated = [0] * n
-    parts: list[tuple[list[int], list[int], list[int], list[int]]] = []
-    memo: dict[tuple[Code, ...], tuple[int, int, int, int]] = {}
-    for cell in grid.votes:
-        shares = []
-        for h in grid.hypotheses:
-            codes = tuple(cell.get(h, ()))
-            share = memo.get(codes)
-            if share is None:
-                share = memo[codes] = _opensynthesis_cell(codes, scale)
-            shares.append(share)
-        p_inc = [x[0] for x in shares]
-        p_cons = [x[1] for x in shares]
-        p_na = [x[2] for x in shares]
-        p_un = [x[3] for x in shares]
-        for j in range(n):
-            inc[j] += p_inc[j]
-            cons[j] += p_cons[j]
-            na[j] += p_na[j]
-            unrated[j] += p_un[j]
-        parts.append((p_inc, p_cons, p_na, p_un))
+    unrated_share = (0, 0, 0, 1)
+    table = CellTable(lambda codes: _opensynthesis_cell(codes, scale), unrated_share)
+    rows = list(row_cells(grid))
+    inc, cons, na, unrated = ([0] * n for _ in range(4))
+    # Whole numbers, so each hypothesis' sums are exact in any order: count each
+    # distinct cell in its column (in C) and add its shares once per count.
+    for j, column in enumerate(zip(*rows, strict=True) if rows else ()):
+        for cell, count in Counter(column).items():
+            share = cast("tuple[int, int, int, int]", table[cell])
+            inc[j] += share[0] * count
+            cons[j] += share[1] * count
+            na[j] += share[2] * count
+            unrated[j] += share[3] * count
 
     def without(i: int) -> list[Key]:
-        p_inc, p_cons, p_na, p_un = parts[i]
-        return [
-            (
-                (inc[j] - p_inc[j]) / scale,
-                (p_cons[j] - cons[j]) / scale,
-                na[j] - p_na[j],
-                unrated[j] - p_un[j],
+        # The item's shares, looked up only for the items left out (not for the
+        # credibility checks, which need the totals alone).
+        shares = cast("list[tuple[int, int, int, int]]", list(map(table.__getitem__, rows[i])))
+        p_inc, p_cons, p_na, p_un = zip(*shares, strict=True)
+        return list(
+            zip(
+                map(truediv, map(sub, inc, p_inc), repeat(scale)),
+                map(truediv, map(sub, p_cons, cons), repeat(scale)),
+                map(sub, na, p_na),
+                map(sub, unrated, p_un),
+                strict=True,
             )
-            for j in range(n)
-        ]
+        )
 
     keys: list[Key] = [(inc[j] / scale, -cons[j] / scale, na[j], unrated[j]) for j in range(n)]
-    return _Scores(keys, without, [x / scale for x in inc])
+    # Every key component is a whole number over ``scale``: distinct values lie at
+    # least 1 / scale apart, far above the tie tolerance while the numbers stay
+    # below 10^8 (taking an item out only lowers them), so ties are equalities.
+    largest = max([scale, *inc, *cons, *na, *unrated])
+    return _Scores(keys, without, [x / scale for x in inc], separated=largest < 10**8)
 
 
 def _bayes_scores(grid: Grid) -> _Scores:
@@ -392,10 +410,10 @@ def _bayes_scores(grid: Grid) -> _Scores:
     log_post = bayes_log_posteriors(grid, rows)
 
     def posterior_keys(logs: Sequence[float]) -> list[Key]:
-        return [-p for p in posteriors(logs)]
+        return list(map(neg, posteriors(logs)))
 
     def without(i: int) -> list[Key]:
-        return posterior_keys([p - r for p, r in zip(log_post, rows[i], strict=True)])
+        return posterior_keys(list(map(sub, log_post, rows[i])))
 
     return _Scores(posterior_keys(log_post), without, [-p for p in log_post])
 
@@ -415,19 +433,33 @@ def _scores(grid: Grid, method: str, cells: list[list[float | None]] | None = No
 # --------------------------------------------------------------------------- leave one out
 
 
+PROOF_TRIES: Final = 64
+"""Removals checked against the tie groups before the check may be given up."""
+
+
 def _leave_one_out(grid: Grid, scores: _Scores, base: Standing) -> tuple[Removal, ...]:
     """Each item's removal, ranked again only when the tie groups prove nothing:
-    most removals leave every hypothesis in its group, checked in O(H)."""
+    often a removal leaves every hypothesis in its group, checked in O(H).
+
+    Where scores tie a lot (whole-number counts), most removals break a tie and
+    the check only delays the ranking; once it has failed on most of the first
+    ``PROOF_TRIES`` items it is no longer tried.  Either way each removal's
+    standing is exactly the one a full ranking gives.
+    """
     ids = grid.hypotheses
     grouping = ties.Grouping.of(scores.keys)
     base_leaders = base.leaders
+    tried = held = 0
     out = []
     for i, (evidence_id, title) in enumerate(zip(grid.evidence, grid.evidence_titles, strict=True)):
         keys = scores.without(i)
-        if grouping.holds_for(keys):
-            out.append(Removal(evidence_id, title, False, False, None))
-            continue
-        new = standing(ids, keys)
+        if tried < PROOF_TRIES or held * 2 >= tried:
+            tried += 1
+            if grouping.holds_for(keys):
+                held += 1
+                out.append(Removal(evidence_id, title, False, False, None))
+                continue
+        new = standing(ids, keys, scores.separated)
         ranks_changed = new.ranks != base.ranks
         out.append(
             Removal(
@@ -469,35 +501,118 @@ def _best_moves(
     return out
 
 
+class _Options:
+    """One hypothesis' candidate changes in one direction, largest gain first (then
+    file order), with the running totals of their gains.
+
+    Held as the candidates in file order and a sorted order over them, so that
+    a list of thousands is built by a few passes in C; ``first(k)`` spells out
+    only the k changes a solution takes.
+    """
+
+    __slots__ = ("items", "order", "picked", "sums")
+
+    def __init__(self, items: list[int], picked: list[tuple[float, int, Code]]) -> None:
+        self.items = items
+        """Evidence index of each candidate, in file order."""
+        self.picked = picked
+        """(minus the gain, voter index, new code) of each candidate, in file order."""
+        minus_gains = list(map(itemgetter(0), picked))
+        self.order = sorted(range(len(picked)), key=minus_gains.__getitem__)
+        """Positions in ``picked``, largest gain first; a stable sort keeps file order."""
+        totals = accumulate(map(minus_gains.__getitem__, self.order), sub, initial=0.0)
+        next(totals)
+        self.sums = list(totals)
+        """Running totals of the gains in that order, added one by one from 0.0."""
+
+    @classmethod
+    def of_cells(cls, found: list[tuple[float, int, Code] | None]) -> _Options:
+        """From each item's one candidate (None: no change helps there)."""
+        return cls(list(compress(range(len(found)), found)), list(filter(None, found)))
+
+    @classmethod
+    def of_list(cls, options: list[Option]) -> _Options:
+        """From candidates (several per cell allowed) in file order."""
+        return cls([o[1] for o in options], [(o[0], o[2], o[3]) for o in options])
+
+    def first(self, k: int) -> list[Option]:
+        """The k largest-gain changes, as ``Option`` tuples."""
+        out: list[Option] = []
+        for p in self.order[:k]:
+            minus_gain, voter, new = self.picked[p]
+            out.append((minus_gain, self.items[p], voter, new))
+        return out
+
+
+class _CellOptions(dict[object, "tuple[float, int, Code] | None"]):
+    """Each distinct (item kind, cell) key's one candidate change, computed once."""
+
+    def __init__(self, option: Callable[[object], tuple[float, int, Code] | None]) -> None:
+        super().__init__()
+        self.option = option
+
+    def __missing__(self, key: object) -> tuple[float, int, Code] | None:
+        found = self[key] = self.option(key)
+        return found
+
+
 class _Moves:
     """Per hypothesis, the changes that lower its score (help) or raise it (hurt),
     largest gain first, each list built when first needed."""
 
     def __init__(
-        self, badness: list[float], build: Callable[[int, int], list[Option]], exact: bool
+        self, badness: list[float], build: Callable[[int, int], _Options], exact: bool
     ) -> None:
         self.badness = badness
         """Each hypothesis' score, lower ranking first."""
         self.exact = exact
         self._build = build
-        self._lists: dict[tuple[int, int], list[Option]] = {}
-        self._sums: dict[tuple[int, int], list[float]] = {}
+        self._lists: dict[tuple[int, int], _Options] = {}
 
-    def options(self, j: int, direction: int) -> list[Option]:
-        """Changes to hypothesis ``j``'s ratings that lower (-1) or raise (+1) its score."""
+    def _options(self, j: int, direction: int) -> _Options:
         key = (j, direction)
         found = self._lists.get(key)
         if found is None:
             found = self._lists[key] = self._build(j, direction)
         return found
 
+    def first(self, j: int, direction: int, k: int) -> list[Option]:
+        """The k best changes to hypothesis ``j``'s ratings that lower (-1) or raise (+1)
+        its score."""
+        return self._options(j, direction).first(k)
+
     def sums(self, j: int, direction: int) -> list[float]:
-        """Running totals of the gains of ``options(j, direction)``."""
-        key = (j, direction)
-        found = self._sums.get(key)
-        if found is None:
-            found = self._sums[key] = _prefix(self.options(j, direction))
-        return found
+        """Running totals of the gains of those changes, best first."""
+        return self._options(j, direction).sums
+
+
+class _Columns:
+    """Each hypothesis' cells on every item (None where unrated), transposed from
+    the rows once, in C, when the first is asked for."""
+
+    def __init__(self, grid: Grid) -> None:
+        self.grid = grid
+        self._columns: list[tuple[Cell | None, ...]] | None = None
+
+    def __getitem__(self, j: int) -> tuple[Cell | None, ...]:
+        if self._columns is None:
+            rows = list(row_cells(self.grid))
+            n = len(self.grid.hypotheses)
+            self._columns = list(zip(*rows, strict=True)) if rows else [()] * n
+        return self._columns[j]
+
+
+def _one_move(
+    moves: Mapping[Code, tuple[Code, float]], size: float
+) -> Callable[[object], tuple[float, int, Code] | None]:
+    """A one-code cell's candidate change on items of one kind (None: unrated, or no
+    change helps), as (minus the gain, voter 0, new code)."""
+
+    def option(code: object) -> tuple[float, int, Code] | None:
+        move = moves.get(cast(Code, code)) if code is not None else None
+        return None if move is None else (-move[1] * size, 0, move[0])
+
+    return option
 
 
 def _additive_moves(
@@ -522,24 +637,48 @@ def _additive_moves(
                 found = by_values[key] = _best_moves(values, steps, direction)
             per_item.append(found)
         tables[direction] = per_item
+    # Items with the same moves and scale are one kind: a cell's one candidate
+    # depends on its kind and code alone.
+    # Per direction, the items of each kind and the kind's candidate per code.
+    kinds: dict[int, list[tuple[list[int], _CellOptions]]] = {}
+    for direction in (-1, 1):
+        items: dict[tuple[int, float], list[int]] = {}
+        kind_moves: dict[tuple[int, float], tuple[dict[Code, tuple[Code, float]], float]] = {}
+        for i, (moves, size) in enumerate(zip(tables[direction], scale, strict=True)):
+            items.setdefault((id(moves), size), []).append(i)
+            kind_moves[(id(moves), size)] = (moves, size)
+        kinds[direction] = [
+            (indices, _CellOptions(_one_move(*kind_moves[kind]))) for kind, indices in items.items()
+        ]
+    columns = _Columns(grid)
+    n_items = len(grid.evidence)
 
-    def build(j: int, direction: int) -> list[Option]:
-        h = grid.hypotheses[j]
+    def build(j: int, direction: int) -> _Options:
+        column = columns[j]
+        if tuple in map(type, column):  # several ratings in a cell: one option per rating
+            return _Options.of_list(listed(column, direction))
+        per_kind = kinds[direction]
+        if len(per_kind) == 1:  # every item alike (heuer): one look-up per cell, in C
+            return _Options.of_cells(list(map(per_kind[0][1].__getitem__, column)))
+        options: list[tuple[float, int, Code] | None] = [None] * n_items
+        for indices, table in per_kind:
+            picked = map(table.__getitem__, map(column.__getitem__, indices))
+            deque(map(options.__setitem__, indices, picked), maxlen=0)
+        return _Options.of_cells(options)
+
+    def listed(column: Sequence[Cell | None], direction: int) -> list[Option]:
         out: list[Option] = []
         append = out.append
-        for i, (cell, moves, size) in enumerate(
-            zip(grid.votes, tables[direction], scale, strict=True)
-        ):
-            codes = cell.get(h)
-            if not codes:
+        for i, (cell, moves, size) in enumerate(zip(column, tables[direction], scale, strict=True)):
+            if cell is None:
                 continue
-            if len(codes) == 1:
-                move = moves.get(codes[0])
+            if isinstance(cell, str):
+                move = moves.get(cell)
                 if move is not None:
                     append((-move[1] * size, i, 0, move[0]))
                 continue
-            factor = size / len(codes)
-            for v, code in enumerate(codes):
+            factor = size / len(cell)
+            for v, code in enumerate(cell):
                 move = moves.get(code)
                 if move is not None:
                     append((-move[1] * factor, i, v, move[0]))
@@ -573,24 +712,19 @@ def _opensynthesis_moves(grid: Grid, steps: str, badness: list[float]) -> _Moves
                     best = candidate
         return best
 
-    memo: dict[tuple[tuple[Code, ...], int], tuple[float, bool, float, int, Code] | None] = {}
+    def option(key: object) -> tuple[float, int, Code] | None:
+        direction, cell = cast("tuple[int, Cell | None]", key)
+        if cell is None:
+            return None
+        best = best_change(cell_codes(cell), direction)
+        return None if best is None else (best[0], best[3], best[4])
 
-    def build(j: int, direction: int) -> list[Option]:
-        h = grid.hypotheses[j]
-        out: list[Option] = []
-        for i, cell in enumerate(grid.votes):
-            codes = cell.get(h)
-            if not codes:
-                continue
-            key = (tuple(codes), direction)
-            if key in memo:
-                best = memo[key]
-            else:
-                best = memo[key] = best_change(key[0], direction)
-            if best is not None:
-                out.append((best[0], i, best[3], best[4]))
-        out.sort()
-        return out
+    found_options = _CellOptions(option)
+    columns = _Columns(grid)
+
+    def build(j: int, direction: int) -> _Options:
+        keys = zip(repeat(direction), columns[j])
+        return _Options.of_cells(list(map(found_options.__getitem__, keys)))
 
     return _Moves(badness, build, exact=False)
 
@@ -618,15 +752,6 @@ def _moves(grid: Grid, method: str, steps: str, badness: list[float]) -> _Moves:
     if method == "opensynthesis":
         return _opensynthesis_moves(grid, steps, badness)
     raise ValueError(f"unknown method {method!r}; use one of {', '.join(METHODS)}")
-
-
-def _prefix(options: Sequence[Option]) -> list[float]:
-    sums = []
-    running = 0.0
-    for option in options:
-        running -= option[0]
-        sums.append(running)
-    return sums
 
 
 def _cheapest(x: int, moves: _Moves) -> dict[int, list[Option]] | None:
@@ -673,9 +798,9 @@ def _cheapest(x: int, moves: _Moves) -> dict[int, list[Option]] | None:
     if best is None:
         return None
     k, taken = best
-    chosen = {x: moves.options(x, -1)[:k]} if k else {}
+    chosen = {x: moves.first(x, -1, k)} if k else {}
     for y, m in taken:
-        chosen[y] = moves.options(y, 1)[:m]
+        chosen[y] = moves.first(y, 1, m)
     return chosen
 
 
@@ -697,7 +822,7 @@ def rating_changes(
     of them: the fewest rating changes that make it the sole leader
     (``Flip.changes`` is None if none can).
 
-    ``raters[i][h]`` names the analysts behind ``grid.votes[i][h]`` (see
+    ``raters[i][h]`` names the analysts behind ``grid.cells[i][h]`` (see
     ``raters_of``); without it a change names the analyst only when one rated.
     """
     if steps not in STEPS:
@@ -726,7 +851,12 @@ def rating_changes(
                     analyst = raters[i][hid][v] if raters is not None else lone
                     listed.append(
                         RatingChange(
-                            grid.evidence[i], hid, analyst, grid.votes[i][hid][v], new, -minus_gain
+                            grid.evidence[i],
+                            hid,
+                            analyst,
+                            cell_codes(grid.cells[i][hid])[v],
+                            new,
+                            -minus_gain,
                         )
                     )
             changes = tuple(listed)
@@ -737,7 +867,7 @@ def rating_changes(
 def raters_of(
     data: MatrixData, analysts: Sequence[str] | None = None
 ) -> list[dict[str, list[str]]]:
-    """Who gave each code in ``Grid.from_data(data, analysts).votes``, in the same order."""
+    """Who gave each code in ``Grid.from_data(data, analysts).cells``, in the same order."""
     ratings = data.get("ratings", {})
     chosen = tuple(ratings) if analysts is None else tuple(analysts)
     out: list[dict[str, list[str]]] = []
@@ -752,6 +882,17 @@ def raters_of(
 
 
 # --------------------------------------------------------------------------- weights
+
+
+def _leaders(ids: Sequence[str], values: Sequence[float]) -> tuple[str, ...]:
+    """``standing(ids, values).leaders`` without ranking the rest: the lowest value's
+    tie group (a chain of joined neighbours, ``scoring.ties``), in file order."""
+    order = sorted(range(len(values)), key=values.__getitem__)
+    gap = ties.tolerance(values)
+    k = 1
+    while k < len(order) and ties.joined(values[order[k - 1]], values[order[k]], gap):
+        k += 1
+    return tuple(ids[i] for i in sorted(order[:k]))
 
 
 def weight_shifts(
@@ -770,8 +911,8 @@ def weight_shifts(
     top = max((abs(t) for t in totals), default=0.0)
     out = []
     for i, row in enumerate(cells):
-        values = [0.0 if v is None else v for v in row]
-        peak = max((abs(v) for v in values), default=0.0)
+        values = [0.0 if v is None else v for v in row] if None in row else cast("list[float]", row)
+        peak = max(map(abs, values), default=0.0)
         if peak == 0:
             continue  # the item adds nothing to any total, whatever its weight
         spread = max(values) - min(values)
@@ -790,10 +931,10 @@ def weight_shifts(
                 bound = ties.tolerance([top + abs(delta) * peak])
                 if lead - abs(delta) * spread > 2 * bound:
                     continue
-                new = standing(
-                    grid.hypotheses, [t + delta * v for t, v in zip(totals, values, strict=True)]
+                new_leaders = _leaders(
+                    grid.hypotheses, list(map(add, totals, map(mul, repeat(delta), values)))
                 )
-                if new.leaders != leaders:
+                if new_leaders != leaders:
                     out.append(
                         WeightShift(
                             grid.evidence[i],
@@ -801,7 +942,7 @@ def weight_shifts(
                             attribute,
                             level,
                             new_level,
-                            new.leaders,
+                            new_leaders,
                         )
                     )
     return tuple(out)
@@ -853,7 +994,7 @@ def subgrid(grid: Grid, keep: Sequence[bool]) -> Grid:
         evidence_titles=_kept(grid.evidence_titles, keep),
         credibility=_kept(grid.credibility, keep),
         relevance=_kept(grid.relevance, keep),
-        votes=_kept(grid.votes, keep),
+        cells=_kept(grid.cells, keep),
     )
 
 

@@ -8,6 +8,14 @@ commands share are defined once in ``achbench.cli.options``.
 
 from __future__ import annotations
 
-from achbench.cli.app import main
-
 __all__ = ["main"]
+
+
+def __getattr__(name: str) -> object:
+    """``main`` (the click group), loaded when asked for: ``achbench.cli.start``,
+    the script's first module, answers ``--help`` without loading click."""
+    if name == "main":
+        from achbench.cli.app import main
+
+        return main
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

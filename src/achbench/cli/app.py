@@ -48,6 +48,51 @@ only the one a user asked for keeps ``achbench rank`` from paying for every
 other command's imports (the editor's Textual above all).
 """
 
+COMMAND_HELP: dict[str, str] = {
+    "calibration": "Score analysts over many resolved matrices: mean Brier and a calibration "
+    "table.",
+    "check": "Check that each FILE is a valid matrix.",
+    "consensus": "Compare the analysts who rated FILE: consensus and disagreement per cell.",
+    "diff": "What changed between two matrices, by id, and in the ranking.",
+    "edit": "Open FILE in the matrix editor (the bundled example if no FILE).",
+    "export": "Export the matrix FILE as PARC ACH (.achz), CSV, JSON or an Excel workbook (.xlsx).",
+    "git-diff-driver": "Plumbing: git's diff driver for matrices (see git-setup).",
+    "git-setup": "Make git diff and merge matrix files with achbench.",
+    "git-textconv": "Plumbing: a matrix as one line per fact, for git log -p.",
+    "history": "Rank every committed version of FILE and show how each hypothesis moved.",
+    "judge": "Each analyst's probabilities beside the bayes posterior of their own ratings.",
+    "import": "Import FILE (PARC ACH .achz, CSV, JSON or an Excel .xlsx workbook) as a matrix.",
+    "merge": "3-way merge of matrices by id; conflicts recorded in the file.",
+    "new": "Start an empty matrix to be saved as FILE, beginning with its first hypothesis.",
+    "rank": "Rank the hypotheses of FILE, best supported first.",
+    "report": "Write a report on FILE: the question, every hypothesis ranked under every "
+    "method, the matrix, the most diagnostic evidence, the sensitivity findings, "
+    "disagreement between analysts, and the milestones.",
+    "sensitivity": "How sensitive the ranking of FILE is to single items, ratings and weights.",
+    "serve": "Serve the matrix editor on FILE (the bundled example if no FILE) to a web browser.",
+}
+"""Each command's line in ``achbench --help``, so that listing the commands imports none.
+
+The text is the command's ``short_help`` where it sets one (those are named in
+``SHORT_HELP_GIVEN``), else the first paragraph of its help, on one line; click
+shortens either to fit the terminal as it would for the command itself.  A unit
+test checks every entry against the real command; a command missing here is
+imported to list it, as before.
+"""
+
+SHORT_HELP_GIVEN: frozenset[str] = frozenset(
+    {"diff", "git-diff-driver", "git-setup", "git-textconv", "merge"}
+)
+"""The commands whose ``COMMAND_HELP`` line is their own ``short_help``, never shortened."""
+
+
+def listed_command(name: str) -> click.Command:
+    """A stand-in for command ``name`` that ``--help`` lists exactly as the real one."""
+    text = COMMAND_HELP[name]
+    if name in SHORT_HELP_GIVEN:
+        return click.Command(name, short_help=text)
+    return click.Command(name, help=text)
+
 
 # DefaultGroup comes from an untyped package, hence the ignore.
 class LazyGroup(DefaultGroup):  # type: ignore[misc]
@@ -69,7 +114,19 @@ class LazyGroup(DefaultGroup):  # type: ignore[misc]
         parsed: list[str] = super().parse_args(ctx, args)
         return parsed
 
+    listing = False
+    """True while ``--help`` lists the commands: they are named, not imported."""
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        self.listing = True
+        try:
+            super().format_commands(ctx, formatter)
+        finally:
+            self.listing = False
+
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if self.listing and cmd_name not in self.commands and cmd_name in COMMAND_HELP:
+            return listed_command(cmd_name)
         wanted = cmd_name if cmd_name in COMMANDS else self.default_cmd_name
         if wanted not in self.commands and wanted in COMMANDS:
             importlib.import_module(COMMANDS[wanted])

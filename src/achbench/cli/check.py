@@ -14,7 +14,6 @@ from achbench.core.errors import MatrixFileError
 from achbench.core.validate import warnings
 from achbench.store.files import read_text
 from achbench.store.toml import load_data
-from achbench.versioning.conflicts import problems as conflict_problems
 
 
 @main.command()
@@ -43,6 +42,8 @@ def check(files: tuple[str, ...], quiet: bool) -> None:
                 say(line, err=True)
             continue
         if data.get("conflicts"):
+            from achbench.versioning.conflicts import problems as conflict_problems
+
             failed = True
             for problem in conflict_problems(data, name, read_text(name)):
                 say(str(problem), err=True)

@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 
 import click
 
 from achbench.core.text import FormulaQuoted, RowSink, json_safe, visible
 from achbench.report.markdown_text import escape, row
 from achbench.scoring.methods import Ranking
+from achbench.store import json_text
 
 FIGURE_LABELS: dict[str, list[tuple[str, str, str]]] = {
     # (figure key, column header, number format)
@@ -64,7 +64,7 @@ CSV_DIGITS = 6
 
 def dumps(payload: object) -> str:
     """JSON for stdout: UTF-8 as it is, but DEL and C1 controls escaped (``json_safe``)."""
-    return json_safe(json.dumps(payload, indent=2, ensure_ascii=False))
+    return json_safe(json_text.dumps(payload))
 
 
 def to_json(ranking: Ranking, extra: dict[str, object] | None = None) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -20,6 +20,20 @@ from achbench.cli.options import (
 from achbench.cli.output import emit, print_table, to_csv, to_json, to_markdown
 from achbench.core.errors import UsageError
 from achbench.scoring.methods import Grid, rated_alike, score
+
+if TYPE_CHECKING:
+    from achbench.analysis.milestones import MilestoneWarning
+    from achbench.core.data import MatrixData
+
+
+def _milestone_warnings(data: MatrixData, leaders: list[str]) -> list[MilestoneWarning]:
+    """The milestones' warnings on the leaders; without milestones there are none,
+    and the analysis is not even loaded (``achbench rank`` starts faster)."""
+    if not data.get("milestones"):
+        return []
+    from achbench.analysis.milestones import warnings
+
+    return warnings(data, leaders)
 
 
 @main.command()
@@ -70,7 +84,6 @@ def rank(
       achbench rank matrices/kazakhstan-2022.toml --sort diagnosticity
       achbench rank alice.toml bob.toml --method opensynthesis --format json
     """
-    from achbench.analysis.milestones import warnings as milestone_warnings
     from achbench.cli import analysis_output as extra
 
     quote_formulas = csv_formulas(csv_formulas_choice, output_format)
@@ -89,7 +102,7 @@ def rank(
         ranking.evidence[:] = [e for e, _ in kept]
         alike = [flat for _, flat in kept]
     leaders = [h.id for h in ranking.hypotheses if h.rank == 1]
-    warnings = milestone_warnings(data, leaders)
+    warnings = _milestone_warnings(data, leaders)
     listed = None
     if sort_evidence == "diagnosticity":
         listed = extra.by_diagnosticity(ranking.evidence, alike)

@@ -129,7 +129,10 @@ def _nesting(text: str, skip: re.Pattern[str], limit: int) -> int | None:
     makes the count lower, never higher: a parser stops at it anyway.  The
     offset is looked for in the original text only when a file is refused.
     """
-    if text.count("[") + text.count("{") <= limit:
+    openers = text.count("[") + text.count("{")
+    if openers <= limit:
+        return None
+    if skip is _TOML_SKIP and _at_most_one_deeper(text, openers) < limit:
         return None
     brackets = _NOT_BRACKET.sub("", skip.sub("", text))
     if brackets.count("[") + brackets.count("{") <= limit:
@@ -144,6 +147,23 @@ def _nesting(text: str, skip: re.Pattern[str], limit: int) -> int | None:
             return _nth_bracket(skip.sub(_blank_brackets, text), index)
         depth = depths[-1]
     return None
+
+
+_HEADER_LINE = re.compile(r"\n\[[A-Za-z0-9_.-]+\](?=\n)")
+"""A table header of bare keys on a line of its own (a literal line break first,
+so that the engine skips ahead to each candidate in C)."""
+
+
+def _at_most_one_deeper(text: str, openers: int) -> int:
+    """A bound on the TOML nesting depth of ``text``, less one, found in one quick scan.
+
+    Of its ``openers`` brackets, those of header lines (``[evidence.E1]``) open and
+    close on one line: wherever such a line sits, even inside a multi-line array,
+    it adds one level for that line only.  So the depth never exceeds the other
+    brackets plus one.  A file of thousands of tables thus needs no full scan.
+    """
+    headers = len(_HEADER_LINE.findall(text)) + bool(re.match(r"\[[A-Za-z0-9_.-]+\]\n", text))
+    return openers - headers
 
 
 def _blank_brackets(match: re.Match[str]) -> str:

@@ -14,16 +14,14 @@ key", "not a rating code") and placed on a line by ``achbench.core.locate``.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator, Mapping, Sequence
-from typing import cast
+from functools import cache
+from typing import TYPE_CHECKING, cast
 
-from pydantic_core import ErrorDetails, SchemaValidator, ValidationError
-
-from achbench.core._fast_schema import SCHEMA
 from achbench.core.data import TABLE_KEYS, MatrixData
 from achbench.core.errors import MatrixFileError, Problem
+from achbench.core.fast_validate import proves_valid
 from achbench.core.limits import over_cells, over_items
 from achbench.core.locate import index_keys
 from achbench.core.vocabulary import (
@@ -36,7 +34,33 @@ from achbench.core.vocabulary import (
     is_id,
 )
 
-_validator = SchemaValidator(SCHEMA)
+if TYPE_CHECKING:
+    from pydantic_core import ErrorDetails, SchemaValidator
+
+
+@cache
+def _validator() -> SchemaValidator:
+    """The pydantic-core validator, built (and pydantic-core imported) only for data
+    that ``core.fast_validate`` could not prove valid: that is where problems are."""
+    from pydantic_core import SchemaValidator
+
+    from achbench.core._fast_schema import SCHEMA
+
+    return SchemaValidator(SCHEMA)
+
+
+def _field_problems(table: Mapping[str, object]) -> list[tuple[tuple[str, ...], str]]:
+    """The field rules' problems, worded; none when the quick proof holds."""
+    if proves_valid(table):
+        return []
+    from pydantic_core import ValidationError
+
+    try:
+        _validator().validate_python(table)
+    except ValidationError as exc:
+        return [describe_error(error) for error in _collapse_unions(exc.errors(include_url=False))]
+    return []
+
 
 _TYPE_NAMES = {
     "str": "a string",
@@ -195,6 +219,8 @@ def _cross_checks(data: Mapping[str, object]) -> Iterator[tuple[tuple[str, ...],
                     ("ratings", analyst, evidence_id),
                     f"rates evidence {evidence_id!r}, which is not in [evidence]",
                 )
+            if hypotheses.keys() >= cells.keys():
+                continue
             unknown = cells.keys() - hypotheses.keys()
             for hypothesis_id in sorted(unknown):
                 yield (
@@ -284,6 +310,8 @@ _INDEX = re.compile(r"^\[\d+\]$")
 def key_path(loc: Sequence[str]) -> str:
     """A key path as TOML would write it: ``ratings."lead analyst".E1``; an array
     index as ``evidence.E1.assumes[0]``."""
+    import json  # only to word a problem: reading a valid file never needs it
+
     out = ""
     for part in loc:
         if _INDEX.match(part):
@@ -366,12 +394,7 @@ def validate_data(data: object, path: str = "<matrix>", text: str | None = None)
     too_many = over_caps(table)
     if too_many:
         raise MatrixFileError(_problems(path, text, too_many))
-    found: list[tuple[tuple[str, ...], str]] = []
-    try:
-        _validator.validate_python(table)
-    except ValidationError as exc:
-        errors = _collapse_unions(exc.errors(include_url=False))
-        found = [describe_error(error) for error in errors]
+    found = _field_problems(table)
     found.extend(_cross_checks(table))
     if found:
         raise MatrixFileError(_problems(path, text, found))

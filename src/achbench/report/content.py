@@ -16,7 +16,14 @@ from achbench.analysis.milestones import MilestoneView, MilestoneWarning, by_hyp
 from achbench.analysis.sensitivity import Findings, analyse, raters_of
 from achbench.core.data import MatrixData
 from achbench.core.vocabulary import METHODS, Code, Level
-from achbench.scoring.methods import EvidenceScore, Grid, Ranking, rated_alike, score
+from achbench.scoring.methods import (
+    EvidenceScore,
+    Grid,
+    Ranking,
+    cell_codes,
+    rated_alike,
+    score,
+)
 from achbench.versioning.history import History
 
 TOP_DIAGNOSTIC = 10
@@ -104,16 +111,16 @@ def build(
         codes: dict[str, Code | None] = {}
         disputes: dict[str, str] = {}
         for h in grid.hypotheses:
-            votes = grid.votes[i].get(h)
-            if not votes:
+            cell = grid.cells[i].get(h)
+            if cell is None:
                 codes[h] = None
             elif agreement is None:
-                codes[h] = votes[0]
+                codes[h] = cell_codes(cell)[0]
             else:
-                cell = agreement.cell(evidence_id, h)
-                codes[h] = cell.consensus
-                if len(cell.votes) > 1:
-                    disputes[h] = cell.category
+                pooled = agreement.cell(evidence_id, h)
+                codes[h] = pooled.consensus
+                if len(pooled.votes) > 1:
+                    disputes[h] = pooled.category
         rows.append(
             MatrixRow(
                 evidence_id,

@@ -25,9 +25,13 @@ full, with the Bayesian likelihoods.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Final
+from functools import reduce
+from itertools import repeat
+from operator import add, itemgetter, mul, sub, truediv
+from typing import Final, TypeAlias, cast
 
 from achbench.core import vocabulary
 from achbench.core.data import MatrixData
@@ -76,12 +80,26 @@ _CODE_OF_VALUE: Final[dict[int, Code]] = {
 """Open Synthesis' scale read backwards, for a rounded mean vote."""
 
 
+Cell: TypeAlias = "Code | tuple[Code, ...]"
+"""What the chosen analysts gave one cell: one code, or the codes of two or more."""
+
+
+def cell_codes(cell: Cell) -> tuple[Code, ...]:
+    """A cell's codes as a tuple, however many analysts rated it."""
+    return (cell,) if isinstance(cell, str) else cell
+
+
 @dataclass(frozen=True, slots=True)
 class Grid:
     """What scoring needs from a matrix: ids in display order, weights, ratings.
 
-    ``votes[i]`` maps hypothesis id to the codes the chosen analysts gave
-    evidence ``evidence[i]``; a hypothesis with no entry is unrated there.
+    ``cells[i]`` maps hypothesis id to what the chosen analysts gave evidence
+    ``evidence[i]``: the code when one analyst rated the cell (every cell of a
+    one-analyst matrix), the codes in analyst order when several did
+    (``cell_codes`` reads both); a hypothesis with no entry is unrated there.
+    With one analyst, ``cells[i]`` *is* the matrix's own row (no copy: a million
+    ratings are not held twice), so the data must not change while the grid is
+    in use.
     """
 
     hypotheses: tuple[str, ...]
@@ -91,7 +109,7 @@ class Grid:
     evidence_titles: tuple[str, ...]
     credibility: tuple[Level, ...]
     relevance: tuple[Level, ...]
-    votes: tuple[dict[str, list[Code]], ...]
+    cells: tuple[Mapping[str, Cell], ...]
     analysts: tuple[str, ...] = ()
 
     @classmethod
@@ -105,20 +123,6 @@ class Grid:
         ratings = data.get("ratings", {})
         chosen = tuple(ratings) if analysts is None else tuple(analysts)
         evidence_ids = tuple(evidence)
-        votes: list[dict[str, list[Code]]] = [{} for _ in evidence_ids]
-        for analyst in chosen:
-            table = ratings.get(analyst, {})
-            for index, evidence_id in enumerate(evidence_ids):
-                row = table.get(evidence_id)
-                if not row:
-                    continue
-                cell = votes[index]
-                for hypothesis_id, code in row.items():
-                    codes = cell.get(hypothesis_id)
-                    if codes is None:
-                        cell[hypothesis_id] = [code]
-                    else:
-                        codes.append(code)
         return cls(
             hypotheses=tuple(hypotheses),
             hypothesis_titles=tuple(h["title"] for h in hypotheses.values()),
@@ -127,9 +131,34 @@ class Grid:
             evidence_titles=tuple(e["title"] for e in evidence.values()),
             credibility=tuple(e.get("credibility", DEFAULT_LEVEL) for e in evidence.values()),
             relevance=tuple(e.get("relevance", DEFAULT_LEVEL) for e in evidence.values()),
-            votes=tuple(votes),
+            cells=_pooled_cells(ratings, chosen, evidence_ids),
             analysts=chosen,
         )
+
+
+_NO_ROW: Final[Mapping[str, Cell]] = {}
+
+
+def _pooled_cells(
+    ratings: Mapping[str, Mapping[str, Mapping[str, Code]]],
+    analysts: Sequence[str],
+    evidence_ids: Sequence[str],
+) -> tuple[Mapping[str, Cell], ...]:
+    """``Grid.cells``: each item's row of the one analyst as it is, or the rows of
+    several merged cell by cell, codes in analyst order."""
+    tables = [ratings.get(analyst, {}) for analyst in analysts]
+    if len(tables) == 1:
+        get = tables[0].get
+        return tuple(get(e) or _NO_ROW for e in evidence_ids)
+    out: list[Mapping[str, Cell]] = []
+    for evidence_id in evidence_ids:
+        cell: dict[str, Cell] = {}
+        for table in tables:
+            for hypothesis_id, code in (table.get(evidence_id) or _NO_ROW).items():
+                had = cell.get(hypothesis_id)
+                cell[hypothesis_id] = code if had is None else (*cell_codes(had), *cell_codes(code))
+        out.append(cell)
+    return tuple(out)
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,21 +209,66 @@ def _mean(values: Sequence[float]) -> float:
     return sum(values) / len(values)
 
 
+class CellTable(dict[object, object]):
+    """A figure per cell (``Cell``), computed once for each distinct cell and
+    remembered: a million cells hold a few dozen distinct ones.  None (unrated)
+    maps to ``unrated``.  Read it with ``map(table.__getitem__, cells)``."""
+
+    def __init__(self, figure: Callable[[tuple[Code, ...]], object], unrated: object) -> None:
+        super().__init__({None: unrated})
+        self.figure = figure
+
+    def __missing__(self, cell: Cell) -> object:
+        found = self[cell] = self.figure(cell_codes(cell))
+        return found
+
+
+def row_cells(grid: Grid) -> Iterator[list[Cell | None]]:
+    """Each item's cells in hypothesis order, None where unrated.
+
+    A row that rates every hypothesis in hypothesis order (every row achbench
+    writes) is read as it is, without a look-up per cell; its keys, the same
+    string objects in every row read from one file, make the next check cheap.
+    """
+    hypotheses = grid.hypotheses
+    n = len(hypotheses)
+    order: list[str] = list(hypotheses)
+    for cell in grid.cells:
+        if len(cell) == n:
+            keys = list(cell)
+            if keys == order:
+                order = keys
+                yield list(cell.values())
+                continue
+        yield list(map(cell.get, hypotheses))
+
+
+def cell_rows(grid: Grid, table: Mapping[object, object]) -> list[list[object]]:
+    """``table``'s figure for every cell, per evidence item (rows) and hypothesis
+    (columns): the loop over cells runs in C, not in Python."""
+    get = table.__getitem__
+    return [list(map(get, cells)) for cells in row_cells(grid)]
+
+
+def mean_table(value: Mapping[str, float]) -> CellTable:
+    """The mean of a cell's values under ``value``, None if unrated (``pooled``'s figure)."""
+
+    def mean(codes: tuple[Code, ...]) -> float:
+        return value[codes[0]] if len(codes) == 1 else _mean([value[c] for c in codes])
+
+    return CellTable(mean, None)
+
+
 def pooled(grid: Grid, value: Mapping[str, float]) -> list[list[float | None]]:
     """Cell means per evidence item (rows) and hypothesis (columns); None if unrated."""
-    out: list[list[float | None]] = []
-    for cell in grid.votes:
-        row: list[float | None] = []
-        for hypothesis_id in grid.hypotheses:
-            codes = cell.get(hypothesis_id)
-            if not codes:
-                row.append(None)
-            elif len(codes) == 1:
-                row.append(value[codes[0]])
-            else:
-                row.append(_mean([value[c] for c in codes]))
-        out.append(row)
-    return out
+    return cast("list[list[float | None]]", cell_rows(grid, mean_table(value)))
+
+
+def column_sum(column: Iterable[float]) -> float:
+    """The sum of ``column`` from 0.0, added in order: the same float as a loop of
+    ``+=`` (``sum`` may change its rounding between Python versions)."""
+    total: float = reduce(add, column, 0.0)
+    return total
 
 
 def _rank(
@@ -229,7 +303,7 @@ def rated_spread(row: Sequence[float | None]) -> float:
 
     The additive methods' diagnosticity: how far one item pulls the hypotheses apart.
     """
-    rated = [v for v in row if v is not None]
+    rated = [v for v in row if v is not None] if None in row else cast("Sequence[float]", row)
     return max(rated) - min(rated) if len(rated) > 1 else 0.0
 
 
@@ -237,12 +311,7 @@ def weighted_totals(
     cells: Sequence[Sequence[float | None]], weights: Sequence[float], n: int
 ) -> list[float]:
     """Per hypothesis, the sum over items of cell value x item weight (unrated: 0)."""
-    totals = [0.0] * n
-    for row, weight in zip(cells, weights, strict=True):
-        for j, value in enumerate(row):
-            if value is not None:
-                totals[j] += value * weight
-    return totals
+    return column_totals(zip(*cells, strict=True), weights)[0] if cells else [0.0] * n
 
 
 def item_weights(grid: Grid) -> list[float]:
@@ -253,16 +322,36 @@ def item_weights(grid: Grid) -> list[float]:
     ]
 
 
+def column_totals(
+    columns: Iterable[Sequence[float | None]], weights: Sequence[float]
+) -> tuple[list[float], list[int]]:
+    """Per column (a hypothesis' cell values in evidence order, None: unrated): the
+    sum of value x item weight over its rated cells, and how many are rated.
+
+    The products are added in evidence order from 0.0, as a loop of ``+=`` over
+    the items would add them.
+    """
+    totals: list[float] = []
+    rated: list[int] = []
+    for column in columns:
+        if None in column:
+            pairs = [(v, w) for v, w in zip(column, weights, strict=True) if v is not None]
+            totals.append(column_sum(v * w for v, w in pairs))
+            rated.append(len(pairs))
+        else:
+            values = cast("Sequence[float]", column)
+            totals.append(column_sum(map(mul, values, weights)))
+            rated.append(len(values))
+    return totals, rated
+
+
 def _additive(grid: Grid, method: str, weights: Sequence[float]) -> Ranking:
     cells = pooled(grid, HEUER_VALUE)
     n = len(grid.hypotheses)
-    totals = [0.0] * n
-    rated = [0] * n
-    for row, weight in zip(cells, weights, strict=True):
-        for j, value in enumerate(row):
-            if value is not None:
-                totals[j] += value * weight
-                rated[j] += 1
+    if cells:
+        totals, rated = column_totals(zip(*cells, strict=True), weights)
+    else:
+        totals, rated = [0.0] * n, [0] * n
     unrated = [len(cells) - r for r in rated]
     figures: list[dict[str, float | int]] = [
         {"inconsistency": totals[j], "rated": rated[j], "unrated": unrated[j]} for j in range(n)
@@ -312,8 +401,42 @@ def population_stdev(values: Sequence[float]) -> float:
     """
     if not values:
         return 0.0
-    mean = math.fsum(values) / len(values)
-    return math.sqrt(math.fsum((v - mean) ** 2 for v in values) / len(values))
+    n = len(values)
+    mean = math.fsum(values) / n
+    distinct = set(values)
+    if len(distinct) * 8 <= n and math.isfinite(mean):
+        squares = _repeated_sum(((v - mean) ** 2, values.count(v)) for v in distinct)
+    else:
+        squares = math.fsum(map(pow, map(sub, values, repeat(mean)), repeat(2)))
+    return math.sqrt(squares / n)
+
+
+def _repeated_sum(terms: Iterable[tuple[float, int]]) -> float:
+    """The sum of each term times its count, rounded once: what ``math.fsum`` gives
+    for the terms repeated (it rounds the exact sum correctly), in a few integer
+    operations when a row of fifty values holds five distinct ones."""
+    numerator, denominator = 0, 1
+    for term, count in terms:
+        top, bottom = term.as_integer_ratio()  # bottom is a power of two
+        if bottom > denominator:
+            numerator *= bottom // denominator
+            denominator = bottom
+        numerator += top * count * (denominator // bottom)
+    return numerator / denominator  # int / int: correctly rounded
+
+
+def _opensynthesis_terms(codes: tuple[Code, ...]) -> tuple[float, float, int]:
+    """One rated cell's shares of Open Synthesis' sums: inconsistency (3 - m)^2 if
+    m < 3, consistency (m - 3)^2 if m > 3 (else 0.0, which adds nothing), and 1
+    if its consensus is NA; m is the cell mean, as ``pooled`` computes it."""
+    value = OPENSYNTHESIS_VALUE
+    m = value[codes[0]] if len(codes) == 1 else _mean([value[c] for c in codes])
+    consensus = codes[0] if len(codes) == 1 else consensus_code(codes)
+    return (
+        (3 - m) ** 2 if m < 3 else 0.0,
+        (m - 3) ** 2 if m > 3 else 0.0,
+        int(consensus == "NA"),
+    )
 
 
 def opensynthesis(grid: Grid) -> Ranking:
@@ -332,22 +455,28 @@ def opensynthesis(grid: Grid) -> Ranking:
     consistency = [0.0] * n
     na_count = [0] * n
     unrated_count = [0] * n
-    # One pass in evidence order, so each sum adds the same terms in the same
-    # order as Open Synthesis' per-hypothesis sums (and gives the same floats).
-    for cell, row in zip(grid.votes, cells, strict=True):
-        for j, hypothesis_id in enumerate(grid.hypotheses):
-            m = row[j]
-            if m is None:
-                unrated_count[j] += 1
-                continue
-            if m < 3:
-                inconsistency[j] += (3 - m) ** 2
-            elif m > 3:
-                consistency[j] += (m - 3) ** 2
-            codes = cell[hypothesis_id]
-            consensus = codes[0] if len(codes) == 1 else consensus_code(codes)
-            if consensus == "NA":
-                na_count[j] += 1
+    # Column by column in evidence order, so each sum adds the same terms in the
+    # same order as Open Synthesis' per-hypothesis sums (and gives the same floats).
+    table = CellTable(_opensynthesis_terms, None)
+    rows = list(row_cells(grid))
+    for j, column in enumerate(zip(*rows, strict=True) if rows else ()):
+        if tuple not in map(type, column):
+            # One vote per cell: every term is a whole number (1.0 or 4.0), so
+            # the sums are exact in any order; count each code once, in C.
+            counts = Counter(column)
+            unrated_count[j] = counts.pop(None, 0)
+            shares = [(cast("tuple[float, float, int]", table[c]), k) for c, k in counts.items()]
+            inconsistency[j] = float(sum(int(share[0]) * k for share, k in shares))
+            consistency[j] = float(sum(int(share[1]) * k for share, k in shares))
+            na_count[j] = sum(share[2] * k for share, k in shares)
+            continue
+        terms = cast(
+            "list[tuple[float, float, int]]", list(filter(None, map(table.__getitem__, column)))
+        )
+        unrated_count[j] = len(column) - len(terms)
+        inconsistency[j] = column_sum(filter(None, map(itemgetter(0), terms)))
+        consistency[j] = column_sum(filter(None, map(itemgetter(1), terms)))
+        na_count[j] = sum(map(itemgetter(2), terms))
     keys: list[ties.Key] = []
     figures: list[dict[str, float | int]] = []
     for j in range(n):
@@ -363,7 +492,12 @@ def opensynthesis(grid: Grid) -> Ranking:
             }
         )
     ranked = _rank(grid, keys, inconsistency, figures)
-    diagnosticity = [population_stdev([m for m in row if m is not None]) for row in cells]
+    diagnosticity = [
+        population_stdev(
+            cast("list[float]", row) if None not in row else [m for m in row if m is not None]
+        )
+        for row in cells
+    ]
     return Ranking("opensynthesis", ranked, _evidence(grid, diagnosticity))
 
 
@@ -392,41 +526,46 @@ def bayes_log_likelihoods(grid: Grid) -> list[list[float]]:
     likelihoods are pooled by their mean log (a geometric mean); an unrated cell
     counts as neutral, 0.5.
     """
+    tables: dict[str, CellTable] = {}
     rows = []
-    for cell, credibility in zip(grid.votes, grid.credibility, strict=True):
-        genuine = BAYES_GENUINE[credibility]
-        row = []
-        for hypothesis_id in grid.hypotheses:
-            codes = cell.get(hypothesis_id)
-            if not codes:
-                row.append(math.log(NEUTRAL_LIKELIHOOD))
-                continue
-            logs = [
-                math.log(genuine * BAYES_LIKELIHOOD[c] + (1 - genuine) * NEUTRAL_LIKELIHOOD)
-                for c in codes
-            ]
-            row.append(_mean(logs))
-        rows.append(row)
-    return rows
+    for cells, credibility in zip(row_cells(grid), grid.credibility, strict=True):
+        table = tables.get(credibility)
+        if table is None:
+            table = tables[credibility] = _mean_log_table(BAYES_GENUINE[credibility])
+        rows.append(list(map(table.__getitem__, cells)))
+    return cast("list[list[float]]", rows)
+
+
+def _mean_log_table(genuine: float) -> CellTable:
+    """A cell's mean tempered log likelihood at credibility ``genuine``; log 0.5 if unrated."""
+
+    def mean_log(codes: tuple[Code, ...]) -> float:
+        logs = [
+            math.log(genuine * BAYES_LIKELIHOOD[c] + (1 - genuine) * NEUTRAL_LIKELIHOOD)
+            for c in codes
+        ]
+        return _mean(logs)
+
+    return CellTable(mean_log, math.log(NEUTRAL_LIKELIHOOD))
 
 
 def bayes_log_posteriors(grid: Grid, rows: Sequence[Sequence[float]]) -> list[float]:
     """log prior + the sum of ``rows`` (``bayes_log_likelihoods``), per hypothesis: the
     unnormalised log posterior, which ranks exactly as the posterior does."""
     log_post = [math.log(p) for p in normalised_priors(grid.priors)]
-    n = len(log_post)
-    for row in rows:
-        for j in range(n):
-            log_post[j] += row[j]
-    return log_post
+    if not rows:
+        return log_post
+    # Column by column, each added in evidence order from the log prior.
+    columns = zip(*rows, strict=True)
+    return [reduce(add, column, prior) for prior, column in zip(log_post, columns, strict=True)]
 
 
 def posteriors(log_post: Sequence[float]) -> list[float]:
     """Posterior probabilities from unnormalised log posteriors (log-sum-exp, no underflow)."""
     peak = max(log_post)
-    weights = [math.exp(v - peak) for v in log_post]
+    weights = list(map(math.exp, map(sub, log_post, repeat(peak))))
     total = sum(weights)
-    return [w / total for w in weights]
+    return list(map(truediv, weights, repeat(total)))
 
 
 def bayes(grid: Grid) -> Ranking:
@@ -458,9 +597,14 @@ def rated_alike(grid: Grid) -> list[bool]:
     counted as alike: it may still turn out to discriminate.
     """
     flags = []
-    for cell in grid.votes:
-        columns = [sorted(cell.get(h, ())) for h in grid.hypotheses]
-        flags.append(bool(columns) and bool(columns[0]) and all(c == columns[0] for c in columns))
+    for cells in row_cells(grid):
+        if not cells or None in cells:
+            flags.append(False)
+        elif tuple not in map(type, cells):  # one code per cell, as with one analyst
+            flags.append(cells.count(cells[0]) == len(cells))
+        else:
+            first = sorted(cell_codes(cast(Cell, cells[0])))
+            flags.append(all(sorted(cell_codes(cast(Cell, c))) == first for c in cells))
     return flags
 
 

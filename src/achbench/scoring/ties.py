@@ -22,9 +22,12 @@ from __future__ import annotations
 
 import itertools
 import math
+from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Final, TypeAlias
+from itertools import accumulate, compress
+from operator import ne, not_, sub
+from typing import Final, TypeAlias, cast
 
 TIE_TOLERANCE: Final = 1e-9
 """Relative to the scores' scale: gaps this small are float noise, not a difference."""
@@ -35,8 +38,7 @@ Key: TypeAlias = float | tuple[float, ...]
 
 def tolerance(values: Sequence[float]) -> float:
     """The gap below which two of ``values`` are tied: relative to their largest magnitude."""
-    finite = [abs(v) for v in values if math.isfinite(v)]
-    return TIE_TOLERANCE * max(1.0, max(finite, default=1.0))
+    return TIE_TOLERANCE * max(1.0, max(map(abs, filter(math.isfinite, values)), default=1.0))
 
 
 def joined(lower: float, higher: float, gap: float) -> bool:
@@ -48,6 +50,9 @@ def _sorted_joins(values: Sequence[float]) -> tuple[list[int], list[bool]]:
     """``values``' indices sorted by value, and for each neighbouring pair whether it is joined."""
     order = sorted(range(len(values)), key=values.__getitem__)
     gap = tolerance(values)
+    ranked = list(map(values.__getitem__, order))
+    if math.isfinite(sum(ranked)):  # every gap at once, in C (see ``joined``)
+        return order, list(map(gap.__ge__, map(sub, ranked[1:], ranked[:-1])))
     joins = [joined(values[a], values[b], gap) for a, b in itertools.pairwise(order)]
     return order, joins
 
@@ -56,16 +61,15 @@ def groups(values: Sequence[float]) -> list[int]:
     """Each value's tie group, numbered from the lowest: neighbours within tolerance share one."""
     order, joins = _sorted_joins(values)
     out = [0] * len(values)
-    group = 0
-    for position, index in enumerate(order):
-        if position and not joins[position - 1]:
-            group += 1
-        out[index] = group
+    numbers = accumulate(map(not_, joins), initial=0)  # a new group after each gap
+    deque(map(out.__setitem__, order, numbers), maxlen=0)  # out[order[p]] = numbers[p], in C
     return out
 
 
 def _columns(keys: Sequence[Key]) -> list[tuple[float, ...]]:
     """The keys' components, one column each (a plain number is a key of one component)."""
+    if set(map(type, keys)) == {tuple}:  # every key a tuple: transposed in C
+        return list(zip(*cast("Sequence[tuple[float, ...]]", keys), strict=True))
     tupled = [key if isinstance(key, tuple) else (key,) for key in keys]
     return list(zip(*tupled, strict=True))
 
@@ -74,15 +78,60 @@ def rank_order(keys: Sequence[Key]) -> list[tuple[int, int]]:
     """(index, rank) pairs in rank order: lower keys first, tied keys share a rank in file order."""
     if not keys:
         return []
-    grouped = list(zip(*(groups(column) for column in _columns(keys)), strict=True))
-    order = sorted(range(len(keys)), key=lambda i: (grouped[i], i))
-    out: list[tuple[int, int]] = []
-    rank = 0
-    for position, index in enumerate(order):
-        if position == 0 or grouped[order[position - 1]] != grouped[index]:
-            rank = position + 1
-        out.append((index, rank))
-    return out
+    if tuple not in map(type, keys):
+        return _plain_rank_order(cast("Sequence[float]", keys))
+    # Group the components one after another, and stop once the groups so far
+    # tell every hypothesis apart: later components can no longer change the order.
+    found: list[list[int]] = []
+    for column in _columns(keys):
+        found.append(groups(column))
+        if len(set(zip(*found, strict=True))) == len(keys):
+            break
+    grouped = list(zip(*found, strict=True))
+    order = sorted(range(len(keys)), key=grouped.__getitem__)  # stable: file order in a group
+    ranked = list(map(grouped.__getitem__, order))
+    breaks = list(map(ne, ranked[1:], ranked[:-1]))  # a new rank where the groups differ
+    rank = [start + 1 for start in (0, *compress(range(1, len(order)), breaks))]
+    return list(zip(order, map(rank.__getitem__, accumulate(breaks, initial=0)), strict=True))
+
+
+def _plain_rank_order(values: Sequence[float]) -> list[tuple[int, int]]:
+    """``rank_order`` for keys of one component: each run of joined neighbours in
+    sorted order is one group, listed in file order, ranked by the position where
+    it starts (what the general path computes, without building group tuples:
+    leave-one-out ranks thousands of these).  The gaps are compared in C; a NaN
+    or an infinity takes the pairwise rule, which says what they join."""
+    n = len(values)
+    order = sorted(range(n), key=values.__getitem__)
+    gap = tolerance(values)
+    ranked = list(map(values.__getitem__, order))
+    if math.isfinite(sum(ranked)):
+        breaks = list(map(gap.__lt__, map(sub, ranked[1:], ranked[:-1])))
+    else:
+        breaks = [not joined(a, b, gap) for a, b in itertools.pairwise(ranked)]
+    starts = [0, *compress(range(1, n), breaks)]
+    if len(starts) == n:  # no ties
+        return list(zip(order, range(1, n + 1), strict=True))
+    group = [0] * n
+    for _ in map(group.__setitem__, order, accumulate(breaks, initial=0)):
+        pass
+    final = sorted(range(n), key=group.__getitem__)  # stable: file order in a group
+    rank = [start + 1 for start in starts]
+    return list(zip(final, map(rank.__getitem__, map(group.__getitem__, final)), strict=True))
+
+
+def rank_order_separated(keys: Sequence[Key]) -> list[tuple[int, int]]:
+    """``rank_order`` for keys whose distinct values, component by component, lie
+    further apart than ``tolerance`` allows (whole counts over a small scale): then
+    two keys share every tie group exactly when they are equal, and the ranking
+    is a sort, equal keys sharing a rank in file order."""
+    if not keys:
+        return []
+    order = sorted(range(len(keys)), key=keys.__getitem__)  # stable: file order among equals
+    ranked = list(map(keys.__getitem__, order))
+    breaks = list(map(ne, ranked[1:], ranked[:-1]))
+    rank = [start + 1 for start in (0, *compress(range(1, len(order)), breaks))]
+    return list(zip(order, map(rank.__getitem__, accumulate(breaks, initial=0)), strict=True))
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,6 +160,12 @@ class Grouping:
         """
         for (order, joins), column in zip(self.columns, _columns(keys), strict=True):
             gap = tolerance(column)
+            ranked = list(map(column.__getitem__, order))
+            if math.isfinite(sum(ranked)):  # every gap at once, in C
+                gaps = list(map(sub, ranked[1:], ranked[:-1]))
+                if (gaps and min(gaps) < 0) or list(map(gap.__ge__, gaps)) != joins:
+                    return False
+                continue
             for p, (a, b) in enumerate(itertools.pairwise(order)):
                 lower, higher = column[a], column[b]
                 if higher < lower or joined(lower, higher, gap) != joins[p]:

@@ -20,7 +20,7 @@ from __future__ import annotations
 import errno
 import os
 import stat
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from achbench.core.errors import MatrixFileError, Problem, UsageError
 from achbench.core.limits import (
@@ -32,6 +32,9 @@ from achbench.core.limits import (
     max_items,
     too_deep,
 )
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 _BOM = b"\xef\xbb\xbf"
 _CHUNK = 1 << 20

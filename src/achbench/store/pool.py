@@ -11,11 +11,14 @@ rationale and judgements are pooled the same way, under the name their ratings g
 from __future__ import annotations
 
 from collections.abc import Sequence
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from achbench.core.data import Judgements, MatrixData, Ratings, Rationale
 from achbench.core.errors import UsageError
 from achbench.store.toml import load_data
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 
 def _detail(first_name: str, only_first: list[str], name: str, only_this: list[str]) -> str:
@@ -96,6 +99,8 @@ def pool(files: Sequence[tuple[str, MatrixData]]) -> MatrixData:
         for analyst, table in data.get("ratings", {}).items():
             key = analyst
             if key in ratings and ratings[key] != table:
+                from pathlib import Path
+
                 key = f"{analyst}@{Path(name).stem}"
                 renamed[analyst] = key
             ratings[key] = table

@@ -22,17 +22,15 @@ or the new.
 
 from __future__ import annotations
 
+import gc
 import os
 import re
-import tomllib
 from collections.abc import Mapping
-from pathlib import Path
-from typing import TypeVar, cast
+from typing import TYPE_CHECKING, TypeVar, cast
 
 from achbench.core.data import TABLE_KEYS, MatrixData
 from achbench.core.errors import MatrixFileError, SaveError
 from achbench.core.validate import validate_data
-from achbench.store.atomic import Written, write_atomic
 from achbench.store.files import (
     file_error,
     number_too_long,
@@ -42,6 +40,13 @@ from achbench.store.files import (
 )
 from achbench.store.ratings_text import ratings_chunks, read_ratings
 
+if TYPE_CHECKING:
+    # Only for writing, and tomllib only to word errors: a command that reads
+    # a valid file loads neither (``docs/performance.md``, start-up).
+    from pathlib import Path
+
+    from achbench.store.atomic import Written
+
 _POSITION = re.compile(r"^(?P<message>.*) \(at line (?P<line>\d+), column (?P<column>\d+)\)$")
 _BOM = b"\xef\xbb\xbf"
 _DECLARED_TWICE = re.compile(r"^Cannot declare \((?P<key>.*)\) twice$")
@@ -49,6 +54,8 @@ _DECLARED_TWICE = re.compile(r"^Cannot declare \((?P<key>.*)\) twice$")
 
 def _syntax_error(path: Path | str, text: str, fallback: str) -> MatrixFileError:
     """Word a TOML syntax error as ``tomllib`` does, with its line and column."""
+    import tomllib
+
     try:
         tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -80,6 +87,8 @@ def parse(text: str, path: Path | str = "<matrix>") -> dict[str, object]:
     the section itself is read line by line and cannot nest.
     """
     if os.environ.get("ACHBENCH_TOML_PARSER") == "tomllib":
+        import tomllib
+
         refuse_hostile(text, path)
         try:
             return tomllib.loads(text)
@@ -117,6 +126,8 @@ def read_table(path: Path | str) -> dict[str, object]:
     except UnicodeDecodeError as exc:
         raise file_error(path, f"is not UTF-8 text: cannot decode byte {exc.start}") from None
     refuse_hostile(text, path)
+    import tomllib
+
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -126,9 +137,20 @@ def read_table(path: Path | str) -> dict[str, object]:
 
 
 def load_data(path: Path | str) -> MatrixData:
-    """Read and validate a matrix file, returning plain data (no pydantic import)."""
+    """Read and validate a matrix file, returning plain data (no pydantic import).
+
+    The collector is paused meanwhile: reading builds tens of thousands of
+    tables and lists that all stay alive, so each pass it would make over
+    them finds nothing (14% of the time of a large file).
+    """
     text = read_text(path)
-    return validate_data(parse(text, path), str(path), text)
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        return validate_data(parse(text, path), str(path), text)
+    finally:
+        if paused:
+            gc.enable()
 
 
 def _ordered(table: Mapping[str, object], order: tuple[str, ...]) -> dict[str, object]:
@@ -167,12 +189,22 @@ def _cells_in_order(
 ) -> dict[str, dict[str, dict[str, _Cell]]]:
     """A per-cell table (ratings, rationale) in canonical order: each analyst's rows
     in evidence order, each row's cells in hypothesis order."""
-    return {
-        analyst: {
-            e: {h: table[e][h] for h in hypotheses if h in table[e]} for e in evidence if e in table
-        }
-        for analyst, table in tables.items()
-    }
+    order = list(hypotheses)
+    out: dict[str, dict[str, dict[str, _Cell]]] = {}
+    for analyst, table in tables.items():
+        rows: dict[str, dict[str, _Cell]] = {}
+        for e in evidence:
+            row = table.get(e)
+            if row is None:
+                continue
+            keys = list(row)
+            if keys == order:  # already in hypothesis order: copied in C
+                order = keys  # the next row's keys are likely these very strings
+                rows[e] = dict(row)
+            else:
+                rows[e] = {h: row[h] for h in hypotheses if h in row}
+        out[analyst] = rows
+    return out
 
 
 def _canonical_additions(data: MatrixData, out: dict[str, object]) -> None:
@@ -270,5 +302,7 @@ def save(data: Mapping[str, object], path: Path | str, force: bool = False) -> W
     ``MatrixFileError`` and the file on disk is left as it was.  A read-only
     file is replaced only with ``force`` (``store.atomic.write_atomic``).
     """
+    from achbench.store.atomic import write_atomic
+
     text = dumps(validate_data(dict(data), str(path)))
     return write_atomic(path, text.encode("utf-8"), force=force)

@@ -33,6 +33,7 @@ from typing import Final, Literal, NotRequired, TypedDict, TypeVar, cast
 from achbench.core.data import TABLES, MatrixData
 from achbench.core.errors import AchbenchError
 from achbench.core.vocabulary import Code
+from achbench.store import json_text
 
 DIFF_FORMAT: Final = "achbench-diff/1"
 """The ``format`` value of a JSON diff; ``apply_patch`` refuses any other."""
@@ -495,6 +496,8 @@ def _json_default(value: object) -> str:
 
 def dumps_json(patch: Mapping[str, object], indent: int | None = 2) -> str:
     """A JSON diff as text, dates as ISO strings."""
+    if indent == 2:  # the same text, written faster (``store.json_text``)
+        return json_text.dumps(patch, default=_json_default)
     return json.dumps(patch, indent=indent, ensure_ascii=False, default=_json_default)
 
 

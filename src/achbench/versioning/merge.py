@@ -90,6 +90,15 @@ def _touched(base: MatrixData, side: MatrixData) -> tuple[set[str], set[str]]:
             base_row = base_table.get(evidence_id) or empty
             if row == base_row or evidence_id not in side_evidence:
                 continue
+            try:  # the cells that differ, found by set operations in C
+                differ = {h for h, _ in row.items() ^ base_row.items()} & side_hypotheses.keys()
+            except TypeError:  # a value that is no code: compare cell by cell below
+                pass
+            else:
+                if differ:
+                    evidence_ids.add(evidence_id)
+                    hypothesis_ids |= differ
+                continue
             for hypothesis_id in _union(row, base_row):
                 if hypothesis_id in side_hypotheses and row.get(hypothesis_id) != base_row.get(
                     hypothesis_id
