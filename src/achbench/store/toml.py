@@ -78,13 +78,20 @@ def _syntax_error(path: Path | str, text: str, fallback: str) -> MatrixFileError
     return file_error(path, f"not valid TOML: {message}", line, column)
 
 
-def parse(text: str, path: Path | str = "<matrix>") -> dict[str, object]:
+def parse(
+    text: str, path: Path | str = "<matrix>", parts: dict[str, dict[str, object]] | None = None
+) -> dict[str, object]:
     """Parse TOML text into data, raising a located ``MatrixFileError`` if it is not TOML.
 
     Text nested too deep, or holding a number too long to read, is refused
     before a parser sees it (``store.files.refuse_hostile``).  With the ratings
     section in achbench's own layout, only the text around it needs that check:
     the section itself is read line by line and cannot nest.
+
+    ``parts``, when given, remembers the tables read from the text around the
+    ratings section, by that text: reading many versions of one matrix (``achbench
+    history``), where mostly ratings change, reads the hypotheses and evidence once.
+    The tables are then shared between the versions, so they must stay unchanged.
     """
     if os.environ.get("ACHBENCH_TOML_PARSER") == "tomllib":
         import tomllib
@@ -99,8 +106,12 @@ def parse(text: str, path: Path | str = "<matrix>") -> dict[str, object]:
     import rtoml
 
     def checked(part: str) -> dict[str, object]:
+        if parts is not None and part in parts:
+            return parts[part]
         refuse_hostile(part, path)  # located in the part: the whole text is checked below
         loaded: dict[str, object] = rtoml.loads(part)
+        if parts is not None:
+            parts[part] = loaded
         return loaded
 
     fast = read_ratings(text, checked)

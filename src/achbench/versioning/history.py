@@ -202,7 +202,25 @@ def load_version(raw: bytes, label: str) -> MatrixData:
     except UnicodeDecodeError as exc:
         problem = Problem(label, f"is not UTF-8 text: cannot decode byte {exc.start}")
         raise MatrixFileError([problem]) from None
-    return validate_data(parse(text, label), label, text)
+    return validate_data(parse(text, label, _PARTS), label, text)
+
+
+class _Recent(dict[str, dict[str, object]]):
+    """A dict that keeps only its ``KEEP`` newest entries: versions are read in
+    commit order, so a part not seen in the last few versions rarely comes back,
+    and a long history of a large matrix must not keep every version's tables."""
+
+    KEEP = 4
+
+    def __setitem__(self, key: str, value: dict[str, object]) -> None:
+        super().__setitem__(key, value)
+        if len(self) > self.KEEP:
+            del self[next(iter(self))]
+
+
+_PARTS = _Recent()
+"""The tables around the ratings section, by their text, shared by the versions one
+process reads (``store.toml.parse``): most commits change ratings alone."""
 
 
 def commits(
@@ -272,7 +290,10 @@ def history(
         )
     )
     jobs = [(commit, blobs.get(commit.sha), method) for commit in listed]
-    return History(str(path), method, rank_all(jobs))
+    try:
+        return History(str(path), method, rank_all(jobs))
+    finally:
+        _PARTS.clear()
 
 
 PARALLEL_FROM = 40
