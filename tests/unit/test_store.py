@@ -305,6 +305,7 @@ def test_parts_read_once_are_shared_by_later_versions_with_the_same_text(
     parts: dict[str, dict[str, object]] = {}
     first = parse(text, "v1", parts)
     second = parse(changed, "v2", parts)
-    assert first == parse(text) and second == parse(changed)
+    assert first == parse(text)
+    assert second == parse(changed)
     assert second["evidence"] is first["evidence"]
     assert first["ratings"] != second["ratings"]
