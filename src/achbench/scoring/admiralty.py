@@ -85,3 +85,10 @@ def derived(item: EvidenceData, sources: Mapping[str, SourceData]) -> bool:
     if "credibility" in item:
         return False
     return admiralty_level(item.get("grade"), reliability_of(item, sources)) is not None
+
+
+def admiralty_mark(item: EvidenceData, sources: Mapping[str, SourceData]) -> str | None:
+    """The item's Admiralty rating as analysts write it: reliability letter, then grade
+    (``B2``); one of them alone when only one is given; None when neither is."""
+    mark = (reliability_of(item, sources) or "") + (item.get("grade") or "")
+    return mark or None
