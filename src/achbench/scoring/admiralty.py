@@ -27,7 +27,15 @@ from collections.abc import Mapping
 from typing import Final
 
 from achbench.core.data import EvidenceData, SourceData
-from achbench.core.vocabulary import DEFAULT_LEVEL, GRADES, RELIABILITIES, Level
+from achbench.core.vocabulary import (
+    DEFAULT_LEVEL,
+    GRADE_MEANING,
+    GRADES,
+    RELIABILITIES,
+    RELIABILITY_MEANING,
+    Level,
+    Reliability,
+)
 
 NO_INFORMATION: Final = frozenset({"F", "6"})
 """The two "cannot be judged" marks: they leave credibility to the other mark."""
@@ -60,7 +68,7 @@ def admiralty_level(grade: str | None, reliability: str | None) -> Level | None:
     return "medium"
 
 
-def reliability_of(item: EvidenceData, sources: Mapping[str, SourceData]) -> str | None:
+def reliability_of(item: EvidenceData, sources: Mapping[str, SourceData]) -> Reliability | None:
     """The reliability of the source the item cites, if it cites one that has it."""
     cites = item.get("cites")
     if cites is None:
@@ -92,3 +100,21 @@ def admiralty_mark(item: EvidenceData, sources: Mapping[str, SourceData]) -> str
     (``B2``); one of them alone when only one is given; None when neither is."""
     mark = (reliability_of(item, sources) or "") + (item.get("grade") or "")
     return mark or None
+
+
+def admiralty_facts(item: EvidenceData, sources: Mapping[str, SourceData]) -> list[str]:
+    """The item's Admiralty marks and origin in words, for the editor's detail pane:
+    ``source B usually reliable``, ``grade 2 probably true``, ``origin gov``."""
+    out = []
+    reliability = reliability_of(item, sources)
+    if reliability is not None:
+        out.append(f"source {reliability} {RELIABILITY_MEANING[reliability]}")
+    grade = item.get("grade")
+    if grade is not None:
+        out.append(f"grade {grade} {GRADE_MEANING[grade]}")
+    if derived(item, sources):
+        out.append("credibility from the Admiralty marks")
+    origin = item.get("origin")
+    if origin is not None:
+        out.append(f"origin {origin}")
+    return out
