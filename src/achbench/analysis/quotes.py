@@ -1,0 +1,202 @@
+"""Finding an evidence item's quote in its source document, the one way.
+
+A quote is "verbatim" when it occurs in the document once both are folded:
+
+* every Unicode quotation mark, apostrophe, prime and dash is matched to its
+  ASCII form (``'``, ``"``, ``-``), soft hyphens and zero-width characters are
+  dropped, the ellipsis character reads as ``...``;
+* then compatibility decomposition (NFKD), so ligatures, full-width forms and
+  non-breaking spaces read as their plain letters and spaces, and an accented
+  letter matches whether it was typed composed or decomposed;
+* then every run of white space (line breaks included) is one space, and white
+  space at either end is dropped.
+
+Case and punctuation otherwise count: a quote is a passage, not a search term.
+``fold`` is that definition; ``quote_in`` asks whether a quote occurs,
+``locate_quote`` where it occurs in the original (unfolded) text, for an editor
+that scrolls to it and highlights it. Both rest on ``fold``, so the command that
+verifies quotes and the viewer that shows them can never disagree.
+
+Why NFKD and not NFKC: decomposition works character by character (NFKC has
+to recompose across neighbours), so the folded form of a text is the folded
+forms of its pieces joined, which is what lets ``locate_quote`` map a position
+back to the original without folding the whole text character by character.
+
+Documents are UTF-8 text or Markdown; HTML and PDF are out of scope (a quote is
+matched against the characters of the file, markup included).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+_SINGLE = "\u2018\u2019\u201a\u201b\u2032\u2035\u02bc\u02bb\u0060\u00b4"
+_DOUBLE = "\u201c\u201d\u201e\u201f\u2033\u2036\u00ab\u00bb\u2039\u203a"
+_DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"
+_DROPPED = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
+
+_TRANSLATION: dict[int, str | None] = {
+    **{ord(c): "'" for c in _SINGLE},
+    **{ord(c): '"' for c in _DOUBLE},
+    **{ord(c): "-" for c in _DASHES},
+    **{ord(c): None for c in _DROPPED},
+    ord("\u2026"): "...",
+}
+"""Typographic characters and their ASCII forms (guillemets and single angle
+quotes read as a double quote: a quote typed with ASCII marks should still match a
+French or Russian text's « »)."""
+
+_SPACE = re.compile(r"\s")
+_BLOCK = 8192
+"""Characters per piece when ``locate_quote`` maps a folded position back: the
+piece holding the match is walked character by character, so small pieces keep
+that walk short whatever the document's size."""
+
+
+def _fold_chars(text: str) -> str:
+    """Marks translated and NFKD applied: everything in ``fold`` but the spaces."""
+    if text.isascii():
+        return text
+    return unicodedata.normalize("NFKD", text.translate(_TRANSLATION))
+
+
+def fold(text: str) -> str:
+    """``text`` as quotes are compared: ASCII marks, NFKD, one space per run.
+
+    >>> fold("“Foreign-backed”\u00a0 terrorists’ \\n coup")
+    '"Foreign-backed" terrorists\\' coup'
+    """
+    return " ".join(_fold_chars(text).split())
+
+
+def quote_in(quote: str, folded_document: str) -> bool:
+    """Whether ``quote`` occurs in a document already passed through ``fold``.
+
+    An empty quote (or one of white space only) occurs nowhere: it verifies
+    nothing.
+    """
+    needle = fold(quote)
+    return bool(needle) and needle in folded_document
+
+
+@dataclass
+class FoldedDocument:
+    """A document folded once, for checking many quotes against it.
+
+    ``check --sources`` reads each source once and asks about every quote that
+    cites it; a quote found as typed in the raw text needs no folding at all.
+    """
+
+    text: str
+    _folded: str | None = field(default=None, repr=False)
+
+    @property
+    def folded(self) -> str:
+        """The whole document through ``fold``, computed on first use."""
+        if self._folded is None:
+            self._folded = fold(self.text)
+        return self._folded
+
+    def contains(self, quote: str) -> bool:
+        """Whether ``quote`` occurs in the document, by ``fold``'s rule.
+
+        A quote that occurs as typed also occurs folded (folding works
+        character by character and only ever shortens runs of space), so the
+        raw text is tried first and the document is folded only when needed.
+        """
+        stripped = quote.strip()
+        if stripped and stripped in self.text:
+            return True
+        return quote_in(quote, self.folded)
+
+
+def _pieces(text: str) -> Iterator[tuple[int, int]]:
+    """(start, end) of pieces of about ``_BLOCK`` characters, each cut just
+    before a white-space character, so no word is split and the folded text is
+    the pieces' folded forms joined by single spaces."""
+    start = 0
+    while start < len(text):
+        found = _SPACE.search(text, min(start + _BLOCK, len(text)))
+        end = found.start() if found else len(text)
+        yield start, end
+        start = end
+
+
+def _walk(text: str, start: int, end: int) -> list[int]:
+    """For each character of ``fold(text[start:end])``, the offset in ``text`` of
+    the character it came from (the same rule as ``fold``, one character at a
+    time)."""
+    origins: list[int] = []
+    pending_space = False
+    for offset in range(start, end):
+        for char in _fold_chars(text[offset]):
+            if char.isspace():
+                pending_space = bool(origins)
+                continue
+            if pending_space:
+                origins.append(offset - 1 if offset > start else offset)
+                pending_space = False
+            origins.append(offset)
+    return origins
+
+
+def locate_quote(document_text: str, quote: str) -> tuple[int, int] | None:
+    """Where ``quote`` first occurs in ``document_text``, by ``fold``'s rule.
+
+    Returns (start, end) offsets into the ORIGINAL text, so that
+    ``document_text[start:end]`` is the passage as the document has it (curly
+    quotes, line breaks and all), or None when the quote does not occur.
+    """
+    stripped = quote.strip()
+    if not stripped:
+        return None
+    at = document_text.find(stripped)
+    if at >= 0:
+        return at, at + len(stripped)
+    needle = fold(stripped)
+    pieces = list(_pieces(document_text))
+    folded_pieces = [fold(document_text[a:b]) for a, b in pieces]
+    starts: list[int] = []
+    position = 0
+    joined: list[str] = []
+    for piece in folded_pieces:
+        if piece:
+            if joined:
+                position += 1
+            starts.append(position)
+            joined.append(piece)
+            position += len(piece)
+        else:
+            starts.append(position)
+    found = " ".join(joined).find(needle)
+    if found < 0:
+        return None
+    return (
+        _original(document_text, pieces, folded_pieces, starts, found, first=True),
+        _original(
+            document_text, pieces, folded_pieces, starts, found + len(needle) - 1, first=False
+        ),
+    )
+
+
+def _original(
+    text: str,
+    pieces: list[tuple[int, int]],
+    folded_pieces: list[str],
+    starts: list[int],
+    position: int,
+    *,
+    first: bool,
+) -> int:
+    """The original offset of folded ``position``: of its character when
+    ``first``, just after it otherwise. A quote's fold neither starts nor ends
+    with a space, so its ends always fall inside a piece, never on a space that
+    joins two."""
+    for (a, b), piece, start in zip(pieces, folded_pieces, starts, strict=True):
+        if piece and start <= position < start + len(piece):
+            origin = _walk(text, a, b)[position - start]
+            return origin if first else origin + 1
+    raise AssertionError("position outside the folded text")  # pragma: no cover

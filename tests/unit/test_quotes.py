@@ -1,0 +1,133 @@
+"""The quote rule: fold, quote_in, FoldedDocument and locate_quote agree."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from achbench.analysis import quotes
+from achbench.analysis.quotes import FoldedDocument, fold, locate_quote, quote_in
+
+DOCUMENT = (
+    "Officials called it a \u201cforeign-backed coup\u201d \u2014 the president\u2019s\n"
+    "words,   repeated\tby Moscow\u00a0and Beijing.\n\n"
+    "Nobody\u2019s evidence was shown\u2026 yet."
+)
+
+
+def test_fold_matches_typographic_marks_to_ascii() -> None:
+    assert fold("\u201cit\u2019s\u201d \u2013 \u2014 \u2026") == '"it\'s" - - ...'
+
+
+def test_fold_collapses_white_space_and_strips_the_ends() -> None:
+    assert fold("  a \n\n\t b\u00a0 c  ") == "a b c"
+
+
+def test_fold_reads_composed_and_decomposed_accents_alike() -> None:
+    assert fold("caf\u00e9") == fold("cafe\u0301")
+
+
+def test_fold_reads_ligatures_and_full_width_forms_as_plain_letters() -> None:
+    assert fold("\ufb01ne \uff21") == "fine A"
+
+
+def test_fold_keeps_case() -> None:
+    assert not quote_in("FOREIGN-BACKED", fold(DOCUMENT))
+
+
+def test_straight_quote_found_in_curly_text() -> None:
+    assert quote_in('a "foreign-backed coup" - the president\'s words', fold(DOCUMENT))
+
+
+def test_quote_across_lines_and_runs_of_space_is_found() -> None:
+    assert FoldedDocument(DOCUMENT).contains("president's words, repeated by Moscow and Beijing.")
+
+
+def test_quote_not_in_the_document_is_not_found() -> None:
+    assert not FoldedDocument(DOCUMENT).contains("a domestic power struggle")
+
+
+def test_empty_quote_verifies_nothing() -> None:
+    assert not quote_in("  \n", fold(DOCUMENT))
+    assert not FoldedDocument(DOCUMENT).contains("")
+    assert locate_quote(DOCUMENT, " ") is None
+
+
+def test_locate_literal_quote() -> None:
+    start, end = locate_quote(DOCUMENT, "repeated") or (0, 0)
+    assert DOCUMENT[start:end] == "repeated"
+
+
+def test_locate_gives_offsets_in_the_original_text() -> None:
+    found = locate_quote(DOCUMENT, "the president's words, repeated by Moscow and")
+    assert found is not None
+    start, end = found
+    assert DOCUMENT[start:end] == "the president\u2019s\nwords,   repeated\tby Moscow\u00a0and"
+
+
+def test_locate_a_quote_ending_in_an_expanded_character() -> None:
+    found = locate_quote(DOCUMENT, "was shown...")
+    assert found is not None
+    assert DOCUMENT[found[0] : found[1]] == "was shown\u2026"
+
+
+def test_locate_returns_none_when_absent() -> None:
+    assert locate_quote(DOCUMENT, "Astana") is None
+
+
+def test_locate_across_piece_boundaries() -> None:
+    """A long document is folded in pieces; a quote spanning two is still found."""
+    words = [f"w{i}\u2019s" for i in range(4000)]
+    text = "  \n".join(words)
+    quote = " ".join(w.replace("\u2019", "'") for w in words[1800:2300])
+    found = locate_quote(text, quote)
+    assert found is not None
+    start, end = found
+    assert text[start:end] == "  \n".join(words[1800:2300])
+    assert fold(text[start:end]) == fold(quote)
+
+
+texts = st.text(
+    alphabet=st.sampled_from(
+        list("ab c\n\t\u00a0\u2019'\u201c\"\u2014-\u00e9e\u0301\u2026.\ufb01")
+    ),
+    max_size=60,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(texts, st.data())
+def test_any_slice_of_a_document_is_located_where_it_folds_equal(
+    text: str, data: st.DataObject
+) -> None:
+    """Whatever the slice, locate_quote finds a passage whose fold is the quote's."""
+    start = data.draw(st.integers(0, len(text)))
+    end = data.draw(st.integers(start, len(text)))
+    quote = text[start:end]
+    needle = fold(quote)
+    old = quotes._BLOCK
+    try:
+        quotes._BLOCK = data.draw(st.integers(1, 80))
+        found = locate_quote(text, quote)
+    finally:
+        quotes._BLOCK = old
+    if not needle:
+        assert found is None
+        return
+    assert found is not None
+    assert needle in fold(text[found[0] : found[1]])
+    assert FoldedDocument(text).contains(quote)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(texts, min_size=1, max_size=30), st.data())
+def test_pieces_fold_like_the_whole(parts: list[str], data: st.DataObject) -> None:
+    """Folding piece by piece (as locate_quote does) equals folding the whole."""
+    text = " ".join(parts)
+    old = quotes._BLOCK
+    try:
+        quotes._BLOCK = data.draw(st.integers(1, 20))
+        pieces = [fold(text[a:b]) for a, b in quotes._pieces(text)]
+    finally:
+        quotes._BLOCK = old
+    assert " ".join(p for p in pieces if p) == fold(text)
