@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from achbench.analysis import quotes
-from achbench.analysis.quotes import FoldedDocument, fold, locate_quote, quote_in
+from achbench.analysis.quotes import find_quotes, fold, locate_quote, quote_in
 
 DOCUMENT = (
     "Officials called it a \u201cforeign-backed coup\u201d \u2014 the president\u2019s\n"
@@ -40,16 +40,16 @@ def test_straight_quote_found_in_curly_text() -> None:
 
 
 def test_quote_across_lines_and_runs_of_space_is_found() -> None:
-    assert FoldedDocument(DOCUMENT).contains("president's words, repeated by Moscow and Beijing.")
+    assert find_quotes(DOCUMENT, ["president's words, repeated by Moscow and Beijing."]) == [True]
 
 
 def test_quote_not_in_the_document_is_not_found() -> None:
-    assert not FoldedDocument(DOCUMENT).contains("a domestic power struggle")
+    assert find_quotes(DOCUMENT, ["a domestic power struggle"]) == [False]
 
 
 def test_empty_quote_verifies_nothing() -> None:
     assert not quote_in("  \n", fold(DOCUMENT))
-    assert not FoldedDocument(DOCUMENT).contains("")
+    assert find_quotes(DOCUMENT, ["", " "]) == [False, False]
     assert locate_quote(DOCUMENT, " ") is None
 
 
@@ -116,7 +116,7 @@ def test_any_slice_of_a_document_is_located_where_it_folds_equal(
         return
     assert found is not None
     assert needle in fold(text[found[0] : found[1]])
-    assert FoldedDocument(text).contains(quote)
+    assert find_quotes(text, [quote]) == [True]
 
 
 @settings(max_examples=100, deadline=None)
@@ -131,3 +131,35 @@ def test_pieces_fold_like_the_whole(parts: list[str], data: st.DataObject) -> No
     finally:
         quotes._BLOCK = old
     assert " ".join(p for p in pieces if p) == fold(text)
+
+
+@settings(max_examples=100, deadline=None)
+@given(texts, st.lists(texts, min_size=1, max_size=40))
+def test_find_quotes_answers_as_quote_in(text: str, candidates: list[str]) -> None:
+    """Indexed or scanned, raw or folded, the answer is the rule's."""
+    expected = [quote_in(q, fold(text)) for q in candidates]
+    assert find_quotes(text, candidates) == expected
+
+
+def test_many_long_quotes_against_a_long_document_use_the_index() -> None:
+    """Slices of a long document are all found; changed ones are not."""
+    words = [f"word{i % 997}x{i % 13}" for i in range(30000)]
+    text = " ".join(words)
+    hits = [" ".join(words[i : i + 12]) for i in range(0, 29000, 500)]
+    misses = [h.replace("word", "ward", 1) for h in hits[:5]]
+    typed = [hits[3].replace(" ", "\n  ")]
+    assert find_quotes(text, hits + misses + typed) == [True] * len(hits) + [False] * 5 + [True]
+
+
+def test_index_step_handles_repeated_windows() -> None:
+    """A window repeated in the text points the index at one place only; the scan finds the rest."""
+    text = "abcdefghijklmnopqrstuvwxyz0123456789 " * 2000 + "the end of it all, said the last line"
+    quotes_ = [text[i : i + 40] for i in range(5, 70000, 3001)] + [
+        "the end of it all, said the last line"
+    ]
+    assert all(find_quotes(text, quotes_))
+
+
+def test_only_non_ascii_characters_are_translated() -> None:
+    """ASCII text skips the translation table, so the table must not touch ASCII."""
+    assert all(code > 127 for code in quotes._TRANSLATION)

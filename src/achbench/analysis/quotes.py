@@ -12,7 +12,8 @@ A quote is "verbatim" when it occurs in the document once both are folded:
   space at either end is dropped.
 
 Case and punctuation otherwise count: a quote is a passage, not a search term.
-``fold`` is that definition; ``quote_in`` asks whether a quote occurs,
+``fold`` is that definition; ``quote_in`` and ``find_quotes`` (many quotes
+against one document, for ``check``) ask whether a quote occurs,
 ``locate_quote`` where it occurs in the original (unfolded) text, for an editor
 that scrolls to it and highlights it. Both rest on ``fold``, so the command that
 verifies quotes and the viewer that shows them can never disagree.
@@ -28,12 +29,12 @@ matched against the characters of the file, markup included).
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Sequence
 
-_SINGLE = "\u2018\u2019\u201a\u201b\u2032\u2035\u02bc\u02bb\u0060\u00b4"
+_SINGLE = "\u2018\u2019\u201a\u201b\u2032\u2035\u02bc\u02bb\u00b4"
 _DOUBLE = "\u201c\u201d\u201e\u201f\u2033\u2036\u00ab\u00bb\u2039\u203a"
 _DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"
 _DROPPED = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
@@ -82,35 +83,63 @@ def quote_in(quote: str, folded_document: str) -> bool:
     return bool(needle) and needle in folded_document
 
 
-@dataclass
-class FoldedDocument:
-    """A document folded once, for checking many quotes against it.
+_WINDOW = 16
+"""Characters in each window ``find_quotes`` indexes a document by."""
+_INDEX_FROM = 8
+"""Quotes against one document before indexing it beats scanning it once per quote."""
 
-    ``check --sources`` reads each source once and asks about every quote that
-    cites it; a quote found as typed in the raw text needs no folding at all.
+
+def _scan(text: str, needles: Sequence[str]) -> list[bool]:
+    """Which ``needles`` occur in ``text`` as they are (no folding).
+
+    One ``in`` per needle reads the whole text each time: 5,000 quotes against
+    fifty 1 MB sources is 2.5 GB read. With many long needles the text is
+    instead indexed by its ``_WINDOW``-character windows at every ``step``-th
+    offset; a needle at least ``step + _WINDOW - 1`` long covers one such window
+    whatever its position, so trying its first ``step`` windows against the
+    index finds it, confirmed with ``startswith``. ``step`` near
+    sqrt(2 x text length / needles) balances building the index against looking
+    up. A needle the index misses (a window repeated in the text, a short
+    needle) is scanned for as before, so the answer never depends on the index.
     """
+    found = [False] * len(needles)
+    long = [i for i, needle in enumerate(needles) if len(needle) >= 2 * _WINDOW]
+    if len(long) >= _INDEX_FROM:
+        shortest = min(len(needles[i]) for i in long)
+        ideal = round(math.sqrt(2 * len(text) / len(long)))
+        step = max(1, min(shortest - _WINDOW + 1, ideal))
+        index = {text[at : at + _WINDOW]: at for at in range(0, len(text) - _WINDOW + 1, step)}
+        get = index.get
+        for i in long:
+            needle = needles[i]
+            for offset in range(step):
+                at = get(needle[offset : offset + _WINDOW])
+                if at is not None and at >= offset and text.startswith(needle, at - offset):
+                    found[i] = True
+                    break
+    for i, needle in enumerate(needles):
+        if not found[i] and needle:
+            found[i] = needle in text
+    return found
 
-    text: str
-    _folded: str | None = field(default=None, repr=False)
 
-    @property
-    def folded(self) -> str:
-        """The whole document through ``fold``, computed on first use."""
-        if self._folded is None:
-            self._folded = fold(self.text)
-        return self._folded
+def find_quotes(document_text: str, quotes: Sequence[str]) -> list[bool]:
+    """For each of ``quotes``, whether it occurs in ``document_text`` by ``fold``'s rule.
 
-    def contains(self, quote: str) -> bool:
-        """Whether ``quote`` occurs in the document, by ``fold``'s rule.
-
-        A quote that occurs as typed also occurs folded (folding works
-        character by character and only ever shortens runs of space), so the
-        raw text is tried first and the document is folded only when needed.
-        """
-        stripped = quote.strip()
-        if stripped and stripped in self.text:
-            return True
-        return quote_in(quote, self.folded)
+    The answer for each quote is ``quote_in(quote, fold(document_text))``; this
+    only gets there faster for many quotes against one document. Quotes are
+    first looked for as typed in the raw text (a quote found there is found
+    folded too: folding works character by character and only shortens runs of
+    space); the document is folded only if some quote is not found as typed.
+    """
+    raw = _scan(document_text, [quote.strip() for quote in quotes])
+    missing = [i for i, hit in enumerate(raw) if not hit]
+    if missing:
+        needles = [fold(quotes[i]) for i in missing]
+        folded = _scan(fold(document_text), needles)
+        for i, hit in zip(missing, folded, strict=True):
+            raw[i] = hit
+    return raw
 
 
 def _pieces(text: str) -> Iterator[tuple[int, int]]:
