@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -139,6 +140,39 @@ def test_find_quotes_answers_as_quote_in(text: str, candidates: list[str]) -> No
     """Indexed or scanned, raw or folded, the answer is the rule's."""
     expected = [quote_in(q, fold(text)) for q in candidates]
     assert find_quotes(text, candidates) == expected
+    assert find_quotes(text.encode("utf-8"), candidates) == expected
+    assert find_quotes(b"\xef\xbb\xbf" + text.encode("utf-8"), candidates) == expected
+
+
+def test_bytes_are_decoded_only_when_a_quote_is_not_found_as_typed() -> None:
+    latin1 = "caf\u00e9 \u2018au lait\u2019".encode("latin-1", errors="replace")
+    assert find_quotes(latin1, ["caf"]) == [True]
+    with pytest.raises(UnicodeDecodeError):
+        find_quotes(latin1, ["au lait'"])
+
+
+def test_retyped_quotes_in_a_long_document_are_found_near_a_shared_word(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Straight quotes and spaces for line breaks: found without folding all of it."""
+    sentences = [
+        f"Item {i}\u2019s report\nsays the council{i} met \u2014 twice." for i in range(5000)
+    ]
+    text = " ".join(sentences)
+    retyped = [
+        s.replace("\u2019", "'").replace("\n", " ").replace("\u2014", "-") for s in sentences
+    ]
+    chosen = retyped[::97]
+    whole_fold = quotes.fold
+
+    def small_folds_only(part: str) -> str:
+        assert len(part) < 5000, "folded the whole document"
+        return whole_fold(part)
+
+    with monkeypatch.context() as patched:
+        patched.setattr(quotes, "fold", small_folds_only)
+        assert find_quotes(text, chosen) == [True] * len(chosen)
+    assert find_quotes(text, ["Item 5's report says the council6 met"]) == [False]
 
 
 def test_many_long_quotes_against_a_long_document_use_the_index() -> None:

@@ -20,7 +20,7 @@ from achbench.analysis.quotes import find_quotes
 from achbench.analysis.wording import plural
 from achbench.core.data import MatrixData
 from achbench.core.errors import MatrixFileError
-from achbench.store.documents import find_document, read_document
+from achbench.store.documents import find_document, not_utf8, read_document
 
 
 @dataclass(frozen=True)
@@ -153,7 +153,19 @@ def _check_document(
                 document=str(where),
             )
         )
-    found = find_quotes(document.text, [quote for _, quote in quotes])
+    try:
+        found = find_quotes(document.raw, [quote for _, quote in quotes])
+    except UnicodeDecodeError as exc:
+        report.findings.append(
+            SourceFinding(
+                "problem",
+                ("sources", sid, "path"),
+                f"source {sid}'s document cannot be read: {not_utf8(where, exc).problems[0]}",
+                sid,
+                document=str(where),
+            )
+        )
+        return
     report.quotes += len(quotes)
     report.found += sum(found)
     for (eid, _), hit in zip(quotes, found, strict=True):

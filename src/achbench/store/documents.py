@@ -18,20 +18,41 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from achbench.core.errors import MatrixFileError
 from achbench.store.files import file_error, read_bytes
 
 DOCUMENT_LIMIT = 50 * 1024 * 1024
 """The largest document read, in bytes."""
-_BOM = b"\xef\xbb\xbf"
 
 
 @dataclass(frozen=True)
 class Document:
-    """A source document as read: its text and the sha256 of its bytes."""
+    """A source document as read: its bytes and their sha256.
+
+    The bytes are kept rather than text: quotes found as typed are found in the
+    UTF-8 bytes without decoding them (``analysis.quotes.find_quotes``).
+    """
 
     path: Path
-    text: str
+    raw: bytes
     sha256: str
+
+    def text(self) -> str:
+        """The document as UTF-8 text (a byte-order mark dropped), or a located error."""
+        try:
+            text = self.raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise not_utf8(self.path, exc) from None
+        return text[1:] if text.startswith("\ufeff") else text
+
+
+def not_utf8(path: Path, exc: UnicodeDecodeError) -> MatrixFileError:
+    """The error for a document that is not UTF-8 text, naming the first bad byte."""
+    return file_error(
+        path,
+        f"is not UTF-8 text (byte 0x{exc.object[exc.start]:02x} at offset {exc.start}); "
+        "sources are read as UTF-8 text or Markdown",
+    )
 
 
 def find_document(path: str, matrix_folder: Path, documents: Path | None = None) -> Path | None:
@@ -50,11 +71,7 @@ def find_document(path: str, matrix_folder: Path, documents: Path | None = None)
 
 
 def read_document(path: Path) -> Document:
-    """The document's text and sha256, or a located error saying why it is not read.
-
-    A UTF-8 byte-order mark is allowed (and not part of the text, though it is
-    part of the hashed bytes).
-    """
+    """The document's bytes and sha256, or a located error saying why it is not read."""
     try:
         size = path.stat().st_size
     except OSError:
@@ -65,14 +82,4 @@ def read_document(path: Path) -> Document:
             f"refused: {size / 2**20:,.1f} MiB, more than the 50 MiB a source document may have",
         )
     raw = read_bytes(path, DOCUMENT_LIMIT)
-    digest = hashlib.sha256(raw).hexdigest()
-    body = raw[len(_BOM) :] if raw.startswith(_BOM) else raw
-    try:
-        text = body.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise file_error(
-            path,
-            f"is not UTF-8 text (byte 0x{body[exc.start]:02x} at offset {exc.start}); "
-            "sources are read as UTF-8 text or Markdown",
-        ) from None
-    return Document(path, text, digest)
+    return Document(path, raw, hashlib.sha256(raw).hexdigest())
