@@ -65,7 +65,9 @@ def _document(rng: random.Random, pool: Sequence[str]) -> str:
         paragraph = " ".join(rng.choice(pool) for _ in range(rng.randint(3, 8)))
         while paragraph:
             cut = paragraph.find(" ", 78)
-            line, paragraph = (paragraph, "") if cut < 0 else (paragraph[:cut], paragraph[cut + 1 :])
+            if cut < 0:
+                cut = len(paragraph)
+            line, paragraph = paragraph[:cut], paragraph[cut + 1 :]
             lines.append(line)
             size += len(line.encode()) + 1
         lines.append("")
@@ -112,8 +114,9 @@ def build(folder: Path, n_hyp: int, n_ev: int, n_sources: int) -> tuple[Path, Pa
     for number, eid in enumerate(quoted["evidence"]):
         index = number % n_sources
         quote = _quote(rng, documents[index])
-        for data, text in ((quoted, quote), (retyped, quote)):
-            data["evidence"][eid].update(cites=f"S{index + 1}", quote=text, locator=f"offset {number}")
+        cited = {"cites": f"S{index + 1}", "quote": quote, "locator": f"passage {number}"}
+        for data in (quoted, retyped):
+            data["evidence"][eid].update(cited)
         if number < n_sources:  # the first quote of each document
             retyped["evidence"][eid]["quote"] = _retyped(quote)
     for data, name in ((quoted, "quoted.toml"), (retyped, "retyped.toml")):
