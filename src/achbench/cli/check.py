@@ -66,7 +66,7 @@ def check(
     \b
     Examples:
       achbench check matrices/*.toml
-      achbench check --sources --sources-dir ../shared/seed matrices/kazakhstan-2022.toml
+      achbench check --sources --sources-dir ~/documents matrices/kazakhstan-2022.toml
     """
     failed = False
     source_problems = False
