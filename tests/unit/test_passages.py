@@ -15,7 +15,13 @@ from textual.document._document import Document
 
 from achbench.analysis.quotes import locate_quote
 from achbench.core.data import MatrixData
-from achbench.editing.passages import SourceDocument, SourceUnavailable, open_cited
+from achbench.editing.passages import (
+    SourceDocument,
+    SourceUnavailable,
+    lines_locator,
+    locator_rows,
+    open_cited,
+)
 
 TEXT = (
     "The protests began over gas prices.\n"
@@ -143,3 +149,27 @@ def test_a_folder_in_place_of_the_document_is_named(tmp_path: Path) -> None:
     (tmp_path / "docs" / "commentary.txt").mkdir(parents=True)
     with pytest.raises(SourceUnavailable, match="is a directory"):
         open_cited(copy.deepcopy(MATRIX), "E1", tmp_path)
+
+
+def test_a_line_locator_is_looked_at_first_and_the_whole_document_otherwise() -> None:
+    text = "".join(f"row {n}: said \u201cterrorists\u201d\n" for n in range(300))
+    doc = document(text)
+    quote = 'said "terrorists"'
+    assert doc.find(quote) == ((0, 7), (0, 24))  # the first, as check finds it
+    assert doc.find(quote, "line 200") == ((199, 9), (199, 26))
+    assert doc.find(quote, "lines 120-121") == ((119, 9), (119, 26))
+    assert doc.find(quote, "paragraph 3") == ((0, 7), (0, 24))
+    assert doc.find(quote, "line 9999") == ((0, 7), (0, 24))
+    # Not near the locator: found where it is, anywhere in the document.
+    lonely = document("a\n" * 500 + "the only quote\n")
+    assert lonely.find("the only quote", "line 3") == ((500, 0), (500, 14))
+    assert lonely.find("not there", "line 3") is None
+
+
+def test_locator_rows_reads_only_what_the_editor_writes() -> None:
+    assert locator_rows("line 12") == (11, 11)
+    assert locator_rows("lines 12-14") == (11, 13)
+    assert locator_rows(lines_locator(4, 9)) == (4, 9)
+    assert locator_rows("lines 14-12") is None
+    assert locator_rows("line 0") is None
+    assert locator_rows("p. 12") is None

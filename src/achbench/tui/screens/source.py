@@ -13,7 +13,8 @@ other (``Session.add_evidence``).
 =========  ==============================================================
 key        what it does
 =========  ==============================================================
-arrows     move the cursor (PgUp, PgDn, Home, End, ctrl+Home, ctrl+End too)
+arrows     move the cursor (PgUp, PgDn, Home, End too)
+ctrl+Home  the start of the document; ctrl+End its end
 shift+...  select a passage; the mouse selects too
 E          new evidence item from the selected passage
 g          back to the item's quote
@@ -21,7 +22,7 @@ Esc, q, v  close
 =========  ==============================================================
 
 The text is a read-only ``TextArea`` given a window of the document
-(``editing.passages``: about 120,000 characters around the cursor), which it
+(``editing.passages``: about 40,000 characters around the cursor), which it
 loads in milliseconds whatever the document's size; the window moves when the
 cursor or the scroll nears its edge, so the whole document can be read.
 """
@@ -47,8 +48,8 @@ from achbench.tui.messages import Changed
 from achbench.tui.view import GridView
 
 EDGE_ROWS = 40
-"""The window moves when the cursor comes this many rows from an edge of it
-that is not the document's."""
+"""The window moves when the cursor comes this many rows (at most a quarter of
+the window) from an edge of it that is not the document's."""
 
 QUOTE_SHOWN = 60
 """Characters of the quote the new item's form shows in its title."""
@@ -82,6 +83,7 @@ class SourceText(TextArea):
     DEFAULT_CSS = """
     SourceText {
         height: 1fr;
+        overflow-y: scroll;  /* a scroll bar that comes and goes would wrap it all again */
         border: none;
         padding: 0;
     }
@@ -94,8 +96,10 @@ class SourceText(TextArea):
     }
     """
 
-    def __init__(self, quote: tuple[Location, Location] | None) -> None:
+    def __init__(self, text: str, first: int, quote: tuple[Location, Location] | None) -> None:
         super().__init__(
+            text,
+            line_number_start=first + 1,
             read_only=True,
             soft_wrap=True,
             show_line_numbers=True,
@@ -104,7 +108,7 @@ class SourceText(TextArea):
         )
         self.quote = quote
         """Where the item's quote is, in document rows and columns (None: not found)."""
-        self.first = 0
+        self.first = first
 
     def get_line(self, line_index: int) -> Text:
         line = super().get_line(line_index)
@@ -139,6 +143,22 @@ class SourceScreen(Screen[None]):
             priority=True,
         ),
         Binding(
+            "ctrl+home",
+            "edge(-1)",
+            "Start",
+            id="source_start",
+            tooltip="Go to the start of the document",
+            priority=True,
+        ),
+        Binding(
+            "ctrl+end",
+            "edge(1)",
+            "End",
+            id="source_end",
+            tooltip="Go to the end of the document",
+            priority=True,
+        ),
+        Binding(
             "g",
             "to_quote",
             "To quote",
@@ -165,10 +185,11 @@ class SourceScreen(Screen[None]):
         self.evidence = evidence
         self.after = evidence
         """The item a new one goes after: the one opened from, then the last added."""
-        quote = view.session.evidence[evidence].get("quote")
-        self.quote = document.find(quote) if quote else None
+        item = view.session.evidence[evidence]
+        quote = item.get("quote")
+        self.quote = document.find(quote, item.get("locator")) if quote else None
         self.status = self._status(quote)
-        self.window = (0, 0)
+        self.window = document.window(self.quote[0][0] if self.quote is not None else 0)
 
     def _status(self, quote: str | None) -> str:
         item = one_line(self.evidence)
@@ -185,7 +206,8 @@ class SourceScreen(Screen[None]):
         title = f"{self.document.source_id} · {source['title']} · {self.document.path.name}"
         yield Label(one_line(title), id="source-title")
         yield Static(self.status, id="source-status")
-        yield SourceText(self.quote)
+        first, last = self.window
+        yield SourceText(self.document.shown(first, last), first, self.quote)
         yield Static(KEYS_LINE, id="source-keys")
 
     @property
@@ -195,7 +217,6 @@ class SourceScreen(Screen[None]):
     def on_mount(self) -> None:
         text = self.text
         start = self.quote[0] if self.quote is not None else (0, 0)
-        self._load(start[0])
         text.selection = text.selection.cursor(self._shown(start))
         self.set_focus(text, scroll_visible=False)
         self.call_after_refresh(text.scroll_cursor_visible, center=True)
@@ -210,8 +231,9 @@ class SourceScreen(Screen[None]):
         text = self.text
         self.window = first, last
         text.first = first
+        # Set without its watcher, which would wrap the whole window once more.
+        text.set_reactive(TextArea.line_number_start, first + 1)
         text.load_text(self.document.shown(first, last))
-        text.line_number_start = first + 1
 
     def _shown(self, location: Location) -> Location:
         """A document location as a location in the window (clamped to it)."""
@@ -224,8 +246,9 @@ class SourceScreen(Screen[None]):
 
     def _near_edge(self, row: int) -> bool:
         first, last = self.window
-        return (first > 0 and row - first < EDGE_ROWS) or (
-            last < self.document.rows and last - row <= EDGE_ROWS
+        margin = min(EDGE_ROWS, (last - first) // 4)
+        return (first > 0 and row - first < margin) or (
+            last < self.document.rows and last - row <= margin
         )
 
     def _move_window(self, around: int) -> None:
@@ -237,8 +260,9 @@ class SourceScreen(Screen[None]):
         text.scroll_cursor_visible(center=True)
 
     @on(TextArea.SelectionChanged)
-    def _cursor_moved(self, event: TextArea.SelectionChanged) -> None:
-        row = self.window[0] + event.selection.end[0]
+    def _cursor_moved(self) -> None:
+        # The cursor as it is now: the event's selection may be of a window since replaced.
+        row = self.window[0] + self.text.selection.end[0]
         if self._near_edge(row):
             self._move_window(row)
 
@@ -262,14 +286,23 @@ class SourceScreen(Screen[None]):
     def action_close(self) -> None:
         self.dismiss(None)
 
+    def action_edge(self, direction: int) -> None:
+        """The start or the end of the document (of all of it, not the window)."""
+        row = 0 if direction < 0 else self.document.rows - 1
+        self._go_to((row, 0 if direction < 0 else len(self.document.row_text(row))))
+
+    def _go_to(self, location: Location) -> None:
+        """Put the cursor at a document location, the window moved there if need be."""
+        text = self.text
+        self._load(location[0])
+        text.selection = text.selection.cursor(self._shown(location))
+        text.scroll_cursor_visible(center=True)
+
     def action_to_quote(self) -> None:
         if self.quote is None:
             self.notify(self.status)
             return
-        text = self.text
-        self._load(self.quote[0][0])
-        text.selection = text.selection.cursor(self._shown(self.quote[0]))
-        text.scroll_cursor_visible(center=True)
+        self._go_to(self.quote[0])
 
     async def action_add_evidence(self) -> None:
         """Open the evidence form for a new item quoting the selected passage."""
