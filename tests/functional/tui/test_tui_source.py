@@ -92,7 +92,8 @@ def test_v_opens_the_cited_source_at_its_highlighted_quote(tmp_path: Path) -> No
         assert isinstance(screen, SourceScreen)
         assert screen.status == "E2's quote, highlighted: line 30."
         text = screen.query_one(SourceText)
-        assert text.has_focus and text.read_only
+        assert text.has_focus
+        assert text.read_only
         assert text.quote == ((QUOTE_LINE - 1, 24), (QUOTE_LINE - 1, 65))
         assert quote_on_screen(text)
         line = text.get_line(QUOTE_LINE - 1)
