@@ -213,6 +213,8 @@ def open_source(data: MatrixData, source_id: str, folder: Path) -> SourceDocumen
     except MatrixFileError as exc:
         problem = exc.problems[0] if exc.problems else None
         why = problem.message if problem is not None else str(exc)
+        if why == "no such file":
+            why += " (a source's path is read from the matrix file's folder)"
         raise SourceUnavailable(f"Source {name}: {one_line(str(path))}: {why}.") from None
     try:
         text = raw.decode("utf-8")

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from textual import events
 from textual.pilot import Pilot
 from textual.widgets import Input, TextArea
 from tui_helpers import SMALL, drive
@@ -111,7 +112,12 @@ def test_v_opens_the_cited_source_at_its_highlighted_quote(tmp_path: Path) -> No
     ("evidence", "change", "message"),
     [
         ("E3", None, "E3 cites no source (give it cites = a source id)."),
-        ("E2", "missing", "Source S1: {folder}/docs/gone.txt: no such file."),
+        (
+            "E2",
+            "missing",
+            "Source S1: {folder}/docs/gone.txt: no such file (a source's path is read from "
+            "the matrix file's folder).",
+        ),
         ("E2", "no path", "Source S1 has no path: add path = the document's file to [sources.S1]."),
         ("E2", "not utf-8", "is not UTF-8 text (byte 3)"),
     ],
@@ -237,6 +243,33 @@ def test_a_large_document_opens_at_the_quote_and_reads_to_its_end(tmp_path: Path
         await pilot.pause()
         assert screen.window[0] < QUOTE_LINE < screen.window[1]
         assert quote_on_screen(text)
+
+    drive(app, script)
+
+
+def test_the_wheel_at_the_end_of_a_window_moves_it_on(tmp_path: Path) -> None:
+    app = make_app(matrix(tmp_path, lines=20_000))
+
+    async def script(pilot: Pilot[None]) -> None:
+        await pilot.press(*on("E2"), "v")
+        await pilot.pause()
+        screen = pilot.app.screen
+        assert isinstance(screen, SourceScreen)
+        text = screen.query_one(SourceText)
+        before = screen.window
+        text.scroll_end(animate=False, immediate=True)
+        await pilot.pause()
+        text.post_message(
+            events.MouseScrollDown(text, 5, 5, 0, 0, 0, False, False, False, screen_x=5, screen_y=5)
+        )
+        await pilot.pause()
+        first, last = screen.window
+        assert first > before[0]
+        assert last > before[1]
+        assert text.line_number_start == first + 1
+        assert text.document.line_count == last - first
+        row = text.selection.end[0] + first  # the cursor stays on the row it was on
+        assert text.document.get_line(text.selection.end[0]).startswith(f"Paragraph {row + 1}:")
 
     drive(app, script)
 
