@@ -199,6 +199,24 @@ def test_a_selected_passage_becomes_a_new_item_with_its_title_focused(tmp_path: 
     assert item["source"] == "Wire commentary"
 
 
+def test_editing_an_item_with_e_keeps_its_cites_quote_and_locator(tmp_path: Path) -> None:
+    target = matrix(tmp_path)
+    target.write_text(
+        target.read_text().replace("attacked'\n", 'attacked\'\nlocator = "line 30"\n', 1)
+    )
+    app = make_app(target)
+
+    async def script(pilot: Pilot[None]) -> None:
+        await pilot.press(*on("E2"), "e", *" (edited)", "enter", "ctrl+s")
+        await pilot.pause()
+
+    drive(app, script)
+    item = load(target)["evidence"]["E2"]
+    assert item["title"] == "Official statement blames foreigners (edited)"
+    assert (item["cites"], item["locator"]) == ("S1", "line 30")
+    assert item["quote"] == 'said "foreign-backed terrorists" attacked'
+
+
 def test_E_without_a_selection_says_what_to_do_and_u_undoes_an_added_item(tmp_path: Path) -> None:
     app = capture(make_app(matrix(tmp_path)))
 
