@@ -36,6 +36,7 @@ SUITES = [
     "judge_bench",
     "wide_bench",
     "sources_bench",
+    "source_view_bench",
 ]
 """Benchmark modules, in the order of the issues that set their targets.
 

@@ -76,6 +76,16 @@ class AchbenchApp(App[None]):
             tooltip="Stop at once as SIGINT would: unsaved work goes to the recovery file",
             show=False,
         ),
+        # Reading a source beside the matrix (issue 14): the main screen's evidence item.
+        Binding(
+            "v",
+            "view_source",
+            "Source",
+            id="view_source",
+            tooltip="Read the source the evidence item cites, at its quote (select, E: new item)",
+            priority=True,
+            show=False,
+        ),
     ]
 
     def __init__(
@@ -147,6 +157,19 @@ class AchbenchApp(App[None]):
     def _replaced(self) -> None:
         """The session's matrix was replaced (reloaded, restored): show it all again."""
         self.main.post_message(Changed(self.view.apply(Change("all"))))
+
+    # -- reading a source ---------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """``v`` reads a source from the main screen only (other screens use the key)."""
+        if action == "view_source":
+            return self.is_screen_installed("main") and self.screen is self.main
+        return True
+
+    def action_view_source(self) -> None:
+        from achbench.tui.screens.source import open_source_of_cursor
+
+        open_source_of_cursor(self, self.view)
 
     # -- saving ----------------------------------------------------------------------------
 
