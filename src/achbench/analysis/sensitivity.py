@@ -72,6 +72,7 @@ from achbench.scoring.methods import (
     cell_codes,
     consensus_code,
     item_weights,
+    items_with_status,
     pooled,
     posteriors,
     row_cells,
@@ -871,7 +872,7 @@ def raters_of(
     ratings = data.get("ratings", {})
     chosen = tuple(ratings) if analysts is None else tuple(analysts)
     out: list[dict[str, list[str]]] = []
-    for evidence_id in data.get("evidence", {}):
+    for evidence_id in items_with_status(data.get("evidence", {})):
         cell: dict[str, list[str]] = {}
         for analyst in chosen:
             row = ratings.get(analyst, {}).get(evidence_id)

@@ -16,6 +16,11 @@ settled by ``scoring.ties`` as ``achbench rank`` settles them.  The figures are
 the ones ``achbench.scoring.methods`` gives on the same ratings (the unit tests
 hold it to that).
 
+Pending evidence items (``status = "pending"``) count in no score, as in
+``scoring.methods``: their cells are left out of every sum, and their status is
+read at each call, so an item marked pending or collected is taken out and put
+back by ``remove_evidence`` and ``add_evidence`` like any other change to it.
+
 The scores read the matrix they are given (its hypotheses, the evidence
 items' levels, the ratings) and never write it.  Whoever edits it tells them
 what is about to change, through an explicit call each:
@@ -45,6 +50,7 @@ from achbench.scoring.methods import (
     HypothesisScore,
     Ranking,
     consensus_code,
+    is_pending,
     normalised_priors,
     population_stdev,
     rated_spread,
@@ -112,6 +118,8 @@ class LiveScores:
         self.analysts: tuple[str, ...] = tuple(analysts)
         self._counts: dict[str, list[int]] = {}
         self._extra: dict[str, list[float]] = {}
+        self._pending = 0
+        """How many items are pending: they count in no score, nor in the unrated shares."""
         self.rebuild(data, analysts)
 
     # -- reading the data ----------------------------------------------------------
@@ -140,13 +148,14 @@ class LiveScores:
         ratings = data.get("ratings", {})
         self._counts = {h: [0] * _N_BUCKETS for h in hypotheses}
         self._extra = {h: [0.0] * _N_EXTRA for h in hypotheses}
+        self._pending = sum(map(is_pending, evidence.values()))
         tables = [ratings[a] for a in self.analysts if ratings.get(a)]
         if len(tables) == 1:
             self._count_single(tables[0], evidence)
             return
         for evidence_id, item in evidence.items():
             rows = [t[evidence_id] for t in tables if evidence_id in t]
-            if not rows:
+            if not rows or is_pending(item):
                 continue
             credibility, relevance = _levels(item)
             hypothesis_ids = rows[0].keys() if len(rows) == 1 else {h for r in rows for h in r}
@@ -159,7 +168,10 @@ class LiveScores:
         counts = self._counts
         code_index = _CODE_INDEX
         for evidence_id, row in table.items():
-            credibility, relevance = _levels(evidence[evidence_id])
+            item = evidence[evidence_id]
+            if self._pending and is_pending(item):
+                continue
+            credibility, relevance = _levels(item)
             base = (_LEVEL_INDEX[credibility] * len(LEVELS) + _LEVEL_INDEX[relevance]) * len(CODES)
             for hypothesis_id, code in row.items():
                 counts[hypothesis_id][base + code_index[code]] += 1
@@ -202,7 +214,7 @@ class LiveScores:
         the data, and the new ones are those with ``analyst``'s replaced.  An
         analyst who is not pooled changes nothing.
         """
-        if analyst not in self.analysts:
+        if analyst not in self.analysts or is_pending(self._data["evidence"][evidence_id]):
             return
         ratings = self._data.get("ratings", {})
         old: list[Code] = []
@@ -227,6 +239,9 @@ class LiveScores:
         self._evidence(evidence_id, 1)
 
     def _evidence(self, evidence_id: str, sign: int) -> None:
+        if is_pending(self._data["evidence"][evidence_id]):
+            self._pending += sign
+            return
         credibility, relevance = self._levels(evidence_id)
         for hypothesis_id in self._counts:
             codes = self.codes(evidence_id, hypothesis_id)
@@ -252,7 +267,7 @@ class LiveScores:
         """
         hypotheses = self._data["hypotheses"]
         ids = list(hypotheses)
-        total = len(self._data.get("evidence", {}))
+        total = len(self._data.get("evidence", {})) - self._pending
         figures: list[dict[str, float | int]] = []
         keys: list[Key] = []
         if not ids:

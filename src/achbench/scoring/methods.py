@@ -34,7 +34,7 @@ from operator import add, itemgetter, mul, sub, truediv
 from typing import Final, TypeAlias, cast
 
 from achbench.core import vocabulary
-from achbench.core.data import MatrixData
+from achbench.core.data import EvidenceData, MatrixData
 from achbench.core.vocabulary import CODES, DEFAULT_LEVEL, Code, Level
 from achbench.scoring import ties
 
@@ -113,13 +113,17 @@ class Grid:
     analysts: tuple[str, ...] = ()
 
     @classmethod
-    def from_data(cls, data: MatrixData, analysts: Sequence[str] | None = None) -> Grid:
+    def from_data(
+        cls, data: MatrixData, analysts: Sequence[str] | None = None, *, pending: bool = False
+    ) -> Grid:
         """Build from validated matrix data (``store.load_data`` or ``Matrix.to_data``).
 
-        ``analysts`` limits the ratings pooled; ``None`` pools every analyst.
+        ``analysts`` limits the ratings pooled; ``None`` pools every analyst.  The
+        grid holds the collected items, the only ones any score counts; with
+        ``pending`` it holds the pending ones instead (``analysis.collection``).
         """
         hypotheses = data["hypotheses"]
-        evidence = data.get("evidence", {})
+        evidence = items_with_status(data.get("evidence", {}), pending=pending)
         ratings = data.get("ratings", {})
         chosen = tuple(ratings) if analysts is None else tuple(analysts)
         evidence_ids = tuple(evidence)
@@ -134,6 +138,24 @@ class Grid:
             cells=_pooled_cells(ratings, chosen, evidence_ids),
             analysts=chosen,
         )
+
+
+def is_pending(item: EvidenceData) -> bool:
+    """Is the item pending: not yet observed, rated only for what each hypothesis predicts?"""
+    return item.get("status") == "pending"
+
+
+def items_with_status(
+    evidence: Mapping[str, EvidenceData], *, pending: bool = False
+) -> Mapping[str, EvidenceData]:
+    """The collected items of ``evidence`` (with ``pending``, the pending ones), in order.
+
+    Pending items count in no score (the format's rule), so every score reads
+    evidence through this; a matrix with none pending is returned as it is.
+    """
+    if not pending and not any(map(is_pending, evidence.values())):
+        return evidence
+    return {k: v for k, v in evidence.items() if is_pending(v) == pending}
 
 
 _NO_ROW: Final[Mapping[str, Cell]] = {}
