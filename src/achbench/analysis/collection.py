@@ -185,9 +185,15 @@ class _Value(NamedTuple):
     figures: dict[str, Figure]
 
 
-def _leaders(ids: Sequence[str], keys: Sequence[ties.Key]) -> tuple[str, ...]:
-    """The ids ranked first under the tie rule, in file order."""
-    return tuple(ids[i] for i, rank in ties.rank_order(keys) if rank == 1)
+def _leaders(ids: Sequence[str], keys: Sequence[float]) -> tuple[str, ...]:
+    """The ids ranked first under the tie rule (the lowest key's tie group: a chain
+    of joined neighbours, ``scoring.ties``), in file order, without ranking the rest."""
+    order = sorted(range(len(keys)), key=keys.__getitem__)
+    gap = ties.tolerance(keys)
+    k = 1
+    while k < len(order) and ties.joined(keys[order[k - 1]], keys[order[k]], gap):
+        k += 1
+    return tuple(ids[i] for i in sorted(order[:k]))
 
 
 def _ranks(keys: Sequence[ties.Key]) -> list[int]:
@@ -327,10 +333,11 @@ def additive_values(
         now, afters = _additive_keys(base, grid)
     ranks = _ranks(now)
     leaders = tuple(ids[j] for j in range(len(ids)) if ranks[j] == 1)
+    grouping = ties.Grouping.of(now)
     spread = [e.diagnosticity for e in score(grid, base.method).evidence] if afters else []
     out: list[_Value] = []
     for after, diagnosticity in zip(afters, spread, strict=True):
-        new = _ranks(after)
+        new = ranks if grouping.holds_for(after) else _ranks(after)  # the same groups: same ranks
         if_seen = tuple(ids[j] for j in range(len(ids)) if new[j] == 1)
         moved = sum(map(ne, ranks, new))
         figures: dict[str, Figure] = {"ranks_changed": moved, "diagnosticity": diagnosticity}
