@@ -256,6 +256,11 @@ class LiveScores:
     def _int_sum(self, hypothesis_id: str, name: str) -> int:
         return sum(map(mul, self._counts[hypothesis_id], _INT_COEF[name]))
 
+    @property
+    def pending(self) -> int:
+        """How many evidence items are pending (they count in no score): O(1)."""
+        return self._pending
+
     def rated(self, hypothesis_id: str) -> int:
         """How many evidence items at least one pooled analyst rated for this hypothesis."""
         return sum(self._counts[hypothesis_id]) + int(self._extra[hypothesis_id][_RATED])

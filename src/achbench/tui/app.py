@@ -76,6 +76,25 @@ class AchbenchApp(App[None]):
             tooltip="Stop at once as SIGINT would: unsaved work goes to the recovery file",
             show=False,
         ),
+        # Pending evidence and what to collect next (issue 15): handlers below.
+        Binding(
+            "P",
+            "toggle_pending",
+            "Pending",
+            id="toggle_pending",
+            show=False,
+            tooltip="Mark the evidence item pending (not yet observed: counts in no score) "
+            "or collected (u undoes)",
+        ),
+        Binding(
+            "N",
+            "next_pane",
+            "Next",
+            id="next_pane",
+            show=False,
+            tooltip="Show or hide the pending items and open milestones, most worth "
+            "collecting first (as achbench next)",
+        ),
     ]
 
     def __init__(
@@ -147,6 +166,40 @@ class AchbenchApp(App[None]):
     def _replaced(self) -> None:
         """The session's matrix was replaced (reloaded, restored): show it all again."""
         self.main.post_message(Changed(self.view.apply(Change("all"))))
+
+    # -- pending evidence, what to collect next (issue 15) ----------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """P and N act on the main screen's grid: off on every other screen."""
+        if action not in ("toggle_pending", "next_pane"):
+            return True
+        return bool(self.screen_stack) and isinstance(self.screen_stack[-1], MainScreen)
+
+    def action_toggle_pending(self) -> None:
+        """Mark the evidence item under the cursor pending, or collected again."""
+        _, evidence = self.view.current()
+        if evidence is None:
+            self.notify("No evidence item here: add one with E.")
+            return
+        fields = self.session.evidence[evidence].copy()
+        pending = fields.pop("status", None) != "pending"
+        if pending:
+            fields["status"] = "pending"
+        change = self.session.update_evidence(evidence, evidence, fields)
+        if change is not None:
+            self.main.post_message(Changed(self.view.apply(change)))
+        what = "pending: counts in no score until collected" if pending else "collected"
+        self.notify(f"{evidence}: {what} (u undoes)")
+
+    def action_next_pane(self) -> None:
+        """Show the "next" pane under the ranking (mounted the first time), or hide it."""
+        from achbench.tui.widgets.next_pane import NextPane
+
+        found = self.main.query(NextPane)
+        if found:
+            found.first().toggle()
+        else:
+            self.main.query_one("#ranking-scroll").mount(NextPane(self.view, id="next"))
 
     # -- saving ----------------------------------------------------------------------------
 
