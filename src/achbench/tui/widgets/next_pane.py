@@ -76,7 +76,7 @@ def pane_lines(result: Collection, width: int) -> list[Text]:
     milestones = len(result.candidates) - result.pending
     texts = [
         Text(f"Next to collect: {result.method}", style="bold"),
-        Text(f"{result.pending} pending, {milestones} open milestones; P marks pending", "dim"),
+        Text(f"{result.pending} pending, {milestones} open milestones", "dim"),
     ]
     if not result.candidates:
         texts.append(Text("nothing pending: P marks the item under the cursor", "dim italic"))
