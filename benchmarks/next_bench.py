@@ -6,6 +6,12 @@ processes (start-up, load, score, print JSON), measured in the same run,
 alternately, by CPU time (user + system: steadier than wall time on a shared
 machine); the table gives medians.
 
+In the editor, at the same sizes (Pilot, a 200x50 terminal, in process): a
+rating key's own work to its repaint with the "next" pane shown, against the
+same keys with it hidden (target: at most 2x, the editor's target per key), and
+the pane's own work when it catches up once the keys pause (target: at most
+100 ms, a pause a user would not notice).
+
     python benchmarks/next_bench.py            # both sizes, 7 runs each
     python benchmarks/next_bench.py --quick    # 12x300 only; exits 1 on a missed target
 """
@@ -20,7 +26,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import ACHBENCH, Result, bench_main, ratio_result, run_process
+from common import ACHBENCH, Result, bench_main, ratio_result, run_process, time_call
 from generate import make_matrix
 
 SIZES = [(12, 300, 30, 1.5), (50, 5000, 200, 3.0)]
@@ -51,7 +57,45 @@ def paired_cpu(first: list[str], second: list[str], runs: int) -> tuple[float, f
     return statistics.median(a), statistics.median(b)
 
 
+PANE_LIMIT = 0.1
+"""Seconds: the pane's work once keys pause, at most a pause a user would not notice."""
+KEYS = 40
+"""Rating keys measured with the pane hidden, and as many with it shown."""
+
+
+async def _editor(path: Path, runs: int) -> tuple[float, float, float]:
+    """Median own work of a rating key with the pane hidden and shown, and of the
+    pane's catching up, on one editor."""
+    import asyncio
+
+    from achbench.tui.app import make_app
+    from achbench.tui.widgets.next_pane import NextPane
+    from tui_bench import _settle
+
+    app = make_app(path, method="bayes")
+    async with app.run_test(size=(200, 50)) as pilot:
+        await pilot.press("a")  # advance off: every key rates the same cell
+        await pilot.pause()
+
+        async def keys() -> float:
+            times = []
+            for i in range(KEYS):
+                times.append(await _settle(app, pilot, "5" if i % 2 else "1"))
+            return statistics.median(times)
+
+        hidden = await keys()
+        await pilot.press("N")
+        await pilot.pause()
+        shown = await keys()
+        pane = app.main.query_one(NextPane)
+        await asyncio.sleep(0)
+        catching_up = time_call(pane.recompute, runs)
+    return hidden, shown, catching_up
+
+
 def run(quick: bool = False, runs: int = 7) -> list[Result]:
+    import asyncio
+
     results = []
     with tempfile.TemporaryDirectory() as folder:
         for n_hyp, n_ev, n_pending, limit in QUICK_SIZES if quick else SIZES:
@@ -64,6 +108,29 @@ def run(quick: bool = False, runs: int = 7) -> list[Result]:
                 next_cpu, rank_cpu = paired_cpu(nxt, rank, runs)
                 operation = f"next --method {method} (CPU)"
                 results.append(ratio_result(operation, size, next_cpu, rank_cpu, "rank", limit))
+            hidden, shown, pane = asyncio.run(_editor(path, runs))
+            results.append(
+                ratio_result(
+                    "editor: rating key, next pane shown, own work",
+                    size,
+                    shown,
+                    hidden,
+                    "pane hidden",
+                    2.0,
+                )
+            )
+            limit_text = f"<= {PANE_LIMIT * 1000:.0f} ms"
+            results.append(
+                Result(
+                    "editor: next pane catching up (bayes)",
+                    size,
+                    pane,
+                    None,
+                    "",
+                    limit_text,
+                    pane <= PANE_LIMIT,
+                )
+            )
     return results
 
 
