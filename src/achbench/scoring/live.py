@@ -134,6 +134,10 @@ class LiveScores:
                 out.append(code)
         return out
 
+    def _is_pending(self, evidence_id: str) -> bool:
+        item = self._data.get("evidence", {}).get(evidence_id)
+        return item is not None and is_pending(item)
+
     def _levels(self, evidence_id: str) -> tuple[Level, Level]:
         return _levels(self._data.get("evidence", {})[evidence_id])
 
@@ -214,7 +218,7 @@ class LiveScores:
         the data, and the new ones are those with ``analyst``'s replaced.  An
         analyst who is not pooled changes nothing.
         """
-        if analyst not in self.analysts or is_pending(self._data["evidence"][evidence_id]):
+        if analyst not in self.analysts or self._is_pending(evidence_id):
             return
         ratings = self._data.get("ratings", {})
         old: list[Code] = []
@@ -239,7 +243,7 @@ class LiveScores:
         self._evidence(evidence_id, 1)
 
     def _evidence(self, evidence_id: str, sign: int) -> None:
-        if is_pending(self._data["evidence"][evidence_id]):
+        if self._is_pending(evidence_id):
             self._pending += sign
             return
         credibility, relevance = self._levels(evidence_id)
