@@ -37,6 +37,7 @@ SUITES = [
     "wide_bench",
     "sources_bench",
     "source_view_bench",
+    "next_bench",
 ]
 """Benchmark modules, in the order of the issues that set their targets.
 

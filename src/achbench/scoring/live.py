@@ -16,6 +16,11 @@ settled by ``scoring.ties`` as ``achbench rank`` settles them.  The figures are
 the ones ``achbench.scoring.methods`` gives on the same ratings (the unit tests
 hold it to that).
 
+Pending evidence items (``status = "pending"``) count in no score, as in
+``scoring.methods``: their cells are left out of every sum, and their status is
+read at each call, so an item marked pending or collected is taken out and put
+back by ``remove_evidence`` and ``add_evidence`` like any other change to it.
+
 The scores read the matrix they are given (its hypotheses, the evidence
 items' levels, the ratings) and never write it.  Whoever edits it tells them
 what is about to change, through an explicit call each:
@@ -46,6 +51,7 @@ from achbench.scoring.methods import (
     HypothesisScore,
     Ranking,
     consensus_code,
+    is_pending,
     normalised_priors,
     population_stdev,
     rated_spread,
@@ -118,6 +124,8 @@ class LiveScores:
         self._counts: dict[str, list[int]] = {}
         self._extra: dict[str, list[float]] = {}
         self._groups: dict[str, list[str]] | None = None
+        self._pending = 0
+        """How many items are pending: they count in no score, nor in the unrated shares."""
         self.rebuild(data, analysts)
 
     # -- reading the data ----------------------------------------------------------
@@ -131,6 +139,10 @@ class LiveScores:
             if code is not None:
                 out.append(code)
         return out
+
+    def _is_pending(self, evidence_id: str) -> bool:
+        item = self._data.get("evidence", {}).get(evidence_id)
+        return item is not None and is_pending(item)
 
     def _levels(self, evidence_id: str) -> tuple[Level, Level]:
         return _levels(self._data.get("evidence", {})[evidence_id], self._data.get("sources", {}))
@@ -146,7 +158,7 @@ class LiveScores:
             groups: dict[str, list[str]] = {}
             for evidence_id, item in self._data.get("evidence", {}).items():
                 origin = item.get("origin")
-                if origin is not None:
+                if origin is not None and not is_pending(item):
                     groups.setdefault(origin, []).append(evidence_id)
             self._groups = groups
         return self._groups
@@ -154,7 +166,7 @@ class LiveScores:
     def independent(self) -> int:
         """Independent pieces of evidence: items without an origin, plus one per origin."""
         groups = self.groups()
-        total = len(self._data.get("evidence", {}))
+        total = len(self._data.get("evidence", {})) - self._pending
         return total - sum(len(members) - 1 for members in groups.values())
 
     def origin_row(
@@ -220,6 +232,7 @@ class LiveScores:
         sources = data.get("sources", {})
         self._counts = {h: [0] * _N_BUCKETS for h in hypotheses}
         self._extra = {h: [0.0] * _N_EXTRA for h in hypotheses}
+        self._pending = sum(map(is_pending, evidence.values()))
         self._groups = None
         for origin in self.groups():
             self._add_origin(origin, 1)
@@ -231,7 +244,7 @@ class LiveScores:
             if "origin" in item:
                 continue
             rows = [t[evidence_id] for t in tables if evidence_id in t]
-            if not rows:
+            if not rows or is_pending(item):
                 continue
             credibility, relevance = _levels(item, sources)
             hypothesis_ids = rows[0].keys() if len(rows) == 1 else {h for r in rows for h in r}
@@ -246,6 +259,8 @@ class LiveScores:
         sources = self._data.get("sources", {})
         for evidence_id, row in table.items():
             item = evidence[evidence_id]
+            if self._pending and is_pending(item):
+                continue
             if "origin" in item:
                 continue  # counted with its origin
             credibility, relevance = _levels(item, sources)
@@ -291,7 +306,7 @@ class LiveScores:
         the data, and the new ones are those with ``analyst``'s replaced.  An
         analyst who is not pooled changes nothing.
         """
-        if analyst not in self.analysts:
+        if analyst not in self.analysts or self._is_pending(evidence_id):
             return
         origin = self._origin_of(evidence_id)
         if origin is not None:
@@ -321,6 +336,10 @@ class LiveScores:
         self._evidence(evidence_id, 1)
 
     def _evidence(self, evidence_id: str, sign: int) -> None:
+        if self._is_pending(evidence_id):
+            self._pending += sign
+            self._groups = None
+            return
         origin = self._origin_of(evidence_id)
         if origin is not None:
             # The origin's row with the item, swapped for the row without it.
@@ -343,6 +362,11 @@ class LiveScores:
 
     def _int_sum(self, hypothesis_id: str, name: str) -> int:
         return sum(map(mul, self._counts[hypothesis_id], _INT_COEF[name]))
+
+    @property
+    def pending(self) -> int:
+        """How many evidence items are pending (they count in no score): O(1)."""
+        return self._pending
 
     def rated(self, hypothesis_id: str) -> int:
         """How many evidence items at least one pooled analyst rated for this hypothesis."""

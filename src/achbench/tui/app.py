@@ -48,6 +48,9 @@ RECOVERY_GROUP = "recovery"
 """The worker group of background writes of the recovery file."""
 SAVE_GROUP = "save"
 """The worker group of saves that run in the background."""
+MAIN_SCREEN_ACTIONS = frozenset({"view_source", "toggle_pending", "next_pane"})
+"""Actions of app-wide keys that act on the main screen's grid, and only there."""
+
 BACKGROUND_CELLS = 50_000
 """Ratings (hypotheses x evidence x analysts) from which a save runs in the
 background: below it a save takes well under 100 ms and is done at once."""
@@ -85,6 +88,25 @@ class AchbenchApp(App[None]):
             tooltip="Read the source the evidence item cites, at its quote (select, E: new item)",
             priority=True,
             show=False,
+        ),
+        # Pending evidence and what to collect next (issue 15): handlers below.
+        Binding(
+            "P",
+            "toggle_pending",
+            "Pending",
+            id="toggle_pending",
+            show=False,
+            tooltip="Mark the evidence item pending (not yet observed: counts in no score) "
+            "or collected (u undoes)",
+        ),
+        Binding(
+            "N",
+            "next_pane",
+            "Next",
+            id="next_pane",
+            show=False,
+            tooltip="Show or hide the pending items and open milestones, most worth "
+            "collecting first (as achbench next)",
         ),
     ]
 
@@ -158,18 +180,47 @@ class AchbenchApp(App[None]):
         """The session's matrix was replaced (reloaded, restored): show it all again."""
         self.main.post_message(Changed(self.view.apply(Change("all"))))
 
-    # -- reading a source ---------------------------------------------------------------
-
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """``v`` reads a source from the main screen only (other screens use the key)."""
-        if action == "view_source":
+        """The keys of ``MAIN_SCREEN_ACTIONS`` act on the main screen only (other
+        screens use the same keys for their own work)."""
+        if action in MAIN_SCREEN_ACTIONS:
             return self.is_screen_installed("main") and self.screen is self.main
         return True
+
+    # -- reading a source ---------------------------------------------------------------
 
     def action_view_source(self) -> None:
         from achbench.tui.screens.source import open_source_of_cursor
 
         open_source_of_cursor(self, self.view)
+
+    # -- pending evidence, what to collect next (issue 15) ----------------------------------
+
+    def action_toggle_pending(self) -> None:
+        """Mark the evidence item under the cursor pending, or collected again."""
+        _, evidence = self.view.current()
+        if evidence is None:
+            self.notify("No evidence item here: add one with E.")
+            return
+        fields = self.session.evidence[evidence].copy()
+        pending = fields.pop("status", None) != "pending"
+        if pending:
+            fields["status"] = "pending"
+        change = self.session.update_evidence(evidence, evidence, fields)
+        if change is not None:
+            self.main.post_message(Changed(self.view.apply(change)))
+        what = "pending: counts in no score until collected" if pending else "collected"
+        self.notify(f"{evidence}: {what} (u undoes)")
+
+    def action_next_pane(self) -> None:
+        """Show the "next" pane under the ranking (mounted the first time), or hide it."""
+        from achbench.tui.widgets.next_pane import NextPane
+
+        found = self.main.query(NextPane)
+        if found:
+            found.first().toggle()
+        else:
+            self.main.query_one("#ranking-scroll").mount(NextPane(self.view, id="next"))
 
     # -- saving ----------------------------------------------------------------------------
 
