@@ -41,6 +41,30 @@ from achbench.tui.settings import Settings
 from achbench.tui.settings import load as load_settings
 from achbench.tui.view import GridView, Redraw
 
+ASSUMPTION_BINDINGS: list[BindingType] = [
+    Binding(
+        "K",
+        "assumptions",
+        "Assumptions",
+        id="assumptions",
+        tooltip="Key assumptions: add, edit, judge, link evidence (Key Assumptions Check)",
+        priority=True,
+        show=False,
+    ),
+    Binding(
+        "B",
+        "blind",
+        "Blind",
+        id="blind_rating",
+        tooltip="Blind rating: rate every cell item by item, hypotheses shuffled, "
+        "nothing else shown until you are done",
+        priority=True,
+        show=False,
+    ),
+]
+"""Keys of the grid handled here (the main screen's are in ``screens.main``): priority
+bindings, so they run as the key is read, on while the main screen is on top."""
+
 SIGNALS = ("SIGINT", "SIGTERM", "SIGHUP")
 """Signals that stop the editor after keeping unsaved work (SIGKILL cannot be caught:
 the background copy is what survives it)."""
@@ -76,6 +100,7 @@ class AchbenchApp(App[None]):
             tooltip="Stop at once as SIGINT would: unsaved work goes to the recovery file",
             show=False,
         ),
+        *ASSUMPTION_BINDINGS,
     ]
 
     def __init__(
@@ -87,9 +112,15 @@ class AchbenchApp(App[None]):
         keymap: dict[str, str] | None = None,
         settings: Settings | None = None,
         recovery_seconds: float | None = None,
+        blind: bool = False,
+        blind_seed: int | None = None,
     ) -> None:
         super().__init__()
         self.session = session
+        self.blind = blind
+        """Open blind rating (``screens.blind``) at once (``--blind``)."""
+        self.blind_seed = blind_seed
+        """The seed of the shuffled orders; None: from the analyst and the file's name."""
         shown = settings or Settings(method=method)
         self.view = GridView(
             session, shown.method, transposed=shown.transpose, column_width=shown.column_width
@@ -125,6 +156,8 @@ class AchbenchApp(App[None]):
         self.set_interval(self.recovery_seconds, self.refresh_recovery, name="recovery")
         if pending:
             self.call_after_refresh(self._offer_recovery)
+        elif self.blind:
+            self.start_blind()
 
     def on_unmount(self) -> None:
         self.session.close()
@@ -147,6 +180,49 @@ class AchbenchApp(App[None]):
     def _replaced(self) -> None:
         """The session's matrix was replaced (reloaded, restored): show it all again."""
         self.main.post_message(Changed(self.view.apply(Change("all"))))
+
+    # -- key assumptions and blind rating ------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The grid's keys bound here are on only over the grid itself: not in a form,
+        a dialog or the filter box."""
+        if action in ("assumptions", "blind"):
+            from textual.widgets import Input
+
+            return self.screen is self.main and not isinstance(self.screen.focused, Input)
+        return True
+
+    def action_assumptions(self) -> None:
+        from achbench.tui.screens.assumptions import AssumptionsScreen
+
+        self.push_screen(AssumptionsScreen(self.view, self.view.current()[1]))
+
+    def action_blind(self) -> None:
+        self.start_blind()
+
+    def start_blind(self) -> None:
+        """Blind rating (``tui.screens.blind``) until every collected cell is rated."""
+        from achbench.tui.screens.blind import BlindScreen
+
+        screen = BlindScreen(self.view, self.blind_seed)
+        self.blind = True
+        if not screen.left:
+            self.notify("Blind rating: you have rated every collected cell already.")
+            return
+        self.push_screen(screen, self._blind_ended)
+
+    def _blind_ended(self, revealed: bool | None) -> None:
+        """Blind rating is over: show everything again and, if every cell was rated, how
+        far this analyst stands from the others."""
+        self.main.post_message(Changed(self.view.apply(Change("all"))))
+        if revealed:
+            from achbench.tui.screens.blind import reveal_message
+            from achbench.tui.screens.dialogs import ChoiceDialog
+
+            message = reveal_message(self.view.session)
+            self.push_screen(
+                ChoiceDialog("Blind rating done", message, [("c", "Close")], id="reveal")
+            )
 
     # -- saving ----------------------------------------------------------------------------
 
@@ -484,6 +560,8 @@ def make_app(
     keymap: dict[str, str] | None = None,
     transpose: bool | None = None,
     recovery_seconds: float | None = None,
+    blind: bool = False,
+    seed: int | None = None,
 ) -> AchbenchApp:
     """Build the editor on a file, on the bundled example (``path=None``), or on a new matrix.
 
@@ -491,7 +569,9 @@ def make_app(
     first hypothesis.  ``method`` and ``transpose`` (None: as remembered in the
     user's settings, ``tui.settings``) choose the view.  ``recovery_seconds``
     overrides how often unsaved work is copied to the recovery file
-    (``editing.recovery_files.REFRESH_SECONDS``).  Raises ``MatrixFileError`` if the
+    (``editing.recovery_files.REFRESH_SECONDS``).  ``blind`` opens blind rating at
+    once, its hypotheses shuffled by ``seed`` (None: from the analyst and the file's
+    name, ``analysis.blind.default_seed``).  Raises ``MatrixFileError`` if the
     file does not load, ``UsageError`` if the settings file is bad.
     """
     if method is not None and method not in METHODS:
@@ -509,6 +589,8 @@ def make_app(
         keymap=keymap,
         settings=shown,
         recovery_seconds=recovery_seconds,
+        blind=blind,
+        blind_seed=seed,
     )
 
 
