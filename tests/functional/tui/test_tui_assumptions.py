@@ -151,3 +151,12 @@ def test_the_keys_are_off_in_a_form_and_listed_on_the_help_screen(tmp_path: Path
         assert {"assumptions", "blind_rating"} <= ids
 
     drive(app, script)
+
+
+def test_assumptions_screen_on_the_example_snapshot(snap_compare: Any) -> None:
+    async def open_it(pilot: Pilot[None]) -> None:
+        await pilot.pause()
+        await pilot.press("K")
+        await pilot.pause()
+
+    assert snap_compare(make_app(None), terminal_size=(100, 30), run_before=open_it)

@@ -176,9 +176,9 @@ class BlindScreen(Screen[bool]):
     def draw(self) -> None:
         """Everything on the screen, from the session: a few lines, drawn whole."""
         session = self.session
-        self.title = f"Blind rating · {one_line(session.name)}"
+        self.title = f"Blind · {one_line(session.name)}"
         cells = "cell" if self.left == 1 else "cells"
-        self.sub_title = f"as {session.analyst} · {self.left} {cells} left · seed {self.seed}"
+        self.sub_title = f"{one_line(session.analyst)} · {self.left} {cells} left"
         evidence = self.evidence
         item = self.query_one("#blind-item", Static)
         listing = self.query_one("#blind-hypotheses", Static)
@@ -207,8 +207,7 @@ class BlindScreen(Screen[bool]):
             head.append(visible(source if len(source) <= 150 else source[:149] + "…"), style="dim")
         item.update(head)
         lines = Text(
-            "\nIf each hypothesis were true, how likely is this item? "
-            "(hypotheses shuffled for this item)\n",
+            "\nIf each hypothesis were true, how likely is this item? (order shuffled)\n",
             style="italic",
         )
         for r, hypothesis_id in enumerate(self.order(evidence)):
@@ -228,11 +227,11 @@ class BlindScreen(Screen[bool]):
         hypothesis = self.hypothesis
         description = session.hypotheses[hypothesis].get("description") if hypothesis else None
         described.update(
-            Text(visible(one_line(description)), style="dim") if description else Text("")
+            Text("\n" + visible(one_line(description)), style="dim") if description else Text("")
         )
         self.query_one("#blind-keys", Static).update(
             Text(
-                "1-6 rate CC C N I II NA · 0 clear · ↑↓ hypothesis · ←→ item · n next left",
+                f"1-6 CC C N I II NA · 0 clear · ↑↓ · ←→ item · n next left · seed {self.seed}",
                 style="dim",
             )
         )
