@@ -21,8 +21,9 @@ from collections.abc import Collection, Mapping
 from typing import cast
 
 from achbench.core.data import AssumptionData, EvidenceData, MatrixData
+from achbench.core.validate import describe_error
 from achbench.core.vocabulary import ASSUMPTION_STATUSES, DEFAULT_ASSUMPTION_STATUS
-from achbench.editing.fields import FieldErrors, _model_errors, check_id
+from achbench.editing.fields import FieldErrors, check_id
 from achbench.editing.item_edits import ItemEdits
 from achbench.editing.undo import Change
 
@@ -74,8 +75,15 @@ def assumption_from_form(
         fields["notes"] = notes
     if not fields["title"]:
         errors["title"] = "required"
-    for name, message in _model_errors(Assumption, cast("Mapping[str, str]", fields)).items():
-        errors.setdefault(name, message)
+    if not errors:
+        from pydantic import ValidationError
+
+        try:
+            Assumption.model_validate(fields)
+        except ValidationError as exc:  # what the form does not check itself
+            for error in exc.errors(include_url=False):
+                loc, message = describe_error(error)
+                errors.setdefault(str(loc[0]) if loc else "title", message)
     if errors:
         raise FieldErrors(errors)
     return new_id, cast("AssumptionData", fields)

@@ -59,15 +59,7 @@ from achbench.editing.session import Session
 from achbench.editing.undo import Change
 from achbench.tui.messages import Changed
 from achbench.tui.view import GridView
-
-CODE_STYLE: dict[Code, str] = {
-    "CC": "bold white on dark_green",
-    "C": "black on green",
-    "N": "black on grey70",
-    "I": "black on salmon1",
-    "II": "bold white on red3",
-    "NA": "grey50",
-}
+from achbench.tui.widgets.detail import CODE_STYLE
 
 
 def _key(
