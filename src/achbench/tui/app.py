@@ -41,6 +41,30 @@ from achbench.tui.settings import Settings
 from achbench.tui.settings import load as load_settings
 from achbench.tui.view import GridView, Redraw
 
+ASSUMPTION_BINDINGS: list[BindingType] = [
+    Binding(
+        "K",
+        "assumptions",
+        "Assumptions",
+        id="assumptions",
+        tooltip="Key assumptions: add, edit, judge, link evidence (Key Assumptions Check)",
+        priority=True,
+        show=False,
+    ),
+    Binding(
+        "B",
+        "blind",
+        "Blind",
+        id="blind_rating",
+        tooltip="Blind rating: rate every cell item by item, hypotheses shuffled, "
+        "nothing else shown until you are done",
+        priority=True,
+        show=False,
+    ),
+]
+"""Keys of the grid handled here (the main screen's are in ``screens.main``): priority
+bindings, so they run as the key is read, on while the main screen is on top."""
+
 SIGNALS = ("SIGINT", "SIGTERM", "SIGHUP")
 """Signals that stop the editor after keeping unsaved work (SIGKILL cannot be caught:
 the background copy is what survives it)."""
@@ -48,7 +72,9 @@ RECOVERY_GROUP = "recovery"
 """The worker group of background writes of the recovery file."""
 SAVE_GROUP = "save"
 """The worker group of saves that run in the background."""
-MAIN_SCREEN_ACTIONS = frozenset({"view_source", "toggle_pending", "next_pane"})
+MAIN_SCREEN_ACTIONS = frozenset(
+    {"view_source", "toggle_pending", "next_pane", "assumptions", "blind"}
+)
 """Actions of app-wide keys that act on the main screen's grid, and only there."""
 
 BACKGROUND_CELLS = 50_000
@@ -108,6 +134,7 @@ class AchbenchApp(App[None]):
             tooltip="Show or hide the pending items and open milestones, most worth "
             "collecting first (as achbench next)",
         ),
+        *ASSUMPTION_BINDINGS,
     ]
 
     def __init__(
@@ -119,9 +146,15 @@ class AchbenchApp(App[None]):
         keymap: dict[str, str] | None = None,
         settings: Settings | None = None,
         recovery_seconds: float | None = None,
+        blind: bool = False,
+        blind_seed: int | None = None,
     ) -> None:
         super().__init__()
         self.session = session
+        self.blind = blind
+        """Open blind rating (``screens.blind``) at once (``--blind``)."""
+        self.blind_seed = blind_seed
+        """The seed of the shuffled orders; None: from the analyst and the file's name."""
         shown = settings or Settings(method=method)
         self.view = GridView(
             session, shown.method, transposed=shown.transpose, column_width=shown.column_width
@@ -157,6 +190,8 @@ class AchbenchApp(App[None]):
         self.set_interval(self.recovery_seconds, self.refresh_recovery, name="recovery")
         if pending:
             self.call_after_refresh(self._offer_recovery)
+        elif self.blind:
+            self.start_blind()
 
     def on_unmount(self) -> None:
         self.session.close()
@@ -181,10 +216,15 @@ class AchbenchApp(App[None]):
         self.main.post_message(Changed(self.view.apply(Change("all"))))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """The keys of ``MAIN_SCREEN_ACTIONS`` act on the main screen only (other
-        screens use the same keys for their own work)."""
+        """The keys of ``MAIN_SCREEN_ACTIONS`` act on the main screen's grid only: not
+        on another screen (which uses the same keys for its own work), nor in the
+        filter box, where they are letters typed."""
         if action in MAIN_SCREEN_ACTIONS:
-            return self.is_screen_installed("main") and self.screen is self.main
+            from textual.widgets import Input
+
+            if not self.is_screen_installed("main") or self.screen is not self.main:
+                return False
+            return not isinstance(self.screen.focused, Input)
         return True
 
     # -- reading a source ---------------------------------------------------------------
@@ -221,6 +261,40 @@ class AchbenchApp(App[None]):
             found.first().toggle()
         else:
             self.main.query_one("#ranking-scroll").mount(NextPane(self.view, id="next"))
+
+    # -- key assumptions and blind rating ------------------------------------------------------
+
+    def action_assumptions(self) -> None:
+        from achbench.tui.screens.assumptions import AssumptionsScreen
+
+        self.push_screen(AssumptionsScreen(self.view, self.view.current()[1]))
+
+    def action_blind(self) -> None:
+        self.start_blind()
+
+    def start_blind(self) -> None:
+        """Blind rating (``tui.screens.blind``) until every collected cell is rated."""
+        from achbench.tui.screens.blind import BlindScreen
+
+        screen = BlindScreen(self.view, self.blind_seed)
+        self.blind = True
+        if not screen.left:
+            self.notify("Blind rating: you have rated every collected cell already.")
+            return
+        self.push_screen(screen, self._blind_ended)
+
+    def _blind_ended(self, revealed: bool | None) -> None:
+        """Blind rating is over: show everything again and, if every cell was rated, how
+        far this analyst stands from the others."""
+        self.main.post_message(Changed(self.view.apply(Change("all"))))
+        if revealed:
+            from achbench.tui.screens.blind import reveal_message
+            from achbench.tui.screens.dialogs import ChoiceDialog
+
+            message = reveal_message(self.view.session)
+            self.push_screen(
+                ChoiceDialog("Blind rating done", message, [("c", "Close")], id="reveal")
+            )
 
     # -- saving ----------------------------------------------------------------------------
 
@@ -558,6 +632,8 @@ def make_app(
     keymap: dict[str, str] | None = None,
     transpose: bool | None = None,
     recovery_seconds: float | None = None,
+    blind: bool = False,
+    seed: int | None = None,
 ) -> AchbenchApp:
     """Build the editor on a file, on the bundled example (``path=None``), or on a new matrix.
 
@@ -565,7 +641,9 @@ def make_app(
     first hypothesis.  ``method`` and ``transpose`` (None: as remembered in the
     user's settings, ``tui.settings``) choose the view.  ``recovery_seconds``
     overrides how often unsaved work is copied to the recovery file
-    (``editing.recovery_files.REFRESH_SECONDS``).  Raises ``MatrixFileError`` if the
+    (``editing.recovery_files.REFRESH_SECONDS``).  ``blind`` opens blind rating at
+    once, its hypotheses shuffled by ``seed`` (None: from the analyst and the file's
+    name, ``analysis.blind.default_seed``).  Raises ``MatrixFileError`` if the
     file does not load, ``UsageError`` if the settings file is bad.
     """
     if method is not None and method not in METHODS:
@@ -583,6 +661,8 @@ def make_app(
         keymap=keymap,
         settings=shown,
         recovery_seconds=recovery_seconds,
+        blind=blind,
+        blind_seed=seed,
     )
 
 

@@ -31,6 +31,7 @@ from achbench.scoring.methods import HypothesisScore, Ranking, consensus_code
 from achbench.tui.settings import COLUMN_WIDTH, clamp_width
 
 if TYPE_CHECKING:
+    from achbench.analysis.assumptions import AssumptionWarning
     from achbench.analysis.milestones import MilestoneWarning
 
 Kind = Literal["hypothesis", "evidence"]
@@ -158,6 +159,8 @@ class GridView:
         self._warnings: tuple[object, list[MilestoneWarning], set[str]] = ((), [], set())
         self.milestone_version = 0
         """Bumped when milestones (or the hypotheses they name) change."""
+        self._assumption_warnings: list[AssumptionWarning] | None = None
+        """Leaders resting on an unsupported assumption; None: to compute again."""
         self.hypothesis_ids: list[str] = []
         self.evidence_ids: list[str] = []
         self.conflicted_cells: set[tuple[str, str]] = set()
@@ -309,6 +312,7 @@ class GridView:
         """
         if change.kind in ("milestone", "hypothesis", "structure", "all"):
             self.milestones_changed()
+        self._assumption_warnings = None  # any edit may move them: ratings, links, verdicts
         if change.kind == "cell" and change.evidence is not None:
             rescored = frozenset(self.rescore())
             headers = self.cell_rated(change.evidence)
@@ -330,6 +334,7 @@ class GridView:
         Returns the hypotheses whose rank or score changed.
         """
         old = self.scores
+        self._assumption_warnings = None
         self.ranking = self.session.live.ranking(self.method)
         self.scores = {h.id: h for h in self.ranking.hypotheses}
         return {
@@ -604,8 +609,29 @@ class GridView:
         return self._warnings[1]
 
     def flagged(self) -> set[str]:
-        """Hypotheses that lead although a milestone tells against them."""
+        """Hypotheses that lead although a milestone tells against them, or that rest on
+        an unsupported assumption."""
+        resting = {w.hypothesis for w in self.assumption_warnings()}
         if not self.session.milestones:
-            return set()
+            return resting
         self.milestone_warnings()
-        return self._warnings[2]
+        return self._warnings[2] | resting
+
+    # -- key assumptions -----------------------------------------------------------------------
+
+    def assumption_warnings(self) -> list[AssumptionWarning]:
+        """Leaders resting on an unsupported assumption (``analysis.assumptions``), under
+        the current method and analysts.  Kept until the next edit or rescore; nothing
+        is computed for a matrix with no unsupported assumption."""
+        if self._assumption_warnings is None:
+            from achbench.analysis.assumptions import WARNED, leader_warnings
+            from achbench.scoring.methods import Grid
+
+            data = self.session.data
+            found: list[AssumptionWarning] = []
+            if any(a.get("status") == WARNED for a in data.get("assumptions", {}).values()):
+                analysts = self.session.live.analysts
+                grid = Grid.from_data(data, analysts)
+                found = leader_warnings(data, grid, self.method, self.ranking)
+            self._assumption_warnings = found
+        return self._assumption_warnings

@@ -7,7 +7,8 @@ costs nothing under Heuer's count, so a half-rated hypothesis can lead by omissi
 Rebuilt from ``GridView.ranking`` on every change: O(hypotheses), whatever the
 number of evidence items.  A leader that a milestone tells against (observed
 and refuting it, or supporting it and not observed) gets a ``!`` before its
-rank and a warning line under the ranking (``analysis.milestones.warnings``).
+rank and a warning line under the ranking (``analysis.milestones.warnings``);
+so does a leader resting on an unsupported assumption (``analysis.assumptions``).
 It draws again when the main screen's ``redraw`` (bound to the pane's) changes.
 """
 
@@ -127,6 +128,7 @@ class RankingPane(Widget):
                     texts.append(Text(f"   {' ' * id_width} {rated}", style="yellow"))
             texts += self._rating_lines(width)
             texts += self._warning_lines(width)
+            texts += self._assumption_lines(width)
         plain = [t.plain + "|" + str(t.spans) for t in texts]
         for y, key in enumerate(plain):
             if y >= len(self._plain) or self._plain[y] != key:
@@ -161,6 +163,22 @@ class RankingPane(Widget):
             text.append(
                 f": {one_line(warning.title)}", style="red" if warning.kind == "refuted" else ""
             )
+            texts += list(text.wrap(self.app.console, width))
+        return texts
+
+    def _assumption_lines(self, width: int) -> list[Text]:
+        """Leaders resting on an unsupported assumption, wrapped to the pane."""
+        found = self.view.assumption_warnings()
+        if not found:
+            return []
+        texts = [Text("")]
+        for warning in found:
+            text = Text().append("! ", style="bold red")
+            text.append(
+                f"the leader {warning.hypothesis} rests on {warning.assumption}, unsupported",
+                "bold red",
+            )
+            text.append(f": {one_line(warning.title)}")
             texts += list(text.wrap(self.app.console, width))
         return texts
 
