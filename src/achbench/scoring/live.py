@@ -23,8 +23,10 @@ what is about to change, through an explicit call each:
 * ``set_cell(analyst, evidence, hypothesis, code)`` before a rating changes;
 * ``remove_evidence(evidence)`` before an item (or its weights, or its
   ratings) changes or goes, and ``add_evidence(evidence)`` once it is back;
-* ``rebuild(data, analysts)`` after anything else: hypotheses added, removed or
-  renamed, a new matrix, other analysts scored.
+* ``add_hypothesis(hypothesis)`` once a hypothesis (with its ratings) is in, and
+  ``remove_hypothesis(hypothesis)`` when it goes;
+* ``rebuild(data, analysts)`` after anything else: hypotheses renamed, a new
+  matrix, other analysts scored.
 """
 
 from __future__ import annotations
@@ -217,6 +219,33 @@ class LiveScores:
         credibility, relevance = self._levels(evidence_id)
         self._add(hypothesis_id, old, credibility, relevance, -1)
         self._add(hypothesis_id, new, credibility, relevance, 1)
+
+    def add_hypothesis(self, hypothesis_id: str) -> None:
+        """Count a hypothesis' cells in, once it is in the data with its ratings:
+        O(evidence x analysts), where ``rebuild`` is O(cells).  Every sum is kept
+        per hypothesis, so no other hypothesis' figures change."""
+        self._counts[hypothesis_id] = [0] * _N_BUCKETS
+        self._extra[hypothesis_id] = [0.0] * _N_EXTRA
+        ratings = self._data.get("ratings", {})
+        tables = [ratings[a] for a in self.analysts if ratings.get(a)]
+        h = hypothesis_id
+        evidence = self._data.get("evidence", {})
+        if len(tables) == 1:  # one analyst: one bucket per cell, as ``_count_single``
+            counts = self._counts[h]
+            for evidence_id, cells in tables[0].items():
+                code = cells.get(h)
+                if code is not None:
+                    counts[_bucket(*_levels(evidence[evidence_id]), code)] += 1
+            return
+        for evidence_id, item in evidence.items():
+            rows = [row for t in tables if (row := t.get(evidence_id)) is not None and h in row]
+            if rows:
+                self._add(h, [row[h] for row in rows], *_levels(item), 1)
+
+    def remove_hypothesis(self, hypothesis_id: str) -> None:
+        """Take a hypothesis out (it is gone, or about to go, from the data): O(1)."""
+        self._counts.pop(hypothesis_id, None)
+        self._extra.pop(hypothesis_id, None)
 
     def remove_evidence(self, evidence_id: str) -> None:
         """Take an item's cells out: before it goes, or its weights or ratings change."""

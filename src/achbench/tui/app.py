@@ -50,7 +50,23 @@ SAVE_GROUP = "save"
 """The worker group of saves that run in the background."""
 BACKGROUND_CELLS = 50_000
 """Ratings (hypotheses x evidence x analysts) from which a save runs in the
-background: below it a save takes well under 100 ms and is done at once."""
+background: below it a save takes well under 100 ms and is done at once.  From
+it too, the loaded matrix is moved out of the collector's sight (``freeze_heap``)."""
+
+
+def freeze_heap() -> None:
+    """Leave everything alive now out of the cyclic collector's full passes.
+
+    A loaded 100 x 10,000 matrix and the editor around it are many thousands of
+    long-lived tables, and a full pass over them, which Python starts by itself
+    every so often as keys allocate, held the screen up for 80 to 150 ms at a
+    random key.  Frozen, they are never walked again; reference counting still
+    frees what is dropped (the matrix holds no cycles).  ``gc.unfreeze`` on
+    unmount gives them back, for a test process that opens many editors.
+    """
+    import gc
+
+    gc.freeze()
 
 
 class AchbenchApp(App[None]):
@@ -125,8 +141,13 @@ class AchbenchApp(App[None]):
         self.set_interval(self.recovery_seconds, self.refresh_recovery, name="recovery")
         if pending:
             self.call_after_refresh(self._offer_recovery)
+        if self.session.cells >= BACKGROUND_CELLS:
+            self.call_after_refresh(freeze_heap)
 
     def on_unmount(self) -> None:
+        import gc
+
+        gc.unfreeze()
         self.session.close()
         with contextlib.suppress(Exception):
             loop = asyncio.get_running_loop()
@@ -147,6 +168,8 @@ class AchbenchApp(App[None]):
     def _replaced(self) -> None:
         """The session's matrix was replaced (reloaded, restored): show it all again."""
         self.main.post_message(Changed(self.view.apply(Change("all"))))
+        if self.session.cells >= BACKGROUND_CELLS:
+            self.call_after_refresh(freeze_heap)
 
     # -- saving ----------------------------------------------------------------------------
 
@@ -287,7 +310,7 @@ class AchbenchApp(App[None]):
                 self._merge_from_disk(target)
 
         choices = [("o", "Overwrite"), ("r", "Reload"), ("a", "Save as"), ("c", "Cancel")]
-        if path is None and self.session.base is not None:
+        if path is None and self.session.has_base:
             choices.insert(2, ("m", "Merge"))
             message += (
                 "\n\nOr merge: their changes and yours together (three-way, from the "
