@@ -25,6 +25,7 @@ from functools import partial
 from pathlib import Path
 from typing import ClassVar
 
+from textual import events
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.worker import Worker, WorkerState
@@ -35,6 +36,7 @@ from achbench.editing.document import ExternalChangeError, NeedsPathError, examp
 from achbench.editing.recovery_files import refresh_seconds
 from achbench.editing.session import Session
 from achbench.editing.undo import Change
+from achbench.tui.heap import HeapKeeper
 from achbench.tui.messages import Changed
 from achbench.tui.screens.main import MainScreen
 from achbench.tui.settings import Settings
@@ -51,22 +53,9 @@ SAVE_GROUP = "save"
 BACKGROUND_CELLS = 50_000
 """Ratings (hypotheses x evidence x analysts) from which a save runs in the
 background: below it a save takes well under 100 ms and is done at once.  From
-it too, the loaded matrix is moved out of the collector's sight (``freeze_heap``)."""
-
-
-def freeze_heap() -> None:
-    """Leave everything alive now out of the cyclic collector's full passes.
-
-    A loaded 100 x 10,000 matrix and the editor around it are many thousands of
-    long-lived tables, and a full pass over them, which Python starts by itself
-    every so often as keys allocate, held the screen up for 80 to 150 ms at a
-    random key.  Frozen, they are never walked again; reference counting still
-    frees what is dropped (the matrix holds no cycles).  ``gc.unfreeze`` on
-    unmount gives them back, for a test process that opens many editors.
-    """
-    import gc
-
-    gc.freeze()
+it too, the collector is kept out of the way of keys (``tui.heap``)."""
+HEAP_TICK = 0.5
+"""Seconds between checks whether keys paused, for ``HeapKeeper``."""
 
 
 class AchbenchApp(App[None]):
@@ -121,6 +110,8 @@ class AchbenchApp(App[None]):
         self._quitting = False
         self._refreshing = False
         self._saving = False
+        self.heap = HeapKeeper()
+        """Keeps the collector's passes over a large matrix out of the way of keys."""
         if keymap:
             self.set_keymap(keymap)
 
@@ -142,12 +133,16 @@ class AchbenchApp(App[None]):
         if pending:
             self.call_after_refresh(self._offer_recovery)
         if self.session.cells >= BACKGROUND_CELLS:
-            self.call_after_refresh(freeze_heap)
+            self.call_after_refresh(self.heap.start)
+            self.set_interval(HEAP_TICK, self.heap.tick, name="heap")
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, (events.Key, events.MouseDown)):
+            self.heap.input()
+        await super().on_event(event)
 
     def on_unmount(self) -> None:
-        import gc
-
-        gc.unfreeze()
+        self.heap.stop()
         self.session.close()
         with contextlib.suppress(Exception):
             loop = asyncio.get_running_loop()
@@ -168,8 +163,6 @@ class AchbenchApp(App[None]):
     def _replaced(self) -> None:
         """The session's matrix was replaced (reloaded, restored): show it all again."""
         self.main.post_message(Changed(self.view.apply(Change("all"))))
-        if self.session.cells >= BACKGROUND_CELLS:
-            self.call_after_refresh(freeze_heap)
 
     # -- saving ----------------------------------------------------------------------------
 
