@@ -28,6 +28,10 @@ def test_the_heap_is_frozen_collected_at_pauses_and_given_back(
         assert keeper.tick(), "a pass once they pause"
         assert not keeper.tick(), "and only one per pause"
         assert gc.get_freeze_count() > 0, "what survived is frozen in turn"
+        clock[0] += heap.FULL_IDLE_SECONDS
+        assert keeper.tick(), "a full pass after a long pause"
+        assert not keeper.tick(), "once"
+        assert gc.get_freeze_count() > 0
     finally:
         keeper.stop()
     assert gc.get_freeze_count() == 0

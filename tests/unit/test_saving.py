@@ -81,3 +81,14 @@ def test_after_a_background_save_the_base_of_a_merge_is_the_file_written(tmp_pat
     assert ours.code(items[0], hypotheses[0]) == "CC"
     assert ours.code(items[-1], hypotheses[-1]) == "II"
     assert ours.code(items[0], hypotheses[-1]) == "NA"
+
+
+def test_work_computed_in_a_child_sees_the_data_as_it_was_and_reports_failure() -> None:
+    from achbench.editing.snapshot import compute_in_child
+
+    data = {"items": [3, 1, 2]}
+    wait = compute_in_child(lambda: sorted(data["items"]))
+    data["items"].append(0)  # after the fork: the child never sees it
+    assert wait() == [1, 2, 3] or not saving.FORKS
+    with pytest.raises((RuntimeError, ZeroDivisionError)):
+        compute_in_child(lambda: 1 // 0)()

@@ -450,14 +450,17 @@ class GridView:
         self.sync()
 
     def sort_snapshot(self) -> Callable[[], list[str]]:
-        """The work of sorting by diagnosticity, to run in a worker thread: the
-        evidence ids and method are taken now, on the editor's thread; the scores
-        are read as they are when it runs (a rating changed meanwhile may leave
-        the order a step behind, as it does when sorted: ``d`` twice sorts again)."""
+        """The work of sorting by diagnosticity, to wait for in a worker thread:
+        a forked child (``editing.snapshot.compute_in_child``) sorts the matrix as
+        it is now, so the editor's thread is never held up; ratings changed
+        meanwhile may leave the order a step behind, as they do when sorted
+        (``d`` twice sorts again)."""
+        from achbench.editing.snapshot import compute_in_child
+
         live = self.session.live
         method = self.method
         ids = list(self.session.evidence)
-        return lambda: live.sorted_by_diagnosticity(method, ids)
+        return compute_in_child(lambda: live.sorted_by_diagnosticity(method, ids))
 
     def sort_by(self, order: list[str]) -> None:
         """Sort evidence in ``order`` (from ``sort_snapshot``), keeping the cursor's cell."""
