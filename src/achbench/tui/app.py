@@ -121,13 +121,18 @@ class AchbenchApp(App[None]):
         assert isinstance(screen, MainScreen)
         return screen
 
-    def on_mount(self) -> None:
+    async def on_mount(self) -> None:
         pending = self.session.pending_recovery() is not None
         first = self.ask_first_hypothesis and not pending
-        main = MainScreen(self.view, add_first_hypothesis=first)
+        main = MainScreen(self.view)
         self.install_screen(main, "main")
         self.watch(main, "title", self._title_changed)
-        self.push_screen("main")
+        await self.push_screen("main")
+        if first:
+            # Open the first hypothesis' form now, before the app reads a key:
+            # what is typed while the editor starts goes into the form, not to
+            # the grid as commands (keys wait in the app's queue meanwhile).
+            await main.action_add_hypothesis()
         self._install_signal_handlers()
         self.set_interval(self.recovery_seconds, self.refresh_recovery, name="recovery")
         if pending:
