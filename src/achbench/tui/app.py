@@ -25,6 +25,7 @@ from functools import partial
 from pathlib import Path
 from typing import ClassVar
 
+from textual import events
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.worker import Worker, WorkerState
@@ -35,6 +36,7 @@ from achbench.editing.document import ExternalChangeError, NeedsPathError, examp
 from achbench.editing.recovery_files import refresh_seconds
 from achbench.editing.session import Session
 from achbench.editing.undo import Change
+from achbench.tui.heap import HeapKeeper
 from achbench.tui.messages import Changed
 from achbench.tui.screens.main import MainScreen
 from achbench.tui.settings import Settings
@@ -79,7 +81,10 @@ MAIN_SCREEN_ACTIONS = frozenset(
 
 BACKGROUND_CELLS = 50_000
 """Ratings (hypotheses x evidence x analysts) from which a save runs in the
-background: below it a save takes well under 100 ms and is done at once."""
+background: below it a save takes well under 100 ms and is done at once.  From
+it too, the collector is kept out of the way of keys (``tui.heap``)."""
+HEAP_TICK = 0.5
+"""Seconds between checks whether keys paused, for ``HeapKeeper``."""
 
 
 class AchbenchApp(App[None]):
@@ -170,6 +175,8 @@ class AchbenchApp(App[None]):
         self._quitting = False
         self._refreshing = False
         self._saving = False
+        self.heap = HeapKeeper()
+        """Keeps the collector's passes over a large matrix out of the way of keys."""
         if keymap:
             self.set_keymap(keymap)
 
@@ -179,21 +186,35 @@ class AchbenchApp(App[None]):
         assert isinstance(screen, MainScreen)
         return screen
 
-    def on_mount(self) -> None:
+    async def on_mount(self) -> None:
         pending = self.session.pending_recovery() is not None
         first = self.ask_first_hypothesis and not pending
-        main = MainScreen(self.view, add_first_hypothesis=first)
+        main = MainScreen(self.view)
         self.install_screen(main, "main")
         self.watch(main, "title", self._title_changed)
-        self.push_screen("main")
+        await self.push_screen("main")
+        if first:
+            # Open the first hypothesis' form now, before the app reads a key:
+            # what is typed while the editor starts goes into the form, not to
+            # the grid as commands (keys wait in the app's queue meanwhile).
+            await main.action_add_hypothesis()
         self._install_signal_handlers()
         self.set_interval(self.recovery_seconds, self.refresh_recovery, name="recovery")
         if pending:
             self.call_after_refresh(self._offer_recovery)
         elif self.blind:
             self.start_blind()
+        if self.session.cells >= BACKGROUND_CELLS:
+            self.call_after_refresh(self.heap.start)
+            self.set_interval(HEAP_TICK, self.heap.tick, name="heap")
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, (events.Key, events.MouseDown)):
+            self.heap.input()
+        await super().on_event(event)
 
     def on_unmount(self) -> None:
+        self.heap.stop()
         self.session.close()
         with contextlib.suppress(Exception):
             loop = asyncio.get_running_loop()
@@ -435,7 +456,7 @@ class AchbenchApp(App[None]):
                 self._merge_from_disk(target)
 
         choices = [("o", "Overwrite"), ("r", "Reload"), ("a", "Save as"), ("c", "Cancel")]
-        if path is None and self.session.base is not None:
+        if path is None and self.session.has_base:
             choices.insert(2, ("m", "Merge"))
             message += (
                 "\n\nOr merge: their changes and yours together (three-way, from the "
