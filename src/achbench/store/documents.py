@@ -14,7 +14,6 @@ passage's text instead.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -82,4 +81,6 @@ def read_document(path: Path) -> Document:
             f"refused: {size / 2**20:,.1f} MiB, more than the 50 MiB a source document may have",
         )
     raw = read_bytes(path, DOCUMENT_LIMIT)
+    import hashlib  # only once a document is found: check on a matrix alone needs none
+
     return Document(path, raw, hashlib.sha256(raw).hexdigest())
