@@ -329,7 +329,6 @@ class LiveScores:
             self._add_origin(origin, 1, without=evidence_id if sign < 0 else None)
             self._groups = None
             return
-        self._groups = None
         credibility, relevance = self._levels(evidence_id)
         for hypothesis_id in self._counts:
             codes = self.codes(evidence_id, hypothesis_id)
