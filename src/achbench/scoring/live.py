@@ -11,6 +11,10 @@ updates it when one cell or one evidence item changes:
 * cells rated by several pooled analysts add their contribution to a few float
   sums per hypothesis, subtracted again before the cell changes.
 
+An item that shares an ``origin`` is not summed alone: its origin's one row
+(``scoring.origins``) is, taken out and put back whole when any of its items
+changes (O(hypotheses x analysts x items in the origin)).
+
 A ranking is then built from those sums in O(hypotheses log hypotheses), ties
 settled by ``scoring.ties`` as ``achbench rank`` settles them.  The figures are
 the ones ``achbench.scoring.methods`` gives on the same ratings (the unit tests
