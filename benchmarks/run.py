@@ -35,6 +35,9 @@ SUITES = [
     "terminal_bench",
     "judge_bench",
     "wide_bench",
+    "sources_bench",
+    "source_view_bench",
+    "next_bench",
 ]
 """Benchmark modules, in the order of the issues that set their targets.
 

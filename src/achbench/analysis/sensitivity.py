@@ -73,6 +73,7 @@ from achbench.scoring.methods import (
     consensus_code,
     independent,
     item_weights,
+    items_with_status,
     pooled,
     posteriors,
     row_cells,
@@ -902,7 +903,7 @@ def raters_of(
     ratings = data.get("ratings", {})
     chosen = tuple(ratings) if analysts is None else tuple(analysts)
     out: list[dict[str, list[str]]] = []
-    for evidence_id in data.get("evidence", {}):
+    for evidence_id in items_with_status(data.get("evidence", {})):
         cell: dict[str, list[str]] = {}
         for analyst in chosen:
             row = ratings.get(analyst, {}).get(evidence_id)

@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Final, TypeAlias
 
-from achbench.core.data import MatrixData
+from achbench.core.data import EvidenceData, MatrixData
 from achbench.core.vocabulary import DEFAULT_LEVEL, Code, Level
 from achbench.scoring.admiralty import credibility_of
 
@@ -59,13 +59,17 @@ class Grid:
     pool, in order: one per set of items rated exactly alike."""
 
     @classmethod
-    def from_data(cls, data: MatrixData, analysts: Sequence[str] | None = None) -> Grid:
+    def from_data(
+        cls, data: MatrixData, analysts: Sequence[str] | None = None, *, pending: bool = False
+    ) -> Grid:
         """Build from validated matrix data (``store.load_data`` or ``Matrix.to_data``).
 
-        ``analysts`` limits the ratings pooled; ``None`` pools every analyst.
+        ``analysts`` limits the ratings pooled; ``None`` pools every analyst.  The
+        grid holds the collected items, the only ones any score counts; with
+        ``pending`` it holds the pending ones instead (``analysis.collection``).
         """
         hypotheses = data["hypotheses"]
-        evidence = data.get("evidence", {})
+        evidence = items_with_status(data.get("evidence", {}), pending=pending)
         ratings = data.get("ratings", {})
         chosen = tuple(ratings) if analysts is None else tuple(analysts)
         evidence_ids = tuple(evidence)
@@ -84,6 +88,24 @@ class Grid:
             analysts=chosen,
             origins=origins if any(origins) else (),
         )
+
+
+def is_pending(item: EvidenceData) -> bool:
+    """Is the item pending: not yet observed, rated only for what each hypothesis predicts?"""
+    return item.get("status") == "pending"
+
+
+def items_with_status(
+    evidence: Mapping[str, EvidenceData], *, pending: bool = False
+) -> Mapping[str, EvidenceData]:
+    """The collected items of ``evidence`` (with ``pending``, the pending ones), in order.
+
+    Pending items count in no score (the format's rule), so every score reads
+    evidence through this; a matrix with none pending is returned as it is.
+    """
+    if not pending and not any(map(is_pending, evidence.values())):
+        return evidence
+    return {k: v for k, v in evidence.items() if is_pending(v) == pending}
 
 
 _NO_ROW: Final[Mapping[str, Cell]] = {}

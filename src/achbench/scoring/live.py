@@ -20,6 +20,11 @@ settled by ``scoring.ties`` as ``achbench rank`` settles them.  The figures are
 the ones ``achbench.scoring.methods`` gives on the same ratings (the unit tests
 hold it to that).
 
+Pending evidence items (``status = "pending"``) count in no score, as in
+``scoring.methods``: their cells are left out of every sum, and their status is
+read at each call, so an item marked pending or collected is taken out and put
+back by ``remove_evidence`` and ``add_evidence`` like any other change to it.
+
 The scores read the matrix they are given (its hypotheses, the evidence
 items' levels, the ratings) and never write it.  Whoever edits it tells them
 what is about to change, through an explicit call each:
@@ -27,8 +32,10 @@ what is about to change, through an explicit call each:
 * ``set_cell(analyst, evidence, hypothesis, code)`` before a rating changes;
 * ``remove_evidence(evidence)`` before an item (or its weights, or its
   ratings) changes or goes, and ``add_evidence(evidence)`` once it is back;
-* ``rebuild(data, analysts)`` after anything else: hypotheses added, removed or
-  renamed, a new matrix, other analysts scored.
+* ``add_hypothesis(hypothesis)`` once a hypothesis (with its ratings) is in, and
+  ``remove_hypothesis(hypothesis)`` when it goes;
+* ``rebuild(data, analysts)`` after anything else: hypotheses renamed, a new
+  matrix, other analysts scored.
 """
 
 from __future__ import annotations
@@ -50,6 +57,7 @@ from achbench.scoring.methods import (
     HypothesisScore,
     Ranking,
     consensus_code,
+    is_pending,
     normalised_priors,
     population_stdev,
     rated_spread,
@@ -122,6 +130,10 @@ class LiveScores:
         self._counts: dict[str, list[int]] = {}
         self._extra: dict[str, list[float]] = {}
         self._groups: dict[str, list[str]] | None = None
+        self._stale = False
+        """A hypothesis came or went in a matrix with origins: rebuild before reading."""
+        self._pending = 0
+        """How many items are pending: they count in no score, nor in the unrated shares."""
         self.rebuild(data, analysts)
 
     # -- reading the data ----------------------------------------------------------
@@ -135,6 +147,10 @@ class LiveScores:
             if code is not None:
                 out.append(code)
         return out
+
+    def _is_pending(self, evidence_id: str) -> bool:
+        item = self._data.get("evidence", {}).get(evidence_id)
+        return item is not None and is_pending(item)
 
     def _levels(self, evidence_id: str) -> tuple[Level, Level]:
         return _levels(self._data.get("evidence", {})[evidence_id], self._data.get("sources", {}))
@@ -150,7 +166,7 @@ class LiveScores:
             groups: dict[str, list[str]] = {}
             for evidence_id, item in self._data.get("evidence", {}).items():
                 origin = item.get("origin")
-                if origin is not None:
+                if origin is not None and not is_pending(item):
                     groups.setdefault(origin, []).append(evidence_id)
             self._groups = groups
         return self._groups
@@ -158,7 +174,7 @@ class LiveScores:
     def independent(self) -> int:
         """Independent pieces of evidence: items without an origin, plus one per origin."""
         groups = self.groups()
-        total = len(self._data.get("evidence", {}))
+        total = len(self._data.get("evidence", {})) - self._pending
         return total - sum(len(members) - 1 for members in groups.values())
 
     def origin_row(
@@ -218,12 +234,14 @@ class LiveScores:
         """Score ``data`` afresh, pooling ``analysts``: O(cells)."""
         self._data = data
         self.analysts = tuple(analysts)
+        self._stale = False
         hypotheses = data["hypotheses"]
         evidence = data.get("evidence", {})
         ratings = data.get("ratings", {})
         sources = data.get("sources", {})
         self._counts = {h: [0] * _N_BUCKETS for h in hypotheses}
         self._extra = {h: [0.0] * _N_EXTRA for h in hypotheses}
+        self._pending = sum(map(is_pending, evidence.values()))
         self._groups = None
         for origin in self.groups():
             self._add_origin(origin, 1)
@@ -235,7 +253,7 @@ class LiveScores:
             if "origin" in item:
                 continue
             rows = [t[evidence_id] for t in tables if evidence_id in t]
-            if not rows:
+            if not rows or is_pending(item):
                 continue
             credibility, relevance = _levels(item, sources)
             hypothesis_ids = rows[0].keys() if len(rows) == 1 else {h for r in rows for h in r}
@@ -250,6 +268,8 @@ class LiveScores:
         sources = self._data.get("sources", {})
         for evidence_id, row in table.items():
             item = evidence[evidence_id]
+            if self._pending and is_pending(item):
+                continue
             if "origin" in item:
                 continue  # counted with its origin
             credibility, relevance = _levels(item, sources)
@@ -295,7 +315,7 @@ class LiveScores:
         the data, and the new ones are those with ``analyst``'s replaced.  An
         analyst who is not pooled changes nothing.
         """
-        if analyst not in self.analysts:
+        if analyst not in self.analysts or self._is_pending(evidence_id):
             return
         origin = self._origin_of(evidence_id)
         if origin is not None:
@@ -316,6 +336,44 @@ class LiveScores:
         self._add(hypothesis_id, old, credibility, relevance, -1)
         self._add(hypothesis_id, new, credibility, relevance, 1)
 
+    def add_hypothesis(self, hypothesis_id: str) -> None:
+        """Count a hypothesis' cells in, once it is in the data with its ratings:
+        O(evidence x analysts), where ``rebuild`` is O(cells).  Every sum is kept
+        per hypothesis, so no other hypothesis' figures change."""
+        self._counts[hypothesis_id] = [0] * _N_BUCKETS
+        self._extra[hypothesis_id] = [0.0] * _N_EXTRA
+        ratings = self._data.get("ratings", {})
+        tables = [ratings[a] for a in self.analysts if ratings.get(a)]
+        if self.groups():
+            # An origin's items pool once per distinct row, and a new column may tell
+            # rows apart: every hypothesis' sums may move, so rebuild when next read.
+            self._stale = True
+            return
+        h = hypothesis_id
+        evidence = self._data.get("evidence", {})
+        sources = self._data.get("sources", {})
+        if len(tables) == 1:  # one analyst: one bucket per cell, as ``_count_single``
+            counts = self._counts[h]
+            for evidence_id, cells in tables[0].items():
+                item = evidence[evidence_id]
+                code = cells.get(h)
+                if code is not None and "origin" not in item and not is_pending(item):
+                    counts[_bucket(*_levels(item, sources), code)] += 1
+            return
+        for evidence_id, item in evidence.items():
+            if "origin" in item or is_pending(item):
+                continue
+            rows = [row for t in tables if (row := t.get(evidence_id)) is not None and h in row]
+            if rows:
+                self._add(h, [row[h] for row in rows], *_levels(item, sources), 1)
+
+    def remove_hypothesis(self, hypothesis_id: str) -> None:
+        """Take a hypothesis out (it is gone, or about to go, from the data): O(1)."""
+        self._counts.pop(hypothesis_id, None)
+        self._extra.pop(hypothesis_id, None)
+        if self.groups():
+            self._stale = True  # rows an origin pooled as distinct may now be alike
+
     def remove_evidence(self, evidence_id: str) -> None:
         """Take an item's cells out: before it goes, or its weights or ratings change."""
         self._evidence(evidence_id, -1)
@@ -325,6 +383,10 @@ class LiveScores:
         self._evidence(evidence_id, 1)
 
     def _evidence(self, evidence_id: str, sign: int) -> None:
+        if self._is_pending(evidence_id):
+            self._pending += sign
+            self._groups = None
+            return
         origin = self._origin_of(evidence_id)
         if origin is not None:
             # The origin's row with the item, swapped for the row without it.
@@ -340,15 +402,28 @@ class LiveScores:
 
     # -- rankings ------------------------------------------------------------------
 
+    def _settle(self) -> None:
+        """Rebuild if a hypothesis came or went in a matrix with origins."""
+        if self._stale:
+            self.rebuild(self._data, self.analysts)
+
     def _sum(self, hypothesis_id: str, name: str) -> float:
+        self._settle()
         total: float = sum(map(mul, self._counts[hypothesis_id], _COEF[name]))
         return total
 
     def _int_sum(self, hypothesis_id: str, name: str) -> int:
+        self._settle()
         return sum(map(mul, self._counts[hypothesis_id], _INT_COEF[name]))
+
+    @property
+    def pending(self) -> int:
+        """How many evidence items are pending (they count in no score): O(1)."""
+        return self._pending
 
     def rated(self, hypothesis_id: str) -> int:
         """How many evidence items at least one pooled analyst rated for this hypothesis."""
+        self._settle()
         return sum(self._counts[hypothesis_id]) + int(self._extra[hypothesis_id][_RATED])
 
     def ranking(self, method: str) -> Ranking:
@@ -356,6 +431,7 @@ class LiveScores:
 
         ``Ranking.evidence`` is left empty: per-item diagnosticity is ``diagnosticity``.
         """
+        self._settle()
         hypotheses = self._data["hypotheses"]
         ids = list(hypotheses)
         total = self.independent()
@@ -424,6 +500,7 @@ class LiveScores:
         The same figure ``scoring.score(...).evidence`` gives for the item: for an
         item that shares an origin, its origin's.
         """
+        self._settle()
         hypothesis_ids = list(self._data["hypotheses"])
         origin = self._origin_of(evidence_id)
         found = None if origin is None else self.origin_row(origin)
@@ -452,6 +529,7 @@ class LiveScores:
 
     def sorted_by_diagnosticity(self, method: str, evidence_ids: Iterable[str]) -> list[str]:
         """Evidence ids, most diagnostic first; tied ones (``scoring.ties``) keep their order."""
+        self._settle()
         ids = list(evidence_ids)
         keys: list[Key] = [-self.diagnosticity(method, e) for e in ids]
         return [ids[index] for index, _ in rank_order(keys)]

@@ -44,6 +44,8 @@ from achbench.scoring import ties
 from achbench.scoring.grid import Cell as Cell
 from achbench.scoring.grid import Grid as Grid
 from achbench.scoring.grid import cell_codes as cell_codes
+from achbench.scoring.grid import is_pending as is_pending
+from achbench.scoring.grid import items_with_status as items_with_status
 
 HEUER_VALUE: Final[Mapping[str, float]] = {
     "CC": 0.0,
