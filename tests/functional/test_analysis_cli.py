@@ -67,7 +67,11 @@ def test_sensitivity_json(example_path: Path) -> None:
     assert payload["title"] == "Kazakhstan unrest, January 2022"
     assert payload["leaders"] == ["H2"]
     assert payload["steps"] == "any"
-    assert len(payload["leave_one_out"]) == 31
+    # 31 items, 7 of them one origin (the official coup line), left out together.
+    assert (payload["evidence_items"], payload["independent_origins"]) == (31, 25)
+    assert len(payload["leave_one_out"]) == 25
+    line = next(r for r in payload["leave_one_out"] if r["evidence"] == "official-coup-line")
+    assert len(line["items"]) == 7
     e27 = next(r for r in payload["leave_one_out"] if r["evidence"] == "E27")
     assert e27["leader_changed"] is True
     assert e27["leaders"] == ["H2", "H4"]
@@ -95,7 +99,8 @@ def test_sensitivity_markdown_labels_the_heuristic(example_path: Path) -> None:
 def test_sensitivity_all_lists_every_item(example_path: Path) -> None:
     result = invoke("sensitivity", str(example_path), "-f", "markdown", "--all")
     rows = [line for line in result.stdout.splitlines() if re.match(r"\| E\d+ \|", line)]
-    assert len(rows) == 31
+    origins = [line for line in result.stdout.splitlines() if line.startswith("| origin ")]
+    assert (len(rows), len(origins)) == (24, 1)  # the official coup line's 7 items: one row
 
 
 def test_sensitivity_pools_files_and_names_analysts(tmp_path: Path) -> None:

@@ -54,6 +54,8 @@ def test_rank_counts_independent_origins(tmp_path: Path) -> None:
     assert "5 evidence items from 3 independent origins" in " ".join(table.stdout.split())
     payload = json.loads(invoke("rank", str(path), "-f", "json").stdout)
     assert (payload["evidence_items"], payload["independent_origins"]) == (5, 3)
+    markdown = invoke("rank", str(path), "-f", "markdown").stdout
+    assert "5 evidence items from 3 independent origins" in markdown
     # heuer: E1 1 on H1; gov pools E2 (E3 is rated alike: once) and E4: C and I
     # for H1 (0.5), I and C for H2 (0.5); E5 2 on H2.  H1 1.5, H2 2.5 (as five
     # independent items: H1 2, H2 4).

@@ -139,3 +139,17 @@ def test_opposed_needs_a_pair_rated_in_both() -> None:
     assert not opposed({"H1": 0, "H2": -1}, {"H1": 0, "H2": -2})  # same way
     assert not opposed({"H1": 0, "H2": -1}, {"H1": -1, "H3": 0})  # one common hypothesis
     assert not opposed({"H1": 0, "H2": -1}, {"H1": -1, "H2": -1})  # b ties them
+
+
+def test_pending_items_are_neither_flagged_nor_compared() -> None:
+    data = _matrix(
+        {
+            "E1": {"title": "a", "origin": "o", "credibility": "low"},
+            "E2": {"title": "b", "origin": "o", "status": "pending"},
+        },
+        {"a": {"E1": {"H1": "C", "H2": "I"}, "E2": {"H1": "I", "H2": "C"}}},
+    )
+    found = caveats(data)
+    assert list(found) == ["E1"]
+    assert found["E1"].flags == (LOW_CREDIBILITY,)  # E2 is not yet observed
+    assert item_caveats(data, "E2").flags == ()

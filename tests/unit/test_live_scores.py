@@ -148,3 +148,31 @@ def test_no_hypotheses_gives_an_empty_ranking() -> None:
 def test_unknown_method_is_refused() -> None:
     with pytest.raises(ValueError, match="unknown method"):
         LiveScores(_matrix(1, 1, [("low", "low")]), ["a"]).ranking("vote")
+
+
+def test_items_joining_and_leaving_an_origin_are_followed() -> None:
+    """E0 and E1 rated alike count once when they share an origin; the live
+    scores follow the origin being set and cleared (more in test_origins.py)."""
+    data = _matrix(2, 3, [("medium", "medium")] * 3)
+    data["ratings"] = {
+        "a": {
+            "E0": {"H0": "II", "H1": "C"},
+            "E1": {"H0": "II", "H1": "C"},
+            "E2": {"H0": "C", "H1": "I"},
+        }
+    }
+    live = LiveScores(data, ["a"])
+    assert [h.score for h in live.ranking("heuer").hypotheses] == [1.0, 4.0]
+    for evidence_id in ("E0", "E1"):
+        live.remove_evidence(evidence_id)
+        data["evidence"][evidence_id]["origin"] = "same"
+        live.add_evidence(evidence_id)
+    _assert_same(live, data, ["a"])
+    assert [(h.id, h.score) for h in live.ranking("heuer").hypotheses] == [
+        ("H1", 1.0),
+        ("H0", 2.0),
+    ]
+    live.remove_evidence("E1")
+    del data["evidence"]["E1"]["origin"]
+    live.add_evidence("E1")
+    _assert_same(live, data, ["a"])

@@ -302,6 +302,24 @@ def test_live_scores_follow_origins(
     assert live.independent() == independent_count(grid)
 
 
+def test_a_rating_change_in_an_origin_names_its_item() -> None:
+    """gov pools E2 (H1 I, H2 N) and E3 (H1 II, H2 N): H1 1.5, H2 0.  One change
+    gains at most 1 (a vote is half the cell), so H1 needs two: both H2 votes to II
+    (H2 2 > 1.5), which is the pair the search proposes.
+    Each change names the item whose rating it is."""
+    data = _matrix(
+        {"E2": {"title": "b", "origin": "gov"}, "E3": {"title": "c", "origin": "gov"}},
+        {"a": {"E2": {"H1": "I", "H2": "N"}, "E3": {"H1": "II", "H2": "N"}}},
+    )
+    (flip,) = analyse_data(data, "heuer").flips
+    assert flip.challenger == "H1"
+    assert flip.changes is not None
+    assert [(c.evidence, c.hypothesis, c.analyst, c.old) for c in flip.changes] == [
+        ("E2", "H2", "a", "N"),
+        ("E3", "H2", "a", "N"),
+    ]
+
+
 @settings(max_examples=40, deadline=None)
 @given(data=origin_matrices(), gone=st.integers(0, 3), pending=st.integers(0, 4))
 def test_live_scores_follow_a_hypothesis_removed_and_restored_and_pending_items(

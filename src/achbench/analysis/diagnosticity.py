@@ -39,6 +39,7 @@ from typing import Final
 from achbench.core.data import MatrixData
 from achbench.core.vocabulary import Code
 from achbench.scoring.admiralty import credibility_of
+from achbench.scoring.grid import is_pending, items_with_status
 from achbench.scoring.methods import BAYES_LIKELIHOOD, HEUER_VALUE, OPENSYNTHESIS_VALUE
 
 LOW_CREDIBILITY: Final = "low-credibility"
@@ -141,7 +142,10 @@ def item_caveats(
 ) -> Caveats:
     """The caveats on one item under ``method``, pooling ``analysts`` (None: all)."""
     chosen = tuple(data.get("ratings", {})) if analysts is None else tuple(analysts)
-    origin = data.get("evidence", {})[evidence_id].get("origin")
+    item = data.get("evidence", {})[evidence_id]
+    if is_pending(item):
+        return Caveats(evidence_id, ())  # not observed: it has no diagnosticity yet
+    origin = item.get("origin")
     members = _members(data, origin) if origin is not None else []
     return _Reader(data, method, chosen).caveats(evidence_id, members)
 
@@ -149,10 +153,11 @@ def item_caveats(
 def caveats(
     data: MatrixData, method: str = "heuer", analysts: Sequence[str] | None = None
 ) -> dict[str, Caveats]:
-    """Every item's caveats under ``method``, in file order: O(cells + pairs of
-    items within each origin)."""
+    """Every collected item's caveats under ``method``, in file order: O(cells +
+    pairs of items within each origin).  Pending items count in no score, and in
+    no origin, so they are neither flagged nor compared."""
     chosen = tuple(data.get("ratings", {})) if analysts is None else tuple(analysts)
-    evidence = data.get("evidence", {})
+    evidence = items_with_status(data.get("evidence", {}))
     groups: dict[str, list[str]] = {}
     for e, item in evidence.items():
         origin = item.get("origin")
@@ -166,7 +171,8 @@ def caveats(
 
 
 def _members(data: MatrixData, origin: str) -> list[str]:
-    return [e for e, item in data.get("evidence", {}).items() if item.get("origin") == origin]
+    evidence = items_with_status(data.get("evidence", {}))
+    return [e for e, item in evidence.items() if item.get("origin") == origin]
 
 
 class _Reader:

@@ -159,6 +159,12 @@ def rank(
         extra.echo_warnings(warnings)
     elif output_format == "markdown":
         text = to_markdown(ranking, f"{data['title']} ({method})")
+        if independent != len(grid.evidence):
+            text += (
+                f"\n{plural(len(grid.evidence), 'evidence item')} from "
+                f"{plural(independent, 'independent origin')}: items that share an origin "
+                "count once.\n"
+            )
         if warnings:
             text += "\n" + extra.warnings_markdown(warnings)
         if listed is not None:

@@ -11,6 +11,10 @@ updates it when one cell or one evidence item changes:
 * cells rated by several pooled analysts add their contribution to a few float
   sums per hypothesis, subtracted again before the cell changes.
 
+An item that shares an ``origin`` is not summed alone: its origin's one row
+(``scoring.origins``) is, taken out and put back whole when any of its items
+changes (O(hypotheses x analysts x items in the origin)).
+
 A ranking is then built from those sums in O(hypotheses log hypotheses), ties
 settled by ``scoring.ties`` as ``achbench rank`` settles them.  The figures are
 the ones ``achbench.scoring.methods`` gives on the same ratings (the unit tests
@@ -391,7 +395,6 @@ class LiveScores:
             self._add_origin(origin, 1, without=evidence_id if sign < 0 else None)
             self._groups = None
             return
-        self._groups = None
         credibility, relevance = self._levels(evidence_id)
         for hypothesis_id in self._counts:
             codes = self.codes(evidence_id, hypothesis_id)

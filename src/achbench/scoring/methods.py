@@ -15,6 +15,11 @@ opensynth  inconsistency = sum (3 - m)^2 over cell means m < 3     lowest, then
 bayes      posterior from prior x product of tempered likelihoods  highest
 ========== ======================================================= =============
 
+Credibility is the item's own, else derived from its Admiralty grade and source
+reliability (``scoring.admiralty``).  Items that share an ``origin`` count as one
+piece of evidence: every method scores ``independent(grid)``, whose rows are
+origins (``scoring.origins``); a grid without origins is scored as it is.
+
 Scores equal up to float noise share a rank: every method orders its keys
 through ``scoring.ties``, the one tie rule.  The scales below (code values,
 level weights, likelihoods) are defined here once; ``scoring.live`` and

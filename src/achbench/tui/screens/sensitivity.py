@@ -19,6 +19,7 @@ cell closes the screen with the grid's cursor put there.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
@@ -220,7 +221,12 @@ def finding_lines(findings: Findings, warnings: list[MilestoneWarning]) -> list[
             effect = f"without it, leader changes: {short_order(removal.standing)}"
         else:
             effect = f"without it, ranks move: {rank_moves(findings.standing, removal.standing)}"
-        lines.append(_item(removal.evidence, removal.title, effect, width))
+        if removal.items:  # an origin, left out whole: go to its first item
+            effect = f"origin of {join(list(removal.items))}; {effect}"
+        line = _item(removal.evidence, removal.title, effect, width)
+        if removal.items:
+            line = dataclasses.replace(line, target=(None, removal.items[0]))
+        lines.append(line)
     if len(moved) > ITEMS_SHOWN:
         lines.append(
             _plain(f"… {len(moved) - ITEMS_SHOWN} more (achbench sensitivity --all)", "dim")
