@@ -204,9 +204,13 @@ def _ranks(keys: Sequence[ties.Key]) -> list[int]:
     return out
 
 
-def _plogq(p: float, q: float) -> float:
-    """p log2(p / q); 0 when p is 0 (its limit)."""
-    return p * math.log2(p / q) if p > 0 else 0.0
+class _BinaryEntropy(dict[float, float]):
+    """h(x) = -x log2 x - (1 - x) log2 (1 - x), in bits, remembered per x: a
+    candidate's likelihoods take a few distinct values (a code at a credibility)."""
+
+    def __missing__(self, x: float) -> float:
+        found = self[x] = -math.fsum(p * math.log2(p) for p in (x, 1.0 - x) if p > 0)
+        return found
 
 
 def posterior_now(base: Ranking, ids: Sequence[str]) -> list[float]:
@@ -224,6 +228,7 @@ def bayes_values(base: Ranking, grid: Grid) -> tuple[tuple[str, ...], float, lis
     prior = posterior_now(base, ids)
     leaders = _leaders(ids, [-p for p in prior])
     first = ids.index(leaders[0])
+    entropy = _BinaryEntropy()
     out: list[_Value] = []
     for row in bayes_log_likelihoods(grid):
         like = list(map(math.exp, row))
@@ -241,12 +246,9 @@ def bayes_values(base: Ranking, grid: Grid) -> tuple[tuple[str, ...], float, lis
         unseen = list(map(mul, prior, map(sub, repeat(1.0), like)))
         p_seen = math.fsum(seen)
         p_unseen = math.fsum(unseen)
+        # I(H; O) = H(O) - H(O | H) = h(P(seen)) - sum_h pi_h h(L_h)
         information = max(
-            0.0,
-            math.fsum(
-                _plogq(s, p * p_seen) + _plogq(u, p * p_unseen)
-                for s, u, p in zip(seen, unseen, prior, strict=True)
-            ),
+            0.0, entropy[p_seen] - math.fsum(map(mul, prior, map(entropy.__getitem__, like)))
         )
         post_seen = [v / p_seen for v in seen]
         post_unseen = [v / p_unseen for v in unseen]
