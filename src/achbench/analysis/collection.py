@@ -8,8 +8,12 @@ what could settle the question.  docs/analysis.md gives every formula.
 
 * Under ``bayes`` the item is a yes/no observation: seen (as described) with the
   tempered likelihood L_h that ``bayes`` reads from its codes, not seen with
-  1 - L_h.  Its value is the mutual information between that observation and
-  the true hypothesis, under the current posterior, in bits; beside it, the
+  1 - L_h.  L_h = c L(code) + (1 - c) / 2 is tempered by the credibility c the
+  item is expected to have once collected (its ``credibility``, read as for a
+  collected item); L_h being linear in c, that is also the likelihood averaged
+  over the credibility it may turn out to have.  Its value is the mutual
+  information between that observation and the true hypothesis, under the
+  current posterior, in bits; beside it, the
   chance that collecting it changes the leader, and the leader's posterior if
   the item is seen and if it is not.
 * Under ``heuer``, ``weighted`` and ``opensynthesis`` scores only ever count
@@ -37,7 +41,7 @@ from operator import mul, ne, sub
 from typing import Final, Literal, NamedTuple, TypeAlias, cast
 
 from achbench.core.data import MatrixData
-from achbench.core.vocabulary import DEFAULT_LEVEL, Code
+from achbench.core.vocabulary import DEFAULT_LEVEL, Code, Expect
 from achbench.scoring import ties
 from achbench.scoring.methods import (
     HEUER_VALUE,
@@ -59,7 +63,7 @@ Kind = Literal["evidence", "milestone"]
 Figure: TypeAlias = "float | int | tuple[str, ...]"
 """A number a candidate shows beside its value, or the hypotheses that would lead."""
 
-MILESTONE_CODE: Final[Mapping[str, Code]] = {"supports": "C", "refutes": "I"}
+MILESTONE_CODE: Final[Mapping[Expect, Code]] = {"supports": "C", "refutes": "I"}
 """The code an open milestone is read with, for its one hypothesis, by what it expects."""
 
 
