@@ -425,7 +425,8 @@ def test_what_parc_cannot_hold_is_listed_never_dropped_silently() -> None:
         "m.toml: question: warning: PARC ACH has no question; the question is left out",
         "m.toml: hypotheses: warning: PARC ACH has no hypothesis descriptions; left out for alpha",
         "m.toml: hypotheses: warning: PARC ACH has no hypothesis priors; left out for alpha, beta",
-        "m.toml: evidence: warning: PARC ACH has no evidence source; left out for fuel",
+        "m.toml: evidence: warning: PARC ACH has no evidence source; written into the NOTES of "
+        "fuel as 'Source: ...'",
         "m.toml: evidence: warning: PARC ACH writes 1970-01-01 as 'no date'; the date of "
         "troops will read back as unset",
         "m.toml: milestones: warning: PARC ACH has no milestones; left out 1 (M1)",
@@ -440,7 +441,7 @@ def test_what_parc_cannot_hold_is_listed_never_dropped_silently() -> None:
         "kind": "fact",
         "credibility": "high",
         "relevance": "high",
-        "notes": "Widely reported.",
+        "notes": "Widely reported.\nSource: Reuters, 2 January",
         "code": "F1",
         "link": "https://example.org/fuel",
         "flag": True,
@@ -461,10 +462,10 @@ def test_export_names_every_key_of_the_additions_it_leaves_out() -> None:
     data = load_data(TOML / "empty.toml")
     data["hypotheses"] = {"H1": {"title": "One"}}
     data["evidence"] = {
-        "E1": {"title": "Item", "cites": "S1", "quote": "Q", "status": "pending"},
-        "E2": {"title": "Other", "assumes": ["A1"], "status": "collected"},
+        "E1": {"title": "Item", "cites": "S1", "quote": "Q", "status": "pending", "origin": "o"},
+        "E2": {"title": "Other", "assumes": ["A1"], "status": "collected", "grade": "2"},
     }
-    data["sources"] = {"S1": {"title": "Commentary"}}
+    data["sources"] = {"S1": {"title": "Commentary", "sha256": "0" * 64}, "S2": {"title": "Unused"}}
     data["assumptions"] = {"A1": {"title": "Rivals"}}
     data["rationale"] = {"analyst": {"E1": {"H1": "Why"}}}
     data["judgements"] = {"analyst": {"H1": 1.0}}
@@ -472,11 +473,15 @@ def test_export_names_every_key_of_the_additions_it_leaves_out() -> None:
     report = Report("m.toml")
     write_achz(validate_data(data), report)
     assert warnings(report).splitlines() == [
-        "m.toml: evidence: warning: PARC ACH has no evidence cites; left out for E1",
-        "m.toml: evidence: warning: PARC ACH has no evidence quote; left out for E1",
+        "m.toml: evidence: warning: PARC ACH has no sources or quotes; each item's cited "
+        "source, quote and locator are written into the NOTES (and a source's url or path into "
+        "an empty LINK) of E1, as text an import keeps in the notes",
+        "m.toml: sources: warning: PARC ACH has no sources; left out S2, which no item cites",
+        "m.toml: sources: warning: PARC ACH has no source sha256; left out for S1",
+        "m.toml: evidence: warning: PARC ACH has no evidence grade; left out for E2",
+        "m.toml: evidence: warning: PARC ACH has no evidence origin; left out for E1",
         "m.toml: evidence: warning: PARC ACH has no evidence assumes; left out for E2",
         "m.toml: evidence: warning: PARC ACH has no evidence status; left out for E1",
-        "m.toml: sources: warning: PARC ACH has no sources; left out S1",
         "m.toml: assumptions: warning: PARC ACH has no assumptions; left out A1",
         "m.toml: rationale: warning: PARC ACH has no rationale per rating; the notes of "
         "analyst are appended to each evidence item's NOTES as 'H2 (analyst): note', where "
@@ -561,3 +566,66 @@ def test_rationale_is_appended_to_the_evidence_notes() -> None:
     )
     assert back["evidence"]["E2"]["notes"] == "H1 (lead): unrated yet"
     assert "rationale" not in back
+
+
+def test_sources_and_quotes_are_written_into_notes_and_link() -> None:
+    """What PARC can hold of a cited source and a quote: text in NOTES, the url in LINK."""
+    data = load_data(TOML / "empty.toml")
+    data["hypotheses"] = {"H1": {"title": "One"}}
+    data["evidence"] = {
+        "E1": {
+            "title": "Coup claim",
+            "notes": "Unsourced.",
+            "cites": "S1",
+            "quote": "a group of foreign insurgents came in",
+            "locator": "paragraph 1",
+        },
+        "E2": {"title": "Own link", "link": "https://example.org/e2", "cites": "S1"},
+        "E3": {"title": "Only where", "source": "Reuters", "locator": "p. 4"},
+        "E4": {"title": "Path only", "cites": "S2"},
+    }
+    data["sources"] = {
+        "S1": {
+            "title": "Commentary",
+            "kind": "commentary",
+            "url": "https://example.org/c",
+            "reliability": "F",
+        },
+        "S2": {"title": "Report", "path": "docs/report.txt"},
+    }
+    back, _ = read(write_achz(validate_data(data), Report("m.toml")))
+    e1, e2, e3, e4 = (back["evidence"][e] for e in ("E1", "E2", "E3", "E4"))
+    assert e1["notes"] == (
+        "Unsourced.\nCites S1: Commentary (commentary; reliability F)\n"
+        "Quote (paragraph 1): a group of foreign insurgents came in"
+    )
+    assert e1["link"] == "https://example.org/c"
+    assert e2["notes"] == (
+        "Cites S1: Commentary (commentary; reliability F; url https://example.org/c)"
+    )
+    assert e2["link"] == "https://example.org/e2"
+    assert e3["notes"] == "Source: Reuters\nLocator: p. 4"
+    assert "link" not in e3
+    assert (e4["notes"], e4["link"]) == ("Cites S2: Report", "docs/report.txt")
+
+
+def test_the_example_exports_with_a_warning_for_each_thing_not_kept(example_path: Path) -> None:
+    report = Report("m.toml")
+    back, _ = read(write_achz(load_data(example_path), report))
+    lines = warnings(report).splitlines()
+    assert any(
+        "no sources or quotes; each item's cited source, quote and locator" in x for x in lines
+    )
+    assert (
+        "m.toml: sources: warning: PARC ACH has no source sha256; left out for commentary" in lines
+    )
+    assert (
+        "m.toml: sources: warning: PARC ACH has no source notes; left out for commentary, reporting"
+        in lines
+    )
+    assert any("no evidence grade; left out for E1, E2" in x for x in lines)
+    assert any("no evidence origin; left out for E2, E13" in x for x in lines)
+    assert (
+        "Quote ('Wrap-up of unrest', paragraph 1): The events were initiated"
+        in back["evidence"]["E1"]["notes"]
+    )

@@ -6,7 +6,7 @@ that print, and shows user text literally.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from achbench.cli.terminal import say
@@ -26,7 +26,18 @@ def by_diagnosticity(
     return sorted(pairs, key=lambda pair: (pair[1], -pair[0].diagnosticity))
 
 
-def evidence_markdown(rows: Sequence[tuple[EvidenceScore, bool]], caption: str) -> str:
+def _note(e: EvidenceScore, flat: bool, notes: Mapping[str, str] | None) -> str:
+    """The Note column: non-diagnostic, or the item's caveats (``analysis.diagnosticity``)."""
+    if flat:
+        return "non-diagnostic"
+    return notes.get(e.id, "") if notes else ""
+
+
+def evidence_markdown(
+    rows: Sequence[tuple[EvidenceScore, bool]],
+    caption: str,
+    notes: Mapping[str, str] | None = None,
+) -> str:
     lines = [
         f"**{escape(caption)}**",
         "",
@@ -34,12 +45,16 @@ def evidence_markdown(rows: Sequence[tuple[EvidenceScore, bool]], caption: str) 
         "|---|---|---:|---|",
     ]
     for e, flat in rows:
-        mark = "non-diagnostic" if flat else ""
+        mark = _note(e, flat, notes)
         lines.append(f"| {e.id} | {escape(e.title)} | {e.diagnosticity:.2f} | {mark} |")
     return "\n".join(lines) + "\n"
 
 
-def print_evidence_table(rows: Sequence[tuple[EvidenceScore, bool]], title: str) -> None:
+def print_evidence_table(
+    rows: Sequence[tuple[EvidenceScore, bool]],
+    title: str,
+    notes: Mapping[str, str] | None = None,
+) -> None:
     from achbench.cli.table import Column, Table, print_table
 
     table = Table(
@@ -52,7 +67,7 @@ def print_evidence_table(rows: Sequence[tuple[EvidenceScore, bool]], title: str)
         title=title,
     )
     for e, flat in rows:
-        table.add_row(e.id, e.title, f"{e.diagnosticity:.2f}", "non-diagnostic" if flat else "")
+        table.add_row(e.id, e.title, f"{e.diagnosticity:.2f}", _note(e, flat, notes))
     print_table(table)
 
 

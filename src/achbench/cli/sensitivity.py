@@ -56,7 +56,9 @@ def _removal_rows(findings: Findings, show_all: bool) -> list[tuple[str, str, st
             else "no change"
         )
         order = order_text(r.standing) if r.standing else ""
-        rows.append((r.evidence, r.title, effect, order))
+        # An origin's items are left out together: name the origin and its items.
+        evidence = f"origin {r.evidence}: {', '.join(r.items)}" if r.items else r.evidence
+        rows.append((evidence, r.title, effect, order))
     return rows
 
 
@@ -73,8 +75,14 @@ def _removal_summary(findings: Findings, show_all: bool) -> str:
     def changes(count: int) -> str:
         return f"{count} {'changes' if count == 1 else 'change'}"
 
+    what = plural(total, "item")
+    if findings.origins != findings.items:
+        what = (
+            f"{plural(findings.items, 'item')} from {plural(total, 'independent origin')} "
+            "(an origin's items left out together)"
+        )
     text = (
-        f"Of {plural(total, 'item')}, {changes(leader)} the leader when removed, "
+        f"Of {what}, {changes(leader)} the leader when removed, "
         f"{changes(ranks)} only other ranks, {changes(rest)} nothing"
     )
     return text + ("." if show_all or not ranks else " (--all lists them).")

@@ -13,10 +13,12 @@ follows it:
   at ``MAX_XML_BYTES`` (a gzip bomb is refused), and ``defusedxml`` refuses
   entity declarations and external references (billion laughs, XXE).
 * **Writing takes the likeliest real form** (spec section 8): UTF-16 big-endian
-  with a BOM, an XML declaration without an encoding, one gzip member.  What PARC
-  cannot hold (a second analyst, hypothesis descriptions, priors, milestones,
-  the question, evidence sources, characters outside the BMP) goes into the
-  report as a warning.
+  with a BOM, an XML declaration without an encoding, one gzip member.  An item's
+  source, cited source, quote and locator are written into its NOTES (and the
+  source's url or path into an empty LINK).  What PARC cannot hold (a second
+  analyst, hypothesis descriptions, priors, milestones, the question, grades,
+  origins, characters outside the BMP...) goes into the report as a warning,
+  one line per thing left out.
 
 PARC has no ids: cells are tied to hypotheses and evidence by position, so an
 import numbers them ``H1``..``Hn`` and ``E1``..``Em``.  Export then import gives
@@ -43,6 +45,7 @@ from achbench.core.data import (
     MatrixData,
     Rationale,
     Row,
+    SourceData,
 )
 from achbench.core.limits import (
     FILE_MB_VARIABLE,
@@ -580,10 +583,12 @@ def _warn_losses(data: MatrixData, report: Report, analyst: str | None) -> None:
                 f"PARC ACH has no hypothesis {label}; left out for {id_list(having)}",
                 key="hypotheses",
             )
-    sourced = [e for e, item in evidence.items() if item.get("source")]
+    sourced = [e for e, item in evidence.items() if item.get(_KEPT_IN_NOTES[0])]
     if sourced:
         report.warn(
-            f"PARC ACH has no evidence source; left out for {id_list(sourced)}", key="evidence"
+            f"PARC ACH has no evidence source; written into the NOTES of {id_list(sourced)} "
+            "as 'Source: ...'",
+            key="evidence",
         )
     epoch = [e for e, item in evidence.items() if item.get("date") == _EPOCH]
     if epoch:
@@ -618,7 +623,10 @@ def _warn_losses(data: MatrixData, report: Report, analyst: str | None) -> None:
 def _warn_addition_losses(data: MatrixData, report: Report) -> None:
     """Name each key of the spec's "Additions" that the matrix sets and PARC cannot hold."""
     evidence = data.get("evidence", {})
+    _warn_sources(data, report)
     for key in EVIDENCE_ADDITIONS:
+        if key in _KEPT_IN_NOTES:
+            continue
         # ``status = "collected"`` is the default: a PARC import means the same.
         having = [
             e
@@ -630,7 +638,6 @@ def _warn_addition_losses(data: MatrixData, report: Report) -> None:
                 f"PARC ACH has no evidence {key}; left out for {id_list(having)}", key="evidence"
             )
     for table, ids, words in (
-        ("sources", list(data.get("sources") or {}), "no sources; left out {}"),
         ("assumptions", list(data.get("assumptions") or {}), "no assumptions; left out {}"),
         (
             "rationale",
@@ -644,6 +651,75 @@ def _warn_addition_losses(data: MatrixData, report: Report) -> None:
             report.warn("PARC ACH has " + words.format(id_list(ids)), key=table)
     if "resolution" in data:
         report.warn("PARC ACH has no resolution; the resolution is left out", key="resolution")
+
+
+_KEPT_IN_NOTES = ("source", "cites", "quote", "locator")
+"""Evidence keys written as text into NOTES (and a source's url or path into LINK):
+PARC ACH has no place for them, but a reader of the exported project still sees
+where each item comes from."""
+
+
+def _warn_sources(data: MatrixData, report: Report) -> None:
+    """Say where sources and quotes went, and name each part of them left out."""
+    evidence = data.get("evidence", {})
+    sources = data.get("sources") or {}
+    quoting = [e for e, item in evidence.items() if any(k in item for k in _KEPT_IN_NOTES[1:])]
+    if quoting:
+        report.warn(
+            "PARC ACH has no sources or quotes; each item's cited source, quote and locator "
+            f"are written into the NOTES (and a source's url or path into an empty LINK) of "
+            f"{id_list(quoting)}, as text an import keeps in the notes",
+            key="evidence",
+        )
+    cited = {item.get("cites") for item in evidence.values()}
+    uncited = [s for s in sources if s not in cited]
+    if uncited:
+        report.warn(
+            f"PARC ACH has no sources; left out {id_list(uncited)}, which no item cites",
+            key="sources",
+        )
+    for key in ("sha256", "notes"):
+        having = [s for s, source in sources.items() if s in cited and key in source]
+        if having:
+            report.warn(
+                f"PARC ACH has no source {key}; left out for {id_list(having)}", key="sources"
+            )
+
+
+def with_sources(item: EvidenceData, sources: Mapping[str, SourceData]) -> EvidenceData:
+    """``item`` with its free-text source, cited source, quote and locator appended to
+    its notes, one line each, and the cited source's url (or path) as its link when
+    it has none: what PARC ACH can hold of them."""
+    lines = []
+    if item.get("source"):
+        lines.append(f"Source: {item['source']}")
+    link = item.get("link")
+    cited_id = item.get("cites")
+    if cited_id is not None and cited_id in sources:
+        cited = sources[cited_id]
+        if not link:
+            link = cited.get("url") or cited.get("path")
+        shown = {
+            "": cited.get("kind"),
+            "reliability ": cited.get("reliability"),
+            "url ": cited.get("url"),
+            "path ": cited.get("path"),
+        }
+        details = [f"{label}{value}" for label, value in shown.items() if value and value != link]
+        more = f" ({'; '.join(details)})" if details else ""
+        lines.append(f"Cites {cited_id}: {cited['title']}{more}")
+    where = f" ({item['locator']})" if item.get("locator") else ""
+    if "quote" in item:
+        lines.append(f"Quote{where}: {item['quote']}")
+    elif where:
+        lines.append(f"Locator: {item['locator']}")
+    if not lines and link == item.get("link"):
+        return item
+    noted = item.copy()
+    noted["notes"] = "\n".join([item["notes"], *lines] if item.get("notes") else lines)
+    if link:
+        noted["link"] = link
+    return noted
 
 
 def render_xml(data: MatrixData, report: Report, analyst: str | None = None) -> str:
@@ -668,7 +744,8 @@ def render_xml(data: MatrixData, report: Report, analyst: str | None = None) -> 
     rationale = data.get("rationale", {})
     for evidence_id, evidence_item in evidence.items():
         lines.append("    <EVIDENCE>")
-        noted = with_rationale(evidence_id, evidence_item, hypotheses, rationale)
+        sourced = with_sources(evidence_item, data.get("sources") or {})
+        noted = with_rationale(evidence_id, sourced, hypotheses, rationale)
         lines += _evidence_lines(evidence_id, noted, report, hypotheses, ratings)
         lines.append("    </EVIDENCE>")
     lines += ["  </MATRIX>", "</ACH>", ""]

@@ -19,6 +19,7 @@ from achbench.core.vocabulary import CODE_MEANING, METHODS
 from achbench.report.content import (
     SCORE_NAMES,
     Report,
+    evidence_notes,
     judgement_columns,
     judgement_scores,
     score_text,
@@ -263,9 +264,11 @@ def render(report: Report) -> str:
     hyps = list(report.hypotheses)
     rows = []
     for row in report.rows:
+        origin = f' <small class="flag">origin {_e(row.origin)}</small>' if row.origin else ""
+        mark = f" ({_e(row.admiralty)})" if row.admiralty else ""
         cells = [
-            f"<td>{_e(row.id)}</td><td>{_e(row.title)}</td>",
-            f"<td>{_e(row.credibility)}</td><td>{_e(row.relevance)}</td>",
+            f"<td>{_e(row.id)}</td><td>{_e(row.title)}{origin}</td>",
+            f"<td>{_e(row.credibility)}{mark}</td><td>{_e(row.relevance)}</td>",
         ]
         for h in hyps:
             code = row.codes[h]
@@ -276,6 +279,7 @@ def render(report: Report) -> str:
             tip = f' title="{_e(CATEGORY_NAMES[dispute])}"' if dispute else ""
             cells.append(f'<td class="{" ".join(classes)}"{tip}>{_e(code or "")}</td>')
         flat = '<small class="flag">non-diagnostic</small>' if row.nondiagnostic else ""
+        flat += "".join(f'<small class="flag">{_e(c)}</small>' for c in row.caveats)
         cells.append(f'<td class="num">{row.diagnosticity:.2f}{flat}</td>')
         cls = ' class="flat"' if row.nondiagnostic else ""
         rows.append(f"<tr{cls}>{''.join(cells)}</tr>")
@@ -297,6 +301,7 @@ def render(report: Report) -> str:
         f'<span class="c-{code}">{code} {words}</span>' for code, words in CODE_MEANING.items()
     )
     out.append(f'<p class="legend">{legend}</p>')
+    out += [f'<p class="note">{_e(line)}</p>' for line in evidence_notes(report)]
     if report.consensus is not None:
         out.append(
             '<p class="note">Each code is the analysts\' consensus (Open Synthesis); a dashed '

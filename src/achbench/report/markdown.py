@@ -8,6 +8,7 @@ from achbench.core.vocabulary import CODE_MEANING, METHODS
 from achbench.report.content import (
     SCORE_NAMES,
     Report,
+    evidence_notes,
     judgement_columns,
     judgement_scores,
     score_text,
@@ -103,12 +104,18 @@ def render(report: Report) -> str:
     hyps = list(report.hypotheses)
     rows = []
     for row in report.rows:
-        cells = [f"{row.id} {escape(row.title)}", row.credibility, row.relevance]
+        evidence = f"{row.id} {escape(row.title)}"
+        if row.origin:
+            evidence += f" (origin {escape(row.origin)})"
+        credibility = row.credibility + (f" ({row.admiralty})" if row.admiralty else "")
+        cells = [evidence, credibility, row.relevance]
         for h in hyps:
             code = row.codes[h]
             mark = DISPUTE_MARK.get(row.disputes.get(h, ""), "")
             cells.append((code or "") + (f"\\{mark}" if mark else ""))
         diag = f"{row.diagnosticity:.2f}" + (" (non-diagnostic)" if row.nondiagnostic else "")
+        if row.caveats:
+            diag += f" ({', '.join(row.caveats)})"
         cells.append(diag)
         rows.append(cells)
     out += table(
@@ -118,6 +125,7 @@ def render(report: Report) -> str:
     )
     legend = ", ".join(f"{code} {words}" for code, words in CODE_MEANING.items())
     out += ["", f"Codes: {legend}; blank: not rated."]
+    out += evidence_notes(report)
     if report.consensus is not None:
         out.append(
             "Each code is the analysts' consensus; \\* marks a mild, \\*\\* a large and "

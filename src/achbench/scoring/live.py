@@ -38,8 +38,9 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from operator import mul
 
-from achbench.core.data import EvidenceData, MatrixData, Row
+from achbench.core.data import EvidenceData, MatrixData, Row, SourceData
 from achbench.core.vocabulary import CODES, DEFAULT_LEVEL, LEVELS, METHODS, Code, Level
+from achbench.scoring.admiralty import credibility_of
 from achbench.scoring.methods import (
     BAYES_GENUINE,
     BAYES_LIKELIHOOD,
@@ -102,8 +103,12 @@ _COEF = _coefficients()
 _INT_COEF = {name: [int(v) for v in _COEF[name]] for name in ("inc", "con", "na")}
 
 
-def _levels(item: EvidenceData) -> tuple[Level, Level]:
-    return item.get("credibility", DEFAULT_LEVEL), item.get("relevance", DEFAULT_LEVEL)
+def _levels(item: EvidenceData, sources: Mapping[str, SourceData]) -> tuple[Level, Level]:
+    return credibility_of(item, sources), item.get("relevance", DEFAULT_LEVEL)
+
+
+_Override = tuple[str, str, str, "Code | None"]
+"""(analyst, evidence, hypothesis, code): one rating as it is about to be."""
 
 
 class LiveScores:
@@ -120,6 +125,7 @@ class LiveScores:
         self._extra: dict[str, list[float]] = {}
         self._pending = 0
         """How many items are pending: they count in no score, nor in the unrated shares."""
+        self._groups: dict[str, list[str]] | None = None
         self.rebuild(data, analysts)
 
     # -- reading the data ----------------------------------------------------------
@@ -139,7 +145,82 @@ class LiveScores:
         return item is not None and is_pending(item)
 
     def _levels(self, evidence_id: str) -> tuple[Level, Level]:
-        return _levels(self._data.get("evidence", {})[evidence_id])
+        return _levels(self._data.get("evidence", {})[evidence_id], self._data.get("sources", {}))
+
+    # -- origins: an origin's items count as one row (``scoring.origins``) ----------
+
+    def _origin_of(self, evidence_id: str) -> str | None:
+        return self._data.get("evidence", {})[evidence_id].get("origin")
+
+    def groups(self) -> dict[str, list[str]]:
+        """Each origin's collected items, in file order (kept until items are added,
+        removed, or marked pending or collected)."""
+        if self._groups is None:
+            groups: dict[str, list[str]] = {}
+            for evidence_id, item in self._data.get("evidence", {}).items():
+                origin = item.get("origin")
+                if origin is not None and not is_pending(item):
+                    groups.setdefault(origin, []).append(evidence_id)
+            self._groups = groups
+        return self._groups
+
+    def independent(self) -> int:
+        """Independent pieces of evidence: collected items without an origin, plus one
+        per origin."""
+        groups = self.groups()
+        total = len(self._data.get("evidence", {})) - self._pending
+        return total - sum(len(members) - 1 for members in groups.values())
+
+    def origin_row(
+        self, origin: str, override: _Override | None = None, without: str | None = None
+    ) -> tuple[Level, Level, dict[str, list[Code]]] | None:
+        """An origin's one row as ``scoring.origins.merge_origins`` builds it: its
+        levels and each hypothesis' pooled codes; ``override`` is one rating as it
+        is about to be, ``without`` an item left out.  None if no item is left."""
+        members = [e for e in self.groups().get(origin, ()) if e != without]
+        if not members:
+            return None
+        hypothesis_ids = list(self._data["hypotheses"])
+        distinct: dict[tuple[tuple[Code, ...], ...], None] = {}
+        levels = [self._levels(e) for e in members]
+        for evidence_id in members:
+            profile = tuple(
+                tuple(self._codes_with(evidence_id, h, override)) for h in hypothesis_ids
+            )
+            distinct.setdefault(profile, None)
+        row = {
+            h: [c for profile in distinct for c in profile[j]] for j, h in enumerate(hypothesis_ids)
+        }
+        credibility = min((c for c, _ in levels), key=LEVELS.index)
+        relevance = max((r for _, r in levels), key=LEVELS.index)
+        return credibility, relevance, row
+
+    def _codes_with(
+        self, evidence_id: str, hypothesis_id: str, override: _Override | None
+    ) -> list[Code]:
+        if override is None or override[1:3] != (evidence_id, hypothesis_id):
+            return self.codes(evidence_id, hypothesis_id)
+        ratings = self._data.get("ratings", {})
+        out: list[Code] = []
+        for name in self.analysts:
+            code = (
+                override[3]
+                if name == override[0]
+                else (ratings.get(name, {}).get(evidence_id, {}).get(hypothesis_id))
+            )
+            if code is not None:
+                out.append(code)
+        return out
+
+    def _add_origin(
+        self, origin: str, sign: int, override: _Override | None = None, without: str | None = None
+    ) -> None:
+        found = self.origin_row(origin, override, without)
+        if found is None:
+            return
+        credibility, relevance, row = found
+        for hypothesis_id, codes in row.items():
+            self._add(hypothesis_id, codes, credibility, relevance, sign)
 
     # -- keeping the sums ----------------------------------------------------------
 
@@ -150,18 +231,24 @@ class LiveScores:
         hypotheses = data["hypotheses"]
         evidence = data.get("evidence", {})
         ratings = data.get("ratings", {})
+        sources = data.get("sources", {})
         self._counts = {h: [0] * _N_BUCKETS for h in hypotheses}
         self._extra = {h: [0.0] * _N_EXTRA for h in hypotheses}
         self._pending = sum(map(is_pending, evidence.values()))
+        self._groups = None
+        for origin in self.groups():
+            self._add_origin(origin, 1)
         tables = [ratings[a] for a in self.analysts if ratings.get(a)]
         if len(tables) == 1:
             self._count_single(tables[0], evidence)
             return
         for evidence_id, item in evidence.items():
-            rows = [t[evidence_id] for t in tables if evidence_id in t]
-            if not rows or is_pending(item):
+            if "origin" in item or is_pending(item):
                 continue
-            credibility, relevance = _levels(item)
+            rows = [t[evidence_id] for t in tables if evidence_id in t]
+            if not rows:
+                continue
+            credibility, relevance = _levels(item, sources)
             hypothesis_ids = rows[0].keys() if len(rows) == 1 else {h for r in rows for h in r}
             for hypothesis_id in hypothesis_ids:
                 codes = [r[hypothesis_id] for r in rows if hypothesis_id in r]
@@ -171,11 +258,12 @@ class LiveScores:
         """The fast path of ``rebuild`` for one analyst: every cell is one bucket."""
         counts = self._counts
         code_index = _CODE_INDEX
+        sources = self._data.get("sources", {})
         for evidence_id, row in table.items():
             item = evidence[evidence_id]
-            if self._pending and is_pending(item):
-                continue
-            credibility, relevance = _levels(item)
+            if "origin" in item or (self._pending and is_pending(item)):
+                continue  # counted with its origin, or pending: counted nowhere
+            credibility, relevance = _levels(item, sources)
             base = (_LEVEL_INDEX[credibility] * len(LEVELS) + _LEVEL_INDEX[relevance]) * len(CODES)
             for hypothesis_id, code in row.items():
                 counts[hypothesis_id][base + code_index[code]] += 1
@@ -220,6 +308,11 @@ class LiveScores:
         """
         if analyst not in self.analysts or self._is_pending(evidence_id):
             return
+        origin = self._origin_of(evidence_id)
+        if origin is not None:
+            self._add_origin(origin, -1)
+            self._add_origin(origin, 1, override=(analyst, evidence_id, hypothesis_id, code))
+            return
         ratings = self._data.get("ratings", {})
         old: list[Code] = []
         new: list[Code] = []
@@ -246,6 +339,15 @@ class LiveScores:
         if self._is_pending(evidence_id):
             self._pending += sign
             return
+        origin = self._origin_of(evidence_id)
+        if origin is not None:
+            # The origin's row with the item, swapped for the row without it.
+            self._groups = None
+            self._add_origin(origin, -1, without=None if sign < 0 else evidence_id)
+            self._add_origin(origin, 1, without=evidence_id if sign < 0 else None)
+            self._groups = None
+            return
+        self._groups = None
         credibility, relevance = self._levels(evidence_id)
         for hypothesis_id in self._counts:
             codes = self.codes(evidence_id, hypothesis_id)
@@ -276,7 +378,7 @@ class LiveScores:
         """
         hypotheses = self._data["hypotheses"]
         ids = list(hypotheses)
-        total = len(self._data.get("evidence", {})) - self._pending
+        total = self.independent()
         figures: list[dict[str, float | int]] = []
         keys: list[Key] = []
         if not ids:
@@ -339,11 +441,18 @@ class LiveScores:
     def diagnosticity(self, method: str, evidence_id: str) -> float:
         """How well one item tells the hypotheses apart under ``method`` (O(hypotheses)).
 
-        The same figure ``scoring.score(...).evidence`` gives for the item.
+        The same figure ``scoring.score(...).evidence`` gives for the item: for an
+        item that shares an origin, its origin's.
         """
-        credibility, relevance = self._levels(evidence_id)
         hypothesis_ids = list(self._data["hypotheses"])
-        cells = [self.codes(evidence_id, h) for h in hypothesis_ids]
+        origin = self._origin_of(evidence_id)
+        found = None if origin is None else self.origin_row(origin)
+        if found is not None:
+            credibility, relevance, pooled_row = found
+            cells = [pooled_row[h] for h in hypothesis_ids]
+        else:
+            credibility, relevance = self._levels(evidence_id)
+            cells = [self.codes(evidence_id, h) for h in hypothesis_ids]
         if method in ("heuer", "weighted"):
             values = [_mean_of(HEUER_VALUE, c) for c in cells]
             weight = 1.0

@@ -27,6 +27,7 @@ from typing import ClassVar
 
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.widgets import Input
 from textual.worker import Worker, WorkerState
 
 from achbench.core.errors import MatrixFileError, SaveError
@@ -76,12 +77,24 @@ class AchbenchApp(App[None]):
             tooltip="Stop at once as SIGINT would: unsaved work goes to the recovery file",
             show=False,
         ),
-        # Pending evidence and what to collect next (issue 15): handlers below.
+        # Reading a source beside the matrix (issue 14): the main screen's evidence item.
+        Binding(
+            "v",
+            "view_source",
+            "Source",
+            id="view_source",
+            tooltip="Read the source the evidence item cites, at its quote (select, E: new item)",
+            priority=True,
+            show=False,
+        ),
+        # Pending evidence and what to collect next (issue 15): handlers below. Priority
+        # bindings, as the main screen's: run as the key is read, before the next key.
         Binding(
             "P",
             "toggle_pending",
             "Pending",
             id="toggle_pending",
+            priority=True,
             show=False,
             tooltip="Mark the evidence item pending (not yet observed: counts in no score) "
             "or collected (u undoes)",
@@ -91,6 +104,7 @@ class AchbenchApp(App[None]):
             "next_pane",
             "Next",
             id="next_pane",
+            priority=True,
             show=False,
             tooltip="Show or hide the pending items and open milestones, most worth "
             "collecting first (as achbench next)",
@@ -167,13 +181,22 @@ class AchbenchApp(App[None]):
         """The session's matrix was replaced (reloaded, restored): show it all again."""
         self.main.post_message(Changed(self.view.apply(Change("all"))))
 
-    # -- pending evidence, what to collect next (issue 15) ----------------------------------
+    # -- reading a source ---------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """P and N act on the main screen's grid: off on every other screen."""
-        if action not in ("toggle_pending", "next_pane"):
-            return True
-        return bool(self.screen_stack) and isinstance(self.screen_stack[-1], MainScreen)
+        """``v``, ``P`` and ``N`` act on the main screen's evidence item: off on every
+        other screen (which may use the keys)."""
+        if action in ("view_source", "toggle_pending", "next_pane"):
+            on_main = self.is_screen_installed("main") and self.screen is self.main
+            return on_main and not isinstance(self.focused, Input)  # not while filtering
+        return True
+
+    def action_view_source(self) -> None:
+        from achbench.tui.screens.source import open_source_of_cursor
+
+        open_source_of_cursor(self, self.view)
+
+    # -- pending evidence, what to collect next (issue 15) ----------------------------------
 
     def action_toggle_pending(self) -> None:
         """Mark the evidence item under the cursor pending, or collected again."""

@@ -33,6 +33,7 @@ def binding_ids() -> set[str]:
     from achbench.tui.screens.main import MainScreen
     from achbench.tui.screens.milestones import MilestonesScreen
     from achbench.tui.screens.sensitivity import SensitivityScreen
+    from achbench.tui.screens.source import SourceScreen
 
     ids: set[str] = set()
     for owner in (
@@ -42,6 +43,7 @@ def binding_ids() -> set[str]:
         HelpScreen,
         MilestonesScreen,
         SensitivityScreen,
+        SourceScreen,
         dialogs.ChoiceDialog,
         dialogs.ProblemsDialog,
         dialogs.PathDialog,
