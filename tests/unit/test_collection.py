@@ -272,8 +272,7 @@ def test_the_editors_values_from_live_scores_are_the_commands(
     analysts = list(data["ratings"])
     live = LiveScores(data, analysts)
     grid, kinds, bears_on = candidates(data, analysts)
-    collected = len(data["evidence"]) - live.pending
-    got = collection(live.ranking(method), grid, kinds, bears_on, collected)
+    got = collection(live.ranking(method), grid, kinds, bears_on, live.independent())
     want = collection_of(data, method, analysts)
     assert got.leaders == want.leaders
     assert [(c.id, c.rank, c.leaders_if_observed) for c in got.candidates] == [

@@ -52,6 +52,7 @@ from achbench.scoring.methods import (
     Ranking,
     bayes_log_likelihoods,
     consensus_code,
+    independent,
     item_weights,
     pooled,
     score,
@@ -150,6 +151,8 @@ def candidates(
     """The candidates as a ``Grid`` (pending items, then open milestones, in file
     order), with each one's kind and (for a milestone) hypothesis."""
     grid = Grid.from_data(data, analysts, pending=True)
+    if grid.origins:  # each candidate is weighed on its own (docs/analysis.md)
+        grid = dataclasses.replace(grid, origins=())
     kinds: list[Kind] = ["evidence"] * len(grid.evidence)
     bears_on: list[str | None] = [None] * len(grid.evidence)
     watched = [
@@ -361,7 +364,8 @@ def collection(
     collected: int,
 ) -> Collection:
     """Weigh the candidates of ``grid`` (``candidates``) against ``base``, the
-    ranking of the ``collected`` items under its method, and order them by value:
+    ranking of the ``collected`` pieces of evidence (items, an origin's items
+    counted as one) under its method, and order them by value:
     under bayes by information, then by the chance of a new leader; under the
     other methods by whether the leader changes, then how many ranks move, then
     diagnosticity.  Equal values share a rank (``scoring.ties``), in file order."""
@@ -400,4 +404,5 @@ def collection_of(
     collected = Grid.from_data(data, analysts)
     base = score(collected, method)
     grid, kinds, bears_on = candidates(data, analysts, milestones=milestones)
-    return collection(base, grid, kinds, bears_on, len(collected.evidence))
+    pieces = len(independent(collected).evidence)  # an origin's items count as one
+    return collection(base, grid, kinds, bears_on, pieces)

@@ -40,8 +40,7 @@ def values(view: GridView) -> Collection:
     session = view.session
     live = session.live
     grid, kinds, bears_on = candidates(session.data, live.analysts)
-    collected = len(session.evidence) - live.pending
-    return collection(view.ranking, grid, kinds, bears_on, collected)
+    return collection(view.ranking, grid, kinds, bears_on, live.independent())
 
 
 def _figure(c: Candidate, key: str) -> float:
