@@ -35,9 +35,9 @@ SUITES = [
     "terminal_bench",
     "judge_bench",
     "wide_bench",
-    "next_bench",
     "sources_bench",
     "source_view_bench",
+    "next_bench",
 ]
 """Benchmark modules, in the order of the issues that set their targets.
 

@@ -7,14 +7,21 @@ that print, and shows user text literally.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from achbench.cli.terminal import say
 from achbench.report.markdown_text import escape
 from achbench.scoring.methods import EvidenceScore
 
-if TYPE_CHECKING:
-    from achbench.analysis.milestones import MilestoneWarning
+
+class LeaderWarning(Protocol):
+    """A warning on the leader: a milestone's (``analysis.milestones``) or an
+    assumption's (``analysis.assumptions``)."""
+
+    @property
+    def message(self) -> str: ...
+
+    def to_json(self) -> dict[str, str]: ...
 
 
 def by_diagnosticity(
@@ -71,12 +78,12 @@ def print_evidence_table(
     print_table(table)
 
 
-def warnings_markdown(warnings: Sequence[MilestoneWarning]) -> str:
+def warnings_markdown(warnings: Sequence[LeaderWarning]) -> str:
     """Each warning as its own block quote."""
     return "\n".join(f"> **Warning:** {escape(w.message)}\n" for w in warnings)
 
 
-def print_warnings(warnings: Sequence[MilestoneWarning]) -> None:
+def print_warnings(warnings: Sequence[LeaderWarning]) -> None:
     """Warnings after a table, in bold red so they are not missed."""
     if not warnings:
         return
@@ -86,7 +93,7 @@ def print_warnings(warnings: Sequence[MilestoneWarning]) -> None:
         print_line(w.message, prefix=("Warning: ", "bold red"))
 
 
-def echo_warnings(warnings: Sequence[MilestoneWarning]) -> None:
+def echo_warnings(warnings: Sequence[LeaderWarning]) -> None:
     """Warnings on stderr, for outputs that must stay machine-readable."""
     for w in warnings:
         say(f"warning: {w.message}", err=True)

@@ -19,10 +19,11 @@ from achbench.cli.options import (
 )
 from achbench.cli.output import emit, print_table, to_csv, to_json, to_markdown
 from achbench.core.errors import UsageError
-from achbench.scoring.methods import EvidenceScore, Grid, rated_alike, score
+from achbench.scoring.methods import EvidenceScore, Grid, Ranking, rated_alike, score
 from achbench.scoring.origins import independent_count
 
 if TYPE_CHECKING:
+    from achbench.analysis.assumptions import AssumptionWarning
     from achbench.analysis.diagnosticity import Caveats
     from achbench.analysis.milestones import MilestoneWarning
     from achbench.core.data import MatrixData
@@ -36,6 +37,18 @@ def _milestone_warnings(data: MatrixData, leaders: list[str]) -> list[MilestoneW
     from achbench.analysis.milestones import warnings
 
     return warnings(data, leaders)
+
+
+def _assumption_warnings(
+    data: MatrixData, grid: Grid, method: str, ranking: Ranking
+) -> list[AssumptionWarning]:
+    """Leaders resting on an unsupported assumption; without assumptions nothing is
+    loaded (``analysis.assumptions``)."""
+    if not data.get("assumptions"):
+        return []
+    from achbench.analysis.assumptions import leader_warnings
+
+    return leader_warnings(data, grid, method, ranking)
 
 
 @main.command()
@@ -77,7 +90,8 @@ def rank(
     ratings are pooled (a cell's value is the mean over the analysts who rated
     it). Tied hypotheses share a rank. A milestone that tells against the
     leading hypothesis (observed and refuting it, or supporting it and not
-    observed by its due date) is printed as a warning.
+    observed by its due date) is printed as a warning, and so is a leader that
+    rests on an assumption judged unsupported (docs/analysis.md, "Key assumptions").
 
     --format csv gives scores to 6 significant digits (json keeps every digit)
     and quotes titles a spreadsheet would run as formulas (--csv-formulas).
@@ -112,7 +126,8 @@ def rank(
         ranking.evidence[:] = [e for e, _ in kept]
         alike = [flat for _, flat in kept]
     leaders = [h.id for h in ranking.hypotheses if h.rank == 1]
-    warnings = _milestone_warnings(data, leaders)
+    warnings: list[MilestoneWarning | AssumptionWarning] = [*_milestone_warnings(data, leaders)]
+    warnings += _assumption_warnings(data, grid, method, ranking)
     listed = None
     found: dict[str, Caveats] = {}
     notes: dict[str, str] = {}

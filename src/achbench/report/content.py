@@ -10,6 +10,9 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from achbench.analysis.assumptions import AssumptionCheck, AssumptionWarning
+from achbench.analysis.assumptions import check as check_assumptions
+from achbench.analysis.assumptions import warnings as assumption_warnings
 from achbench.analysis.consensus import Consensus, consensus
 from achbench.analysis.diagnosticity import caveats
 from achbench.analysis.judgement import Judgement, judge
@@ -87,7 +90,9 @@ class Report:
     consensus: Consensus | None
     """Only when at least two analysts rated."""
     milestones: dict[str, list[MilestoneView]]
-    warnings: tuple[MilestoneWarning, ...]
+    warnings: tuple[MilestoneWarning | AssumptionWarning, ...]
+    """Milestones that tell against the leader, then leaders resting on an unsupported
+    assumption."""
     judgement: Judgement | None = None
     """Analysts' probabilities, pooled (and scored once resolved): only when any were entered."""
     history: History | None = None
@@ -96,6 +101,8 @@ class Report:
     """The rationale of the report's analysts, evidence then hypotheses in file order."""
     independent: int = 0
     """Independent pieces of evidence: items without an origin, plus one per origin."""
+    assumptions: tuple[AssumptionCheck, ...] = ()
+    """The key assumptions checked under the lead method, file order."""
 
     @property
     def order(self) -> list[str]:
@@ -156,6 +163,8 @@ def build(
     )
     top = tuple(e for e in ranked if e.diagnosticity > 0)[:TOP_DIAGNOSTIC]
     findings = analyse(grid, method, steps, raters_of(data, grid.analysts) if several else None)
+    checks = check_assumptions(data, grid, method, lead)
+    titles = {h: v["title"] for h, v in data["hypotheses"].items()}
     return Report(
         title=data["title"],
         question=data.get("question"),
@@ -169,10 +178,14 @@ def build(
         findings=findings,
         consensus=agreement,
         milestones=by_hypothesis(data, today),
-        warnings=tuple(warnings(data, findings.leaders, today)),
+        warnings=(
+            *warnings(data, findings.leaders, today),
+            *assumption_warnings(checks, titles),
+        ),
         judgement=judge(data, analysts) if data.get("judgements") else None,
         notes=rationale_notes(data, grid.analysts),
         independent=independent_count(grid),
+        assumptions=checks,
     )
 
 

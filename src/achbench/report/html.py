@@ -12,10 +12,11 @@ from __future__ import annotations
 
 from html import escape
 
+from achbench.analysis.assumptions import summary, without_text
 from achbench.analysis.consensus import CATEGORY_NAMES
 from achbench.analysis.wording import STEP_WORDS, order_text, plural, sentences
 from achbench.core.text import visible
-from achbench.core.vocabulary import CODE_MEANING, METHODS
+from achbench.core.vocabulary import ASSUMPTION_STATUS_MEANING, CODE_MEANING, METHODS
 from achbench.report.content import (
     SCORE_NAMES,
     Report,
@@ -339,6 +340,7 @@ def render(report: Report) -> str:
     out.append(_sensitivity_chart(report))
     out.append("</section>")
 
+    out.append(assumptions_section(report))
     out.append('<section id="agreement"><h2>Agreement between analysts</h2>')
     agreement = report.consensus
     if agreement is None:
@@ -395,6 +397,35 @@ def render(report: Report) -> str:
 
 JUDGEMENT_KINDS = {"linear pool": "lead", "geometric pool": "lead", "bayes": "mid"}
 """Bar colours of the judgement chart: analysts plain, pools green, bayes orange."""
+
+
+def assumptions_section(report: Report) -> str:
+    """The Key Assumptions Check (as ``markdown.assumptions_section``); "" without any."""
+    if not report.assumptions:
+        return ""
+    out = [
+        '<section id="assumptions"><h2>Key assumptions</h2>',
+        f"<p>{_e(summary(report.assumptions))}</p>",
+    ]
+    for found in report.assumptions:
+        out.append(f"<h3>{_e(found.id)} {_e(found.title)}</h3>")
+        meaning = ASSUMPTION_STATUS_MEANING[found.status]
+        notes = f" {_e(found.notes)}" if found.notes else ""
+        out.append(
+            f'<p><strong class="verdict-{_e(found.status)}">Verdict: {_e(found.status)}</strong> '
+            f"({_e(meaning)}).{notes}</p><ul>"
+        )
+        if found.hypotheses:
+            linked = ", ".join(_hypothesis(report, h) for h in found.hypotheses)
+            out.append(f"<li>Stands or falls with: {linked}</li>")
+        if found.evidence:
+            out.append(f"<li>Evidence resting on it: {_e(', '.join(found.evidence))}</li>")
+        out.append(f"<li>Ranking under {_e(report.method)}: {_e(without_text(found))}</li>")
+        if found.rests:
+            out.append(f"<li>The leader rests on it: {_e(', '.join(found.rests))}</li>")
+        out.append("</ul>")
+    out.append("</section>")
+    return "".join(out)
 
 
 def judgement_section(report: Report) -> str:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from achbench.analysis.assumptions import summary, without_text
 from achbench.analysis.consensus import ALPHA_RELIABLE, ALPHA_TENTATIVE, CATEGORY_NAMES
 from achbench.analysis.wording import order_text, sentences
-from achbench.core.vocabulary import CODE_MEANING, METHODS
+from achbench.core.vocabulary import ASSUMPTION_STATUS_MEANING, CODE_MEANING, METHODS
 from achbench.report.content import (
     SCORE_NAMES,
     Report,
@@ -156,6 +157,8 @@ def render(report: Report) -> str:
     out += [f"- {escape(s)}" for s in sentences(report.findings)]
     out.append("")
 
+    out += assumptions_section(report)
+
     out += ["## Agreement between analysts", ""]
     agreement = report.consensus
     if agreement is None:
@@ -225,6 +228,28 @@ def render(report: Report) -> str:
         )
         out.append("")
     return "\n".join(out).rstrip("\n") + "\n"
+
+
+def assumptions_section(report: Report) -> list[str]:
+    """The Key Assumptions Check: each assumption's verdict and why, what rests on it,
+    and the ranking without the evidence that assumes it; nothing without assumptions."""
+    if not report.assumptions:
+        return []
+    out = ["## Key assumptions", "", summary(report.assumptions), ""]
+    for found in report.assumptions:
+        out += [f"### {found.id} {escape(found.title)}", ""]
+        verdict = f"**Verdict: {found.status}** ({ASSUMPTION_STATUS_MEANING[found.status]})."
+        out += [verdict + (f" {escape(found.notes)}" if found.notes else ""), ""]
+        if found.hypotheses:
+            linked = ", ".join(_hypothesis(report, h) for h in found.hypotheses)
+            out.append(f"- Stands or falls with: {linked}")
+        if found.evidence:
+            out.append(f"- Evidence resting on it: {', '.join(found.evidence)}")
+        out.append(f"- Ranking under {report.method}: {without_text(found)}")
+        if found.rests:
+            out.append(f"- The leader rests on it: {', '.join(found.rests)}")
+        out.append("")
+    return out
 
 
 def judgement_section(report: Report) -> list[str]:

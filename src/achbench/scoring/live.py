@@ -28,8 +28,10 @@ what is about to change, through an explicit call each:
 * ``set_cell(analyst, evidence, hypothesis, code)`` before a rating changes;
 * ``remove_evidence(evidence)`` before an item (or its weights, or its
   ratings) changes or goes, and ``add_evidence(evidence)`` once it is back;
-* ``rebuild(data, analysts)`` after anything else: hypotheses added, removed or
-  renamed, a new matrix, other analysts scored.
+* ``add_hypothesis(hypothesis)`` once a hypothesis (with its ratings) is in, and
+  ``remove_hypothesis(hypothesis)`` when it goes;
+* ``rebuild(data, analysts)`` after anything else: hypotheses renamed, a new
+  matrix, other analysts scored.
 """
 
 from __future__ import annotations
@@ -123,9 +125,11 @@ class LiveScores:
         self.analysts: tuple[str, ...] = tuple(analysts)
         self._counts: dict[str, list[int]] = {}
         self._extra: dict[str, list[float]] = {}
+        self._groups: dict[str, list[str]] | None = None
+        self._stale = False
+        """A hypothesis came or went in a matrix with origins: rebuild before reading."""
         self._pending = 0
         """How many items are pending: they count in no score, nor in the unrated shares."""
-        self._groups: dict[str, list[str]] | None = None
         self.rebuild(data, analysts)
 
     # -- reading the data ----------------------------------------------------------
@@ -228,6 +232,7 @@ class LiveScores:
         """Score ``data`` afresh, pooling ``analysts``: O(cells)."""
         self._data = data
         self.analysts = tuple(analysts)
+        self._stale = False
         hypotheses = data["hypotheses"]
         evidence = data.get("evidence", {})
         ratings = data.get("ratings", {})
@@ -261,8 +266,10 @@ class LiveScores:
         sources = self._data.get("sources", {})
         for evidence_id, row in table.items():
             item = evidence[evidence_id]
-            if "origin" in item or (self._pending and is_pending(item)):
-                continue  # counted with its origin, or pending: counted nowhere
+            if self._pending and is_pending(item):
+                continue
+            if "origin" in item:
+                continue  # counted with its origin
             credibility, relevance = _levels(item, sources)
             base = (_LEVEL_INDEX[credibility] * len(LEVELS) + _LEVEL_INDEX[relevance]) * len(CODES)
             for hypothesis_id, code in row.items():
@@ -327,6 +334,44 @@ class LiveScores:
         self._add(hypothesis_id, old, credibility, relevance, -1)
         self._add(hypothesis_id, new, credibility, relevance, 1)
 
+    def add_hypothesis(self, hypothesis_id: str) -> None:
+        """Count a hypothesis' cells in, once it is in the data with its ratings:
+        O(evidence x analysts), where ``rebuild`` is O(cells).  Every sum is kept
+        per hypothesis, so no other hypothesis' figures change."""
+        self._counts[hypothesis_id] = [0] * _N_BUCKETS
+        self._extra[hypothesis_id] = [0.0] * _N_EXTRA
+        ratings = self._data.get("ratings", {})
+        tables = [ratings[a] for a in self.analysts if ratings.get(a)]
+        if self.groups():
+            # An origin's items pool once per distinct row, and a new column may tell
+            # rows apart: every hypothesis' sums may move, so rebuild when next read.
+            self._stale = True
+            return
+        h = hypothesis_id
+        evidence = self._data.get("evidence", {})
+        sources = self._data.get("sources", {})
+        if len(tables) == 1:  # one analyst: one bucket per cell, as ``_count_single``
+            counts = self._counts[h]
+            for evidence_id, cells in tables[0].items():
+                item = evidence[evidence_id]
+                code = cells.get(h)
+                if code is not None and "origin" not in item and not is_pending(item):
+                    counts[_bucket(*_levels(item, sources), code)] += 1
+            return
+        for evidence_id, item in evidence.items():
+            if "origin" in item or is_pending(item):
+                continue
+            rows = [row for t in tables if (row := t.get(evidence_id)) is not None and h in row]
+            if rows:
+                self._add(h, [row[h] for row in rows], *_levels(item, sources), 1)
+
+    def remove_hypothesis(self, hypothesis_id: str) -> None:
+        """Take a hypothesis out (it is gone, or about to go, from the data): O(1)."""
+        self._counts.pop(hypothesis_id, None)
+        self._extra.pop(hypothesis_id, None)
+        if self.groups():
+            self._stale = True  # rows an origin pooled as distinct may now be alike
+
     def remove_evidence(self, evidence_id: str) -> None:
         """Take an item's cells out: before it goes, or its weights or ratings change."""
         self._evidence(evidence_id, -1)
@@ -338,6 +383,7 @@ class LiveScores:
     def _evidence(self, evidence_id: str, sign: int) -> None:
         if self._is_pending(evidence_id):
             self._pending += sign
+            self._groups = None
             return
         origin = self._origin_of(evidence_id)
         if origin is not None:
@@ -355,11 +401,18 @@ class LiveScores:
 
     # -- rankings ------------------------------------------------------------------
 
+    def _settle(self) -> None:
+        """Rebuild if a hypothesis came or went in a matrix with origins."""
+        if self._stale:
+            self.rebuild(self._data, self.analysts)
+
     def _sum(self, hypothesis_id: str, name: str) -> float:
+        self._settle()
         total: float = sum(map(mul, self._counts[hypothesis_id], _COEF[name]))
         return total
 
     def _int_sum(self, hypothesis_id: str, name: str) -> int:
+        self._settle()
         return sum(map(mul, self._counts[hypothesis_id], _INT_COEF[name]))
 
     @property
@@ -369,6 +422,7 @@ class LiveScores:
 
     def rated(self, hypothesis_id: str) -> int:
         """How many evidence items at least one pooled analyst rated for this hypothesis."""
+        self._settle()
         return sum(self._counts[hypothesis_id]) + int(self._extra[hypothesis_id][_RATED])
 
     def ranking(self, method: str) -> Ranking:
@@ -376,6 +430,7 @@ class LiveScores:
 
         ``Ranking.evidence`` is left empty: per-item diagnosticity is ``diagnosticity``.
         """
+        self._settle()
         hypotheses = self._data["hypotheses"]
         ids = list(hypotheses)
         total = self.independent()
@@ -444,6 +499,7 @@ class LiveScores:
         The same figure ``scoring.score(...).evidence`` gives for the item: for an
         item that shares an origin, its origin's.
         """
+        self._settle()
         hypothesis_ids = list(self._data["hypotheses"])
         origin = self._origin_of(evidence_id)
         found = None if origin is None else self.origin_row(origin)
@@ -472,6 +528,7 @@ class LiveScores:
 
     def sorted_by_diagnosticity(self, method: str, evidence_ids: Iterable[str]) -> list[str]:
         """Evidence ids, most diagnostic first; tied ones (``scoring.ties``) keep their order."""
+        self._settle()
         ids = list(evidence_ids)
         keys: list[Key] = [-self.diagnosticity(method, e) for e in ids]
         return [ids[index] for index, _ in rank_order(keys)]

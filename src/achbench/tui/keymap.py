@@ -28,6 +28,8 @@ def binding_ids() -> set[str]:
     """Every binding id of the editor, as the ``?`` screen and a keymap file name them."""
     from achbench.tui.app import AchbenchApp
     from achbench.tui.screens import dialogs
+    from achbench.tui.screens.assumptions import AssumptionsScreen
+    from achbench.tui.screens.blind import BlindScreen
     from achbench.tui.screens.forms import ItemForm
     from achbench.tui.screens.help import HelpScreen
     from achbench.tui.screens.main import MainScreen
@@ -44,6 +46,8 @@ def binding_ids() -> set[str]:
         MilestonesScreen,
         SensitivityScreen,
         SourceScreen,
+        AssumptionsScreen,
+        BlindScreen,
         dialogs.ChoiceDialog,
         dialogs.ProblemsDialog,
         dialogs.PathDialog,

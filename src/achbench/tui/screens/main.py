@@ -468,9 +468,10 @@ class MainScreen(Screen[None]):
             self.notify(f"Could not remember the view settings: {exc}", severity="warning")
 
     def action_rank_rows(self) -> None:
-        by_rank = self.view.toggle_rank_rows()
+        """Rows by rank or in file order; the grid's corner says which (no toast:
+        mounting one lays the whole screen out again, 40-70 ms at 100 x 10,000)."""
+        self.view.toggle_rank_rows()
         self.show(Redraw("all"))
-        self.notify("Hypotheses by rank." if by_rank else "Hypotheses in file order.")
 
     def action_cycle_level(self, name: str) -> None:
         """Credibility or relevance of the evidence item under the cursor: the next level."""
