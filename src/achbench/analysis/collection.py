@@ -87,6 +87,20 @@ class Candidate:
     figures: dict[str, Figure] = field(default_factory=dict)
     """Method-specific numbers (``FIGURES``)."""
 
+    def number(self, key: str) -> float:
+        """A figure that is a number (every figure but a list of hypotheses)."""
+        value = self.figures[key]
+        if isinstance(value, tuple):
+            raise TypeError(f"{key} lists hypotheses, it is no number")
+        return float(value)
+
+    def hypotheses(self, key: str) -> tuple[str, ...]:
+        """A figure that lists hypotheses (``leaders_if_not``)."""
+        value = self.figures[key]
+        if not isinstance(value, tuple):
+            raise TypeError(f"{key} is a number, not a list of hypotheses")
+        return value
+
     def to_json(self) -> dict[str, object]:
         out: dict[str, object] = {
             "rank": self.rank,

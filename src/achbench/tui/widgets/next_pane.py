@@ -43,22 +43,16 @@ def values(view: GridView) -> Collection:
     return collection(view.ranking, grid, kinds, bears_on, live.independent())
 
 
-def _figure(c: Candidate, key: str) -> float:
-    value = c.figures[key]
-    assert not isinstance(value, tuple), key
-    return float(value)
-
-
 def candidate_line(result: Collection, c: Candidate, width: int) -> Text:
     """One candidate on one line: rank, id, what it would do, title."""
     label = f"{c.id}>{c.hypothesis}" if c.kind == "milestone" else c.id
     if result.method == "bayes":
-        seen = _figure(c, "leader_posterior_if_observed")
-        unseen = _figure(c, "leader_posterior_if_not")
-        bits = _figure(c, "information_bits")
+        seen = c.number("leader_posterior_if_observed")
+        unseen = c.number("leader_posterior_if_not")
+        bits = c.number("information_bits")
         what = f"{bits:.3f}b {c.changes_leader:>4.0%} {seen:>4.0%}/{unseen:<4.0%}"
     else:
-        moved = int(_figure(c, "ranks_changed"))
+        moved = int(c.number("ranks_changed"))
         what = ("new leader" if c.changes_leader else "same lead ") + f" {moved:>2} moved"
     head = f"{c.rank:>2} {label:<8.8} {what} "
     room = max(4, width - len(head))
