@@ -161,7 +161,8 @@ class LiveScores:
         return self._data.get("evidence", {})[evidence_id].get("origin")
 
     def groups(self) -> dict[str, list[str]]:
-        """Each origin's items, in file order (kept until items are added or removed)."""
+        """Each origin's collected items, in file order (kept until items are added,
+        removed, or marked pending or collected)."""
         if self._groups is None:
             groups: dict[str, list[str]] = {}
             for evidence_id, item in self._data.get("evidence", {}).items():
@@ -172,7 +173,8 @@ class LiveScores:
         return self._groups
 
     def independent(self) -> int:
-        """Independent pieces of evidence: items without an origin, plus one per origin."""
+        """Independent pieces of evidence: collected items without an origin, plus one
+        per origin."""
         groups = self.groups()
         total = len(self._data.get("evidence", {})) - self._pending
         return total - sum(len(members) - 1 for members in groups.values())
@@ -250,10 +252,10 @@ class LiveScores:
             self._count_single(tables[0], evidence)
             return
         for evidence_id, item in evidence.items():
-            if "origin" in item:
+            if "origin" in item or is_pending(item):
                 continue
             rows = [t[evidence_id] for t in tables if evidence_id in t]
-            if not rows or is_pending(item):
+            if not rows:
                 continue
             credibility, relevance = _levels(item, sources)
             hypothesis_ids = rows[0].keys() if len(rows) == 1 else {h for r in rows for h in r}

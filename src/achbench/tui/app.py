@@ -120,12 +120,14 @@ class AchbenchApp(App[None]):
             priority=True,
             show=False,
         ),
-        # Pending evidence and what to collect next (issue 15): handlers below.
+        # Pending evidence and what to collect next (issue 15): handlers below. Priority
+        # bindings, as the main screen's: run as the key is read, before the next key.
         Binding(
             "P",
             "toggle_pending",
             "Pending",
             id="toggle_pending",
+            priority=True,
             show=False,
             tooltip="Mark the evidence item pending (not yet observed: counts in no score) "
             "or collected (u undoes)",
@@ -135,6 +137,7 @@ class AchbenchApp(App[None]):
             "next_pane",
             "Next",
             id="next_pane",
+            priority=True,
             show=False,
             tooltip="Show or hide the pending items and open milestones, most worth "
             "collecting first (as achbench next)",

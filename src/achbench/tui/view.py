@@ -283,7 +283,9 @@ class GridView:
 
     def rated_note(self, hypothesis_id: str) -> str | None:
         """``3 of 4 rated`` if some items are unrated for the hypothesis, else None."""
-        total = len(self.session.evidence) - self.session.live.pending  # pending: not rated yet
+        # The items rated are counted as the scores count them: an origin's items as
+        # one, pending items not at all.
+        total = self.session.live.independent()
         done = self.rated(hypothesis_id)
         return f"{done} of {total} rated" if done < total else None
 
