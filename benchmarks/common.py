@@ -130,6 +130,16 @@ def cpu_process(argv: Sequence[str], runs: int) -> float:
     return statistics.median(run_process(argv).cpu for _ in range(runs))
 
 
+def cpu_rounds(commands: Sequence[Sequence[str]], runs: int) -> list[float]:
+    """Median CPU seconds of each command, run one after another ``runs`` times over
+    (baseline and operations interleaved, not one batch after another)."""
+    times: list[list[float]] = [[] for _ in commands]
+    for _ in range(runs):
+        for spent, argv in zip(times, commands, strict=True):
+            spent.append(run_process(argv).cpu)
+    return [statistics.median(spent) for spent in times]
+
+
 def time_call(func: Callable[[], object], runs: int) -> float:
     """Median wall time in seconds of calling ``func`` ``runs`` times."""
     times = []

@@ -31,11 +31,9 @@ from __future__ import annotations
 import compileall
 import importlib.util
 import random
-import statistics
 import subprocess
 import sys
 import tempfile
-from collections.abc import Sequence
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -47,6 +45,7 @@ from common import (
     PYTHON,
     Result,
     bench_main,
+    cpu_rounds,
     ratio_result,
     run_process,
 )
@@ -66,16 +65,6 @@ def _compiled() -> None:
     spec = importlib.util.find_spec("achbench")
     for folder in (spec.submodule_search_locations or []) if spec else []:
         compileall.compile_dir(folder, quiet=1)
-
-
-def _rounds(commands: Sequence[Sequence[str]], runs: int) -> list[float]:
-    """Median CPU seconds of each command, run one after another ``runs`` times over
-    (baseline and operations interleaved, not one batch after another)."""
-    times: list[list[float]] = [[] for _ in commands]
-    for _ in range(runs):
-        for spent, argv in zip(times, commands, strict=True):
-            spent.append(run_process(argv).cpu)
-    return [statistics.median(spent) for spent in times]
 
 
 def _generate(path: Path, n_hyp: int, n_ev: int) -> Path:
@@ -111,7 +100,7 @@ def _startup(folder: Path, runs: int) -> list[Result]:
         ("achbench check", [*ACHBENCH, "check", str(path)], 6.0),
         ("achbench --help", [*ACHBENCH, "--help"], 4.0),
     ]
-    floor, *measured = _rounds([[PYTHON, "-c", "pass"], *(argv for _, argv, _ in cases)], runs)
+    floor, *measured = cpu_rounds([[PYTHON, "-c", "pass"], *(argv for _, argv, _ in cases)], runs)
     return [
         ratio_result(name, "4x30", spent, floor, "python -c pass", limit)
         for (name, _, limit), spent in zip(cases, measured, strict=True)
@@ -121,7 +110,7 @@ def _startup(folder: Path, runs: int) -> list[Result]:
 def _rank(folder: Path, n_hyp: int, n_ev: int, runs: int) -> list[Result]:
     path = _generate(folder / f"m{n_hyp}x{n_ev}.toml", n_hyp, n_ev)
     ranks = [[*ACHBENCH, "rank", str(path), "--method", m, "--format", "json"] for m in METHODS]
-    floor, *measured = _rounds([_parse(path), *ranks], runs)
+    floor, *measured = cpu_rounds([_parse(path), *ranks], runs)
     return [
         ratio_result(
             f"rank --method {method} --format json",
@@ -141,7 +130,7 @@ def _analyses(folder: Path, n_hyp: int, n_ev: int, runs: int) -> list[Result]:
     results = []
     for method in METHODS:
         options = ["--method", method, "--format", "json"]
-        rank, sensitivity = _rounds(
+        rank, sensitivity = cpu_rounds(
             [
                 [*ACHBENCH, "rank", str(path), *options],
                 [*ACHBENCH, "sensitivity", str(path), *options],
@@ -158,7 +147,7 @@ def _analyses(folder: Path, n_hyp: int, n_ev: int, runs: int) -> list[Result]:
                 3.0,
             )
         )
-    sensitivity_heuer, report = _rounds(
+    sensitivity_heuer, report = cpu_rounds(
         [
             [*ACHBENCH, "sensitivity", str(path), "--method", "heuer", "--format", "json"],
             [*ACHBENCH, "report", str(path), "--format", "html"],
@@ -181,7 +170,7 @@ def _versions(folder: Path, n_hyp: int, n_ev: int, runs: int) -> list[Result]:
     out = folder / "merged.toml"
     diff = [*ACHBENCH, "diff", str(base), str(ours), "--format", "json"]
     merge = [*ACHBENCH, "merge", str(base), str(ours), str(theirs), "-o", str(out)]
-    two, three, diffed, merged = _rounds(
+    two, three, diffed, merged = cpu_rounds(
         [_parse(base, ours), _parse(base, ours, theirs), diff, merge], runs
     )
     return [

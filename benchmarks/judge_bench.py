@@ -1,5 +1,8 @@
 """Benchmark ``achbench history`` and ``achbench calibration`` (issue 16).
 
+CPU time (user + system, the forked workers included), medians, each command run
+in turn with its baseline, round after round.
+
 Targets: ``history`` over 200 commits of a 12x300 matrix in at most 10x a single
 ``rank`` of that file (it reads git in two processes, never one per commit);
 ``calibration`` over 500 resolved 4x30 matrices within 3x ``check`` of the same
@@ -21,7 +24,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import ACHBENCH, Result, bench_main, ratio_result, time_process
+from common import ACHBENCH, Result, bench_main, cpu_rounds, ratio_result
 from generate import CODES, make_matrix
 
 HISTORY_LIMIT = 10.0
@@ -88,8 +91,13 @@ def run(quick: bool = False, runs: int = 7) -> list[Result]:
     results = []
     with tempfile.TemporaryDirectory() as folder:
         path = git_repository(Path(folder), commits)
-        baseline = time_process([*ACHBENCH, "rank", str(path), "--format", "json"], runs)
-        median = time_process([*ACHBENCH, "history", str(path), "--format", "json"], runs)
+        baseline, median = cpu_rounds(
+            [
+                [*ACHBENCH, "rank", str(path), "--format", "json"],
+                [*ACHBENCH, "history", str(path), "--format", "json"],
+            ],
+            runs,
+        )
         results.append(
             ratio_result(
                 "history --format json",
@@ -103,8 +111,13 @@ def run(quick: bool = False, runs: int = 7) -> list[Result]:
         matrices = Path(folder) / "resolved"
         matrices.mkdir()
         paths = resolved_matrices(matrices, count)
-        baseline = time_process([*ACHBENCH, "check", "--quiet", *paths], runs)
-        median = time_process([*ACHBENCH, "calibration", str(matrices), "--format", "json"], runs)
+        baseline, median = cpu_rounds(
+            [
+                [*ACHBENCH, "check", "--quiet", *paths],
+                [*ACHBENCH, "calibration", str(matrices), "--format", "json"],
+            ],
+            runs,
+        )
         results.append(
             ratio_result(
                 "calibration FOLDER --format json",

@@ -36,6 +36,8 @@ SUITES = [
     "judge_bench",
     "wide_bench",
     "sources_bench",
+    "source_view_bench",
+    "next_bench",
 ]
 """Benchmark modules, in the order of the issues that set their targets.
 

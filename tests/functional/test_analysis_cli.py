@@ -189,10 +189,12 @@ def test_rank_json_keeps_the_contract_and_adds_the_order(example_path: Path) -> 
     assert payload["warnings"] == []
 
 
-def test_rank_sort_with_csv_is_refused(example_path: Path) -> None:
+def test_rank_sort_with_csv_lists_the_evidence(example_path: Path) -> None:
     result = invoke("rank", str(example_path), "-f", "csv", "--sort", "diagnosticity")
-    assert result.exit_code == 2
-    assert "csv" in result.stderr
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert lines[0] == "id,title,diagnosticity,nondiagnostic,origin,flags"
+    assert lines[1].startswith("E16,")
 
 
 def test_rank_flags_refuting_milestone(tmp_path: Path) -> None:

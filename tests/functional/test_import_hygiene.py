@@ -131,6 +131,7 @@ COMMAND_MODULES = tuple(
         "edit",
         "gitsetup",
         "consensus",
+        "next",
     )
 )
 
@@ -155,6 +156,7 @@ def test_headless_commands_on_a_valid_file_load_nothing_heavy(example_path: Path
         "rank --format json": ("rank", str(example_path), "--format", "json"),
         "check": ("check", str(example_path)),
         "sensitivity --format json": ("sensitivity", str(example_path), "--format", "json"),
+        "next --format json": ("next", str(example_path), "--format", "json"),
     }
     for name, args in cases.items():
         loaded = _after_command(*args)

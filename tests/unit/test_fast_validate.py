@@ -86,3 +86,23 @@ def test_proved_strings_are_remembered_per_node() -> None:
     assert check({"H1": 1, "H2": 2})
     assert check({"H1": 3})
     assert not check({"H1": 1, "h3": 2})
+
+
+def test_tables_shared_with_a_proven_matrix_are_not_proved_again_but_the_rest_is() -> None:
+    """``history`` validates versions that share their tables with the last one:
+    only what differs is proved, and a new problem in the ratings is still found."""
+    from achbench.core.errors import MatrixFileError
+    from achbench.core.validate import validate_data
+    from achbench.store.toml import load_data
+    from tests.helpers import EXAMPLE
+
+    first = load_data(EXAMPLE)
+    evidence_id = next(iter(first["ratings"]["lead"]))
+    ratings = {"lead": {**first["ratings"]["lead"], evidence_id: {"H9": "C"}}}
+    second = {**first, "ratings": ratings}
+    with pytest.raises(MatrixFileError, match="rates hypothesis 'H9'"):
+        validate_data(second, "v2", None, first)
+    third = {**first, "evidence": {**first["evidence"], "E99": {"title": 7}}}
+    with pytest.raises(MatrixFileError, match="E99"):
+        validate_data(third, "v3", None, first)
+    assert validate_data({**first}, "v4", None, first) == first

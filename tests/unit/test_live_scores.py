@@ -95,6 +95,43 @@ def test_changing_an_items_weights_is_followed() -> None:
     _assert_same(live, data, ["a"])
 
 
+@settings(max_examples=40, deadline=None)
+@given(
+    edits=edits,
+    levels=st.lists(st.tuples(st.sampled_from(LEVELS), st.sampled_from(LEVELS)), min_size=6),
+    pooled=st.booleans(),
+    gone=st.integers(0, 3),
+)
+def test_a_hypothesis_taken_out_and_counted_back_in_matches_a_full_rescore(
+    edits: list[tuple[int, int, int, str | None]],
+    levels: list[tuple[str, str]],
+    pooled: bool,
+    gone: int,
+) -> None:
+    """Deleting a hypothesis and undoing it (the largest edit) re-scores that
+    hypothesis alone: the figures must still be a full re-score's."""
+    data = _matrix(4, 6, levels)
+    analysts = ["a", "b"] if pooled else ["a"]
+    for who, e, h, code in edits:
+        if code is not None:
+            data["ratings"].setdefault("ab"[who], {}).setdefault(f"E{e}", {})[f"H{h}"] = code
+    live = LiveScores(data, analysts)
+    hypothesis_id = f"H{gone}"
+    fields = data["hypotheses"].pop(hypothesis_id)
+    column = {
+        a: {e: row.pop(hypothesis_id) for e, row in t.items() if hypothesis_id in row}
+        for a, t in data["ratings"].items()
+    }
+    live.remove_hypothesis(hypothesis_id)
+    _assert_same(live, data, analysts)
+    data["hypotheses"][hypothesis_id] = fields
+    for analyst, codes in column.items():
+        for evidence_id, code in codes.items():
+            data["ratings"][analyst][evidence_id][hypothesis_id] = code
+    live.add_hypothesis(hypothesis_id)
+    _assert_same(live, data, analysts)
+
+
 def test_tied_hypotheses_share_a_rank_and_keep_file_order() -> None:
     data = _matrix(3, 2, [("medium", "medium")] * 2)
     data["ratings"] = {"a": {"E0": {"H0": "I", "H1": "I", "H2": "CC"}}}

@@ -234,3 +234,36 @@ def test_no_rationale_no_section_and_the_example_has_its_notes() -> None:
     example = load_data(EXAMPLE)
     text = markdown.render(build(example))
     assert "- H3 (lead, II): A foreign operation large enough" in text
+
+
+def test_report_shows_admiralty_marks_origins_and_caveats() -> None:
+    data = small_matrix(
+        evidence={
+            "E1": {"title": "Rumour", "cites": "S", "grade": "5"},
+            "E2": {"title": "Kazakh statement", "origin": "gov"},
+            "E3": {"title": "Chinese statement", "origin": "gov"},
+        },
+        sources={"S": {"title": "Channel", "reliability": "E"}},
+        ratings={
+            "lead": {
+                "E1": {"H1": "C", "H2": "II", "H3": "C"},
+                "E2": {"H1": "C", "H2": "I", "H3": "C"},
+                "E3": {"H1": "I", "H2": "C", "H3": "C"},
+            }
+        },
+    )
+    report = build(data)
+    rows = {row.id: row for row in report.rows}
+    assert (rows["E1"].credibility, rows["E1"].admiralty) == ("low", "E5")
+    assert rows["E1"].caveats == ("low-credibility",)
+    assert (rows["E2"].origin, rows["E2"].caveats) == ("gov", ("contested-origin",))
+    assert report.independent == 2
+    text = markdown.render(report)
+    assert "| E1 Rumour | low (E5) |" in text
+    assert "E2 Kazakh statement (origin gov)" in text
+    assert "3 evidence items from 2 independent origins" in text
+    assert "contested-origin: its origin is shared with items that point the other way" in text
+    page = html.render(report)
+    assert "low (E5)" in page
+    assert '<small class="flag">origin gov</small>' in page
+    assert '<small class="flag">low-credibility</small>' in page

@@ -56,3 +56,39 @@ def test_session_start_save_keeps_edits_made_meanwhile_unsaved(tmp_path: Path) -
     assert not session.disk_changed(), "the session knows the file it wrote"
     session.save()
     assert not session.dirty
+
+
+def test_after_a_background_save_the_base_of_a_merge_is_the_file_written(tmp_path: Path) -> None:
+    """The base comes back from the saving child as the text it wrote (no copy of the
+    matrix on the editor's thread): a merge then takes another editor's change and
+    keeps ours, with no conflict."""
+    path = tmp_path / "m.toml"
+    store.save(small_matrix(), path)
+    ours = Session.open(path)
+    hypotheses = list(ours.hypotheses)
+    items = list(ours.evidence)
+    ours.rate(items[0], hypotheses[0], "CC")
+    record = ours.start_save()()
+    assert record() == path
+    assert ours.base == read_matrix(path)[0]
+    assert ours.base is not ours.data
+    theirs = Session.open(path)
+    theirs.rate(items[-1], hypotheses[-1], "II")
+    theirs.save()
+    ours.rate(items[0], hypotheses[-1], "NA")
+    _, conflicts = ours.merge_from_disk()
+    assert conflicts == 0
+    assert ours.code(items[0], hypotheses[0]) == "CC"
+    assert ours.code(items[-1], hypotheses[-1]) == "II"
+    assert ours.code(items[0], hypotheses[-1]) == "NA"
+
+
+def test_work_computed_in_a_child_sees_the_data_as_it_was_and_reports_failure() -> None:
+    from achbench.editing.snapshot import compute_in_child
+
+    data = {"items": [3, 1, 2]}
+    wait = compute_in_child(lambda: sorted(data["items"]))
+    data["items"].append(0)  # after the fork: the child never sees it
+    assert wait() == [1, 2, 3] or not saving.FORKS
+    with pytest.raises((RuntimeError, ZeroDivisionError)):
+        compute_in_child(lambda: 1 // 0)()

@@ -259,7 +259,8 @@ def test_every_method_ranks_every_hypothesis_once(data: dict) -> None:
         assert ranking.hypotheses[0].rank == 1
         ranks = [h.rank for h in ranking.hypotheses]
         assert ranks == sorted(ranks)
-        assert [e.id for e in ranking.evidence] == list(data.get("evidence", {}))
+        collected = [e for e, v in data.get("evidence", {}).items() if v.get("status") != "pending"]
+        assert [e.id for e in ranking.evidence] == collected  # pending items count in no score
 
 
 @settings(max_examples=300, deadline=None)

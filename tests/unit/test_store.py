@@ -290,3 +290,22 @@ def test_pooling_keeps_each_files_rationale_and_judgements_with_its_ratings(
         "lead@bob": {"E1": {"H1": "Bob's"}},
     }
     assert pooled["judgements"] == {"lead": {"H1": 1.0}, "lead@bob": {"H2": 1.0}}
+
+
+def test_parts_read_once_are_shared_by_later_versions_with_the_same_text(
+    example_path: Path,
+) -> None:
+    """``parse(..., parts)`` (used by ``history``) gives what a plain parse gives, and
+    reads the tables around the ratings once for versions that change only ratings."""
+    from achbench.store.toml import parse
+
+    text = example_path.read_text(encoding="utf-8")
+    changed = text.replace('= "C"\n', '= "CC"\n', 1)
+    assert changed != text
+    parts: dict[str, dict[str, object]] = {}
+    first = parse(text, "v1", parts)
+    second = parse(changed, "v2", parts)
+    assert first == parse(text)
+    assert second == parse(changed)
+    assert second["evidence"] is first["evidence"]
+    assert first["ratings"] != second["ratings"]

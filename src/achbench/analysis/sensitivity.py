@@ -71,12 +71,15 @@ from achbench.scoring.methods import (
     bayes_log_posteriors,
     cell_codes,
     consensus_code,
+    independent,
     item_weights,
+    items_with_status,
     pooled,
     posteriors,
     row_cells,
     weighted_totals,
 )
+from achbench.scoring.origins import vote_source
 
 STEPS: Final = ("any", "one")
 """How far one rating change may move a rating: to any code, or one scale step."""
@@ -151,6 +154,8 @@ class Removal:
     ranks_changed: bool
     standing: Standing | None
     """The new standing when any rank changed, else None (same as before)."""
+    items: tuple[str, ...] = ()
+    """When ``evidence`` is an origin: the items that share it, left out together."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -242,6 +247,11 @@ class Findings:
     weight_shifts: tuple[WeightShift, ...]
     margin: Margin
     credibility: tuple[CredibilityCheck, ...]
+    items: int = 0
+    """Evidence items in the matrix."""
+    origins: int = 0
+    """Independent pieces of evidence they come from: items without an origin, plus
+    one per origin (``scoring.origins``); leave-one-out leaves these out."""
 
     @property
     def leaders(self) -> tuple[str, ...]:
@@ -261,10 +271,13 @@ class Findings:
             "ranks": dict(self.standing.ranks),
             "leaders": list(self.leaders),
             "margin": dataclasses.asdict(self.margin),
+            "evidence_items": self.items,
+            "independent_origins": self.origins,
             "leave_one_out": [
                 {
                     "evidence": r.evidence,
                     "title": r.title,
+                    **({"items": list(r.items)} if r.items else {}),
                     "leader_changed": r.leader_changed,
                     "ranks_changed": r.ranks_changed,
                     "order": list(r.standing.order) if r.standing else None,
@@ -451,13 +464,14 @@ def _leave_one_out(grid: Grid, scores: _Scores, base: Standing) -> tuple[Removal
     base_leaders = base.leaders
     tried = held = 0
     out = []
+    members = _member_ids(grid)
     for i, (evidence_id, title) in enumerate(zip(grid.evidence, grid.evidence_titles, strict=True)):
         keys = scores.without(i)
         if tried < PROOF_TRIES or held * 2 >= tried:
             tried += 1
             if grouping.holds_for(keys):
                 held += 1
-                out.append(Removal(evidence_id, title, False, False, None))
+                out.append(Removal(evidence_id, title, False, False, None, members[i]))
                 continue
         new = standing(ids, keys, scores.separated)
         ranks_changed = new.ranks != base.ranks
@@ -468,9 +482,21 @@ def _leave_one_out(grid: Grid, scores: _Scores, base: Standing) -> tuple[Removal
                 new.leaders != base_leaders,
                 ranks_changed,
                 new if ranks_changed else None,
+                members[i],
             )
         )
     return tuple(out)
+
+
+def _member_ids(grid: Grid) -> list[tuple[str, ...]]:
+    """Per row, the ids of the items an origin's row stands for; () for a single item."""
+    if grid.items is None:
+        return [()] * len(grid.evidence)
+    items = grid.items.evidence
+    return [
+        tuple(items[i] for i in members) if origin is not None else ()
+        for origin, members in zip(grid.origins, grid.members, strict=True)
+    ]
 
 
 # --------------------------------------------------------------------------- rating changes
@@ -824,7 +850,10 @@ def rating_changes(
 
     ``raters[i][h]`` names the analysts behind ``grid.cells[i][h]`` (see
     ``raters_of``); without it a change names the analyst only when one rated.
+    Items sharing an origin count once (``scoring.origins``); each change names
+    the item and analyst whose rating it changes.
     """
+    grid = independent(grid)
     if steps not in STEPS:
         raise ValueError(f"unknown steps {steps!r}; use one of {', '.join(STEPS)}")
     if scores is None:
@@ -835,6 +864,7 @@ def rating_changes(
     titles = dict(zip(grid.hypotheses, grid.hypothesis_titles, strict=True))
     solo = base.leaders[0] if len(base.leaders) == 1 else None
     lone = grid.analysts[0] if len(grid.analysts) == 1 else None
+    items = grid.items if grid.items is not None else grid
     flips: list[Flip] = []
     for h in base.order:
         if h == solo:
@@ -846,15 +876,17 @@ def rating_changes(
         if chosen is not None:
             listed = []
             for j in [index[h], *(index[o] for o in base.order if o != h)]:
-                for minus_gain, i, v, new in chosen.get(j, ()):
+                for minus_gain, row, vote, new in chosen.get(j, ()):
                     hid = grid.hypotheses[j]
+                    # On a grid of origins a vote is one item's: name that item.
+                    i, v = vote_source(grid, row, hid, vote)
                     analyst = raters[i][hid][v] if raters is not None else lone
                     listed.append(
                         RatingChange(
-                            grid.evidence[i],
+                            items.evidence[i],
                             hid,
                             analyst,
-                            cell_codes(grid.cells[i][hid])[v],
+                            cell_codes(items.cells[i][hid])[v],
                             new,
                             -minus_gain,
                         )
@@ -871,7 +903,7 @@ def raters_of(
     ratings = data.get("ratings", {})
     chosen = tuple(ratings) if analysts is None else tuple(analysts)
     out: list[dict[str, list[str]]] = []
-    for evidence_id in data.get("evidence", {}):
+    for evidence_id in items_with_status(data.get("evidence", {})):
         cell: dict[str, list[str]] = {}
         for analyst in chosen:
             row = ratings.get(analyst, {}).get(evidence_id)
@@ -900,6 +932,7 @@ def weight_shifts(
 ) -> tuple[WeightShift, ...]:
     """Items whose credibility or relevance, moved one level, changes the leader
     under ``weighted`` (whatever method the rest of the analysis uses)."""
+    grid = independent(grid)
     weights = item_weights(grid)
     if cells is None:
         cells = pooled(grid, HEUER_VALUE)
@@ -953,6 +986,7 @@ def weight_shifts(
 
 def margin(grid: Grid, method: str = "heuer") -> Margin:
     """The gap between the top two and whether it makes a close race."""
+    grid = independent(grid)
     scores = _scores(grid, method)
     return _margin(grid, method, scores, standing(grid.hypotheses, scores.keys))
 
@@ -987,7 +1021,8 @@ def _kept(values: Sequence[T], keep: Sequence[bool]) -> tuple[T, ...]:
 
 
 def subgrid(grid: Grid, keep: Sequence[bool]) -> Grid:
-    """The grid with only the evidence items flagged in ``keep``."""
+    """The grid with only the evidence rows flagged in ``keep`` (items, or on a grid
+    of origins, origins)."""
     return dataclasses.replace(
         grid,
         evidence=_kept(grid.evidence, keep),
@@ -995,6 +1030,9 @@ def subgrid(grid: Grid, keep: Sequence[bool]) -> Grid:
         credibility=_kept(grid.credibility, keep),
         relevance=_kept(grid.relevance, keep),
         cells=_kept(grid.cells, keep),
+        origins=_kept(grid.origins, keep) if grid.origins else (),
+        members=_kept(grid.members, keep) if grid.members else (),
+        voters=_kept(grid.voters, keep) if grid.voters else (),
     )
 
 
@@ -1002,6 +1040,7 @@ def credibility_checks(
     grid: Grid, method: str = "heuer", base: Standing | None = None
 ) -> tuple[CredibilityCheck, ...]:
     """The leader with only high-credibility evidence, and without low-credibility evidence."""
+    grid = independent(grid)
     if base is None:
         scores = _scores(grid, method)
         base = standing(grid.hypotheses, scores.keys)
@@ -1032,8 +1071,12 @@ def analyse(
     """Every sensitivity finding for ``grid`` under ``method``.
 
     ``steps`` says how far one rating change may go (``STEPS``); ``raters`` names
-    the analyst of each rating (``raters_of``).
+    the analyst of each rating (``raters_of``).  Items that share an origin count
+    once (``scoring.origins``): every finding is about independent evidence, and
+    leave-one-out leaves a whole origin out.
     """
+    item_count = len(grid.evidence) if grid.items is None else len(grid.items.evidence)
+    grid = independent(grid)
     cells = pooled(grid, HEUER_VALUE)
     scores = _scores(grid, method, cells)
     base = standing(grid.hypotheses, scores.keys)
@@ -1048,6 +1091,8 @@ def analyse(
         weight_shifts=weight_shifts(grid, cells),
         margin=_margin(grid, method, scores, base),
         credibility=credibility_checks(grid, method, base),
+        items=item_count,
+        origins=len(grid.evidence),
     )
 
 

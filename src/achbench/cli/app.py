@@ -36,6 +36,7 @@ COMMANDS: dict[str, str] = {
     "judge": "achbench.cli.judge",
     "merge": "achbench.cli.merge",
     "new": "achbench.cli.edit",
+    "next": "achbench.cli.next",
     "rank": "achbench.cli.rank",
     "report": "achbench.cli.report",
     "sensitivity": "achbench.cli.sensitivity",
@@ -64,6 +65,7 @@ COMMAND_HELP: dict[str, str] = {
     "import": "Import FILE (PARC ACH .achz, CSV, JSON or an Excel .xlsx workbook) as a matrix.",
     "merge": "3-way merge of matrices by id; conflicts recorded in the file.",
     "new": "Start an empty matrix to be saved as FILE, beginning with its first hypothesis.",
+    "next": "Rank the pending evidence items of FILE by what collecting each is worth.",
     "rank": "Rank the hypotheses of FILE, best supported first.",
     "report": "Write a report on FILE: the question, every hypothesis ranked under every "
     "method, the matrix, the most diagnostic evidence, the sensitivity findings, "

@@ -86,6 +86,19 @@ def _run(app: AchbenchApp) -> None:
 @view_method_option
 @transpose_option
 @keymap_option
+@click.option(
+    "--blind",
+    is_flag=True,
+    help="Rate blind: one item at a time, hypotheses shuffled, no scores or other "
+    "analysts' ratings until you have rated every collected cell (B in the editor).",
+)
+@click.option(
+    "--seed",
+    type=click.IntRange(min=0),
+    default=None,
+    help="Seed of --blind's shuffled orders (default: from the analyst and the file's "
+    "name, so the same analyst sees the same order on any machine).",
+)
 @reports_errors
 def edit(
     file: Path | None,
@@ -93,6 +106,8 @@ def edit(
     method: str | None,
     transpose: bool | None,
     keymap: Path | None,
+    blind: bool,
+    seed: int | None,
 ) -> None:
     """Open FILE in the matrix editor (the bundled example if no FILE).
 
@@ -111,6 +126,7 @@ def edit(
       achbench
       achbench matrices/kazakhstan-2022.toml
       achbench edit alice.toml --analyst alice --method bayes --transpose
+      achbench edit team.toml --analyst bob --blind
     """
     if file is not None and not os.path.lexists(file):
         raise UsageError(
@@ -119,8 +135,19 @@ def edit(
         )
     from achbench.tui.app import make_app
 
+    if seed is not None and not blind:
+        raise UsageError("--seed orders the hypotheses of --blind: give --blind too")
     keys = _read_keymap(keymap)
-    _run(make_app(file, analyst=analyst, method=method, transpose=transpose, keymap=keys))
+    app = make_app(
+        file,
+        analyst=analyst,
+        method=method,
+        transpose=transpose,
+        keymap=keys,
+        blind=blind,
+        seed=seed,
+    )
+    _run(app)
 
 
 def _title_from(path: Path) -> str:

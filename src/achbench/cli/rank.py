@@ -19,9 +19,12 @@ from achbench.cli.options import (
 )
 from achbench.cli.output import emit, print_table, to_csv, to_json, to_markdown
 from achbench.core.errors import UsageError
-from achbench.scoring.methods import Grid, rated_alike, score
+from achbench.scoring.methods import EvidenceScore, Grid, Ranking, rated_alike, score
+from achbench.scoring.origins import independent_count
 
 if TYPE_CHECKING:
+    from achbench.analysis.assumptions import AssumptionWarning
+    from achbench.analysis.diagnosticity import Caveats
     from achbench.analysis.milestones import MilestoneWarning
     from achbench.core.data import MatrixData
 
@@ -34,6 +37,18 @@ def _milestone_warnings(data: MatrixData, leaders: list[str]) -> list[MilestoneW
     from achbench.analysis.milestones import warnings
 
     return warnings(data, leaders)
+
+
+def _assumption_warnings(
+    data: MatrixData, grid: Grid, method: str, ranking: Ranking
+) -> list[AssumptionWarning]:
+    """Leaders resting on an unsupported assumption; without assumptions nothing is
+    loaded (``analysis.assumptions``)."""
+    if not data.get("assumptions"):
+        return []
+    from achbench.analysis.assumptions import leader_warnings
+
+    return leader_warnings(data, grid, method, ranking)
 
 
 @main.command()
@@ -54,7 +69,9 @@ def _milestone_warnings(data: MatrixData, leaders: list[str]) -> list[MilestoneW
     type=click.Choice(["file", "diagnosticity"]),
     default=None,
     help="List the evidence too (table, markdown), in file order or most diagnostic "
-    "first; with json, adds evidence_by_diagnosticity (ids).",
+    "first; with json, adds evidence_by_diagnosticity (ids); with csv, prints the "
+    "evidence list instead of the hypotheses. By diagnosticity, each item's caveats "
+    "are shown too: low-credibility, contested-origin, one-analyst (docs/analysis.md).",
 )
 @csv_formulas_option
 @reports_errors
@@ -73,10 +90,15 @@ def rank(
     ratings are pooled (a cell's value is the mean over the analysts who rated
     it). Tied hypotheses share a rank. A milestone that tells against the
     leading hypothesis (observed and refuting it, or supporting it and not
-    observed by its due date) is printed as a warning.
+    observed by its due date) is printed as a warning, and so is a leader that
+    rests on an assumption judged unsupported (docs/analysis.md, "Key assumptions").
 
     --format csv gives scores to 6 significant digits (json keeps every digit)
     and quotes titles a spreadsheet would run as formulas (--csv-formulas).
+
+    Items that share an origin (the same underlying reporting) count as one
+    piece of evidence; the caption and json say how many independent origins
+    the evidence comes from.
 
     \b
     Examples:
@@ -87,14 +109,16 @@ def rank(
     from achbench.cli import analysis_output as extra
 
     quote_formulas = csv_formulas(csv_formulas_choice, output_format)
-    if output_format == "csv" and (sort_evidence or hide_nondiagnostic):
-        what = "--sort lists" if sort_evidence else "--hide-nondiagnostic hides"
-        raise UsageError(f"{what} the evidence, which the csv output does not hold")
+    if output_format == "csv" and hide_nondiagnostic and not sort_evidence:
+        raise UsageError(
+            "--hide-nondiagnostic hides the evidence, which the csv output does not hold"
+        )
     if hide_nondiagnostic and sort_evidence is None and output_format != "json":
         sort_evidence = "file"
     data, chosen = load_matrix(files, analysts, warn_conflicts=True)
     grid = Grid.from_data(data, chosen)
     ranking = score(grid, method)
+    independent = independent_count(grid)
     alike = rated_alike(grid)
     flat_count = sum(alike)
     if hide_nondiagnostic:
@@ -102,19 +126,34 @@ def rank(
         ranking.evidence[:] = [e for e, _ in kept]
         alike = [flat for _, flat in kept]
     leaders = [h.id for h in ranking.hypotheses if h.rank == 1]
-    warnings = _milestone_warnings(data, leaders)
+    warnings: list[MilestoneWarning | AssumptionWarning] = [*_milestone_warnings(data, leaders)]
+    warnings += _assumption_warnings(data, grid, method, ranking)
     listed = None
+    found: dict[str, Caveats] = {}
+    notes: dict[str, str] = {}
     if sort_evidence == "diagnosticity":
+        from achbench.analysis.diagnosticity import caveats
+
         listed = extra.by_diagnosticity(ranking.evidence, alike)
+        found = {e: c for e, c in caveats(data, method, chosen).items() if c.flags}
+        notes = {e: ", ".join(c.flags) for e, c in found.items()}
     elif sort_evidence == "file":
         listed = list(zip(ranking.evidence, alike, strict=True))
     order = "most diagnostic first" if sort_evidence == "diagnosticity" else "file order"
     evidence_caption = f"Evidence under {method} ({order})"
     if output_format == "json":
-        payload: dict[str, Any] = {"warnings": [w.to_json() for w in warnings]}
+        payload: dict[str, Any] = {
+            "warnings": [w.to_json() for w in warnings],
+            "evidence_items": len(grid.evidence),
+            "independent_origins": independent,
+        }
         if sort_evidence == "diagnosticity":
             payload["evidence_by_diagnosticity"] = [e.id for e, _ in listed or []]
+            payload["caveats"] = {e: c.to_json() for e, c in found.items()}
         emit(to_json(ranking, payload))
+    elif output_format == "csv" and listed is not None:
+        emit(_evidence_csv(listed, data, notes, quote_formulas))
+        extra.echo_warnings(warnings)
     elif output_format == "csv":
         emit(to_csv(ranking, quote_formulas))
         extra.echo_warnings(warnings)
@@ -123,16 +162,48 @@ def rank(
         if warnings:
             text += "\n" + extra.warnings_markdown(warnings)
         if listed is not None:
-            text += "\n" + extra.evidence_markdown(listed, evidence_caption)
+            text += "\n" + extra.evidence_markdown(listed, evidence_caption, notes)
         emit(text)
     else:
         pooled = ", ".join(grid.analysts) if grid.analysts else "no ratings yet"
         hidden = " (hidden)" if hide_nondiagnostic and flat_count else ""
+        origins = ""
+        if independent != len(grid.evidence):
+            origins = f" from {plural(independent, 'independent origin')}"
         caption = (
-            f"{plural(len(grid.evidence), 'evidence item')}, {flat_count} non-diagnostic"
-            f"{hidden}; analysts: {pooled}"
+            f"{plural(len(grid.evidence), 'evidence item')}{origins}, {flat_count} "
+            f"non-diagnostic{hidden}; analysts: {pooled}"
         )
         print_table(ranking, f"{data['title']} - method: {method}", caption)
         extra.print_warnings(warnings)
         if listed is not None:
-            extra.print_evidence_table(listed, evidence_caption)
+            extra.print_evidence_table(listed, evidence_caption, notes)
+
+
+def _evidence_csv(
+    listed: list[tuple[EvidenceScore, bool]],
+    data: MatrixData,
+    notes: dict[str, str],
+    quote_formulas: bool,
+) -> str:
+    """The evidence list as CSV: id, title, diagnosticity (6 digits), whether it is
+    non-diagnostic, its origin, and its caveats separated by spaces."""
+    import csv
+    import io
+
+    from achbench.cli.output import csv_number
+    from achbench.core.text import FormulaQuoted, RowSink, visible
+
+    buffer = io.StringIO()
+    writer: RowSink = csv.writer(buffer, lineterminator="\n")
+    if quote_formulas:
+        writer = FormulaQuoted(writer)
+    evidence = data.get("evidence", {})
+    writer.writerow(["id", "title", "diagnosticity", "nondiagnostic", "origin", "flags"])
+    for e, flat in listed:
+        origin = evidence[e.id].get("origin", "")
+        flags = notes.get(e.id, "").replace(", ", " ")
+        writer.writerow(
+            [e.id, visible(e.title), csv_number(e.diagnosticity), int(flat), origin, flags]
+        )
+    return buffer.getvalue()

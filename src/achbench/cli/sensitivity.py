@@ -16,8 +16,13 @@ from achbench.cli.options import (
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from achbench.analysis.assumptions import AssumptionCheck, AssumptionWarning
     from achbench.analysis.milestones import MilestoneWarning
     from achbench.analysis.sensitivity import Findings, Flip
+    from achbench.core.data import MatrixData
+    from achbench.scoring.methods import Grid
 
 SHOWN_CHANGES = 6
 """Rating changes named per challenger in the table and Markdown (JSON has all)."""
@@ -56,7 +61,9 @@ def _removal_rows(findings: Findings, show_all: bool) -> list[tuple[str, str, st
             else "no change"
         )
         order = order_text(r.standing) if r.standing else ""
-        rows.append((r.evidence, r.title, effect, order))
+        # An origin's items are left out together: name the origin and its items.
+        evidence = f"origin {r.evidence}: {', '.join(r.items)}" if r.items else r.evidence
+        rows.append((evidence, r.title, effect, order))
     return rows
 
 
@@ -73,8 +80,14 @@ def _removal_summary(findings: Findings, show_all: bool) -> str:
     def changes(count: int) -> str:
         return f"{count} {'changes' if count == 1 else 'change'}"
 
+    what = plural(total, "item")
+    if findings.origins != findings.items:
+        what = (
+            f"{plural(findings.items, 'item')} from {plural(total, 'independent origin')} "
+            "(an origin's items left out together)"
+        )
     text = (
-        f"Of {plural(total, 'item')}, {changes(leader)} the leader when removed, "
+        f"Of {what}, {changes(leader)} the leader when removed, "
         f"{changes(ranks)} only other ranks, {changes(rest)} nothing"
     )
     return text + ("." if show_all or not ranks else " (--all lists them).")
@@ -89,7 +102,11 @@ def _heading(findings: Findings) -> str:
 
 
 def render_markdown(
-    title: str, findings: Findings, warnings: list[MilestoneWarning], show_all: bool
+    title: str,
+    findings: Findings,
+    warnings: Sequence[MilestoneWarning | AssumptionWarning],
+    show_all: bool,
+    checks: Sequence[AssumptionCheck] = (),
 ) -> str:
     from achbench.analysis.wording import sentences
     from achbench.cli.analysis_output import warnings_markdown
@@ -129,6 +146,10 @@ def render_markdown(
         ]
     else:
         out.append("No single shift of one level changes the leader.")
+    if checks:
+        from achbench.cli.assumptions_output import assumptions_markdown
+
+        out += ["", assumptions_markdown(checks).rstrip("\n")]
     return "\n".join(out) + "\n"
 
 
@@ -145,7 +166,10 @@ def challengers_note(findings: Findings) -> str:
 
 
 def print_tables(
-    title: str, findings: Findings, warnings: list[MilestoneWarning], show_all: bool
+    title: str,
+    findings: Findings,
+    warnings: Sequence[MilestoneWarning | AssumptionWarning],
+    show_all: bool,
 ) -> None:
     from achbench.analysis.wording import order_text, sentences
     from achbench.cli.analysis_output import print_warnings
@@ -215,6 +239,24 @@ def print_tables(
             print_line(sentence)
 
 
+def _assumptions(
+    data: MatrixData,
+    grid: Grid,
+    method: str,
+    warnings: list[MilestoneWarning | AssumptionWarning],
+) -> tuple[AssumptionCheck, ...]:
+    """Every key assumption checked; the warnings of leaders resting on an unsupported
+    one are added to ``warnings``."""
+    if not data.get("assumptions"):
+        return ()
+    from achbench.analysis import assumptions
+
+    checks = assumptions.check(data, grid, method)
+    titles = {h: v["title"] for h, v in data["hypotheses"].items()}
+    warnings += assumptions.warnings(checks, titles)
+    return checks
+
+
 @main.command()
 @matrix_files
 @method_option
@@ -267,14 +309,22 @@ def sensitivity(
     grid = Grid.from_data(data, chosen)
     raters = raters_of(data, chosen) if len(grid.analysts) > 1 else None
     findings = analyse(grid, method, steps, raters)
-    warnings = milestone_warnings(data, findings.leaders)
+    warnings: list[MilestoneWarning | AssumptionWarning] = [
+        *milestone_warnings(data, findings.leaders)
+    ]
+    checks = _assumptions(data, grid, method, warnings)
     if output_format == "json":
         payload = {"title": data["title"], **findings.to_json()}
         payload["warnings"] = [w.to_json() for w in warnings]
+        payload["assumptions"] = [c.to_json() for c in checks]
         if challengers_note(findings):
             payload["challengers_note"] = challengers_note(findings)
         emit(dumps(payload))
     elif output_format == "markdown":
-        emit(render_markdown(data["title"], findings, warnings, show_all))
+        emit(render_markdown(data["title"], findings, warnings, show_all, checks))
     else:
         print_tables(data["title"], findings, warnings, show_all)
+        if checks:
+            from achbench.cli.assumptions_output import print_assumptions
+
+            print_assumptions(checks)

@@ -171,13 +171,43 @@ def _dict(node: Mapping[str, object]) -> Check:
     return check
 
 
-def _typed_dict(node: Mapping[str, object]) -> Check:
+class _Fields:
+    """The check of a typed dict: its fields' checks, the required ones, and
+    whether other keys are refused."""
+
+    def __init__(self, checks: dict[str, Check], required: set[str], forbid: bool) -> None:
+        self.checks = checks
+        self.required = required
+        self.names = frozenset(checks)
+        self.forbid = forbid
+
+    def check(self, value: object, proven: Mapping[str, object] | None = None) -> bool:
+        """Whether ``value`` is proved to meet the typed dict; a field whose value is
+        the very object ``proven`` (a table proved before) holds is taken as proved."""
+        if type(value) is not dict:
+            return False
+        table = cast("dict[str, object]", value)
+        if self.forbid and not self.names.issuperset(table):
+            return False
+        if not table.keys() >= self.required:
+            return False
+        checks = self.checks
+        for name, item in table.items():
+            field_check = checks.get(name)
+            if field_check is None or (proven is not None and proven.get(name) is item):
+                continue
+            if not field_check(item):
+                return False
+        return True
+
+
+def _fields(node: Mapping[str, object]) -> _Fields | None:
     fields = _node(node.get("fields"))
     extra = node.get("extra_behavior", "ignore")
     if not fields or extra not in ("ignore", "forbid", "allow"):
-        return _never
+        return None
     if not _only(node, "fields", "extra_behavior"):
-        return _never
+        return None
     checks: dict[str, Check] = {}
     required: set[str] = set()
     for name, field in fields.items():
@@ -187,28 +217,16 @@ def _typed_dict(node: Mapping[str, object]) -> Check:
             "schema",
             "required",
         }:
-            return _never
+            return None
         checks[name] = compile_check(spec.get("schema"))
         if spec.get("required", True):
             required.add(name)
-    names = frozenset(checks)
-    forbid = extra == "forbid"
+    return _Fields(checks, required, extra == "forbid")
 
-    def check(value: object) -> bool:
-        if type(value) is not dict:
-            return False
-        table = cast("dict[str, object]", value)
-        if forbid and not names.issuperset(table):
-            return False
-        if not table.keys() >= required:
-            return False
-        for name, item in table.items():
-            field_check = checks.get(name)
-            if field_check is not None and not field_check(item):
-                return False
-        return True
 
-    return check
+def _typed_dict(node: Mapping[str, object]) -> Check:
+    fields = _fields(node)
+    return _never if fields is None else fields.check
 
 
 def _union(node: Mapping[str, object]) -> Check:
@@ -278,15 +296,20 @@ def compile_check(schema: object) -> Check:
 
 
 @cache
-def _matrix_check() -> Check:
+def _matrix_fields() -> _Fields | None:
     from achbench.core._fast_schema import SCHEMA
 
-    return compile_check(SCHEMA)
+    node = _node(SCHEMA)
+    return _fields(node) if node.get("type") == "typed-dict" else None
 
 
-def proves_valid(data: object) -> bool:
+def proves_valid(data: object, proven: Mapping[str, object] | None = None) -> bool:
     """True only if the fast schema's pydantic-core validator accepts ``data``.
 
     False means "not proved": the data may still be valid; ask the validator.
+    ``proven`` is a matrix proved valid before: its top-level values that ``data``
+    holds too, the very same objects, are not proved again (``achbench history``
+    reads many versions that share their tables, ``store.toml.parse``).
     """
-    return _matrix_check()(data)
+    fields = _matrix_fields()
+    return fields is not None and fields.check(data, proven)

@@ -49,9 +49,11 @@ def _validator() -> SchemaValidator:
     return SchemaValidator(SCHEMA)
 
 
-def _field_problems(table: Mapping[str, object]) -> list[tuple[tuple[str, ...], str]]:
+def _field_problems(
+    table: Mapping[str, object], proven: Mapping[str, object] | None = None
+) -> list[tuple[tuple[str, ...], str]]:
     """The field rules' problems, worded; none when the quick proof holds."""
-    if proves_valid(table):
+    if proves_valid(table, proven):
         return []
     from pydantic_core import ValidationError
 
@@ -206,11 +208,36 @@ def _tables(value: object) -> Mapping[str, object]:
     return cast("Mapping[str, object]", value) if isinstance(value, dict) else {}
 
 
-def _cross_checks(data: Mapping[str, object]) -> Iterator[tuple[tuple[str, ...], str]]:
+def _cross_checks(
+    data: Mapping[str, object], proven: Mapping[str, object] | None = None
+) -> Iterator[tuple[tuple[str, ...], str]]:
     """References between tables; defensive, since it also runs on data that failed
-    the field rules (so that one run reports every problem)."""
+    the field rules (so that one run reports every problem).  Where every table but
+    the ratings is the very one of ``proven`` (a matrix proved valid before), only
+    the ratings' references are checked again."""
     hypotheses = _tables(data.get("hypotheses"))
     evidence = _tables(data.get("evidence"))
+    yield from _rating_checks(data, hypotheses, evidence)
+    if (
+        proven is not None
+        and data.keys() == proven.keys()
+        and all(proven[key] is value for key, value in data.items() if key != "ratings")
+    ):
+        return
+    for milestone_id, milestone in _tables(data.get("milestones")).items():
+        named = _tables(milestone).get("hypothesis")
+        if isinstance(named, str) and named not in hypotheses:
+            yield (
+                ("milestones", milestone_id, "hypothesis"),
+                f"names hypothesis {named!r}, which is not in [hypotheses]",
+            )
+    yield from _addition_checks(data, hypotheses, evidence)
+
+
+def _rating_checks(
+    data: Mapping[str, object], hypotheses: Mapping[str, object], evidence: Mapping[str, object]
+) -> Iterator[tuple[tuple[str, ...], str]]:
+    """Every rating names evidence and hypotheses that exist."""
     for analyst, table in _tables(data.get("ratings")).items():
         for evidence_id, row in _tables(table).items():
             cells = _tables(row)
@@ -227,14 +254,6 @@ def _cross_checks(data: Mapping[str, object]) -> Iterator[tuple[tuple[str, ...],
                     ("ratings", analyst, evidence_id, hypothesis_id),
                     f"rates hypothesis {hypothesis_id!r}, which is not in [hypotheses]",
                 )
-    for milestone_id, milestone in _tables(data.get("milestones")).items():
-        named = _tables(milestone).get("hypothesis")
-        if isinstance(named, str) and named not in hypotheses:
-            yield (
-                ("milestones", milestone_id, "hypothesis"),
-                f"names hypothesis {named!r}, which is not in [hypotheses]",
-            )
-    yield from _addition_checks(data, hypotheses, evidence)
 
 
 def _ids_in(value: object) -> list[tuple[str, str]]:
@@ -381,12 +400,19 @@ def over_caps(data: Mapping[str, object]) -> list[tuple[tuple[str, ...], str]]:
     return found
 
 
-def validate_data(data: object, path: str = "<matrix>", text: str | None = None) -> MatrixData:
+def validate_data(
+    data: object,
+    path: str = "<matrix>",
+    text: str | None = None,
+    proven: Mapping[str, object] | None = None,
+) -> MatrixData:
     """Validate parsed data as a matrix; return it, or raise ``MatrixFileError``.
 
     ``text`` is the source the data was parsed from, used only to put problems on
     their lines.  The returned dict is the input itself, untouched: unset keys stay
-    unset, so writing it back changes nothing.
+    unset, so writing it back changes nothing.  ``proven`` is a matrix validated
+    before whose tables ``data`` may share, the very objects (``store.toml.parse``
+    with ``parts``): those are not proved again.
     """
     if not isinstance(data, dict):
         raise MatrixFileError([Problem(path, f"expected a table, got {_describe(data)}")])
@@ -394,8 +420,8 @@ def validate_data(data: object, path: str = "<matrix>", text: str | None = None)
     too_many = over_caps(table)
     if too_many:
         raise MatrixFileError(_problems(path, text, too_many))
-    found = _field_problems(table)
-    found.extend(_cross_checks(table))
+    found = _field_problems(table, proven)
+    found.extend(_cross_checks(table, proven))
     if found:
         raise MatrixFileError(_problems(path, text, found))
     return cast(MatrixData, table)

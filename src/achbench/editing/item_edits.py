@@ -71,11 +71,6 @@ class ItemEdits:
         """Apply again the last change undone; None if there is none."""
         return self.history.redo()
 
-    def _rescored(self, change: Change) -> Change:
-        """After a change to hypotheses, which every cell may depend on: score again."""
-        self.live.rebuild(self.data, self.live.analysts)
-        return change
-
     def add_hypothesis(
         self, hypothesis_id: str, fields: HypothesisData, index: int | None = None
     ) -> Change:
@@ -85,11 +80,13 @@ class ItemEdits:
 
         def add() -> Change:
             op.insert_hypothesis(self.data, hypothesis_id, fields.copy(), at, {}, {})
-            return self._rescored(change)
+            self.live.add_hypothesis(hypothesis_id)
+            return change
 
         def remove() -> Change:
+            self.live.remove_hypothesis(hypothesis_id)
             op.remove_hypothesis(self.data, hypothesis_id)
-            return self._rescored(change)
+            return change
 
         return self.history.do(f"add hypothesis {hypothesis_id}", add, remove)
 
@@ -104,16 +101,20 @@ class ItemEdits:
         change = Change("structure", hypothesis=hypothesis_id)
 
         def remove() -> Change:
+            self.live.remove_hypothesis(hypothesis_id)
             op.remove_hypothesis(self.data, hypothesis_id)
-            return self._rescored(change)
+            return change
 
         def restore() -> Change:
+            # The scores of one hypothesis are counted back in, not the whole
+            # matrix again: undo of this, the largest edit, stays quick.
             op.insert_hypothesis(self.data, hypothesis_id, fields, index, column, milestones)
             if order:
                 current = self.data["milestones"]
                 self.data["milestones"] = {k: current[k] for k in order if k in current}
             put_references(self.data, kept)
-            return self._rescored(change)
+            self.live.add_hypothesis(hypothesis_id)
+            return change
 
         return self.history.do(f"delete hypothesis {hypothesis_id}", remove, restore)
 
@@ -129,7 +130,9 @@ class ItemEdits:
             op.replace_hypothesis(self.data, old_id, new_id, fields)
             if new_id == old_id:
                 return Change("hypothesis", hypothesis=new_id)
-            return self._rescored(Change("structure", hypothesis=new_id))
+            self.live.remove_hypothesis(old_id)
+            self.live.add_hypothesis(new_id)
+            return Change("structure", hypothesis=new_id)
 
         return self.history.do(
             f"edit hypothesis {hypothesis_id}",

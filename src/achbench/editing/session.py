@@ -24,9 +24,10 @@ from achbench.core.data import MatrixData
 from achbench.core.vocabulary import FORMAT, Code
 from achbench.editing import operations as op
 from achbench.editing import saving
-from achbench.editing.document import Document, as_matrix, example_path
+from achbench.editing.document import Document, as_matrix, example_path, read_matrix_text
 from achbench.editing.edits import Edits
 from achbench.editing.recovery import Recovery
+from achbench.editing.snapshot import Version
 from achbench.editing.undo import Change
 from achbench.scoring.live import LiveScores
 from achbench.store import toml as store
@@ -47,6 +48,7 @@ class Session(Edits):
         analyst: str | None = None,
         pooled: bool = False,
         saved: bool = True,
+        base: Version | None = None,
     ) -> None:
         self.pooled = pooled
         analyst = analyst or default_analyst(data)
@@ -56,7 +58,9 @@ class Session(Edits):
         self._kept: tuple[int, int] | None = None
         """(history state, recovery epoch) of the last background copy."""
         on_disk = saved and document is not None and document.path is not None
-        self.base: MatrixData | None = op.snapshot(data) if on_disk else None
+        if base is None and on_disk:
+            base = Version(data=op.snapshot(data))
+        self._base: Version | None = base if on_disk else None
         """The matrix as the file held it when last loaded or saved: the base of a
         three-way merge with the file on disk (None: no such version, e.g. restored work)."""
         if not saved:
@@ -64,9 +68,13 @@ class Session(Edits):
 
     @classmethod
     def open(cls, path: Path | str, analyst: str | None = None) -> Session:
-        """Load a matrix file (``MatrixFileError`` with located problems if it is bad)."""
-        data, document = Document.open(Path(path))
-        return cls(data, document, analyst=analyst)
+        """Load a matrix file (``MatrixFileError`` with located problems if it is bad).
+
+        The text read is kept as the base of a later merge (``Version``), parsed
+        again only if one is asked for: no copy of the matrix is taken."""
+        data, digest, text = read_matrix_text(Path(path))
+        document = Document(Path(path), fingerprint=digest)
+        return cls(data, document, analyst=analyst, base=Version(text=text, path=str(path)))
 
     @classmethod
     def example(cls, analyst: str | None = None) -> Session:
@@ -149,6 +157,21 @@ class Session(Edits):
 
     # -- the file on disk and the recovery file ----------------------------------------
 
+    @property
+    def base(self) -> MatrixData | None:
+        """The matrix as the file held it when last loaded or saved (parsed from the
+        text kept, on first use); None when there is no such version."""
+        return self._base.data() if self._base is not None else None
+
+    @base.setter
+    def base(self, data: MatrixData | None) -> None:
+        self._base = Version(data=data) if data is not None else None
+
+    @property
+    def has_base(self) -> bool:
+        """A version to merge from is kept (``base`` would not be None), asked cheaply."""
+        return self._base is not None
+
     def disk_changed(self) -> bool:
         """True if the file was changed or removed by someone else since load or save."""
         return self.document.disk_changed()
@@ -180,15 +203,15 @@ class Session(Edits):
         """
         target = self.document.target(None if path is None else Path(path), force=force)
         state = self.history.state
-        base = op.snapshot(self.data)  # what Merge compares against once this is on disk
-        wait = saving.start_save(self.data, target)
+        wait = saving.start_save_text(self.data, target)
 
         def written() -> Callable[[], Path]:
-            done = wait()
+            done, text = wait()
+            base = Version(text=text, path=str(target))  # what Merge compares against
 
             def record() -> Path:
                 self.document.wrote(target, done)
-                self.base = base
+                self._base = base
                 self.history.mark_saved(state)
                 self.recovery.retire()
                 return target
@@ -224,13 +247,13 @@ class Session(Edits):
         before = len(self.conflicts)
         result = merge(self.base, op.snapshot(self.data), theirs)
         states = (
-            (self.data, self.base, self.document.fingerprint),
-            (result.data, op.snapshot(theirs), digest),
+            (self.data, self._base, self.document.fingerprint),
+            (result.data, Version(data=op.snapshot(theirs)), digest),
         )
         change = Change("all")
 
         def to(which: int) -> Change:
-            self.data, self.base, self.document.fingerprint = states[which]
+            self.data, self._base, self.document.fingerprint = states[which]
             self._rescore()
             return change
 

@@ -151,7 +151,7 @@ def write_csv(
         for h, item in hypotheses.items():
             out.writerow([h, item["title"], *(ratings.get(e, {}).get(h, "") for e in evidence)])
     _section(out, "hypotheses", HYPOTHESIS_COLUMNS, hypotheses)
-    _section(out, "evidence", evidence_columns(evidence), _with_id_lists(evidence))
+    _section(out, "evidence", evidence_columns(evidence), with_id_lists(evidence))
     if milestones := data.get("milestones"):
         _section(out, "milestones", MILESTONE_COLUMNS, milestones)
     _addition_sections(out, data)
@@ -200,7 +200,7 @@ _ID_LISTS = ("assumes", "hypotheses")
 """Keys holding arrays of ids; a cell holds them separated by spaces."""
 
 
-def _with_id_lists(table: Mapping[str, Mapping[str, object]]) -> dict[str, dict[str, object]]:
+def with_id_lists(table: Mapping[str, Mapping[str, object]]) -> dict[str, dict[str, object]]:
     """The items with each array of ids as one cell's text: ``A1 A2``."""
     out: dict[str, dict[str, object]] = {}
     for item_id, item in table.items():
@@ -217,7 +217,7 @@ def _addition_sections(out: _RowWriter, data: MatrixData) -> None:
     if sources := data.get("sources"):
         _section(out, "sources", SOURCE_COLUMNS, sources)
     if assumptions := data.get("assumptions"):
-        _section(out, "assumptions", ASSUMPTION_COLUMNS, _with_id_lists(assumptions))
+        _section(out, "assumptions", ASSUMPTION_COLUMNS, with_id_lists(assumptions))
     notes = [
         (analyst, e, h, note)
         for analyst, table in (data.get("rationale") or {}).items()

@@ -12,6 +12,7 @@ plain grid typed by hand.  Sheets written (``docs/formats.md`` has the detail):
     Hypotheses   id, title, description, prior
     Evidence     id and every evidence field
     Sources      when the matrix has sources (a later format version)
+    Assumptions  when it has key assumptions (arrays of ids as ``A1 A2``, as in CSV)
     Milestones   when it has milestones
     Rationale    when it has rationale (a later format version)
     Ranking      each hypothesis's rank and score under every method (derived:
@@ -45,6 +46,7 @@ from achbench.core.errors import MatrixFileError, Problem
 from achbench.core.vocabulary import CODES, FORMAT, ID_RE, LEVELS, METHODS, Code
 from achbench.formats.conversion import Report, fail, pick_analyst
 from achbench.formats.csv_grid import (
+    ASSUMPTION_COLUMNS,
     EVIDENCE_COLUMNS,
     HYPOTHESIS_COLUMNS,
     MATRIX_COLUMNS,
@@ -52,6 +54,7 @@ from achbench.formats.csv_grid import (
     Record,
     Sections,
     read_sections,
+    with_id_lists,
 )
 from achbench.scoring.methods import Grid, score
 
@@ -84,10 +87,27 @@ CODE_COLOURS: dict[Code, tuple[str, str, bool]] = dict(
 green, inconsistent red, the strong codes bold on a dark fill, NA dim), in the
 light fills the HTML report uses, which print and read well on white."""
 
-SHEETS = ("Grid", "Hypotheses", "Evidence", "Sources", "Milestones", "Rationale", "Ranking")
+SHEETS = (
+    "Grid",
+    "Hypotheses",
+    "Evidence",
+    "Sources",
+    "Assumptions",
+    "Milestones",
+    "Rationale",
+    "Ranking",
+)
 """The sheets in the order written; ``Matrix`` comes last."""
 
-_SECTION_SHEETS = ("hypotheses", "evidence", "sources", "milestones", "rationale", "matrix")
+_SECTION_SHEETS = (
+    "hypotheses",
+    "evidence",
+    "sources",
+    "assumptions",
+    "milestones",
+    "rationale",
+    "matrix",
+)
 """Sheets read as the CSV layout's sections of the same name."""
 _DERIVED = ("ranking",)
 """Sheets written for people and never read back."""
@@ -113,16 +133,21 @@ def write_xlsx(data: MatrixData, report: Report, analyst: str | None = None) -> 
     writer = _Writer(book, report)
     writer.grid(data, chosen)
     writer.table("Hypotheses", HYPOTHESIS_COLUMNS, data["hypotheses"], "hypotheses")
-    writer.table("Evidence", EVIDENCE_COLUMNS, data.get("evidence", {}), "evidence")
+    evidence = with_id_lists(data.get("evidence", {}))
+    writer.table("Evidence", EVIDENCE_COLUMNS, evidence, "evidence")
     tables: Mapping[str, object] = data
     if isinstance(sources := tables.get("sources"), Mapping) and sources:
         writer.table("Sources", _columns("sources", sources), sources, "sources")
+    if assumptions := data.get("assumptions"):
+        listed = with_id_lists(assumptions)
+        writer.table("Assumptions", ASSUMPTION_COLUMNS, listed, "assumptions")
     if milestones := data.get("milestones"):
         writer.table("Milestones", MILESTONE_COLUMNS, milestones, "milestones")
     if isinstance(rationale := tables.get("rationale"), Mapping) and rationale:
         writer.rationale(rationale)
     writer.ranking(data, chosen)
-    held = {"hypotheses", "evidence", "ratings", "sources", "milestones", "rationale"}
+    held = {"hypotheses", "evidence", "ratings", "sources", "assumptions", "milestones"}
+    held.add("rationale")
     for key, value in tables.items():
         if key not in held and key not in MATRIX_COLUMNS and value:
             report.warn(f"the workbook has no sheet for {key} yet; left out", key=key)

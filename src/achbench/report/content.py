@@ -10,12 +10,17 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from achbench.analysis.assumptions import AssumptionCheck, AssumptionWarning
+from achbench.analysis.assumptions import check as check_assumptions
+from achbench.analysis.assumptions import warnings as assumption_warnings
 from achbench.analysis.consensus import Consensus, consensus
+from achbench.analysis.diagnosticity import caveats
 from achbench.analysis.judgement import Judgement, judge
 from achbench.analysis.milestones import MilestoneView, MilestoneWarning, by_hypothesis, warnings
 from achbench.analysis.sensitivity import Findings, analyse, raters_of
 from achbench.core.data import MatrixData
 from achbench.core.vocabulary import METHODS, Code, Level
+from achbench.scoring.admiralty import admiralty_mark
 from achbench.scoring.methods import (
     EvidenceScore,
     Grid,
@@ -24,6 +29,7 @@ from achbench.scoring.methods import (
     rated_alike,
     score,
 )
+from achbench.scoring.origins import independent_count
 from achbench.versioning.history import History
 
 TOP_DIAGNOSTIC = 10
@@ -44,6 +50,12 @@ class MatrixRow:
     """Per hypothesis with several analysts: the dispute category of the cell."""
     diagnosticity: float
     nondiagnostic: bool
+    admiralty: str | None = None
+    """The Admiralty rating (source reliability and grade, ``B2``), when given."""
+    origin: str | None = None
+    """The origin it shares with other items, when it has one."""
+    caveats: tuple[str, ...] = ()
+    """Why its diagnosticity may only look so (``analysis.diagnosticity``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,13 +90,19 @@ class Report:
     consensus: Consensus | None
     """Only when at least two analysts rated."""
     milestones: dict[str, list[MilestoneView]]
-    warnings: tuple[MilestoneWarning, ...]
+    warnings: tuple[MilestoneWarning | AssumptionWarning, ...]
+    """Milestones that tell against the leader, then leaders resting on an unsupported
+    assumption."""
     judgement: Judgement | None = None
     """Analysts' probabilities, pooled (and scored once resolved): only when any were entered."""
     history: History | None = None
     """The file's committed versions, ranked (``with_history``): only for a file in git."""
     notes: tuple[Note, ...] = ()
     """The rationale of the report's analysts, evidence then hypotheses in file order."""
+    independent: int = 0
+    """Independent pieces of evidence: items without an origin, plus one per origin."""
+    assumptions: tuple[AssumptionCheck, ...] = ()
+    """The key assumptions checked under the lead method, file order."""
 
     @property
     def order(self) -> list[str]:
@@ -106,6 +124,9 @@ def build(
     alike = rated_alike(grid)
     several = len(grid.analysts) > 1
     agreement = consensus(data, grid.analysts) if several else None
+    items = data.get("evidence", {})
+    sources = data.get("sources", {})
+    flagged = caveats(data, method, grid.analysts)
     rows = []
     for i, (evidence_id, title) in enumerate(zip(grid.evidence, grid.evidence_titles, strict=True)):
         codes: dict[str, Code | None] = {}
@@ -131,6 +152,9 @@ def build(
                 disputes,
                 lead.evidence[i].diagnosticity,
                 alike[i],
+                admiralty_mark(items[evidence_id], sources),
+                items[evidence_id].get("origin"),
+                flagged[evidence_id].flags,
             )
         )
     ranked = sorted(
@@ -139,6 +163,8 @@ def build(
     )
     top = tuple(e for e in ranked if e.diagnosticity > 0)[:TOP_DIAGNOSTIC]
     findings = analyse(grid, method, steps, raters_of(data, grid.analysts) if several else None)
+    checks = check_assumptions(data, grid, method, lead)
+    titles = {h: v["title"] for h, v in data["hypotheses"].items()}
     return Report(
         title=data["title"],
         question=data.get("question"),
@@ -152,9 +178,14 @@ def build(
         findings=findings,
         consensus=agreement,
         milestones=by_hypothesis(data, today),
-        warnings=tuple(warnings(data, findings.leaders, today)),
+        warnings=(
+            *warnings(data, findings.leaders, today),
+            *assumption_warnings(checks, titles),
+        ),
         judgement=judge(data, analysts) if data.get("judgements") else None,
         notes=rationale_notes(data, grid.analysts),
+        independent=independent_count(grid),
+        assumptions=checks,
     )
 
 
@@ -229,3 +260,29 @@ def with_history(report: Report, path: str) -> Report:
     if len(found.versions) < 2:
         return report
     return dataclasses.replace(report, history=found)
+
+
+def evidence_notes(report: Report) -> list[str]:
+    """Sentences under the matrix on what its Admiralty marks, origins and caveats
+    mean; none when the matrix has none of them."""
+    from achbench.analysis.diagnosticity import FLAG_MEANING
+    from achbench.analysis.wording import plural
+
+    out = []
+    if any(row.admiralty for row in report.rows):
+        out.append(
+            "Beside credibility: the Admiralty rating, source reliability A-F and grade "
+            "1-6 (A and 1 best, F and 6 cannot be judged); where an item does not set "
+            "its credibility, it is derived from them."
+        )
+    if report.independent and report.independent != len(report.rows):
+        out.append(
+            f"{plural(len(report.rows), 'evidence item')} from "
+            f"{plural(report.independent, 'independent origin')}: items that share an "
+            "origin count once in every score."
+        )
+    shown = {flag for row in report.rows for flag in row.caveats}
+    if shown:
+        meanings = "; ".join(f"{f}: {m}" for f, m in FLAG_MEANING.items() if f in shown)
+        out.append(f"Diagnosticity that may only look so: {meanings}.")
+    return out

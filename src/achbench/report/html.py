@@ -12,13 +12,15 @@ from __future__ import annotations
 
 from html import escape
 
+from achbench.analysis.assumptions import summary, without_text
 from achbench.analysis.consensus import CATEGORY_NAMES
 from achbench.analysis.wording import STEP_WORDS, order_text, plural, sentences
 from achbench.core.text import visible
-from achbench.core.vocabulary import CODE_MEANING, METHODS
+from achbench.core.vocabulary import ASSUMPTION_STATUS_MEANING, CODE_MEANING, METHODS
 from achbench.report.content import (
     SCORE_NAMES,
     Report,
+    evidence_notes,
     judgement_columns,
     judgement_scores,
     score_text,
@@ -263,9 +265,11 @@ def render(report: Report) -> str:
     hyps = list(report.hypotheses)
     rows = []
     for row in report.rows:
+        origin = f' <small class="flag">origin {_e(row.origin)}</small>' if row.origin else ""
+        mark = f" ({_e(row.admiralty)})" if row.admiralty else ""
         cells = [
-            f"<td>{_e(row.id)}</td><td>{_e(row.title)}</td>",
-            f"<td>{_e(row.credibility)}</td><td>{_e(row.relevance)}</td>",
+            f"<td>{_e(row.id)}</td><td>{_e(row.title)}{origin}</td>",
+            f"<td>{_e(row.credibility)}{mark}</td><td>{_e(row.relevance)}</td>",
         ]
         for h in hyps:
             code = row.codes[h]
@@ -276,6 +280,7 @@ def render(report: Report) -> str:
             tip = f' title="{_e(CATEGORY_NAMES[dispute])}"' if dispute else ""
             cells.append(f'<td class="{" ".join(classes)}"{tip}>{_e(code or "")}</td>')
         flat = '<small class="flag">non-diagnostic</small>' if row.nondiagnostic else ""
+        flat += "".join(f'<small class="flag">{_e(c)}</small>' for c in row.caveats)
         cells.append(f'<td class="num">{row.diagnosticity:.2f}{flat}</td>')
         cls = ' class="flat"' if row.nondiagnostic else ""
         rows.append(f"<tr{cls}>{''.join(cells)}</tr>")
@@ -297,6 +302,7 @@ def render(report: Report) -> str:
         f'<span class="c-{code}">{code} {words}</span>' for code, words in CODE_MEANING.items()
     )
     out.append(f'<p class="legend">{legend}</p>')
+    out += [f'<p class="note">{_e(line)}</p>' for line in evidence_notes(report)]
     if report.consensus is not None:
         out.append(
             '<p class="note">Each code is the analysts\' consensus (Open Synthesis); a dashed '
@@ -334,6 +340,7 @@ def render(report: Report) -> str:
     out.append(_sensitivity_chart(report))
     out.append("</section>")
 
+    out.append(assumptions_section(report))
     out.append('<section id="agreement"><h2>Agreement between analysts</h2>')
     agreement = report.consensus
     if agreement is None:
@@ -390,6 +397,35 @@ def render(report: Report) -> str:
 
 JUDGEMENT_KINDS = {"linear pool": "lead", "geometric pool": "lead", "bayes": "mid"}
 """Bar colours of the judgement chart: analysts plain, pools green, bayes orange."""
+
+
+def assumptions_section(report: Report) -> str:
+    """The Key Assumptions Check (as ``markdown.assumptions_section``); "" without any."""
+    if not report.assumptions:
+        return ""
+    out = [
+        '<section id="assumptions"><h2>Key assumptions</h2>',
+        f"<p>{_e(summary(report.assumptions))}</p>",
+    ]
+    for found in report.assumptions:
+        out.append(f"<h3>{_e(found.id)} {_e(found.title)}</h3>")
+        meaning = ASSUMPTION_STATUS_MEANING[found.status]
+        notes = f" {_e(found.notes)}" if found.notes else ""
+        out.append(
+            f'<p><strong class="verdict-{_e(found.status)}">Verdict: {_e(found.status)}</strong> '
+            f"({_e(meaning)}).{notes}</p><ul>"
+        )
+        if found.hypotheses:
+            linked = ", ".join(_hypothesis(report, h) for h in found.hypotheses)
+            out.append(f"<li>Stands or falls with: {linked}</li>")
+        if found.evidence:
+            out.append(f"<li>Evidence resting on it: {_e(', '.join(found.evidence))}</li>")
+        out.append(f"<li>Ranking under {_e(report.method)}: {_e(without_text(found))}</li>")
+        if found.rests:
+            out.append(f"<li>The leader rests on it: {_e(', '.join(found.rests))}</li>")
+        out.append("</ul>")
+    out.append("</section>")
+    return "".join(out)
 
 
 def judgement_section(report: Report) -> str:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from achbench.analysis.assumptions import summary, without_text
 from achbench.analysis.consensus import ALPHA_RELIABLE, ALPHA_TENTATIVE, CATEGORY_NAMES
 from achbench.analysis.wording import order_text, sentences
-from achbench.core.vocabulary import CODE_MEANING, METHODS
+from achbench.core.vocabulary import ASSUMPTION_STATUS_MEANING, CODE_MEANING, METHODS
 from achbench.report.content import (
     SCORE_NAMES,
     Report,
+    evidence_notes,
     judgement_columns,
     judgement_scores,
     score_text,
@@ -103,12 +105,18 @@ def render(report: Report) -> str:
     hyps = list(report.hypotheses)
     rows = []
     for row in report.rows:
-        cells = [f"{row.id} {escape(row.title)}", row.credibility, row.relevance]
+        evidence = f"{row.id} {escape(row.title)}"
+        if row.origin:
+            evidence += f" (origin {escape(row.origin)})"
+        credibility = row.credibility + (f" ({row.admiralty})" if row.admiralty else "")
+        cells = [evidence, credibility, row.relevance]
         for h in hyps:
             code = row.codes[h]
             mark = DISPUTE_MARK.get(row.disputes.get(h, ""), "")
             cells.append((code or "") + (f"\\{mark}" if mark else ""))
         diag = f"{row.diagnosticity:.2f}" + (" (non-diagnostic)" if row.nondiagnostic else "")
+        if row.caveats:
+            diag += f" ({', '.join(row.caveats)})"
         cells.append(diag)
         rows.append(cells)
     out += table(
@@ -118,6 +126,7 @@ def render(report: Report) -> str:
     )
     legend = ", ".join(f"{code} {words}" for code, words in CODE_MEANING.items())
     out += ["", f"Codes: {legend}; blank: not rated."]
+    out += evidence_notes(report)
     if report.consensus is not None:
         out.append(
             "Each code is the analysts' consensus; \\* marks a mild, \\*\\* a large and "
@@ -147,6 +156,8 @@ def render(report: Report) -> str:
     out.append("")
     out += [f"- {escape(s)}" for s in sentences(report.findings)]
     out.append("")
+
+    out += assumptions_section(report)
 
     out += ["## Agreement between analysts", ""]
     agreement = report.consensus
@@ -217,6 +228,28 @@ def render(report: Report) -> str:
         )
         out.append("")
     return "\n".join(out).rstrip("\n") + "\n"
+
+
+def assumptions_section(report: Report) -> list[str]:
+    """The Key Assumptions Check: each assumption's verdict and why, what rests on it,
+    and the ranking without the evidence that assumes it; nothing without assumptions."""
+    if not report.assumptions:
+        return []
+    out = ["## Key assumptions", "", summary(report.assumptions), ""]
+    for found in report.assumptions:
+        out += [f"### {found.id} {escape(found.title)}", ""]
+        verdict = f"**Verdict: {found.status}** ({ASSUMPTION_STATUS_MEANING[found.status]})."
+        out += [verdict + (f" {escape(found.notes)}" if found.notes else ""), ""]
+        if found.hypotheses:
+            linked = ", ".join(_hypothesis(report, h) for h in found.hypotheses)
+            out.append(f"- Stands or falls with: {linked}")
+        if found.evidence:
+            out.append(f"- Evidence resting on it: {', '.join(found.evidence)}")
+        out.append(f"- Ranking under {report.method}: {without_text(found)}")
+        if found.rests:
+            out.append(f"- The leader rests on it: {', '.join(found.rests)}")
+        out.append("")
+    return out
 
 
 def judgement_section(report: Report) -> list[str]:

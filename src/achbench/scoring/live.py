@@ -16,6 +16,11 @@ settled by ``scoring.ties`` as ``achbench rank`` settles them.  The figures are
 the ones ``achbench.scoring.methods`` gives on the same ratings (the unit tests
 hold it to that).
 
+Pending evidence items (``status = "pending"``) count in no score, as in
+``scoring.methods``: their cells are left out of every sum, and their status is
+read at each call, so an item marked pending or collected is taken out and put
+back by ``remove_evidence`` and ``add_evidence`` like any other change to it.
+
 The scores read the matrix they are given (its hypotheses, the evidence
 items' levels, the ratings) and never write it.  Whoever edits it tells them
 what is about to change, through an explicit call each:
@@ -23,8 +28,10 @@ what is about to change, through an explicit call each:
 * ``set_cell(analyst, evidence, hypothesis, code)`` before a rating changes;
 * ``remove_evidence(evidence)`` before an item (or its weights, or its
   ratings) changes or goes, and ``add_evidence(evidence)`` once it is back;
-* ``rebuild(data, analysts)`` after anything else: hypotheses added, removed or
-  renamed, a new matrix, other analysts scored.
+* ``add_hypothesis(hypothesis)`` once a hypothesis (with its ratings) is in, and
+  ``remove_hypothesis(hypothesis)`` when it goes;
+* ``rebuild(data, analysts)`` after anything else: hypotheses renamed, a new
+  matrix, other analysts scored.
 """
 
 from __future__ import annotations
@@ -33,8 +40,9 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from operator import mul
 
-from achbench.core.data import EvidenceData, MatrixData, Row
+from achbench.core.data import EvidenceData, MatrixData, Row, SourceData
 from achbench.core.vocabulary import CODES, DEFAULT_LEVEL, LEVELS, METHODS, Code, Level
+from achbench.scoring.admiralty import credibility_of
 from achbench.scoring.methods import (
     BAYES_GENUINE,
     BAYES_LIKELIHOOD,
@@ -45,6 +53,7 @@ from achbench.scoring.methods import (
     HypothesisScore,
     Ranking,
     consensus_code,
+    is_pending,
     normalised_priors,
     population_stdev,
     rated_spread,
@@ -96,8 +105,12 @@ _COEF = _coefficients()
 _INT_COEF = {name: [int(v) for v in _COEF[name]] for name in ("inc", "con", "na")}
 
 
-def _levels(item: EvidenceData) -> tuple[Level, Level]:
-    return item.get("credibility", DEFAULT_LEVEL), item.get("relevance", DEFAULT_LEVEL)
+def _levels(item: EvidenceData, sources: Mapping[str, SourceData]) -> tuple[Level, Level]:
+    return credibility_of(item, sources), item.get("relevance", DEFAULT_LEVEL)
+
+
+_Override = tuple[str, str, str, "Code | None"]
+"""(analyst, evidence, hypothesis, code): one rating as it is about to be."""
 
 
 class LiveScores:
@@ -112,6 +125,11 @@ class LiveScores:
         self.analysts: tuple[str, ...] = tuple(analysts)
         self._counts: dict[str, list[int]] = {}
         self._extra: dict[str, list[float]] = {}
+        self._groups: dict[str, list[str]] | None = None
+        self._stale = False
+        """A hypothesis came or went in a matrix with origins: rebuild before reading."""
+        self._pending = 0
+        """How many items are pending: they count in no score, nor in the unrated shares."""
         self.rebuild(data, analysts)
 
     # -- reading the data ----------------------------------------------------------
@@ -126,8 +144,85 @@ class LiveScores:
                 out.append(code)
         return out
 
+    def _is_pending(self, evidence_id: str) -> bool:
+        item = self._data.get("evidence", {}).get(evidence_id)
+        return item is not None and is_pending(item)
+
     def _levels(self, evidence_id: str) -> tuple[Level, Level]:
-        return _levels(self._data.get("evidence", {})[evidence_id])
+        return _levels(self._data.get("evidence", {})[evidence_id], self._data.get("sources", {}))
+
+    # -- origins: an origin's items count as one row (``scoring.origins``) ----------
+
+    def _origin_of(self, evidence_id: str) -> str | None:
+        return self._data.get("evidence", {})[evidence_id].get("origin")
+
+    def groups(self) -> dict[str, list[str]]:
+        """Each origin's items, in file order (kept until items are added or removed)."""
+        if self._groups is None:
+            groups: dict[str, list[str]] = {}
+            for evidence_id, item in self._data.get("evidence", {}).items():
+                origin = item.get("origin")
+                if origin is not None and not is_pending(item):
+                    groups.setdefault(origin, []).append(evidence_id)
+            self._groups = groups
+        return self._groups
+
+    def independent(self) -> int:
+        """Independent pieces of evidence: items without an origin, plus one per origin."""
+        groups = self.groups()
+        total = len(self._data.get("evidence", {})) - self._pending
+        return total - sum(len(members) - 1 for members in groups.values())
+
+    def origin_row(
+        self, origin: str, override: _Override | None = None, without: str | None = None
+    ) -> tuple[Level, Level, dict[str, list[Code]]] | None:
+        """An origin's one row as ``scoring.origins.merge_origins`` builds it: its
+        levels and each hypothesis' pooled codes; ``override`` is one rating as it
+        is about to be, ``without`` an item left out.  None if no item is left."""
+        members = [e for e in self.groups().get(origin, ()) if e != without]
+        if not members:
+            return None
+        hypothesis_ids = list(self._data["hypotheses"])
+        distinct: dict[tuple[tuple[Code, ...], ...], None] = {}
+        levels = [self._levels(e) for e in members]
+        for evidence_id in members:
+            profile = tuple(
+                tuple(self._codes_with(evidence_id, h, override)) for h in hypothesis_ids
+            )
+            distinct.setdefault(profile, None)
+        row = {
+            h: [c for profile in distinct for c in profile[j]] for j, h in enumerate(hypothesis_ids)
+        }
+        credibility = min((c for c, _ in levels), key=LEVELS.index)
+        relevance = max((r for _, r in levels), key=LEVELS.index)
+        return credibility, relevance, row
+
+    def _codes_with(
+        self, evidence_id: str, hypothesis_id: str, override: _Override | None
+    ) -> list[Code]:
+        if override is None or override[1:3] != (evidence_id, hypothesis_id):
+            return self.codes(evidence_id, hypothesis_id)
+        ratings = self._data.get("ratings", {})
+        out: list[Code] = []
+        for name in self.analysts:
+            code = (
+                override[3]
+                if name == override[0]
+                else (ratings.get(name, {}).get(evidence_id, {}).get(hypothesis_id))
+            )
+            if code is not None:
+                out.append(code)
+        return out
+
+    def _add_origin(
+        self, origin: str, sign: int, override: _Override | None = None, without: str | None = None
+    ) -> None:
+        found = self.origin_row(origin, override, without)
+        if found is None:
+            return
+        credibility, relevance, row = found
+        for hypothesis_id, codes in row.items():
+            self._add(hypothesis_id, codes, credibility, relevance, sign)
 
     # -- keeping the sums ----------------------------------------------------------
 
@@ -135,20 +230,28 @@ class LiveScores:
         """Score ``data`` afresh, pooling ``analysts``: O(cells)."""
         self._data = data
         self.analysts = tuple(analysts)
+        self._stale = False
         hypotheses = data["hypotheses"]
         evidence = data.get("evidence", {})
         ratings = data.get("ratings", {})
+        sources = data.get("sources", {})
         self._counts = {h: [0] * _N_BUCKETS for h in hypotheses}
         self._extra = {h: [0.0] * _N_EXTRA for h in hypotheses}
+        self._pending = sum(map(is_pending, evidence.values()))
+        self._groups = None
+        for origin in self.groups():
+            self._add_origin(origin, 1)
         tables = [ratings[a] for a in self.analysts if ratings.get(a)]
         if len(tables) == 1:
             self._count_single(tables[0], evidence)
             return
         for evidence_id, item in evidence.items():
-            rows = [t[evidence_id] for t in tables if evidence_id in t]
-            if not rows:
+            if "origin" in item:
                 continue
-            credibility, relevance = _levels(item)
+            rows = [t[evidence_id] for t in tables if evidence_id in t]
+            if not rows or is_pending(item):
+                continue
+            credibility, relevance = _levels(item, sources)
             hypothesis_ids = rows[0].keys() if len(rows) == 1 else {h for r in rows for h in r}
             for hypothesis_id in hypothesis_ids:
                 codes = [r[hypothesis_id] for r in rows if hypothesis_id in r]
@@ -158,8 +261,14 @@ class LiveScores:
         """The fast path of ``rebuild`` for one analyst: every cell is one bucket."""
         counts = self._counts
         code_index = _CODE_INDEX
+        sources = self._data.get("sources", {})
         for evidence_id, row in table.items():
-            credibility, relevance = _levels(evidence[evidence_id])
+            item = evidence[evidence_id]
+            if self._pending and is_pending(item):
+                continue
+            if "origin" in item:
+                continue  # counted with its origin
+            credibility, relevance = _levels(item, sources)
             base = (_LEVEL_INDEX[credibility] * len(LEVELS) + _LEVEL_INDEX[relevance]) * len(CODES)
             for hypothesis_id, code in row.items():
                 counts[hypothesis_id][base + code_index[code]] += 1
@@ -202,7 +311,12 @@ class LiveScores:
         the data, and the new ones are those with ``analyst``'s replaced.  An
         analyst who is not pooled changes nothing.
         """
-        if analyst not in self.analysts:
+        if analyst not in self.analysts or self._is_pending(evidence_id):
+            return
+        origin = self._origin_of(evidence_id)
+        if origin is not None:
+            self._add_origin(origin, -1)
+            self._add_origin(origin, 1, override=(analyst, evidence_id, hypothesis_id, code))
             return
         ratings = self._data.get("ratings", {})
         old: list[Code] = []
@@ -218,6 +332,44 @@ class LiveScores:
         self._add(hypothesis_id, old, credibility, relevance, -1)
         self._add(hypothesis_id, new, credibility, relevance, 1)
 
+    def add_hypothesis(self, hypothesis_id: str) -> None:
+        """Count a hypothesis' cells in, once it is in the data with its ratings:
+        O(evidence x analysts), where ``rebuild`` is O(cells).  Every sum is kept
+        per hypothesis, so no other hypothesis' figures change."""
+        self._counts[hypothesis_id] = [0] * _N_BUCKETS
+        self._extra[hypothesis_id] = [0.0] * _N_EXTRA
+        ratings = self._data.get("ratings", {})
+        tables = [ratings[a] for a in self.analysts if ratings.get(a)]
+        if self.groups():
+            # An origin's items pool once per distinct row, and a new column may tell
+            # rows apart: every hypothesis' sums may move, so rebuild when next read.
+            self._stale = True
+            return
+        h = hypothesis_id
+        evidence = self._data.get("evidence", {})
+        sources = self._data.get("sources", {})
+        if len(tables) == 1:  # one analyst: one bucket per cell, as ``_count_single``
+            counts = self._counts[h]
+            for evidence_id, cells in tables[0].items():
+                item = evidence[evidence_id]
+                code = cells.get(h)
+                if code is not None and "origin" not in item and not is_pending(item):
+                    counts[_bucket(*_levels(item, sources), code)] += 1
+            return
+        for evidence_id, item in evidence.items():
+            if "origin" in item or is_pending(item):
+                continue
+            rows = [row for t in tables if (row := t.get(evidence_id)) is not None and h in row]
+            if rows:
+                self._add(h, [row[h] for row in rows], *_levels(item, sources), 1)
+
+    def remove_hypothesis(self, hypothesis_id: str) -> None:
+        """Take a hypothesis out (it is gone, or about to go, from the data): O(1)."""
+        self._counts.pop(hypothesis_id, None)
+        self._extra.pop(hypothesis_id, None)
+        if self.groups():
+            self._stale = True  # rows an origin pooled as distinct may now be alike
+
     def remove_evidence(self, evidence_id: str) -> None:
         """Take an item's cells out: before it goes, or its weights or ratings change."""
         self._evidence(evidence_id, -1)
@@ -227,6 +379,19 @@ class LiveScores:
         self._evidence(evidence_id, 1)
 
     def _evidence(self, evidence_id: str, sign: int) -> None:
+        if self._is_pending(evidence_id):
+            self._pending += sign
+            self._groups = None
+            return
+        origin = self._origin_of(evidence_id)
+        if origin is not None:
+            # The origin's row with the item, swapped for the row without it.
+            self._groups = None
+            self._add_origin(origin, -1, without=None if sign < 0 else evidence_id)
+            self._add_origin(origin, 1, without=evidence_id if sign < 0 else None)
+            self._groups = None
+            return
+        self._groups = None
         credibility, relevance = self._levels(evidence_id)
         for hypothesis_id in self._counts:
             codes = self.codes(evidence_id, hypothesis_id)
@@ -234,15 +399,28 @@ class LiveScores:
 
     # -- rankings ------------------------------------------------------------------
 
+    def _settle(self) -> None:
+        """Rebuild if a hypothesis came or went in a matrix with origins."""
+        if self._stale:
+            self.rebuild(self._data, self.analysts)
+
     def _sum(self, hypothesis_id: str, name: str) -> float:
+        self._settle()
         total: float = sum(map(mul, self._counts[hypothesis_id], _COEF[name]))
         return total
 
     def _int_sum(self, hypothesis_id: str, name: str) -> int:
+        self._settle()
         return sum(map(mul, self._counts[hypothesis_id], _INT_COEF[name]))
+
+    @property
+    def pending(self) -> int:
+        """How many evidence items are pending (they count in no score): O(1)."""
+        return self._pending
 
     def rated(self, hypothesis_id: str) -> int:
         """How many evidence items at least one pooled analyst rated for this hypothesis."""
+        self._settle()
         return sum(self._counts[hypothesis_id]) + int(self._extra[hypothesis_id][_RATED])
 
     def ranking(self, method: str) -> Ranking:
@@ -250,9 +428,10 @@ class LiveScores:
 
         ``Ranking.evidence`` is left empty: per-item diagnosticity is ``diagnosticity``.
         """
+        self._settle()
         hypotheses = self._data["hypotheses"]
         ids = list(hypotheses)
-        total = len(self._data.get("evidence", {}))
+        total = self.independent()
         figures: list[dict[str, float | int]] = []
         keys: list[Key] = []
         if not ids:
@@ -315,11 +494,19 @@ class LiveScores:
     def diagnosticity(self, method: str, evidence_id: str) -> float:
         """How well one item tells the hypotheses apart under ``method`` (O(hypotheses)).
 
-        The same figure ``scoring.score(...).evidence`` gives for the item.
+        The same figure ``scoring.score(...).evidence`` gives for the item: for an
+        item that shares an origin, its origin's.
         """
-        credibility, relevance = self._levels(evidence_id)
+        self._settle()
         hypothesis_ids = list(self._data["hypotheses"])
-        cells = [self.codes(evidence_id, h) for h in hypothesis_ids]
+        origin = self._origin_of(evidence_id)
+        found = None if origin is None else self.origin_row(origin)
+        if found is not None:
+            credibility, relevance, pooled_row = found
+            cells = [pooled_row[h] for h in hypothesis_ids]
+        else:
+            credibility, relevance = self._levels(evidence_id)
+            cells = [self.codes(evidence_id, h) for h in hypothesis_ids]
         if method in ("heuer", "weighted"):
             values = [_mean_of(HEUER_VALUE, c) for c in cells]
             weight = 1.0
@@ -339,6 +526,7 @@ class LiveScores:
 
     def sorted_by_diagnosticity(self, method: str, evidence_ids: Iterable[str]) -> list[str]:
         """Evidence ids, most diagnostic first; tied ones (``scoring.ties``) keep their order."""
+        self._settle()
         ids = list(evidence_ids)
         keys: list[Key] = [-self.diagnosticity(method, e) for e in ids]
         return [ids[index] for index, _ in rank_order(keys)]

@@ -31,12 +31,16 @@ from dataclasses import dataclass, field
 from functools import reduce
 from itertools import repeat
 from operator import add, itemgetter, mul, sub, truediv
-from typing import Final, TypeAlias, cast
+from typing import Final, cast
 
 from achbench.core import vocabulary
-from achbench.core.data import MatrixData
-from achbench.core.vocabulary import CODES, DEFAULT_LEVEL, Code, Level
+from achbench.core.vocabulary import CODES, Code
 from achbench.scoring import ties
+from achbench.scoring.grid import Cell as Cell
+from achbench.scoring.grid import Grid as Grid
+from achbench.scoring.grid import cell_codes as cell_codes
+from achbench.scoring.grid import is_pending as is_pending
+from achbench.scoring.grid import items_with_status as items_with_status
 
 HEUER_VALUE: Final[Mapping[str, float]] = {
     "CC": 0.0,
@@ -78,87 +82,6 @@ _CODE_OF_VALUE: Final[dict[int, Code]] = {
     OPENSYNTHESIS_VALUE[code]: code for code in CODES if code != "NA"
 }
 """Open Synthesis' scale read backwards, for a rounded mean vote."""
-
-
-Cell: TypeAlias = "Code | tuple[Code, ...]"
-"""What the chosen analysts gave one cell: one code, or the codes of two or more."""
-
-
-def cell_codes(cell: Cell) -> tuple[Code, ...]:
-    """A cell's codes as a tuple, however many analysts rated it."""
-    return (cell,) if isinstance(cell, str) else cell
-
-
-@dataclass(frozen=True, slots=True)
-class Grid:
-    """What scoring needs from a matrix: ids in display order, weights, ratings.
-
-    ``cells[i]`` maps hypothesis id to what the chosen analysts gave evidence
-    ``evidence[i]``: the code when one analyst rated the cell (every cell of a
-    one-analyst matrix), the codes in analyst order when several did
-    (``cell_codes`` reads both); a hypothesis with no entry is unrated there.
-    With one analyst, ``cells[i]`` *is* the matrix's own row (no copy: a million
-    ratings are not held twice), so the data must not change while the grid is
-    in use.
-    """
-
-    hypotheses: tuple[str, ...]
-    hypothesis_titles: tuple[str, ...]
-    priors: tuple[float | None, ...]
-    evidence: tuple[str, ...]
-    evidence_titles: tuple[str, ...]
-    credibility: tuple[Level, ...]
-    relevance: tuple[Level, ...]
-    cells: tuple[Mapping[str, Cell], ...]
-    analysts: tuple[str, ...] = ()
-
-    @classmethod
-    def from_data(cls, data: MatrixData, analysts: Sequence[str] | None = None) -> Grid:
-        """Build from validated matrix data (``store.load_data`` or ``Matrix.to_data``).
-
-        ``analysts`` limits the ratings pooled; ``None`` pools every analyst.
-        """
-        hypotheses = data["hypotheses"]
-        evidence = data.get("evidence", {})
-        ratings = data.get("ratings", {})
-        chosen = tuple(ratings) if analysts is None else tuple(analysts)
-        evidence_ids = tuple(evidence)
-        return cls(
-            hypotheses=tuple(hypotheses),
-            hypothesis_titles=tuple(h["title"] for h in hypotheses.values()),
-            priors=tuple(h.get("prior") for h in hypotheses.values()),
-            evidence=evidence_ids,
-            evidence_titles=tuple(e["title"] for e in evidence.values()),
-            credibility=tuple(e.get("credibility", DEFAULT_LEVEL) for e in evidence.values()),
-            relevance=tuple(e.get("relevance", DEFAULT_LEVEL) for e in evidence.values()),
-            cells=_pooled_cells(ratings, chosen, evidence_ids),
-            analysts=chosen,
-        )
-
-
-_NO_ROW: Final[Mapping[str, Cell]] = {}
-
-
-def _pooled_cells(
-    ratings: Mapping[str, Mapping[str, Mapping[str, Code]]],
-    analysts: Sequence[str],
-    evidence_ids: Sequence[str],
-) -> tuple[Mapping[str, Cell], ...]:
-    """``Grid.cells``: each item's row of the one analyst as it is, or the rows of
-    several merged cell by cell, codes in analyst order."""
-    tables = [ratings.get(analyst, {}) for analyst in analysts]
-    if len(tables) == 1:
-        get = tables[0].get
-        return tuple(get(e) or _NO_ROW for e in evidence_ids)
-    out: list[Mapping[str, Cell]] = []
-    for evidence_id in evidence_ids:
-        cell: dict[str, Cell] = {}
-        for table in tables:
-            for hypothesis_id, code in (table.get(evidence_id) or _NO_ROW).items():
-                had = cell.get(hypothesis_id)
-                cell[hypothesis_id] = code if had is None else (*cell_codes(had), *cell_codes(code))
-        out.append(cell)
-    return tuple(out)
 
 
 @dataclass(frozen=True, slots=True)
@@ -292,10 +215,30 @@ def _rank(
 
 
 def _evidence(grid: Grid, diagnosticity: Iterable[float]) -> list[EvidenceScore]:
+    """Each item's diagnosticity; on a grid of origins, each item gets its origin's."""
+    if grid.items is not None:
+        items = grid.items
+        found = sorted(
+            (i, d) for members, d in zip(grid.members, diagnosticity, strict=True) for i in members
+        )
+        return [
+            EvidenceScore(id=items.evidence[i], title=items.evidence_titles[i], diagnosticity=d)
+            for i, d in found
+        ]
     return [
         EvidenceScore(id=e, title=t, diagnosticity=d)
         for e, t, d in zip(grid.evidence, grid.evidence_titles, diagnosticity, strict=True)
     ]
+
+
+def independent(grid: Grid) -> Grid:
+    """The grid every method scores: its origins merged into one row each
+    (``scoring.origins``); a grid without origins as it is, at no cost."""
+    if not grid.origins or grid.items is not None:
+        return grid
+    from achbench.scoring.origins import merge_origins
+
+    return merge_origins(grid)
 
 
 def rated_spread(row: Sequence[float | None]) -> float:
@@ -367,6 +310,7 @@ def heuer(grid: Grid) -> Ranking:
     Diagnosticity: the spread (max - min) of the cell values across hypotheses;
     0 means the item cannot tell the hypotheses apart under this method.
     """
+    grid = independent(grid)
     return _additive(grid, "heuer", [1.0] * len(grid.evidence))
 
 
@@ -375,6 +319,7 @@ def weighted(grid: Grid) -> Ranking:
 
     Diagnosticity: the spread of the cell values, times the item's weight.
     """
+    grid = independent(grid)
     return _additive(grid, "weighted", item_weights(grid))
 
 
@@ -448,6 +393,7 @@ def opensynthesis(grid: Grid) -> Ranking:
     consistency descending, share of NA consensus, share of unrated cells, file
     order.  Diagnosticity: population standard deviation of the cell means.
     """
+    grid = independent(grid)
     cells = pooled(grid, OPENSYNTHESIS_VALUE)
     n = len(grid.hypotheses)
     total = len(grid.evidence)
@@ -576,6 +522,7 @@ def bayes(grid: Grid) -> Ranking:
     the smallest likelihood across hypotheses (0 for an item that cannot shift
     the posterior).
     """
+    grid = independent(grid)
     rows = bayes_log_likelihoods(grid)
     log_post = bayes_log_posteriors(grid, rows)
     peak = max(log_post)

@@ -78,13 +78,20 @@ def _syntax_error(path: Path | str, text: str, fallback: str) -> MatrixFileError
     return file_error(path, f"not valid TOML: {message}", line, column)
 
 
-def parse(text: str, path: Path | str = "<matrix>") -> dict[str, object]:
+def parse(
+    text: str, path: Path | str = "<matrix>", parts: dict[str, dict[str, object]] | None = None
+) -> dict[str, object]:
     """Parse TOML text into data, raising a located ``MatrixFileError`` if it is not TOML.
 
     Text nested too deep, or holding a number too long to read, is refused
     before a parser sees it (``store.files.refuse_hostile``).  With the ratings
     section in achbench's own layout, only the text around it needs that check:
     the section itself is read line by line and cannot nest.
+
+    ``parts``, when given, remembers the tables read from the text around the
+    ratings section, by that text: reading many versions of one matrix (``achbench
+    history``), where mostly ratings change, reads the hypotheses and evidence once.
+    The tables are then shared between the versions, so they must stay unchanged.
     """
     if os.environ.get("ACHBENCH_TOML_PARSER") == "tomllib":
         import tomllib
@@ -99,8 +106,12 @@ def parse(text: str, path: Path | str = "<matrix>") -> dict[str, object]:
     import rtoml
 
     def checked(part: str) -> dict[str, object]:
+        if parts is not None and part in parts:
+            return parts[part]
         refuse_hostile(part, path)  # located in the part: the whole text is checked below
         loaded: dict[str, object] = rtoml.loads(part)
+        if parts is not None:
+            parts[part] = loaded
         return loaded
 
     fast = read_ratings(text, checked)
@@ -239,59 +250,56 @@ def dumps(data: MatrixData) -> str:
     carriage return does not survive in one (TOML readers normalise line ends), so
     if the multi-line text does not read back the same, every string is written on
     one line with escapes instead.  Raises ``SaveError`` if neither reads back.
+
+    The ratings section, when ``ratings_chunks`` writes it, is left out of the
+    check: it is made only of bare ids and rating codes, line by line, so it reads
+    back by construction (and reading it back was half the cost of a save).
     """
     ordered = canonical(data)
     for multiline in (True, False):
-        text = _write(ordered, multiline)
-        if parse(text) == ordered:
-            return text
+        chunks = _chunks(ordered, multiline)
+        checked = [text for text, trusted in chunks if not trusted]
+        expected: Mapping[str, object] = ordered
+        if len(checked) < len(chunks):
+            expected = {k: v for k, v in ordered.items() if k != "ratings"}
+        if parse("\n".join(checked)) == expected:
+            return "\n".join(text for text, _ in chunks)
     raise SaveError("internal error: the matrix does not read back the same; nothing was written")
 
 
-def _write(ordered: Mapping[str, object], multiline: bool) -> str:
-    """``tomli_w.dumps(ordered)``, the ratings tables written directly when they can be,
-    and the rationale one note per line.
-
-    Rationale notes are always written as one-line strings, newlines escaped, so
-    that each cell is one line as each rating is (``_write_rationale``).  Without
-    a rationale the text is ``_write_tables``'.
-    """
-    keys = list(ordered)
-    at = keys.index("rationale") if "rationale" in keys else -1
-    if at < 0 or not all(isinstance(ordered[k], Mapping) for k in keys[at:]):
-        return _write_tables(ordered, multiline)
-    import tomli_w
-
-    chunks = [
-        _write_tables({k: ordered[k] for k in keys[:at]}, multiline),
-        tomli_w.dumps({"rationale": ordered["rationale"]}, multiline_strings=False),
-        tomli_w.dumps({k: ordered[k] for k in keys[at + 1 :]}, multiline_strings=multiline),
-    ]
-    # tomli_w puts a blank line between tables; the chunks keep that rule.
-    return "\n".join(chunk for chunk in chunks if chunk)
-
-
-def _write_tables(ordered: Mapping[str, object], multiline: bool) -> str:
-    """``tomli_w.dumps(ordered)``, the ratings tables written directly when they can be.
-
-    The result is byte for byte the same (``ratings_chunks`` says when it can
-    write them); only the time differs: 0.2 s rather than 2 s at 100 x 10,000.
-    """
-    import tomli_w
+def _chunks(ordered: Mapping[str, object], multiline: bool) -> list[tuple[str, bool]]:
+    """The file's text in parts, to be joined by blank lines: byte for byte
+    ``tomli_w.dumps(ordered)``, but with the ratings written by ``ratings_chunks``
+    where it can (True beside that part: it needs no reading back), the item tables
+    by ``tables_text`` and the rationale one note per line (``multiline`` never
+    applies to it: each cell is one line, as each rating is)."""
+    from achbench.store.tables_text import document_text
 
     keys = list(ordered)
-    at = keys.index("ratings") if "ratings" in keys else -1
-    after = {k: ordered[k] for k in keys[at + 1 :]}
-    fast = ratings_chunks(ordered["ratings"]) if at > 0 else None
-    if fast is None or not all(isinstance(v, Mapping) for v in after.values()):
-        return tomli_w.dumps(ordered, multiline_strings=multiline)
-    # What comes before the ratings always writes something (format, title, the
-    # hypotheses table), so tomli_w would put a blank line before each table.
-    before = {k: ordered[k] for k in keys[:at]}
-    text = tomli_w.dumps(before, multiline_strings=multiline) + "\n" + fast
-    if after:
-        text += "\n" + tomli_w.dumps(after, multiline_strings=multiline)
-    return text
+    chunks: list[tuple[str, bool]] = []
+    start = 0
+    for at, key in enumerate(keys):
+        value = ordered[key]
+        if key == "ratings" and at > 0:
+            text = ratings_chunks(value)
+            if text is None:
+                continue
+        elif key == "rationale" and at > 0 and isinstance(value, Mapping):
+            text = document_text({key: value}, multiline=False)
+        else:
+            continue
+        if not all(isinstance(ordered[k], Mapping) for k in keys[at:]):
+            break  # a top-level value after a table: tomli_w hoists it, so let it
+        if start < at:
+            chunks.append(
+                (document_text({k: ordered[k] for k in keys[start:at]}, multiline), False)
+            )
+        chunks.append((text, key == "ratings"))
+        start = at + 1
+    rest = {k: ordered[k] for k in keys[start:]}
+    if rest or not chunks:
+        chunks.append((document_text(rest, multiline), False))
+    return [(text, trusted) for text, trusted in chunks if text]
 
 
 def save(data: Mapping[str, object], path: Path | str, force: bool = False) -> Written:

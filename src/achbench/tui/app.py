@@ -25,6 +25,7 @@ from functools import partial
 from pathlib import Path
 from typing import ClassVar
 
+from textual import events
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.worker import Worker, WorkerState
@@ -35,11 +36,36 @@ from achbench.editing.document import ExternalChangeError, NeedsPathError, examp
 from achbench.editing.recovery_files import refresh_seconds
 from achbench.editing.session import Session
 from achbench.editing.undo import Change
+from achbench.tui.heap import HeapKeeper
 from achbench.tui.messages import Changed
 from achbench.tui.screens.main import MainScreen
 from achbench.tui.settings import Settings
 from achbench.tui.settings import load as load_settings
 from achbench.tui.view import GridView, Redraw
+
+ASSUMPTION_BINDINGS: list[BindingType] = [
+    Binding(
+        "K",
+        "assumptions",
+        "Assumptions",
+        id="assumptions",
+        tooltip="Key assumptions: add, edit, judge, link evidence (Key Assumptions Check)",
+        priority=True,
+        show=False,
+    ),
+    Binding(
+        "B",
+        "blind",
+        "Blind",
+        id="blind_rating",
+        tooltip="Blind rating: rate every cell item by item, hypotheses shuffled, "
+        "nothing else shown until you are done",
+        priority=True,
+        show=False,
+    ),
+]
+"""Keys of the grid handled here (the main screen's are in ``screens.main``): priority
+bindings, so they run as the key is read, on while the main screen is on top."""
 
 SIGNALS = ("SIGINT", "SIGTERM", "SIGHUP")
 """Signals that stop the editor after keeping unsaved work (SIGKILL cannot be caught:
@@ -48,9 +74,17 @@ RECOVERY_GROUP = "recovery"
 """The worker group of background writes of the recovery file."""
 SAVE_GROUP = "save"
 """The worker group of saves that run in the background."""
+MAIN_SCREEN_ACTIONS = frozenset(
+    {"view_source", "toggle_pending", "next_pane", "assumptions", "blind"}
+)
+"""Actions of app-wide keys that act on the main screen's grid, and only there."""
+
 BACKGROUND_CELLS = 50_000
 """Ratings (hypotheses x evidence x analysts) from which a save runs in the
-background: below it a save takes well under 100 ms and is done at once."""
+background: below it a save takes well under 100 ms and is done at once.  From
+it too, the collector is kept out of the way of keys (``tui.heap``)."""
+HEAP_TICK = 0.5
+"""Seconds between checks whether keys paused, for ``HeapKeeper``."""
 
 
 class AchbenchApp(App[None]):
@@ -76,6 +110,36 @@ class AchbenchApp(App[None]):
             tooltip="Stop at once as SIGINT would: unsaved work goes to the recovery file",
             show=False,
         ),
+        # Reading a source beside the matrix (issue 14): the main screen's evidence item.
+        Binding(
+            "v",
+            "view_source",
+            "Source",
+            id="view_source",
+            tooltip="Read the source the evidence item cites, at its quote (select, E: new item)",
+            priority=True,
+            show=False,
+        ),
+        # Pending evidence and what to collect next (issue 15): handlers below.
+        Binding(
+            "P",
+            "toggle_pending",
+            "Pending",
+            id="toggle_pending",
+            show=False,
+            tooltip="Mark the evidence item pending (not yet observed: counts in no score) "
+            "or collected (u undoes)",
+        ),
+        Binding(
+            "N",
+            "next_pane",
+            "Next",
+            id="next_pane",
+            show=False,
+            tooltip="Show or hide the pending items and open milestones, most worth "
+            "collecting first (as achbench next)",
+        ),
+        *ASSUMPTION_BINDINGS,
     ]
 
     def __init__(
@@ -87,9 +151,15 @@ class AchbenchApp(App[None]):
         keymap: dict[str, str] | None = None,
         settings: Settings | None = None,
         recovery_seconds: float | None = None,
+        blind: bool = False,
+        blind_seed: int | None = None,
     ) -> None:
         super().__init__()
         self.session = session
+        self.blind = blind
+        """Open blind rating (``screens.blind``) at once (``--blind``)."""
+        self.blind_seed = blind_seed
+        """The seed of the shuffled orders; None: from the analyst and the file's name."""
         shown = settings or Settings(method=method)
         self.view = GridView(
             session, shown.method, transposed=shown.transpose, column_width=shown.column_width
@@ -105,6 +175,8 @@ class AchbenchApp(App[None]):
         self._quitting = False
         self._refreshing = False
         self._saving = False
+        self.heap = HeapKeeper()
+        """Keeps the collector's passes over a large matrix out of the way of keys."""
         if keymap:
             self.set_keymap(keymap)
 
@@ -114,19 +186,35 @@ class AchbenchApp(App[None]):
         assert isinstance(screen, MainScreen)
         return screen
 
-    def on_mount(self) -> None:
+    async def on_mount(self) -> None:
         pending = self.session.pending_recovery() is not None
         first = self.ask_first_hypothesis and not pending
-        main = MainScreen(self.view, add_first_hypothesis=first)
+        main = MainScreen(self.view)
         self.install_screen(main, "main")
         self.watch(main, "title", self._title_changed)
-        self.push_screen("main")
+        await self.push_screen("main")
+        if first:
+            # Open the first hypothesis' form now, before the app reads a key:
+            # what is typed while the editor starts goes into the form, not to
+            # the grid as commands (keys wait in the app's queue meanwhile).
+            await main.action_add_hypothesis()
         self._install_signal_handlers()
         self.set_interval(self.recovery_seconds, self.refresh_recovery, name="recovery")
         if pending:
             self.call_after_refresh(self._offer_recovery)
+        elif self.blind:
+            self.start_blind()
+        if self.session.cells >= BACKGROUND_CELLS:
+            self.call_after_refresh(self.heap.start)
+            self.set_interval(HEAP_TICK, self.heap.tick, name="heap")
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, (events.Key, events.MouseDown)):
+            self.heap.input()
+        await super().on_event(event)
 
     def on_unmount(self) -> None:
+        self.heap.stop()
         self.session.close()
         with contextlib.suppress(Exception):
             loop = asyncio.get_running_loop()
@@ -147,6 +235,87 @@ class AchbenchApp(App[None]):
     def _replaced(self) -> None:
         """The session's matrix was replaced (reloaded, restored): show it all again."""
         self.main.post_message(Changed(self.view.apply(Change("all"))))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The keys of ``MAIN_SCREEN_ACTIONS`` act on the main screen's grid only: not
+        on another screen (which uses the same keys for its own work), nor in the
+        filter box, where they are letters typed."""
+        if action in MAIN_SCREEN_ACTIONS:
+            from textual.widgets import Input
+
+            if not self.is_screen_installed("main") or self.screen is not self.main:
+                return False
+            return not isinstance(self.screen.focused, Input)
+        return True
+
+    # -- reading a source ---------------------------------------------------------------
+
+    def action_view_source(self) -> None:
+        from achbench.tui.screens.source import open_source_of_cursor
+
+        open_source_of_cursor(self, self.view)
+
+    # -- pending evidence, what to collect next (issue 15) ----------------------------------
+
+    def action_toggle_pending(self) -> None:
+        """Mark the evidence item under the cursor pending, or collected again."""
+        _, evidence = self.view.current()
+        if evidence is None:
+            self.notify("No evidence item here: add one with E.")
+            return
+        fields = self.session.evidence[evidence].copy()
+        pending = fields.pop("status", None) != "pending"
+        if pending:
+            fields["status"] = "pending"
+        change = self.session.update_evidence(evidence, evidence, fields)
+        if change is not None:
+            self.main.post_message(Changed(self.view.apply(change)))
+        what = "pending: counts in no score until collected" if pending else "collected"
+        self.notify(f"{evidence}: {what} (u undoes)")
+
+    def action_next_pane(self) -> None:
+        """Show the "next" pane under the ranking (mounted the first time), or hide it."""
+        from achbench.tui.widgets.next_pane import NextPane
+
+        found = self.main.query(NextPane)
+        if found:
+            found.first().toggle()
+        else:
+            self.main.query_one("#ranking-scroll").mount(NextPane(self.view, id="next"))
+
+    # -- key assumptions and blind rating ------------------------------------------------------
+
+    def action_assumptions(self) -> None:
+        from achbench.tui.screens.assumptions import AssumptionsScreen
+
+        self.push_screen(AssumptionsScreen(self.view, self.view.current()[1]))
+
+    def action_blind(self) -> None:
+        self.start_blind()
+
+    def start_blind(self) -> None:
+        """Blind rating (``tui.screens.blind``) until every collected cell is rated."""
+        from achbench.tui.screens.blind import BlindScreen
+
+        screen = BlindScreen(self.view, self.blind_seed)
+        self.blind = True
+        if not screen.left:
+            self.notify("Blind rating: you have rated every collected cell already.")
+            return
+        self.push_screen(screen, self._blind_ended)
+
+    def _blind_ended(self, revealed: bool | None) -> None:
+        """Blind rating is over: show everything again and, if every cell was rated, how
+        far this analyst stands from the others."""
+        self.main.post_message(Changed(self.view.apply(Change("all"))))
+        if revealed:
+            from achbench.tui.screens.blind import reveal_message
+            from achbench.tui.screens.dialogs import ChoiceDialog
+
+            message = reveal_message(self.view.session)
+            self.push_screen(
+                ChoiceDialog("Blind rating done", message, [("c", "Close")], id="reveal")
+            )
 
     # -- saving ----------------------------------------------------------------------------
 
@@ -287,7 +456,7 @@ class AchbenchApp(App[None]):
                 self._merge_from_disk(target)
 
         choices = [("o", "Overwrite"), ("r", "Reload"), ("a", "Save as"), ("c", "Cancel")]
-        if path is None and self.session.base is not None:
+        if path is None and self.session.has_base:
             choices.insert(2, ("m", "Merge"))
             message += (
                 "\n\nOr merge: their changes and yours together (three-way, from the "
@@ -484,6 +653,8 @@ def make_app(
     keymap: dict[str, str] | None = None,
     transpose: bool | None = None,
     recovery_seconds: float | None = None,
+    blind: bool = False,
+    seed: int | None = None,
 ) -> AchbenchApp:
     """Build the editor on a file, on the bundled example (``path=None``), or on a new matrix.
 
@@ -491,7 +662,9 @@ def make_app(
     first hypothesis.  ``method`` and ``transpose`` (None: as remembered in the
     user's settings, ``tui.settings``) choose the view.  ``recovery_seconds``
     overrides how often unsaved work is copied to the recovery file
-    (``editing.recovery_files.REFRESH_SECONDS``).  Raises ``MatrixFileError`` if the
+    (``editing.recovery_files.REFRESH_SECONDS``).  ``blind`` opens blind rating at
+    once, its hypotheses shuffled by ``seed`` (None: from the analyst and the file's
+    name, ``analysis.blind.default_seed``).  Raises ``MatrixFileError`` if the
     file does not load, ``UsageError`` if the settings file is bad.
     """
     if method is not None and method not in METHODS:
@@ -509,6 +682,8 @@ def make_app(
         keymap=keymap,
         settings=shown,
         recovery_seconds=recovery_seconds,
+        blind=blind,
+        blind_seed=seed,
     )
 
 

@@ -28,11 +28,14 @@ def binding_ids() -> set[str]:
     """Every binding id of the editor, as the ``?`` screen and a keymap file name them."""
     from achbench.tui.app import AchbenchApp
     from achbench.tui.screens import dialogs
+    from achbench.tui.screens.assumptions import AssumptionsScreen
+    from achbench.tui.screens.blind import BlindScreen
     from achbench.tui.screens.forms import ItemForm
     from achbench.tui.screens.help import HelpScreen
     from achbench.tui.screens.main import MainScreen
     from achbench.tui.screens.milestones import MilestonesScreen
     from achbench.tui.screens.sensitivity import SensitivityScreen
+    from achbench.tui.screens.source import SourceScreen
 
     ids: set[str] = set()
     for owner in (
@@ -42,6 +45,9 @@ def binding_ids() -> set[str]:
         HelpScreen,
         MilestonesScreen,
         SensitivityScreen,
+        SourceScreen,
+        AssumptionsScreen,
+        BlindScreen,
         dialogs.ChoiceDialog,
         dialogs.ProblemsDialog,
         dialogs.PathDialog,

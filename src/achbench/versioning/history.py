@@ -195,14 +195,54 @@ def read_blobs(cwd: Path, specs: Sequence[str]) -> list[bytes | None]:
     return blobs
 
 
-def load_version(raw: bytes, label: str) -> MatrixData:
-    """A committed version as matrix data, or ``MatrixFileError`` as for a file on disk."""
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        problem = Problem(label, f"is not UTF-8 text: cannot decode byte {exc.start}")
-        raise MatrixFileError([problem]) from None
-    return validate_data(parse(text, label), label, text)
+class _Recent(dict[str, dict[str, object]]):
+    """A dict that keeps only its ``KEEP`` newest entries: versions are read in
+    commit order, so a part not seen in the last few versions rarely comes back,
+    and a long history of a large matrix must not keep every version's tables."""
+
+    KEEP = 4
+
+    def __setitem__(self, key: str, value: dict[str, object]) -> None:
+        super().__setitem__(key, value)
+        if len(self) > self.KEEP:
+            del self[next(iter(self))]
+
+
+class VersionReader:
+    """Reads committed versions of one matrix, one after another.
+
+    Most commits change a few ratings, so consecutive versions share the text
+    around the ratings section: its tables are parsed once and shared
+    (``store.toml.parse`` with ``parts``), and validation proves again only what
+    differs from the last valid version (``core.validate.validate_data`` with
+    ``proven``).  The tables are shared between versions, so nothing may change
+    them: ``history`` only scores them.
+    """
+
+    def __init__(self) -> None:
+        self.parts = _Recent()
+        self.last_valid: MatrixData | None = None
+
+    def reset(self) -> None:
+        """Forget every version read (the next history is of another file)."""
+        self.parts.clear()
+        self.last_valid = None
+
+    def load(self, raw: bytes, label: str) -> MatrixData:
+        """A committed version as matrix data, or ``MatrixFileError`` as for a file
+        on disk."""
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            problem = Problem(label, f"is not UTF-8 text: cannot decode byte {exc.start}")
+            raise MatrixFileError([problem]) from None
+        data = validate_data(parse(text, label, self.parts), label, text, self.last_valid)
+        self.last_valid = data
+        return data
+
+
+_READER = VersionReader()
+"""This process's reader (each forked worker of ``rank_all`` has its own copy)."""
 
 
 def commits(
@@ -272,7 +312,10 @@ def history(
         )
     )
     jobs = [(commit, blobs.get(commit.sha), method) for commit in listed]
-    return History(str(path), method, rank_all(jobs))
+    try:
+        return History(str(path), method, rank_all(jobs))
+    finally:
+        _READER.reset()
 
 
 PARALLEL_FROM = 40
@@ -303,7 +346,7 @@ def rank_version(job: tuple[Commit, bytes | None, str]) -> Version:
     if commit.status == "D" or raw is None:
         return Version(commit, error="file deleted in this commit")
     try:
-        data = load_version(raw, label)
+        data = _READER.load(raw, label)
     except MatrixFileError as exc:
         return Version(commit, error="; ".join(exc.lines()))
     ranking = score(Grid.from_data(data), method)

@@ -200,8 +200,9 @@ class _Merger:
     ) -> list[str]:
         """Ours' order, with theirs' additions and moves replayed where ours did not move."""
         if ours == theirs or theirs == base:
+            in_ours = set(ours)
             return [key for key in ours if key in result] + [
-                key for key in theirs if key in result and key not in ours
+                key for key in theirs if key in result and key not in in_ours
             ]
         moved_ours = _moved(base, ours)
         moved_theirs = _moved(base, theirs)

@@ -104,3 +104,28 @@ def test_thirty_items_and_five_hypotheses_typed_without_waits(tmp_path: Path) ->
     assert [h["title"] for h in data["hypotheses"].values()] == hypotheses
     assert list(data["evidence"]) == [f"E{n}" for n in range(1, 31)]
     assert [e["title"] for e in data["evidence"].values()] == evidence
+
+
+def test_titles_typed_before_the_editor_has_drawn_reach_the_first_form(tmp_path: Path) -> None:
+    """Keys sent at once after launch, before the first screen: the form for the
+    first hypothesis is open before any key is read, and an Enter the terminal
+    turned into a line feed (typed before raw mode) still adds the title."""
+    target = tmp_path / "early.toml"
+    exe = str(Path(sys.executable).parent / "achbench")
+    tmux = Tmux(tmp_path)
+    hypotheses = ["Alpha typed early", "Beta typed early"]
+    try:
+        tmux.start([exe, "new", str(target), "--title", "Typed early"], tmp_path)
+        tmux.type("".join(f"{title}\r" for title in hypotheses) + "\r")  # no wait at all
+        tmux.wait_for("H2 Beta typed early")
+        tmux.type("\x13")  # Ctrl+S once drawn: typed before raw mode it is flow control
+        deadline = time.monotonic() + 60
+        while not target.exists():
+            assert time.monotonic() < deadline, f"not saved:\n{tmux.screen()}"
+            time.sleep(0.2)
+        time.sleep(0.5)  # the atomic write is complete once the file is there
+        tmux.type("q")
+    finally:
+        tmux.stop()
+    data = store.load_data(target)
+    assert [h["title"] for h in data["hypotheses"].values()] == hypotheses

@@ -137,9 +137,18 @@ def _field_key(widget: Widget, event: events.Event) -> bool:
 
 
 class FormInput(Input):
-    """A one-line field of a form."""
+    """A one-line field of a form; a line feed (Ctrl+J) applies it as Enter does.
+
+    Enter typed before the editor put the terminal in raw mode (as it starts,
+    right after ``achbench new``) reaches it as a line feed: the terminal's
+    line discipline turned the carriage return into one when it was typed."""
 
     def _forward_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key) and event.key == "ctrl+j":
+            form = _form_of(self)
+            if form is not None:
+                form.field_key("submit")
+                return
         if _field_key(self, event):
             return
         if isinstance(event, events.Key):

@@ -22,6 +22,7 @@ from textual.widget import Widget
 
 from achbench.core.text import one_line, visible
 from achbench.core.vocabulary import CODE_MEANING, CODES, DEFAULT_LEVEL
+from achbench.scoring.admiralty import admiralty_facts, credibility_of
 from achbench.tui.view import GridView, Redraw
 
 CODE_STYLE: dict[str, str] = dict(
@@ -145,10 +146,12 @@ class DetailPane(Widget):
             item = session.evidence[evidence_id]
             text.append(f"{evidence_id}  ", style="bold cyan")
             text.append(one_line(item["title"]), style="bold")
+            sources = session.data.get("sources", {})
             facts = [
-                f"credibility {item.get('credibility', DEFAULT_LEVEL)}",
+                f"credibility {credibility_of(item, sources)}",
                 f"relevance {item.get('relevance', DEFAULT_LEVEL)}",
             ]
+            facts += admiralty_facts(item, sources)
             if "kind" in item:
                 facts.insert(0, str(item["kind"]))
             if "date" in item:
@@ -194,6 +197,12 @@ class DetailPane(Widget):
         if view.is_flat(evidence_id):
             text.append("\nnon-diagnostic: ", style="bold")
             text.append("rated the same for every hypothesis", style="dim")
+        from achbench.analysis.diagnosticity import item_caveats
+
+        found = item_caveats(session.data, evidence_id, view.method, session.live.analysts)
+        for line in found.describe():
+            text.append("\nonly looks diagnostic? ", style="bold yellow")
+            text.append(line, style="dim")
         return text
 
     def _conflicts_text(self, text: Text) -> None:

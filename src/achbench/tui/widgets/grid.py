@@ -39,6 +39,7 @@ from textual.strip import Strip
 from achbench.core.data import EvidenceData
 from achbench.core.text import one_line
 from achbench.core.vocabulary import CODES, DEFAULT_LEVEL, LEVELS, Level
+from achbench.scoring.methods import is_pending
 from achbench.tui.view import HEADER_TITLE_LINES, GridView, Redraw, wrap_title
 
 CODE_CLASS: dict[str | None, str] = {
@@ -64,10 +65,16 @@ NOTE_MARK = "'"
 """After a cell's code: the analyst wrote a note on why (``n`` edits it)."""
 UNRATED_MARK = "?"
 """After a hypothesis' score: some evidence items are unrated for it."""
+PENDING_MARK = "…"
+"""Before a pending item's id (its header, or its row transposed): not observed yet,
+rated for what each hypothesis predicts, counted in no score; its cells are dimmed."""
 
 
 def levels_text(item: EvidenceData, width: int) -> str:
-    """Credibility and relevance, labelled: ``cred H rel M``, or ``cH rM`` if narrow."""
+    """Credibility and relevance, labelled: ``cred H rel M``, or ``cH rM`` if narrow;
+    a pending item says so instead (``pending``, or ``pend`` if narrow)."""
+    if is_pending(item):
+        return "pending" if width >= 7 else "pend"
     credibility = LEVEL_LETTER[item.get("credibility", DEFAULT_LEVEL)]
     relevance = LEVEL_LETTER[item.get("relevance", DEFAULT_LEVEL)]
     if width >= 12:
@@ -114,6 +121,7 @@ class MatrixGrid(ScrollView, can_focus=True, inherit_bindings=False):
         "matrix-grid--label-cursor",
         "matrix-grid--corner",
         "matrix-grid--conflict",
+        "matrix-grid--pending",
     }
 
     DEFAULT_CSS = """
@@ -138,6 +146,7 @@ class MatrixGrid(ScrollView, can_focus=True, inherit_bindings=False):
         & > .matrix-grid--dispute-large { color: $warning-darken-2; text-style: bold; }
         & > .matrix-grid--dispute-extreme { color: $error; text-style: bold; }
         & > .matrix-grid--conflict { background: $warning-darken-2; text-style: bold; }
+        & > .matrix-grid--pending { text-style: dim italic; }
     }
     """
 
@@ -422,6 +431,8 @@ class MatrixGrid(ScrollView, can_focus=True, inherit_bindings=False):
             else:
                 code = session.code(evidence_id, hypothesis_id)
             style = self._style(CODE_CLASS[code])
+            if is_pending(session.evidence[evidence_id]):
+                style += self._style("matrix-grid--pending")
             mark = DISPUTE_MARK.get(category)
             if view.conflicted_cells and (hypothesis_id, evidence_id) in view.conflicted_cells:
                 style = self._style("matrix-grid--conflict")
@@ -476,8 +487,10 @@ class MatrixGrid(ScrollView, can_focus=True, inherit_bindings=False):
                 dim = view.is_flat(item_id)
                 if line == last:
                     text = levels_text(item, cw - 1)
+            pending = not view.transposed and is_pending(session.evidence[item_id])
+            dim = dim or pending
             if line == 0:
-                text, align = item_id, "center"
+                text, align = PENDING_MARK + item_id if pending else item_id, "center"
                 if item_id in view.conflicted_items:
                     text += CONFLICT_MARK
                     dim = False
@@ -503,6 +516,8 @@ class MatrixGrid(ScrollView, can_focus=True, inherit_bindings=False):
             shown = len(view.evidence_ids)
             total = len(view.session.evidence)
             text = f"{shown} of {total} items" if shown != total else f"{total} items"
+            if view.session.live.pending:
+                text += f", {view.session.live.pending} pending"
             if view.hide_flat:
                 text = f"{shown} of {total}, non-diag. hidden"
             if view.sorted:
@@ -542,6 +557,9 @@ class MatrixGrid(ScrollView, can_focus=True, inherit_bindings=False):
             item = view.session.evidence[row_id]
             levels = levels_text(item, 5)
             title = _fit(one_line(item["title"]), max(1, width - 6 - 7))
+            if is_pending(item):
+                mark = True
+                row_id = PENDING_MARK + row_id
             text = f"{row_id:<5.5} {title} {levels} "
             if mark:
                 style += self._style("matrix-grid--flat")

@@ -7,7 +7,8 @@ costs nothing under Heuer's count, so a half-rated hypothesis can lead by omissi
 Rebuilt from ``GridView.ranking`` on every change: O(hypotheses), whatever the
 number of evidence items.  A leader that a milestone tells against (observed
 and refuting it, or supporting it and not observed) gets a ``!`` before its
-rank and a warning line under the ranking (``analysis.milestones.warnings``).
+rank and a warning line under the ranking (``analysis.milestones.warnings``);
+so does a leader resting on an unsupported assumption (``analysis.assumptions``).
 It draws again when the main screen's ``redraw`` (bound to the pane's) changes.
 """
 
@@ -20,6 +21,7 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from achbench.core.text import one_line
+from achbench.scoring.methods import HypothesisScore
 from achbench.tui.view import GridView, Redraw
 from achbench.tui.widgets.grid import score_text
 
@@ -62,7 +64,10 @@ class RankingPane(Widget):
         super().__init__(id=id)
         self.view = view
         self._texts: list[Text] = []
-        self._plain: list[str] = []
+        self._plain: list[object] = []
+        """What each line shows, to tell which lines changed."""
+        self._made: dict[object, Text] = {}
+        """The hypotheses' lines last made, by what they show."""
         self._strips: dict[int, Strip] = {}
         self._width = -1
         self._height = 0
@@ -100,6 +105,7 @@ class RankingPane(Widget):
         if len(note) > width:
             note = note[: width - 1] + "…"
         texts += [Text(note, style="dim"), Text("")]
+        keys: list[object] = [None] * len(texts)
         if not ranking.hypotheses:
             texts.append(Text("no hypotheses yet", style="dim italic"))
         else:
@@ -109,32 +115,60 @@ class RankingPane(Widget):
             bar_width = max(6, min(20, width // 5))
             id_width = min(8, max(len(h.id) for h in ranking.hypotheses))
             title_width = max(4, width - bar_width - id_width - 13)
+            made = self._made
+            self._made = {}
             for h in ranking.hypotheses:
-                shown = one_line(h.title)
-                title = shown if len(shown) <= title_width else shown[: title_width - 1] + "…"
-                style = "bold" if h.rank == 1 else ""
-                line = Text(f"{h.rank:>2} {h.id:<{id_width}.{id_width}} {title:<{title_width}} ")
-                line.stylize(style)
-                if h.id in flagged:
-                    line = Text("!", style="bold red") + line[1:]
-                line.append(
-                    bar(h.score / scale, bar_width), style="green" if h.rank == 1 else "cyan"
+                # A hypothesis' line is made again only when what it shows changed:
+                # a rating moves one score (and the ranks it passes), not 100 lines.
+                key = (h.id, h.rank, h.score, h.title, h.id in flagged, scale, title_width,
+                       id_width, bar_width, view.method)  # fmt: skip
+                line = made.get(key) or self._hypothesis_line(
+                    h, h.id in flagged, scale, title_width, id_width, bar_width
                 )
-                line.append(f" {score_text(view.method, h.score):>5}", style=style)
+                self._made[key] = line
                 texts.append(line)
+                keys.append(key)
                 rated = view.rated_note(h.id)
                 if rated:
                     texts.append(Text(f"   {' ' * id_width} {rated}", style="yellow"))
+                    keys.append(None)
             texts += self._rating_lines(width)
             texts += self._warning_lines(width)
-        plain = [t.plain + "|" + str(t.spans) for t in texts]
-        for y, key in enumerate(plain):
-            if y >= len(self._plain) or self._plain[y] != key:
+            texts += self._assumption_lines(width)
+        keys += [None] * (len(texts) - len(keys))
+        plain = [
+            key if key is not None else (t.plain, str(t.spans))
+            for t, key in zip(texts, keys, strict=True)
+        ]
+        for y, line_key in enumerate(plain):
+            if y >= len(self._plain) or self._plain[y] != line_key:
                 self._strips.pop(y, None)
         for y in range(len(plain), len(self._plain)):  # the pane got shorter
             self._strips.pop(y, None)
         self._texts, self._plain = texts, plain
         return texts
+
+    def _hypothesis_line(
+        self,
+        h: HypothesisScore,
+        flagged: bool,
+        scale: float,
+        title_width: int,
+        id_width: int,
+        bar_width: int,
+    ) -> Text:
+        """One hypothesis' line: rank, id, title, a bar of its score, the score."""
+        method = self.view.method
+        shown = one_line(h.title)
+        title = shown if len(shown) <= title_width else shown[: title_width - 1] + "…"
+        style = "bold" if h.rank == 1 else ""
+        line = Text(f"{h.rank:>2} {h.id:<{id_width}.{id_width}} {title:<{title_width}} ")
+        line.stylize(style)
+        if flagged:
+            line = Text("!", style="bold red") + line[1:]
+        line.append(bar(h.score / scale, bar_width), style="green" if h.rank == 1 else "cyan")
+        line.append(f" {score_text(method, h.score):>5}", style=style)
+        return line
 
     def _rating_lines(self, width: int) -> list[Text]:
         """A warning when the leader rests on fewer rated cells than a rival."""
@@ -161,6 +195,22 @@ class RankingPane(Widget):
             text.append(
                 f": {one_line(warning.title)}", style="red" if warning.kind == "refuted" else ""
             )
+            texts += list(text.wrap(self.app.console, width))
+        return texts
+
+    def _assumption_lines(self, width: int) -> list[Text]:
+        """Leaders resting on an unsupported assumption, wrapped to the pane."""
+        found = self.view.assumption_warnings()
+        if not found:
+            return []
+        texts = [Text("")]
+        for warning in found:
+            text = Text().append("! ", style="bold red")
+            text.append(
+                f"the leader {warning.hypothesis} rests on {warning.assumption}, unsupported",
+                "bold red",
+            )
+            text.append(f": {one_line(warning.title)}")
             texts += list(text.wrap(self.app.console, width))
         return texts
 

@@ -1,0 +1,271 @@
+"""Key assumptions, checked: what the ranking looks like without each one.
+
+The Key Assumptions Check is the technique taught beside ACH: write down what
+the analysis takes for granted, give each a verdict (solid, caveated,
+unsupported), and ask what follows if it is wrong.  An assumption reaches the
+ranking two ways (``[assumptions.<id>]`` in the format):
+
+* evidence items name it in ``assumes``: read that way only if it holds, so
+  ``check`` ranks the hypotheses again with those items left out;
+* its ``hypotheses`` stand or fall with it, whatever the evidence says.
+
+A leader **rests on** an assumption when it is among the assumption's
+``hypotheses``, or when its lead disappears once the evidence assuming it is left
+out: it is no longer among the leaders, or a hypothesis it led draws level with
+it.  A leader that rests on an *unsupported* assumption is a warning wherever a
+ranking is shown (``rank``, ``sensitivity``, the report, the editor's ranking
+pane).  docs/analysis.md, "Key assumptions", says the same with the formulas.
+
+Headless and cheap: one re-scoring per assumption that evidence names, and
+nothing at all for a matrix without assumptions (``rank`` imports this module only
+when the file has some).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from achbench.core.data import MatrixData
+from achbench.core.vocabulary import (
+    ASSUMPTION_STATUSES,
+    DEFAULT_ASSUMPTION_STATUS,
+    AssumptionStatus,
+)
+from achbench.scoring.methods import Grid, Ranking, score
+
+AT_RISK: tuple[AssumptionStatus, ...] = ASSUMPTION_STATUSES[1:]
+"""The verdicts that put the hypotheses linked to an assumption at risk: caveated
+and unsupported (everything weaker than solid)."""
+
+WARNED: AssumptionStatus = ASSUMPTION_STATUSES[-1]
+"""The verdict whose leaders are warned about: unsupported."""
+
+
+@dataclass(frozen=True, slots=True)
+class Without:
+    """The ranking with the evidence resting on one assumption left out."""
+
+    order: tuple[str, ...]
+    """Hypothesis ids, best first."""
+    ranks: dict[str, int]
+    """Rank of each hypothesis; tied hypotheses share one (``scoring.ties``)."""
+    leaders: tuple[str, ...]
+    leader_changed: bool
+    """The leaders differ from those with every item."""
+    ranks_changed: bool
+    """Any hypothesis' rank differs from its rank with every item."""
+
+
+@dataclass(frozen=True, slots=True)
+class AssumptionCheck:
+    """One assumption as checked: its verdict, what rests on it, the ranking without it."""
+
+    id: str
+    title: str
+    status: AssumptionStatus
+    notes: str | None
+    hypotheses: tuple[str, ...]
+    """The hypotheses that stand or fall with it (its ``hypotheses`` key)."""
+    evidence: tuple[str, ...]
+    """The scored evidence items that name it in ``assumes``, in file order."""
+    without: Without | None
+    """The ranking with ``evidence`` left out; None when no scored item assumes it."""
+    rests: tuple[str, ...]
+    """The leaders that rest on it (module docstring), in rank order."""
+
+    @property
+    def at_risk(self) -> tuple[str, ...]:
+        """The linked hypotheses when the verdict is caveated or unsupported, else ()."""
+        return self.hypotheses if self.status in AT_RISK else ()
+
+    def to_json(self) -> dict[str, object]:
+        out = dataclasses.asdict(self)
+        for key in ("hypotheses", "evidence", "rests"):
+            out[key] = list(out[key])
+        if self.without is not None:
+            out["without"] = {
+                **out["without"],
+                "order": list(self.without.order),
+                "leaders": list(self.without.leaders),
+            }
+        out["at_risk"] = list(self.at_risk)
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class AssumptionWarning:
+    """A leader that rests on an unsupported assumption.
+
+    Shaped like ``milestones.MilestoneWarning`` (``message``, ``to_json``) so the
+    outputs that print warnings print both."""
+
+    kind: Literal["unsupported-assumption"]
+    assumption: str
+    hypothesis: str
+    title: str
+    """The assumption's title."""
+    message: str
+
+    def to_json(self) -> dict[str, str]:
+        return dataclasses.asdict(self)
+
+
+def _leaders(ranking: Ranking) -> tuple[str, ...]:
+    return tuple(h.id for h in ranking.hypotheses if h.rank == 1)
+
+
+def _lead_gone(leader: str, before: Sequence[str], after: Sequence[str]) -> bool:
+    """Whether ``leader``'s lead disappears: it is not among the leaders ``after``, or a
+    hypothesis that was not a leader ``before`` now shares the lead."""
+    return leader not in after or not set(after) <= set(before)
+
+
+def check(
+    data: MatrixData,
+    grid: Grid,
+    method: str = "heuer",
+    ranking: Ranking | None = None,
+) -> tuple[AssumptionCheck, ...]:
+    """Every assumption of ``data`` in file order, checked under ``method``.
+
+    ``grid`` is the scored grid (``Grid.from_data``; its evidence is what counts:
+    an item the grid leaves out, a pending one say, is no one's support);
+    ``ranking`` is ``score(grid, method)`` when the caller has it already.
+    """
+    assumptions = data.get("assumptions") or {}
+    if not assumptions:
+        return ()
+    if ranking is None:
+        ranking = score(grid, method)
+    leaders = _leaders(ranking)
+    ranks = {h.id: h.rank for h in ranking.hypotheses}
+    evidence = data.get("evidence", {})
+    resting: dict[str, list[str]] = {a: [] for a in assumptions}
+    for evidence_id in grid.evidence:
+        for assumed in evidence[evidence_id].get("assumes", ()):
+            if assumed in resting:
+                resting[assumed].append(evidence_id)
+    out = []
+    for assumption_id, fields in assumptions.items():
+        items = tuple(resting[assumption_id])
+        linked = tuple(fields.get("hypotheses", ()))
+        without = None
+        if items:
+            from achbench.analysis.sensitivity import subgrid
+
+            left_out = set(items)
+            kept = [e not in left_out for e in grid.evidence]
+            again = score(subgrid(grid, kept), method)
+            after = _leaders(again)
+            new_ranks = {h.id: h.rank for h in again.hypotheses}
+            without = Without(
+                order=tuple(h.id for h in again.hypotheses),
+                ranks=new_ranks,
+                leaders=after,
+                leader_changed=after != leaders,
+                ranks_changed=new_ranks != ranks,
+            )
+        rests = tuple(
+            h
+            for h in leaders
+            if h in linked or (without is not None and _lead_gone(h, leaders, without.leaders))
+        )
+        out.append(
+            AssumptionCheck(
+                id=assumption_id,
+                title=fields["title"],
+                status=fields.get("status", DEFAULT_ASSUMPTION_STATUS),
+                notes=fields.get("notes"),
+                hypotheses=linked,
+                evidence=items,
+                without=without,
+                rests=rests,
+            )
+        )
+    return tuple(out)
+
+
+def warnings(checks: Sequence[AssumptionCheck], titles: dict[str, str]) -> list[AssumptionWarning]:
+    """One warning per leader resting on an unsupported assumption, in file order.
+
+    ``titles`` maps hypothesis id to title, for the message."""
+    out = []
+    for found in checks:
+        if found.status != WARNED:
+            continue
+        for leader in found.rests:
+            how = (
+                "stands or falls with"
+                if leader in found.hypotheses
+                else "loses its lead without the evidence resting on"
+            )
+            out.append(
+                AssumptionWarning(
+                    "unsupported-assumption",
+                    found.id,
+                    leader,
+                    found.title,
+                    f"The leading hypothesis {leader} ({titles.get(leader, leader)}) {how} "
+                    f"assumption {found.id}, judged unsupported: {found.title}",
+                )
+            )
+    return out
+
+
+def leader_warnings(
+    data: MatrixData, grid: Grid, method: str, ranking: Ranking | None = None
+) -> list[AssumptionWarning]:
+    """``warnings(check(...))`` in one call, for the outputs that show only the warnings.
+
+    Only unsupported assumptions can warn, so only those are checked."""
+    assumptions = data.get("assumptions") or {}
+    if not any(a.get("status") == WARNED for a in assumptions.values()):
+        return []
+    unsupported = {k: v for k, v in assumptions.items() if v.get("status") == WARNED}
+    narrowed: MatrixData = {**data, "assumptions": unsupported}
+    titles = {h: v["title"] for h, v in data["hypotheses"].items()}
+    return warnings(check(narrowed, grid, method, ranking), titles)
+
+
+# --------------------------------------------------------------------------- in words
+
+
+def without_text(found: AssumptionCheck) -> str:
+    """'no evidence assumes it', or the new order and what changed."""
+    without = found.without
+    if without is None:
+        return "no evidence assumes it"
+    from achbench.analysis.sensitivity import Standing
+    from achbench.analysis.wording import order_text
+
+    order = order_text(Standing(without.order, without.ranks))
+    effect = (
+        "leader changes"
+        if without.leader_changed
+        else "ranks change"
+        if without.ranks_changed
+        else "no change"
+    )
+    items = f"{len(found.evidence)} {'item' if len(found.evidence) == 1 else 'items'}"
+    return f"without {items}: {order} ({effect})"
+
+
+def risk_text(found: AssumptionCheck) -> str:
+    """Who stands or falls with it (when not solid) and which leaders rest on it."""
+    parts = []
+    if found.at_risk:
+        parts.append(f"at risk: {', '.join(found.at_risk)}")
+    if found.rests:
+        parts.append(f"leader resting on it: {', '.join(found.rests)}")
+    return "; ".join(parts) or "-"
+
+
+def summary(checks: Sequence[AssumptionCheck]) -> str:
+    """'5 assumptions: 2 solid, 3 caveated, 0 unsupported.'"""
+    counts = ", ".join(
+        f"{sum(1 for c in checks if c.status == s)} {s}" for s in ASSUMPTION_STATUSES
+    )
+    return f"{len(checks)} {'assumption' if len(checks) == 1 else 'assumptions'}: {counts}."
