@@ -124,7 +124,11 @@ class SourceText(TextArea):
 
 
 class SourceScreen(Screen[None]):
-    """One source document, opened from evidence item ``evidence`` and scrolled to its quote."""
+    """One source document, opened from evidence item ``evidence`` and scrolled to its quote.
+
+    Its keys are priority bindings, run as the app reads them, as the main
+    screen's are: ``Escape`` then ``v`` typed fast closes and opens again.
+    """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
@@ -133,6 +137,7 @@ class SourceScreen(Screen[None]):
             "Close",
             id="source_close",
             tooltip="Close the source and go back to the matrix",
+            priority=True,
         ),
         Binding(
             "E",
@@ -164,6 +169,7 @@ class SourceScreen(Screen[None]):
             "To quote",
             id="source_to_quote",
             tooltip="Back to the quote of the item the source was opened from",
+            priority=True,
         ),
     ]
     DEFAULT_CSS = """
@@ -171,10 +177,14 @@ class SourceScreen(Screen[None]):
         text-style: bold;
         background: $panel;
         width: 100%;
+        text-wrap: nowrap;
+        text-overflow: ellipsis;
     }
     SourceScreen #source-status, SourceScreen #source-keys {
         color: $text-muted;
         width: 100%;
+        text-wrap: nowrap;
+        text-overflow: ellipsis;
     }
     """
 
