@@ -189,7 +189,8 @@ class AchbenchApp(App[None]):
         if action in ("assumptions", "blind"):
             from textual.widgets import Input
 
-            return self.screen is self.main and not isinstance(self.screen.focused, Input)
+            screen = self.screen_stack[-1] if self.screen_stack else None
+            return isinstance(screen, MainScreen) and not isinstance(screen.focused, Input)
         return True
 
     def action_assumptions(self) -> None:
@@ -205,7 +206,6 @@ class AchbenchApp(App[None]):
         from achbench.tui.screens.blind import BlindScreen
 
         screen = BlindScreen(self.view, self.blind_seed)
-        self.blind = True
         if not screen.left:
             self.notify("Blind rating: you have rated every collected cell already.")
             return
