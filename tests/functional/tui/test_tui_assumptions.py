@@ -114,10 +114,13 @@ def test_assumptions_add_link_judge_edit_delete_and_undo(tmp_path: Path) -> None
         await pilot.press("enter")
         assert app.screen is form
         assert "H9" in str(form.query_one("#error-hypotheses").render())
+        assert form.query_one("#field-evidence").value == "E1"  # type: ignore[attr-defined]
         form.query_one("#field-hypotheses").value = "H1"  # type: ignore[attr-defined]
+        form.query_one("#field-evidence").value = "E1 E3"  # type: ignore[attr-defined]
         await pilot.press("enter")
         assert app.screen is screen
         assert app.session.data["assumptions"]["A1"]["hypotheses"] == ["H1"]
+        assert app.session.evidence["E3"]["assumes"] == ["A1"], "linked in the form"
         assert "at risk: H1" in _prompts(screen)
         # x deletes it and its id in E1's assumes; u brings both back
         await pilot.press("x")
