@@ -35,6 +35,7 @@ SUITES = [
     "terminal_bench",
     "judge_bench",
     "wide_bench",
+    "assumptions_bench",
 ]
 """Benchmark modules, in the order of the issues that set their targets.
 
