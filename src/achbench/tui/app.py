@@ -246,9 +246,8 @@ class AchbenchApp(App[None]):
         if action in MAIN_SCREEN_ACTIONS:
             from textual.widgets import Input
 
-            if not self.is_screen_installed("main") or self.screen is not self.main:
-                return False
-            return not isinstance(self.screen.focused, Input)
+            screen = self.screen_stack[-1] if self.screen_stack else None
+            return isinstance(screen, MainScreen) and not isinstance(screen.focused, Input)
         return True
 
     # -- reading a source ---------------------------------------------------------------
@@ -301,7 +300,6 @@ class AchbenchApp(App[None]):
         from achbench.tui.screens.blind import BlindScreen
 
         screen = BlindScreen(self.view, self.blind_seed)
-        self.blind = True
         if not screen.left:
             self.notify("Blind rating: you have rated every collected cell already.")
             return
