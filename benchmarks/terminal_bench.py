@@ -213,11 +213,23 @@ def _open(server: Tmux, name: str, command: list[str]) -> float:
 
 def _open_editor(server: Tmux, name: str, path: Path) -> tuple[float, float]:
     """Start the editor on ``path``: seconds to its first screen content, and to
-    the matrix shown (the detail pane naming a hypothesis)."""
+    the matrix shown (the detail pane naming a hypothesis).  The editor's CPU time
+    by then goes to ``CPU`` ("launch")."""
     start = time.perf_counter()
     launch = _open(server, name, [*ACHBENCH, "edit", str(path)])
     ready, _ = server.wait_for(name, DETAIL_HYPOTHESIS.search, start)
+    CPU.by_kind.setdefault("launch", []).append(cpu_seconds(server.pid(name)))
     return launch, ready
+
+
+def _rank_cpu(path: Path) -> float:
+    """CPU seconds (user + system) of one ``achbench rank`` on ``path``."""
+    import resource
+
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    subprocess.run([*ACHBENCH, "rank", str(path)], check=True, stdout=subprocess.DEVNULL)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
 def _interleaved(server: Tmux, name: str) -> tuple[float, float, float]:
@@ -392,6 +404,17 @@ def run(quick: bool, runs: int) -> list[Result]:
                     server.stop(f"launch{i}")
                 ranks.append(time_process([*ACHBENCH, "rank", str(path)], 1))
                 rank = statistics.median(ranks)
+                rank_cpu = statistics.median(_rank_cpu(path) for _ in range(runs))
+                results.append(
+                    ratio_result(
+                        "term: launch CPU to the matrix shown",
+                        label,
+                        statistics.median(CPU.by_kind["launch"][-runs:]),
+                        rank_cpu,
+                        "achbench rank CPU",
+                        1.5,
+                    )
+                )
                 for what, times in (("first paint", launches), ("the matrix shown", readies)):
                     results.append(
                         ratio_result(
