@@ -34,6 +34,7 @@ what is about to change, through an explicit call each:
   ratings) changes or goes, and ``add_evidence(evidence)`` once it is back;
 * ``add_hypothesis(hypothesis)`` once a hypothesis (with its ratings) is in, and
   ``remove_hypothesis(hypothesis)`` when it goes;
+* ``rebind(data)`` when the matrix dict is replaced around the same tables;
 * ``rebuild(data, analysts)`` after anything else: hypotheses renamed, a new
   matrix, other analysts scored.
 """
@@ -337,6 +338,11 @@ class LiveScores:
         credibility, relevance = self._levels(evidence_id)
         self._add(hypothesis_id, old, credibility, relevance, -1)
         self._add(hypothesis_id, new, credibility, relevance, 1)
+
+    def rebind(self, data: MatrixData) -> None:
+        """Read ``data`` from now on: a new dict around the same tables (the matrix'
+        own fields replaced), so nothing scored changed and nothing is recounted."""
+        self._data = data
 
     def add_hypothesis(self, hypothesis_id: str) -> None:
         """Count a hypothesis' cells in, once it is in the data with its ratings:

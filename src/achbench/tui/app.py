@@ -189,6 +189,10 @@ class AchbenchApp(App[None]):
         assert isinstance(screen, MainScreen)
         return screen
 
+    def on_load(self) -> None:
+        if self.session.cells >= BACKGROUND_CELLS:
+            self.heap.pause()  # until the first screen is drawn (``tui.heap``)
+
     async def on_mount(self) -> None:
         pending = self.session.pending_recovery() is not None
         first = self.ask_first_hypothesis and not pending
