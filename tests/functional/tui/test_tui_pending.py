@@ -179,6 +179,19 @@ def test_p_and_n_do_nothing_on_other_screens(pending: Path) -> None:
     drive(app, script)
 
 
+def test_p_and_n_are_letters_in_the_filter_box(pending: Path) -> None:
+    app = make_app(pending, method="heuer")
+
+    async def script(pilot: Pilot[None]) -> None:
+        await pilot.press("slash", "P", "N")
+        await pilot.pause()
+        assert app.view.filter == "PN"
+        assert "status" not in app.session.evidence["E1"]
+        assert not app.main.query(NextPane)
+
+    drive(app, script)
+
+
 def test_the_keys_have_ids_for_the_keymap_and_help(pending: Path) -> None:
     assert {"toggle_pending", "next_pane"} <= binding_ids()
     app = make_app(pending, method="heuer", keymap={"toggle_pending": "f7"})
