@@ -309,3 +309,25 @@ def test_parts_read_once_are_shared_by_later_versions_with_the_same_text(
     assert second == parse(changed)
     assert second["evidence"] is first["evidence"]
     assert first["ratings"] != second["ratings"]
+
+
+def test_versions_of_one_matrix_share_their_tables_and_are_each_checked(
+    tmp_path: Path, example_path: Path
+) -> None:
+    """``diff`` and ``merge`` read their files with one ``VersionReader``: tables with
+    the same text are read once, and each version is still validated in full."""
+    from achbench.store.versions import VersionReader
+
+    text = example_path.read_text(encoding="utf-8")
+    first, second, broken = tmp_path / "a.toml", tmp_path / "b.toml", tmp_path / "c.toml"
+    first.write_text(text, encoding="utf-8")
+    second.write_text(text.replace('= "C"\n', '= "CC"\n', 1), encoding="utf-8")
+    broken.write_text(text.replace('= "C"\n', '= "maybe"\n', 1), encoding="utf-8")
+    reader = VersionReader()
+    a, b = reader.load(first), reader.load(second)
+    assert a == load_data(first)
+    assert b == load_data(second)
+    assert b["evidence"] is a["evidence"]
+    assert a["ratings"] != b["ratings"]
+    with pytest.raises(MatrixFileError, match="maybe"):
+        reader.load(broken)

@@ -12,7 +12,6 @@ from achbench.cli.options import method_option
 from achbench.cli.output import emit
 from achbench.cli.terminal import say, want_color
 from achbench.core.text import json_safe
-from achbench.store.toml import load_data
 
 EXIT_DIFFERENT = 1
 """Exit status when the matrices differ, as for ``diff`` and ``git diff --exit-code``."""
@@ -67,10 +66,12 @@ def diff(old: str, new: str, method: str, output_format: str, color: str) -> Non
       achbench diff old.ach.toml new.ach.toml --method bayes --format markdown
       achbench diff a.ach.toml b.ach.toml --format json > changes.json
     """
+    from achbench.store.versions import VersionReader
     from achbench.versioning.diff import diff_matrices, dumps_json
 
-    old_data = load_data(old)
-    new_data = load_data(new)
+    reader = VersionReader()  # two versions of one matrix: what they share is read once
+    old_data = reader.load(old)
+    new_data = reader.load(new)
     result = diff_matrices(old_data, new_data, method)
     if output_format == "json":
         payload = {"old": old, "new": new, **result.to_json()}

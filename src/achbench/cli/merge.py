@@ -15,13 +15,13 @@ from achbench.core.errors import MatrixFileError, UsageError
 from achbench.store.atomic import keep_previous
 from achbench.store.files import read_text
 from achbench.store.pool import version_of
-from achbench.store.toml import load_data
+from achbench.store.versions import VersionReader
 
 EXIT_CONFLICTS = 1
 """Exit status when conflicts were recorded (git's merge drivers use the same rule)."""
 
 
-def _load_base(path: str) -> MatrixData:
+def _load_base(path: str, reader: VersionReader) -> MatrixData:
     """The base, or an empty matrix when the file is empty (git passes an empty base
     when both branches added the file)."""
     from achbench.versioning.merge import EMPTY_BASE
@@ -32,10 +32,7 @@ def _load_base(path: str) -> MatrixData:
         if any("is empty" in p.message for p in exc.problems):
             return EMPTY_BASE.copy()
         raise
-    from achbench.core.validate import validate_data
-    from achbench.store.toml import parse
-
-    return validate_data(parse(text, path), path, text)
+    return reader.load_text(text, path)
 
 
 def _text_merge(base: str, ours: str, theirs: str, out: str, label: str) -> int:
@@ -113,9 +110,10 @@ def merge(
     target = output or ours
     name = label or target
     try:
-        base_data = _load_base(base)
-        ours_data = load_data(ours)
-        theirs_data = load_data(theirs)
+        reader = VersionReader()  # three versions of one matrix: what they share is read once
+        base_data = _load_base(base, reader)
+        ours_data = reader.load(ours)
+        theirs_data = reader.load(theirs)
         version_of((base, base_data), (ours, ours_data))
         version_of((base, base_data), (theirs, theirs_data))
     except (MatrixFileError, UsageError) as exc:

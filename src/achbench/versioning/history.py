@@ -19,9 +19,8 @@ from pathlib import Path
 
 from achbench.core.data import MatrixData
 from achbench.core.errors import MatrixFileError, Problem, UsageError
-from achbench.core.validate import validate_data
 from achbench.scoring.methods import Grid, score
-from achbench.store.toml import parse
+from achbench.store.versions import VersionReader
 
 RECORD = "\x1e"
 UNIT = "\x1f"
@@ -195,50 +194,14 @@ def read_blobs(cwd: Path, specs: Sequence[str]) -> list[bytes | None]:
     return blobs
 
 
-class _Recent(dict[str, dict[str, object]]):
-    """A dict that keeps only its ``KEEP`` newest entries: versions are read in
-    commit order, so a part not seen in the last few versions rarely comes back,
-    and a long history of a large matrix must not keep every version's tables."""
-
-    KEEP = 4
-
-    def __setitem__(self, key: str, value: dict[str, object]) -> None:
-        super().__setitem__(key, value)
-        if len(self) > self.KEEP:
-            del self[next(iter(self))]
-
-
-class VersionReader:
-    """Reads committed versions of one matrix, one after another.
-
-    Most commits change a few ratings, so consecutive versions share the text
-    around the ratings section: its tables are parsed once and shared
-    (``store.toml.parse`` with ``parts``), and validation proves again only what
-    differs from the last valid version (``core.validate.validate_data`` with
-    ``proven``).  The tables are shared between versions, so nothing may change
-    them: ``history`` only scores them.
-    """
-
-    def __init__(self) -> None:
-        self.parts = _Recent()
-        self.last_valid: MatrixData | None = None
-
-    def reset(self) -> None:
-        """Forget every version read (the next history is of another file)."""
-        self.parts.clear()
-        self.last_valid = None
-
-    def load(self, raw: bytes, label: str) -> MatrixData:
-        """A committed version as matrix data, or ``MatrixFileError`` as for a file
-        on disk."""
-        try:
-            text = raw.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            problem = Problem(label, f"is not UTF-8 text: cannot decode byte {exc.start}")
-            raise MatrixFileError([problem]) from None
-        data = validate_data(parse(text, label, self.parts), label, text, self.last_valid)
-        self.last_valid = data
-        return data
+def load_version(reader: VersionReader, raw: bytes, label: str) -> MatrixData:
+    """A committed version as matrix data, or ``MatrixFileError`` as for a file on disk."""
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        problem = Problem(label, f"is not UTF-8 text: cannot decode byte {exc.start}")
+        raise MatrixFileError([problem]) from None
+    return reader.load_text(text, label)
 
 
 _READER = VersionReader()
@@ -346,7 +309,7 @@ def rank_version(job: tuple[Commit, bytes | None, str]) -> Version:
     if commit.status == "D" or raw is None:
         return Version(commit, error="file deleted in this commit")
     try:
-        data = _READER.load(raw, label)
+        data = load_version(_READER, raw, label)
     except MatrixFileError as exc:
         return Version(commit, error="; ".join(exc.lines()))
     ranking = score(Grid.from_data(data), method)
