@@ -282,8 +282,11 @@ class GridView:
         return self.session.live.rated(hypothesis_id)
 
     def rated_note(self, hypothesis_id: str) -> str | None:
-        """``3 of 4 rated`` if some items are unrated for the hypothesis, else None."""
-        total = len(self.session.evidence) - self.session.live.pending  # pending: not rated yet
+        """``3 of 4 rated`` if some items are unrated for the hypothesis, else None.
+
+        Counted, as the scores count it, in independent evidence: an origin's items
+        are one (``scoring.origins``), and pending items are not rated yet."""
+        total = self.session.live.independent()
         done = self.rated(hypothesis_id)
         return f"{done} of {total} rated" if done < total else None
 
