@@ -38,6 +38,7 @@ SUITES = [
     "sources_bench",
     "source_view_bench",
     "next_bench",
+    "assumptions_bench",
 ]
 """Benchmark modules, in the order of the issues that set their targets.
 

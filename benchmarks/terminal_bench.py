@@ -25,6 +25,10 @@ Undo of a large change (full run, at 100x10,000): a hypothesis is deleted (its
 10,000 ratings go with it), then undo and at once an up arrow; the figure is
 the time to the detail pane naming the hypothesis above it.  Target: 100 ms.
 
+For each of these the editor's own CPU time (user + system, all its threads,
+from /proc) over the same window is reported too: on a shared machine whose
+load moves, the wall time of a response swells with it, the work does not.
+
 Launch: from starting the editor in a fresh pane to the first screen content,
 and to the matrix shown (the detail pane naming a hypothesis), against the wall
 time of ``achbench rank`` on the same file, run in turn with the editor
@@ -121,6 +125,20 @@ class Tmux:
     def keys(self, name: str, *keys: str) -> None:
         self._run("send-keys", "-t", name, *keys)
 
+    def pid(self, name: str) -> int:
+        """The process id of the program running in the pane (not a shell around it)."""
+        pid = int(self._run("display-message", "-p", "-t", name, "#{pane_pid}").strip())
+        for _ in range(3):  # sh -c may not exec: go down to the program
+            comm = Path(f"/proc/{pid}/comm")
+            children = Path(f"/proc/{pid}/task/{pid}/children")
+            if not comm.exists() or comm.read_text().strip() not in ("sh", "bash", "dash"):
+                break
+            found = children.read_text().split() if children.exists() else []
+            if not found:
+                break
+            pid = int(found[0])
+        return pid
+
     def stop(self, name: str) -> None:
         subprocess.run(
             ["tmux", "-L", self.socket, "kill-session", "-t", name],
@@ -195,11 +213,23 @@ def _open(server: Tmux, name: str, command: list[str]) -> float:
 
 def _open_editor(server: Tmux, name: str, path: Path) -> tuple[float, float]:
     """Start the editor on ``path``: seconds to its first screen content, and to
-    the matrix shown (the detail pane naming a hypothesis)."""
+    the matrix shown (the detail pane naming a hypothesis).  The editor's CPU time
+    by then goes to ``CPU`` ("launch")."""
     start = time.perf_counter()
     launch = _open(server, name, [*ACHBENCH, "edit", str(path)])
     ready, _ = server.wait_for(name, DETAIL_HYPOTHESIS.search, start)
+    CPU.by_kind.setdefault("launch", []).append(cpu_seconds(server.pid(name)))
     return launch, ready
+
+
+def _rank_cpu(path: Path) -> float:
+    """CPU seconds (user + system) of one ``achbench rank`` on ``path``."""
+    import resource
+
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    subprocess.run([*ACHBENCH, "rank", str(path)], check=True, stdout=subprocess.DEVNULL)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
 def _interleaved(server: Tmux, name: str) -> tuple[float, float, float]:
@@ -233,14 +263,45 @@ def _hypothesis(text: str) -> str | None:
 def _unresponsive(server: Tmux, name: str, key: str) -> float:
     """Seconds from a down arrow sent right after ``key`` to the cursor moving on screen."""
     before = _hypothesis(server.settle(name))
-    server.keys(name, key)
-    start = time.perf_counter()
-    server.keys(name, "Down")
-    elapsed, _ = server.wait_for(name, lambda text: _hypothesis(text) not in (None, before), start)
+    with CPU.measure(key, server.pid(name)):
+        server.keys(name, key)
+        start = time.perf_counter()
+        server.keys(name, "Down")
+        elapsed, _ = server.wait_for(
+            name, lambda text: _hypothesis(text) not in (None, before), start
+        )
     server.settle(name)
     server.keys(name, "Up")
     server.settle(name)
     return elapsed
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU seconds (user + system, every thread) process ``pid`` has used; 0 off Linux.
+
+    Unlike the wall time a key takes, this hardly moves with the load that other
+    programs put on a shared machine: the work a key costs the editor."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+class Cpu:
+    """The editor's CPU time over each measured response, collected per kind."""
+
+    def __init__(self) -> None:
+        self.by_kind: dict[str, list[float]] = {}
+
+    @contextmanager
+    def measure(self, kind: str, pid: int) -> Iterator[None]:
+        before = cpu_seconds(pid)
+        yield
+        self.by_kind.setdefault(kind, []).append(cpu_seconds(pid) - before)
+
+
+CPU = Cpu()
 
 
 def _undo_large(server: Tmux, name: str) -> float:
@@ -259,10 +320,11 @@ def _undo_large(server: Tmux, name: str) -> float:
     server.keys(name, "d")
     server.wait_for(name, lambda text: "Delete hypothesis" not in text, time.perf_counter())
     server.settle(name)
-    server.keys(name, "u")
-    start = time.perf_counter()
-    server.keys(name, "Up")
-    elapsed, _ = server.wait_for(name, lambda text: _hypothesis(text) == first, start)
+    with CPU.measure("undo", server.pid(name)):
+        server.keys(name, "u")
+        start = time.perf_counter()
+        server.keys(name, "Up")
+        elapsed, _ = server.wait_for(name, lambda text: _hypothesis(text) == first, start)
     server.settle(name)
     return elapsed
 
@@ -273,11 +335,13 @@ def _filter_echo(server: Tmux, name: str) -> float:
     server.keys(name, "/")
     server.settle(name)
     times = []
+    pid = server.pid(name)
     for char in "E99":
         before = server.settle(name)
-        start = time.perf_counter()
-        server.keys(name, char)
-        elapsed, _ = server.wait_for(name, lambda text, b=before: text != b, start)
+        with CPU.measure("filter", pid):
+            start = time.perf_counter()
+            server.keys(name, char)
+            elapsed, _ = server.wait_for(name, lambda text, b=before: text != b, start)
         times.append(elapsed)
     server.keys(name, "Escape")
     server.settle(name)
@@ -314,6 +378,19 @@ def run(quick: bool, runs: int) -> list[Result]:
                     )
                     results.append(_absolute(f"term: arrow after {what}", label, figure))
                 results.append(_absolute("term: filter typing", label, _filter_echo(server, name)))
+                for kind, what in (
+                    ("undo", "undo of a deletion + arrow"),
+                    ("d", "sort (d) + arrow"),
+                    ("o", "rank order (o) + arrow"),
+                    ("C-s", "save + arrow"),
+                    ("filter", "a filter keystroke"),
+                ):
+                    spent = CPU.by_kind.get(kind)
+                    if spent:
+                        results.append(
+                            Result(f"term: editor CPU, {what}", label, statistics.median(spent),
+                                   None, "", "-", True)
+                        )  # fmt: skip
             server.stop(name)
             if not quick and n_ev >= 10_000:
                 launches = [launch]
@@ -327,6 +404,17 @@ def run(quick: bool, runs: int) -> list[Result]:
                     server.stop(f"launch{i}")
                 ranks.append(time_process([*ACHBENCH, "rank", str(path)], 1))
                 rank = statistics.median(ranks)
+                rank_cpu = statistics.median(_rank_cpu(path) for _ in range(runs))
+                results.append(
+                    ratio_result(
+                        "term: launch CPU to the matrix shown",
+                        label,
+                        statistics.median(CPU.by_kind["launch"][-runs:]),
+                        rank_cpu,
+                        "achbench rank CPU",
+                        1.5,
+                    )
+                )
                 for what, times in (("first paint", launches), ("the matrix shown", readies)):
                     results.append(
                         ratio_result(

@@ -150,6 +150,9 @@ def test_sources_dir_must_be_a_folder(tmp_path: Path) -> None:
     result = invoke("check", "--sources-dir", tmp_path / "doc.txt", path)
     assert result.exit_code == 2
     assert "--sources-dir" in result.stderr
+    missing = invoke("check", "--sources-dir", tmp_path / "nowhere", path)
+    assert missing.exit_code == 2
+    assert "does not exist" in missing.stderr
 
 
 def test_document_that_is_not_utf8_is_a_problem(tmp_path: Path) -> None:
@@ -199,3 +202,12 @@ def test_files_without_sources_check_as_before(tmp_path: Path, strict: bool) -> 
 
 def _line(path: Path, text: str) -> int:
     return path.read_text(encoding="utf-8").splitlines().index(text) + 1
+
+
+def test_document_over_50_mib_is_refused_without_reading_it(tmp_path: Path) -> None:
+    path = matrix(tmp_path, {"E1": "foreign-backed coup"}, document=None)
+    with (tmp_path / "doc.txt").open("wb") as big:
+        big.truncate(51 * 1024 * 1024)  # sparse: no 51 MiB written
+    result = invoke("check", "--sources", path)
+    assert result.exit_code == 1
+    assert "refused: 51.0 MiB, more than the 50 MiB a source document may have" in result.stderr

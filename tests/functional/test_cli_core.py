@@ -99,7 +99,7 @@ def test_rank_csv_and_markdown(example_path: Path) -> None:
     assert float(rows[-1]["score"]) == 4.0
     markdown = invoke("rank", str(example_path), "-f", "markdown").stdout
     assert "| Rank | Id | Hypothesis | Inconsistency | Rated |" in markdown
-    # Rated: 25 independent pieces of evidence (the official coup line's 7 items count once).
+    # Rated: the independent pieces of evidence (31 items from 25 origins)
     assert "| 1 | H2 | Elite power struggle | 0.00 | 25 |" in markdown
 
 

@@ -159,3 +159,21 @@ def test_a_bad_file_is_one_line_naming_it_and_exit_2(tmp_path: Path) -> None:
     missing = invoke("next", str(tmp_path / "none.toml"))
     assert missing.exit_code == 2
     assert "none.toml" in missing.output
+
+
+def test_several_analysts_files_are_pooled(tmp_path: Path) -> None:
+    """Two files of the same matrix: the pending item's likelihoods pooled as bayes
+    pools them; --analyst keeps one analyst's ratings."""
+    ann = pending_matrix()
+    ann["analyst"] = "ann"
+    ann["ratings"] = {"ann": ann["ratings"]["lead"]}
+    bob = pending_matrix()
+    bob["analyst"] = "bob"
+    bob["ratings"] = {"bob": {**bob["ratings"]["lead"], "P1": {"H1": "II", "H2": "CC", "H3": "N"}}}
+    a, b = write(tmp_path, ann, "ann.toml"), write(tmp_path, bob, "bob.toml")
+    pooled = json.loads(invoke("next", str(a), str(b), "-f", "json").output)
+    alone = json.loads(invoke("next", str(a), str(b), "-f", "json", "--analyst", "ann").output)
+    by_id = {c["id"]: c for c in pooled["candidates"]}
+    # ann and bob predict P1 the opposite way: pooled, it tells the leaders apart less.
+    first = {c["id"]: c for c in alone["candidates"]}["P1"]
+    assert by_id["P1"]["information_bits"] < first["information_bits"]

@@ -131,11 +131,11 @@ def test_no_assumptions_no_work() -> None:
 
 @pytest.mark.parametrize("method", ["heuer", "weighted", "opensynthesis", "bayes"])
 def test_without_matches_scoring_the_file_without_the_items(method: str) -> None:
-    """On random matrices the ranking without an assumption is the ranking of the same
-    matrix with its items deleted, scored from scratch."""
+    """On random matrices (one analyst, or two pooled) the ranking without an assumption
+    is the ranking of the same matrix with its items deleted, scored from scratch."""
     rng = random.Random(15)
     codes = ["CC", "C", "N", "I", "II", "NA"]
-    for _ in range(30):
+    for _ in range(60):
         n_h, n_e = rng.randint(2, 5), rng.randint(1, 8)
         hypotheses = {f"H{j}": {"title": f"h{j}"} for j in range(n_h)}
         evidence: dict[str, Any] = {}
@@ -155,7 +155,14 @@ def test_without_matches_scoring_the_file_without_the_items(method: str) -> None
             "hypotheses": hypotheses,
             "evidence": evidence,
             "assumptions": {"A1": {"title": "a"}, "A2": {"title": "b"}},
-            "ratings": {"x": ratings},
+            "ratings": {
+                "x": ratings,  # and a second analyst, pooled, on half of the matrices
+                **(
+                    {"y": {e: {h: rng.choice(codes) for h in hypotheses} for e in evidence}}
+                    if rng.random() < 0.5
+                    else {}
+                ),
+            },
         }
         for found in check(data, Grid.from_data(data), method):
             if found.without is None:
@@ -164,7 +171,8 @@ def test_without_matches_scoring_the_file_without_the_items(method: str) -> None
             cut = copy.deepcopy(data)
             for e in found.evidence:
                 del cut["evidence"][e]
-                del cut["ratings"]["x"][e]
+                for table in cut["ratings"].values():
+                    del table[e]
             again = score(Grid.from_data(cut), method)
             assert found.without.order == tuple(h.id for h in again.hypotheses)
             assert found.without.ranks == {h.id: h.rank for h in again.hypotheses}

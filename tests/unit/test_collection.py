@@ -253,3 +253,35 @@ def test_nothing_pending_gives_no_candidates() -> None:
         result = collection_of(data, method)
         assert result.candidates == []
         assert result.to_json()["candidates"] == []
+
+
+@settings(max_examples=40, deadline=None)
+@given(small_cases(), st.sampled_from(METHODS), st.booleans())
+def test_the_editors_values_from_live_scores_are_the_commands(
+    data: dict[str, Any], method: str, two: bool
+) -> None:
+    """The editor's pane weighs the candidates against the live scores' ranking; it
+    lists the same candidates, in the same order, with the same figures as ``next``."""
+    from achbench.analysis.collection import candidates, collection
+    from achbench.scoring.live import LiveScores
+
+    if two:  # a second analyst who rated some cells otherwise
+        data["ratings"]["bo"] = {
+            e: dict.fromkeys(list(row)[:1], "II") for e, row in data["ratings"]["al"].items()
+        }
+    analysts = list(data["ratings"])
+    live = LiveScores(data, analysts)
+    grid, kinds, bears_on = candidates(data, analysts)
+    got = collection(live.ranking(method), grid, kinds, bears_on, live.independent())
+    want = collection_of(data, method, analysts)
+    assert got.leaders == want.leaders
+    assert [(c.id, c.rank, c.leaders_if_observed) for c in got.candidates] == [
+        (c.id, c.rank, c.leaders_if_observed) for c in want.candidates
+    ]
+    for g, w in zip(got.candidates, want.candidates, strict=True):
+        assert g.changes_leader == pytest.approx(w.changes_leader, abs=1e-9)
+        for key, value in w.figures.items():
+            if isinstance(value, tuple):
+                assert g.figures[key] == value
+            else:
+                assert g.figures[key] == pytest.approx(value, abs=1e-9)

@@ -19,7 +19,10 @@ def test_the_heap_is_frozen_collected_at_pauses_and_given_back(
     keeper = HeapKeeper()
     assert not keeper.tick(), "nothing to do before the matrix is shown"
     try:
+        keeper.pause()
+        assert not gc.isenabled(), "no pass while the editor starts"
         keeper.start()
+        assert gc.isenabled()
         assert gc.get_freeze_count() > 0
         keeper.input()
         clock[0] += heap.IDLE_SECONDS / 2
@@ -35,3 +38,4 @@ def test_the_heap_is_frozen_collected_at_pauses_and_given_back(
     finally:
         keeper.stop()
     assert gc.get_freeze_count() == 0
+    assert gc.isenabled()

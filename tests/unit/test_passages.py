@@ -13,7 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from textual.document._document import Document
 
-from achbench.analysis.quotes import locate_quote
+from achbench.analysis.quotes import fold, locate_quote
 from achbench.core.data import MatrixData
 from achbench.editing.passages import (
     SourceDocument,
@@ -173,3 +173,34 @@ def test_locator_rows_reads_only_what_the_editor_writes() -> None:
     assert locator_rows("lines 14-12") is None
     assert locator_rows("line 0") is None
     assert locator_rows("p. 12") is None
+
+
+pieces = st.sampled_from(
+    [
+        "said",
+        "\u201cterrorists\u201d",
+        '"terrorists"',
+        "attacked",
+        "the city",
+        "  ",
+        "\n",
+        "\u2019s",
+    ]
+)
+
+
+@given(st.lists(pieces, max_size=40), st.data())
+def test_find_answers_as_locate_quote_does_wherever_it_looks_first(
+    parts: list[str], data: st.DataObject
+) -> None:
+    text = " ".join(parts)
+    doc = document(text)
+    start = data.draw(st.integers(0, len(text)))
+    quote = text[start : data.draw(st.integers(start, len(text)))]
+    quote = data.draw(st.sampled_from([quote, quote.replace("\u201c", '"').replace("\u201d", '"')]))
+    locator = data.draw(st.sampled_from([None, "line 1", "lines 2-3", "page 4"]))
+    found = doc.find(quote, locator)
+    assert (found is None) == (locate_quote(text, quote) is None)
+    if found is not None:
+        begin, end = doc.offset(found[0]), doc.offset(found[1])
+        assert fold(text[begin:end]) == fold(quote)

@@ -88,9 +88,10 @@ def test_the_pending_grid_holds_the_pending_items_only() -> None:
         max_size=30,
     ),
     pooled=st.booleans(),
+    with_origin=st.booleans(),
 )
 def test_live_scores_follow_items_marked_pending_and_collected(
-    edits: list[tuple[int, int, str | None]], pooled: bool
+    edits: list[tuple[int, int, str | None]], pooled: bool, with_origin: bool
 ) -> None:
     data: dict[str, Any] = {
         "format": "achbench/1",
@@ -100,6 +101,9 @@ def test_live_scores_follow_items_marked_pending_and_collected(
         "ratings": {"a": {}, "b": {"E0": {"H0": "II"}, "E1": {"H1": "C", "H0": "NA"}}},
     }
     data["evidence"]["E1"]["status"] = "pending"
+    if with_origin:  # E1 (pending at first), E2 and E3 rest on the same reporting
+        for e in ("E1", "E2", "E3"):
+            data["evidence"][e]["origin"] = "wire"
     analysts = ["a", "b"] if pooled else ["a"]
     live = LiveScores(data, analysts)
     for e, h, what in edits:

@@ -171,10 +171,10 @@ def test_a_million_empty_evidence_elements_are_refused_quickly(tmp_path: Path) -
         _achz(b"<ACH><MATRIX><HYPOTHESIS><NAME>a</NAME></HYPOTHESIS>" + body + b"</MATRIX></ACH>")
     )
     assert path.stat().st_size < 30_000
-    started = time.monotonic()
+    started = time.process_time()  # CPU time: other load on the machine does not count
     with pytest.raises(MatrixFileError) as caught:
         read_matrix(str(path), "achz", Report(str(path)))
-    assert time.monotonic() - started < 5
+    assert time.process_time() - started < 5  # 38 s before issue 12, about 1 s now
     assert refused(path, caught) == (
         f"{path}: more than 100,000 evidence items (EVIDENCE elements): refused "
         "(the cap; raise it with ACHBENCH_MAX_ITEMS)"

@@ -26,7 +26,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, cast
 
 from achbench.core.data import MatrixData
 from achbench.core.vocabulary import (
@@ -34,7 +34,19 @@ from achbench.core.vocabulary import (
     DEFAULT_ASSUMPTION_STATUS,
     AssumptionStatus,
 )
-from achbench.scoring.methods import Grid, Ranking, score
+from achbench.scoring.methods import (
+    HEUER_VALUE,
+    Grid,
+    Ranking,
+    bayes_log_likelihoods,
+    bayes_log_posteriors,
+    item_weights,
+    pooled,
+    posteriors,
+    score,
+    weighted_totals,
+)
+from achbench.scoring.ties import Key, rank_order
 
 AT_RISK: tuple[AssumptionStatus, ...] = ASSUMPTION_STATUSES[1:]
 """The verdicts that put the hypotheses linked to an assumption at risk: caveated
@@ -148,21 +160,19 @@ def check(
         for assumed in evidence[evidence_id].get("assumes", ()):
             if assumed in resting:
                 resting[assumed].append(evidence_id)
+    index = {e: i for i, e in enumerate(grid.evidence)}
+    groups = [[index[e] for e in resting[a]] for a in assumptions]
+    standings = _standings_without(grid, method, groups)
     out = []
-    for assumption_id, fields in assumptions.items():
+    for (assumption_id, fields), ranked in zip(assumptions.items(), standings, strict=True):
         items = tuple(resting[assumption_id])
         linked = tuple(fields.get("hypotheses", ()))
         without = None
-        if items:
-            from achbench.analysis.sensitivity import subgrid
-
-            left_out = set(items)
-            kept = [e not in left_out for e in grid.evidence]
-            again = score(subgrid(grid, kept), method)
-            after = _leaders(again)
-            new_ranks = {h.id: h.rank for h in again.hypotheses}
+        if ranked is not None:
+            order, new_ranks = ranked
+            after = tuple(h for h in order if new_ranks[h] == 1)
             without = Without(
-                order=tuple(h.id for h in again.hypotheses),
+                order=order,
                 ranks=new_ranks,
                 leaders=after,
                 leader_changed=after != leaders,
@@ -186,6 +196,72 @@ def check(
             )
         )
     return tuple(out)
+
+
+Ranked = tuple[tuple[str, ...], dict[str, int]]
+"""Hypothesis ids in rank order, and each one's rank."""
+
+
+def _ranked(ids: Sequence[str], keys: Sequence[Key]) -> Ranked:
+    """``ids`` ranked by ``keys`` (lower first) as ``scoring`` ranks: ``scoring.ties``."""
+    order = rank_order(keys)
+    return tuple(ids[i] for i, _ in order), {ids[i]: rank for i, rank in order}
+
+
+def _standings_without(
+    grid: Grid, method: str, groups: Sequence[Sequence[int]]
+) -> list[Ranked | None]:
+    """For each group of item indexes, the ranking with those items left out (None for
+    an empty group).
+
+    Under heuer, weighted and bayes a hypothesis' score is a sum over the items (the
+    inconsistency, weighted or not; the log posterior), so the scores without a group
+    are the totals less the group's rows: the rows and totals are computed once, then
+    O(items in the group x hypotheses) each, ranked with ``scoring.ties``, whose
+    tolerance absorbs the rounding of a subtraction (``analysis.sensitivity``'s leave
+    one out does the same).  Open Synthesis' score is not such a sum: each group is
+    scored again from its subgrid.  The tests hold every method to scoring the
+    matrix without the items from scratch.
+    """
+    ids = grid.hypotheses
+    n = len(ids)
+    out: list[Ranked | None] = []
+    if method in ("heuer", "weighted", "bayes"):
+        if method == "bayes":
+            rows = cast("list[list[float | None]]", bayes_log_likelihoods(grid))
+            weights = [1.0] * len(rows)
+            totals = bayes_log_posteriors(grid, cast("list[list[float]]", rows))
+        else:
+            rows = pooled(grid, HEUER_VALUE)
+            weights = [1.0] * len(rows) if method == "heuer" else item_weights(grid)
+            totals = weighted_totals(rows, weights, n)
+        for group in groups:
+            if not group:
+                out.append(None)
+                continue
+            left = list(totals)
+            for i in group:
+                w = weights[i]
+                for j, v in enumerate(rows[i]):
+                    if v is not None:
+                        left[j] -= v * w
+            if method == "bayes":
+                out.append(_ranked(ids, [-p for p in posteriors(left)]))
+            else:
+                out.append(_ranked(ids, left))
+        return out
+    from achbench.analysis.sensitivity import subgrid
+
+    for group in groups:
+        if not group:
+            out.append(None)
+            continue
+        dropped = set(group)
+        again = score(subgrid(grid, [i not in dropped for i in range(len(grid.evidence))]), method)
+        out.append(
+            (tuple(h.id for h in again.hypotheses), {h.id: h.rank for h in again.hypotheses})
+        )
+    return out
 
 
 def warnings(checks: Sequence[AssumptionCheck], titles: dict[str, str]) -> list[AssumptionWarning]:

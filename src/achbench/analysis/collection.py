@@ -8,8 +8,12 @@ what could settle the question.  docs/analysis.md gives every formula.
 
 * Under ``bayes`` the item is a yes/no observation: seen (as described) with the
   tempered likelihood L_h that ``bayes`` reads from its codes, not seen with
-  1 - L_h.  Its value is the mutual information between that observation and
-  the true hypothesis, under the current posterior, in bits; beside it, the
+  1 - L_h.  L_h = c L(code) + (1 - c) / 2 is tempered by the credibility c the
+  item is expected to have once collected (its ``credibility``, read as for a
+  collected item); L_h being linear in c, that is also the likelihood averaged
+  over the credibility it may turn out to have.  Its value is the mutual
+  information between that observation and the true hypothesis, under the
+  current posterior, in bits; beside it, the
   chance that collecting it changes the leader, and the leader's posterior if
   the item is seen and if it is not.
 * Under ``heuer``, ``weighted`` and ``opensynthesis`` scores only ever count
@@ -37,7 +41,7 @@ from operator import mul, ne, sub
 from typing import Final, Literal, NamedTuple, TypeAlias, cast
 
 from achbench.core.data import MatrixData
-from achbench.core.vocabulary import DEFAULT_LEVEL, Code
+from achbench.core.vocabulary import DEFAULT_LEVEL, Code, Expect
 from achbench.scoring import ties
 from achbench.scoring.methods import (
     HEUER_VALUE,
@@ -48,6 +52,7 @@ from achbench.scoring.methods import (
     Ranking,
     bayes_log_likelihoods,
     consensus_code,
+    independent,
     item_weights,
     pooled,
     score,
@@ -59,7 +64,7 @@ Kind = Literal["evidence", "milestone"]
 Figure: TypeAlias = "float | int | tuple[str, ...]"
 """A number a candidate shows beside its value, or the hypotheses that would lead."""
 
-MILESTONE_CODE: Final[Mapping[str, Code]] = {"supports": "C", "refutes": "I"}
+MILESTONE_CODE: Final[Mapping[Expect, Code]] = {"supports": "C", "refutes": "I"}
 """The code an open milestone is read with, for its one hypothesis, by what it expects."""
 
 
@@ -81,6 +86,20 @@ class Candidate:
     """The hypotheses ranked first once it is seen."""
     figures: dict[str, Figure] = field(default_factory=dict)
     """Method-specific numbers (``FIGURES``)."""
+
+    def number(self, key: str) -> float:
+        """A figure that is a number (every figure but a list of hypotheses)."""
+        value = self.figures[key]
+        if isinstance(value, tuple):
+            raise TypeError(f"{key} lists hypotheses, it is no number")
+        return float(value)
+
+    def hypotheses(self, key: str) -> tuple[str, ...]:
+        """A figure that lists hypotheses (``leaders_if_not``)."""
+        value = self.figures[key]
+        if not isinstance(value, tuple):
+            raise TypeError(f"{key} is a number, not a list of hypotheses")
+        return value
 
     def to_json(self) -> dict[str, object]:
         out: dict[str, object] = {
@@ -146,6 +165,8 @@ def candidates(
     """The candidates as a ``Grid`` (pending items, then open milestones, in file
     order), with each one's kind and (for a milestone) hypothesis."""
     grid = Grid.from_data(data, analysts, pending=True)
+    if grid.origins:  # each candidate is weighed on its own (docs/analysis.md)
+        grid = dataclasses.replace(grid, origins=())
     kinds: list[Kind] = ["evidence"] * len(grid.evidence)
     bears_on: list[str | None] = [None] * len(grid.evidence)
     watched = [
@@ -204,9 +225,13 @@ def _ranks(keys: Sequence[ties.Key]) -> list[int]:
     return out
 
 
-def _plogq(p: float, q: float) -> float:
-    """p log2(p / q); 0 when p is 0 (its limit)."""
-    return p * math.log2(p / q) if p > 0 else 0.0
+class _BinaryEntropy(dict[float, float]):
+    """h(x) = -x log2 x - (1 - x) log2 (1 - x), in bits, remembered per x: a
+    candidate's likelihoods take a few distinct values (a code at a credibility)."""
+
+    def __missing__(self, x: float) -> float:
+        found = self[x] = -math.fsum(p * math.log2(p) for p in (x, 1.0 - x) if p > 0)
+        return found
 
 
 def posterior_now(base: Ranking, ids: Sequence[str]) -> list[float]:
@@ -224,6 +249,7 @@ def bayes_values(base: Ranking, grid: Grid) -> tuple[tuple[str, ...], float, lis
     prior = posterior_now(base, ids)
     leaders = _leaders(ids, [-p for p in prior])
     first = ids.index(leaders[0])
+    entropy = _BinaryEntropy()
     out: list[_Value] = []
     for row in bayes_log_likelihoods(grid):
         like = list(map(math.exp, row))
@@ -241,12 +267,9 @@ def bayes_values(base: Ranking, grid: Grid) -> tuple[tuple[str, ...], float, lis
         unseen = list(map(mul, prior, map(sub, repeat(1.0), like)))
         p_seen = math.fsum(seen)
         p_unseen = math.fsum(unseen)
+        # I(H; O) = H(O) - H(O | H) = h(P(seen)) - sum_h pi_h h(L_h)
         information = max(
-            0.0,
-            math.fsum(
-                _plogq(s, p * p_seen) + _plogq(u, p * p_unseen)
-                for s, u, p in zip(seen, unseen, prior, strict=True)
-            ),
+            0.0, entropy[p_seen] - math.fsum(map(mul, prior, map(entropy.__getitem__, like)))
         )
         post_seen = [v / p_seen for v in seen]
         post_unseen = [v / p_unseen for v in unseen]
@@ -355,7 +378,8 @@ def collection(
     collected: int,
 ) -> Collection:
     """Weigh the candidates of ``grid`` (``candidates``) against ``base``, the
-    ranking of the ``collected`` items under its method, and order them by value:
+    ranking of the ``collected`` pieces of evidence (items, an origin's items
+    counted as one) under its method, and order them by value:
     under bayes by information, then by the chance of a new leader; under the
     other methods by whether the leader changes, then how many ranks move, then
     diagnosticity.  Equal values share a rank (``scoring.ties``), in file order."""
@@ -394,4 +418,5 @@ def collection_of(
     collected = Grid.from_data(data, analysts)
     base = score(collected, method)
     grid, kinds, bears_on = candidates(data, analysts, milestones=milestones)
-    return collection(base, grid, kinds, bears_on, len(collected.evidence))
+    pieces = len(independent(collected).evidence)  # an origin's items count as one
+    return collection(base, grid, kinds, bears_on, pieces)

@@ -38,7 +38,7 @@ EXIT_SOURCES = 1
 @click.option(
     "--sources-dir",
     "sources_dir",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
     default=None,
     metavar="DIR",
     help="Look for source documents in DIR first (by their path, then by file name), "

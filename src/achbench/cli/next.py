@@ -36,15 +36,8 @@ def _percent(value: float) -> str:
     return f"{value:.1%}"
 
 
-def _ids(ids: tuple[str, ...] | object) -> str:
-    return " ".join(ids) if isinstance(ids, tuple) else str(ids)
-
-
-def _number(c: Candidate, key: str) -> float:
-    """A figure of ``c`` that is a number (every figure but a list of hypotheses)."""
-    value = c.figures[key]
-    assert not isinstance(value, tuple), key
-    return float(value)
+def _ids(ids: tuple[str, ...]) -> str:
+    return " ".join(ids)
 
 
 def _label(c: Candidate) -> str:
@@ -72,8 +65,7 @@ def headers(result: Collection) -> list[str]:
 def _new_leader(c: Candidate, leaders: tuple[str, ...]) -> str:
     """Who would lead instead, and when: ``H4 if seen``, ``H1 if not``, both, or -."""
     seen = c.leaders_if_observed
-    unseen = c.figures.get("leaders_if_not", leaders)
-    assert isinstance(unseen, tuple)
+    unseen = c.hypotheses("leaders_if_not") if "leaders_if_not" in c.figures else leaders
     parts = []
     if seen != leaders:
         parts.append(f"{_ids(seen)} if seen")
@@ -89,21 +81,21 @@ def rows(result: Collection) -> list[list[str]]:
         first = [str(c.rank), _label(c), c.title]
         new = _new_leader(c, result.leaders)
         if result.method == "bayes":
-            seen = _percent(_number(c, "leader_posterior_if_observed"))
-            unseen = _percent(_number(c, "leader_posterior_if_not"))
+            seen = _percent(c.number("leader_posterior_if_observed"))
+            unseen = _percent(c.number("leader_posterior_if_not"))
             out.append(
                 [
                     *first,
-                    f"{_number(c, 'information_bits'):.4f}",
-                    _percent(_number(c, "p_observed")),
+                    f"{c.number('information_bits'):.4f}",
+                    _percent(c.number("p_observed")),
                     _percent(c.changes_leader),
                     f"{seen} / {unseen}",
                     new,
                 ]
             )
         else:
-            moved = str(c.figures["ranks_changed"])
-            out.append([*first, new, moved, f"{_number(c, 'diagnosticity'):.2f}"])
+            moved = str(int(c.number("ranks_changed")))
+            out.append([*first, new, moved, f"{c.number('diagnosticity'):.2f}"])
     return out
 
 

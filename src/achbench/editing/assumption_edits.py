@@ -27,8 +27,12 @@ from achbench.editing.fields import FieldErrors, check_id
 from achbench.editing.item_edits import ItemEdits
 from achbench.editing.undo import Change
 
-ASSUMPTION_FIELDS = ("id", "title", "status", "hypotheses", "notes")
-"""The fields of the assumption form, in the format's order (the id first)."""
+ASSUMPTION_FIELDS = ("id", "title", "status", "hypotheses", "notes", "evidence")
+"""The fields of the assumption form: the format's, in its order (the id first), then
+the evidence items resting on it (their ``assumes``)."""
+
+Checked = tuple[str, AssumptionData, list[str]]
+"""What the form gives: the id, the fields, the evidence items resting on it."""
 
 Table = dict[str, AssumptionData]
 Assumes = dict[str, list[str] | None]
@@ -45,12 +49,14 @@ def assumption_from_form(
     taken: Collection[str],
     hypotheses: Collection[str],
     current: str | None = None,
-) -> tuple[str, AssumptionData]:
-    """(id, fields) of an assumption from a form's strings; ``FieldErrors`` if wrong.
+    evidence: Collection[str] = (),
+) -> Checked:
+    """(id, fields, evidence ids) of an assumption from a form's strings; ``FieldErrors``
+    if wrong.
 
-    ``hypotheses`` is typed as ids separated by spaces or commas, each one of
-    ``hypotheses``.  The status is always written (the format's default is
-    caveated), so the file says what the analyst judged.
+    ``hypotheses`` and ``evidence`` are typed as ids separated by spaces or commas,
+    each one of ``hypotheses`` or ``evidence``.  The status is always written (the
+    format's default is caveated), so the file says what the analyst judged.
     """
     from achbench.core.model import Assumption
 
@@ -70,6 +76,10 @@ def assumption_from_form(
         errors["hypotheses"] = f"not a hypothesis of this matrix: {', '.join(unknown)}"
     if linked:
         fields["hypotheses"] = linked
+    resting = id_list(values.get("evidence", ""))
+    strangers = [e for e in resting if e not in evidence]
+    if strangers:
+        errors["evidence"] = f"not an evidence item of this matrix: {', '.join(strangers)}"
     notes = "\n".join(line.rstrip() for line in values.get("notes", "").strip().splitlines())
     if notes:
         fields["notes"] = notes
@@ -86,12 +96,15 @@ def assumption_from_form(
                 errors.setdefault(str(loc[0]) if loc else "title", message)
     if errors:
         raise FieldErrors(errors)
-    return new_id, cast("AssumptionData", fields)
+    return new_id, cast("AssumptionData", fields), resting
 
 
-def form_values(assumption_id: str, fields: AssumptionData) -> dict[str, str]:
+def form_values(
+    assumption_id: str, fields: AssumptionData, evidence: Collection[str] = ()
+) -> dict[str, str]:
     """The strings the form shows for an assumption (the reverse of the above)."""
     return {
+        "evidence": " ".join(evidence),
         "id": assumption_id,
         "title": fields["title"],
         "status": fields.get("status", DEFAULT_ASSUMPTION_STATUS),
@@ -155,15 +168,44 @@ class AssumptionEdits:
             label, lambda: set_to(table, assumes), lambda: set_to(old_table, old_assumes)
         )
 
-    def add(self, assumption_id: str, fields: AssumptionData) -> Change:
-        """Add an assumption after the last."""
-        table = {**self.assumptions, assumption_id: cast("AssumptionData", dict(fields))}
-        return self._to(f"add assumption {assumption_id}", table, {})
+    def _relinked(self, old_id: str | None, new_id: str, evidence: Collection[str]) -> Assumes:
+        """The ``assumes`` of the items that change when exactly ``evidence`` rests on
+        ``new_id`` (and ``old_id``, renamed, is gone): the other ids kept in order."""
+        wanted = set(evidence)
+        out: Assumes = {}
+        for evidence_id, item in self.data.get("evidence", {}).items():
+            had = list(item.get("assumes", []))
+            ids = [new_id if a == old_id else a for a in had]
+            if evidence_id in wanted and new_id not in ids:
+                ids.append(new_id)
+            elif evidence_id not in wanted:
+                ids = [a for a in ids if a != new_id]
+            if ids != had:
+                out[evidence_id] = ids or None
+        return out
 
-    def update(self, assumption_id: str, new_id: str, fields: AssumptionData) -> Change | None:
+    def add(
+        self, assumption_id: str, fields: AssumptionData, evidence: Collection[str] = ()
+    ) -> Change:
+        """Add an assumption after the last, with ``evidence`` resting on it."""
+        table = {**self.assumptions, assumption_id: cast("AssumptionData", dict(fields))}
+        assumes = self._relinked(None, assumption_id, evidence)
+        return self._to(f"add assumption {assumption_id}", table, assumes)
+
+    def update(
+        self,
+        assumption_id: str,
+        new_id: str,
+        fields: AssumptionData,
+        evidence: Collection[str] | None = None,
+    ) -> Change | None:
         """Replace an assumption's fields, renaming it in its place and in every item's
-        ``assumes`` if the id changed; None, recording nothing, if nothing differs."""
-        if new_id == assumption_id and self.assumptions[assumption_id] == fields:
+        ``assumes`` if the id changed, and (unless None) make exactly ``evidence`` rest
+        on it; None, recording nothing, if nothing differs."""
+        if evidence is None:
+            evidence = resting_on(self.data, assumption_id)
+        assumes = self._relinked(assumption_id, new_id, evidence)
+        if new_id == assumption_id and self.assumptions[assumption_id] == fields and not assumes:
             return None
         table = {
             (new_id if k == assumption_id else k): (
@@ -171,11 +213,6 @@ class AssumptionEdits:
             )
             for k, v in self.assumptions.items()
         }
-        assumes: Assumes = {}
-        if new_id != assumption_id:
-            for evidence_id in resting_on(self.data, assumption_id):
-                ids = self._evidence(evidence_id)["assumes"]
-                assumes[evidence_id] = [new_id if a == assumption_id else a for a in ids]
         return self._to(f"edit assumption {assumption_id}", table, assumes)
 
     def set_status(self, assumption_id: str, status: str) -> Change | None:

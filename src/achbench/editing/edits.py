@@ -81,7 +81,7 @@ class Edits(ItemEdits):
 
         def set_to(values: op.MatrixFields) -> Change:
             self.data = op.with_meta(self.data, values)
-            self.live.rebuild(self.data, self.live.analysts)  # it reads the new dict
+            self.live.rebind(self.data)  # it reads the new dict; the tables are the same
             return Change("meta")
 
         return self.history.do("edit matrix", lambda: set_to(fields.copy()), lambda: set_to(old))

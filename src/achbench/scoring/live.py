@@ -34,6 +34,7 @@ what is about to change, through an explicit call each:
   ratings) changes or goes, and ``add_evidence(evidence)`` once it is back;
 * ``add_hypothesis(hypothesis)`` once a hypothesis (with its ratings) is in, and
   ``remove_hypothesis(hypothesis)`` when it goes;
+* ``rebind(data)`` when the matrix dict is replaced around the same tables;
 * ``rebuild(data, analysts)`` after anything else: hypotheses renamed, a new
   matrix, other analysts scored.
 """
@@ -164,7 +165,8 @@ class LiveScores:
         return self._data.get("evidence", {})[evidence_id].get("origin")
 
     def groups(self) -> dict[str, list[str]]:
-        """Each origin's items, in file order (kept until items are added or removed)."""
+        """Each origin's collected items, in file order (kept until items are added,
+        removed, or marked pending or collected)."""
         if self._groups is None:
             groups: dict[str, list[str]] = {}
             for evidence_id, item in self._data.get("evidence", {}).items():
@@ -176,7 +178,8 @@ class LiveScores:
         return self._groups
 
     def independent(self) -> int:
-        """Independent pieces of evidence: items without an origin, plus one per origin."""
+        """Independent pieces of evidence: collected items without an origin, plus one
+        per origin."""
         groups = self.groups()
         if self._merged_away is None:
             self._merged_away = sum(len(members) - 1 for members in groups.values())
@@ -255,10 +258,10 @@ class LiveScores:
             self._count_single(tables[0], evidence)
             return
         for evidence_id, item in evidence.items():
-            if "origin" in item:
+            if "origin" in item or is_pending(item):
                 continue
             rows = [t[evidence_id] for t in tables if evidence_id in t]
-            if not rows or is_pending(item):
+            if not rows:
                 continue
             credibility, relevance = _levels(item, sources)
             hypothesis_ids = rows[0].keys() if len(rows) == 1 else {h for r in rows for h in r}
@@ -340,6 +343,11 @@ class LiveScores:
         credibility, relevance = self._levels(evidence_id)
         self._add(hypothesis_id, old, credibility, relevance, -1)
         self._add(hypothesis_id, new, credibility, relevance, 1)
+
+    def rebind(self, data: MatrixData) -> None:
+        """Read ``data`` from now on: a new dict around the same tables (the matrix'
+        own fields replaced), so nothing scored changed and nothing is recounted."""
+        self._data = data
 
     def add_hypothesis(self, hypothesis_id: str) -> None:
         """Count a hypothesis' cells in, once it is in the data with its ratings:

@@ -14,7 +14,6 @@ passage's text instead.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -76,10 +75,14 @@ def read_document(path: Path) -> Document:
         size = path.stat().st_size
     except OSError:
         size = 0  # read_bytes says why
+    if path.is_dir():
+        raise file_error(path, "is a folder, not a document")
     if size > DOCUMENT_LIMIT:
         raise file_error(
             path,
             f"refused: {size / 2**20:,.1f} MiB, more than the 50 MiB a source document may have",
         )
     raw = read_bytes(path, DOCUMENT_LIMIT)
+    import hashlib  # only once a document is read: check on a matrix without one never needs it
+
     return Document(path, raw, hashlib.sha256(raw).hexdigest())

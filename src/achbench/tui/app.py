@@ -120,12 +120,14 @@ class AchbenchApp(App[None]):
             priority=True,
             show=False,
         ),
-        # Pending evidence and what to collect next (issue 15): handlers below.
+        # Pending evidence and what to collect next (issue 15): handlers below. Priority
+        # bindings, as the main screen's: run as the key is read, before the next key.
         Binding(
             "P",
             "toggle_pending",
             "Pending",
             id="toggle_pending",
+            priority=True,
             show=False,
             tooltip="Mark the evidence item pending (not yet observed: counts in no score) "
             "or collected (u undoes)",
@@ -135,6 +137,7 @@ class AchbenchApp(App[None]):
             "next_pane",
             "Next",
             id="next_pane",
+            priority=True,
             show=False,
             tooltip="Show or hide the pending items and open milestones, most worth "
             "collecting first (as achbench next)",
@@ -185,6 +188,10 @@ class AchbenchApp(App[None]):
         screen = self.get_screen("main") if self.is_screen_installed("main") else None
         assert isinstance(screen, MainScreen)
         return screen
+
+    def on_load(self) -> None:
+        if self.session.cells >= BACKGROUND_CELLS:
+            self.heap.pause()  # until the first screen is drawn (``tui.heap``)
 
     async def on_mount(self) -> None:
         pending = self.session.pending_recovery() is not None
@@ -243,9 +250,8 @@ class AchbenchApp(App[None]):
         if action in MAIN_SCREEN_ACTIONS:
             from textual.widgets import Input
 
-            if not self.is_screen_installed("main") or self.screen is not self.main:
-                return False
-            return not isinstance(self.screen.focused, Input)
+            screen = self.screen_stack[-1] if self.screen_stack else None
+            return isinstance(screen, MainScreen) and not isinstance(screen.focused, Input)
         return True
 
     # -- reading a source ---------------------------------------------------------------
@@ -298,7 +304,6 @@ class AchbenchApp(App[None]):
         from achbench.tui.screens.blind import BlindScreen
 
         screen = BlindScreen(self.view, self.blind_seed)
-        self.blind = True
         if not screen.left:
             self.notify("Blind rating: you have rated every collected cell already.")
             return

@@ -5,6 +5,9 @@ long-lived tables.  Python starts a full pass of its cyclic collector by itself
 every so often as keys allocate, and one over that heap held the screen up for
 80 to 150 ms at a random key (measured in a terminal).  So, for a large matrix:
 
+* from the app's start until its first screen is drawn, the collector is
+  paused (``pause``): the editor's startup makes many young objects, and each
+  pass over the loaded heap it would trigger delays the first screen;
 * once the first screen is drawn, everything alive is *frozen* (``gc.freeze``):
   left out of every later pass; reference counting still frees what is dropped,
   and the matrix holds no cycles;
@@ -36,14 +39,27 @@ class HeapKeeper:
 
     def __init__(self) -> None:
         self.active = False
+        self._paused = False
         self._last_input = time.monotonic()
         self._pending = False
         self._full_pending = False
+
+    def pause(self) -> None:
+        """The editor starts on a large matrix: no collection until ``start``."""
+        if gc.isenabled():
+            gc.disable()
+            self._paused = True
+
+    def _resume(self) -> None:
+        if self._paused:
+            gc.enable()
+            self._paused = False
 
     def start(self) -> None:
         """The matrix is loaded and shown: freeze everything alive now (no pass
         first: it would cost a key typed at once as much as it saves)."""
         gc.freeze()
+        self._resume()
         self.active = True
 
     def input(self) -> None:
@@ -70,6 +86,7 @@ class HeapKeeper:
 
     def stop(self) -> None:
         """Give the frozen heap back to the collector."""
+        self._resume()
         if self.active:
             gc.unfreeze()
             self.active = False

@@ -34,6 +34,11 @@ if TYPE_CHECKING:
     from achbench.analysis.assumptions import AssumptionWarning
     from achbench.analysis.milestones import MilestoneWarning
 
+ASSUMPTION_CELLS_AT_ONCE = 100_000
+"""Unsupported assumptions x hypotheses x evidence items up to which the assumption
+warnings are checked again at every edit (a few milliseconds); above it, once typing
+pauses (``GridView.assumptions_deferred``)."""
+
 Kind = Literal["hypothesis", "evidence"]
 
 Scope = Literal["title", "panes", "cell", "labels", "scores", "all"]
@@ -161,8 +166,9 @@ class GridView:
         self._warnings: tuple[object, list[MilestoneWarning], set[str]] = ((), [], set())
         self.milestone_version = 0
         """Bumped when milestones (or the hypotheses they name) change."""
-        self._assumption_warnings: list[AssumptionWarning] | None = None
-        """Leaders resting on an unsupported assumption; None: to compute again."""
+        self._assumption_warnings: list[AssumptionWarning] = []
+        self.assumptions_stale = True
+        """The assumption warnings may be out of date (an edit or a rescore since)."""
         self.hypothesis_ids: list[str] = []
         self.evidence_ids: list[str] = []
         self.conflicted_cells: set[tuple[str, str]] = set()
@@ -282,10 +288,9 @@ class GridView:
         return self.session.live.rated(hypothesis_id)
 
     def rated_note(self, hypothesis_id: str) -> str | None:
-        """``3 of 4 rated`` if some items are unrated for the hypothesis, else None.
-
-        Counted, as the scores count it, in independent evidence: an origin's items
-        are one (``scoring.origins``), and pending items are not rated yet."""
+        """``3 of 4 rated`` if some items are unrated for the hypothesis, else None."""
+        # The items rated are counted as the scores count them: an origin's items as
+        # one, pending items not at all.
         total = self.session.live.independent()
         done = self.rated(hypothesis_id)
         return f"{done} of {total} rated" if done < total else None
@@ -319,7 +324,7 @@ class GridView:
         """
         if change.kind in ("milestone", "hypothesis", "structure", "all"):
             self.milestones_changed()
-        self._assumption_warnings = None  # any edit may move them: ratings, links, verdicts
+        self.assumptions_stale = True  # any edit may move them: ratings, links, verdicts
         if change.kind == "evidence" and change.evidence is not None:
             self._search.pop(change.evidence, None)
         elif change.kind in ("structure", "all"):
@@ -345,7 +350,7 @@ class GridView:
         Returns the hypotheses whose rank or score changed.
         """
         old = self.scores
-        self._assumption_warnings = None
+        self.assumptions_stale = True
         self.ranking = self.session.live.ranking(self.method)
         self.scores = {h.id: h for h in self.ranking.hypotheses}
         return {
@@ -639,17 +644,37 @@ class GridView:
 
     def assumption_warnings(self) -> list[AssumptionWarning]:
         """Leaders resting on an unsupported assumption (``analysis.assumptions``), under
-        the current method and analysts.  Kept until the next edit or rescore; nothing
-        is computed for a matrix with no unsupported assumption."""
-        if self._assumption_warnings is None:
-            from achbench.analysis.assumptions import WARNED, leader_warnings
-            from achbench.scoring.methods import Grid
+        the current method and analysts.
 
-            data = self.session.data
-            found: list[AssumptionWarning] = []
-            if any(a.get("status") == WARNED for a in data.get("assumptions", {}).values()):
-                analysts = self.session.live.analysts
-                grid = Grid.from_data(data, analysts)
-                found = leader_warnings(data, grid, self.method, self.ranking)
-            self._assumption_warnings = found
+        Computed again after an edit or a rescore, at once while that costs little
+        (``assumptions_deferred`` False); on a large matrix the last ones are returned
+        until ``update_assumption_warnings`` runs (the ranking pane calls it once
+        typing pauses).  Nothing is computed without an unsupported assumption."""
+        if self.assumptions_stale and not self.assumptions_deferred():
+            self.update_assumption_warnings()
         return self._assumption_warnings
+
+    def assumptions_deferred(self) -> bool:
+        """Whether checking the unsupported assumptions again costs too much to do on
+        every key: one re-scoring of up to the whole grid per such assumption."""
+        from achbench.analysis.assumptions import WARNED
+
+        assumptions = self.session.data.get("assumptions", {})
+        unsupported = sum(1 for a in assumptions.values() if a.get("status") == WARNED)
+        cells = len(self.session.hypotheses) * len(self.session.evidence)
+        return unsupported * cells > ASSUMPTION_CELLS_AT_ONCE
+
+    def update_assumption_warnings(self) -> bool:
+        """Check the unsupported assumptions again; True if the warnings changed."""
+        from achbench.analysis.assumptions import WARNED, leader_warnings
+        from achbench.scoring.methods import Grid
+
+        data = self.session.data
+        found: list[AssumptionWarning] = []
+        if any(a.get("status") == WARNED for a in data.get("assumptions", {}).values()):
+            grid = Grid.from_data(data, self.session.live.analysts)
+            found = leader_warnings(data, grid, self.method, self.ranking)
+        self.assumptions_stale = False
+        changed = found != self._assumption_warnings
+        self._assumption_warnings = found
+        return changed

@@ -114,10 +114,13 @@ def test_assumptions_add_link_judge_edit_delete_and_undo(tmp_path: Path) -> None
         await pilot.press("enter")
         assert app.screen is form
         assert "H9" in str(form.query_one("#error-hypotheses").render())
+        assert form.query_one("#field-evidence").value == "E1"  # type: ignore[attr-defined]
         form.query_one("#field-hypotheses").value = "H1"  # type: ignore[attr-defined]
+        form.query_one("#field-evidence").value = "E1 E3"  # type: ignore[attr-defined]
         await pilot.press("enter")
         assert app.screen is screen
         assert app.session.data["assumptions"]["A1"]["hypotheses"] == ["H1"]
+        assert app.session.evidence["E3"]["assumes"] == ["A1"], "linked in the form"
         assert "at risk: H1" in _prompts(screen)
         # x deletes it and its id in E1's assumes; u brings both back
         await pilot.press("x")
@@ -160,3 +163,36 @@ def test_assumptions_screen_on_the_example_snapshot(snap_compare: Any) -> None:
         await pilot.pause()
 
     assert snap_compare(make_app(None), terminal_size=(100, 30), run_before=open_it)
+
+
+def test_a_large_matrix_checks_its_assumptions_once_typing_pauses(
+    tmp_path: Path, monkeypatch: Any
+) -> None:
+    """Above ``ASSUMPTION_CELLS_AT_ONCE`` the warning follows a rating after a pause,
+    not at the key (a re-scoring per unsupported assumption is too slow for every key)."""
+    import achbench.tui.view as view_module
+    import achbench.tui.widgets.ranking as ranking_module
+
+    monkeypatch.setattr(view_module, "ASSUMPTION_CELLS_AT_ONCE", 0)
+    monkeypatch.setattr(ranking_module, "ASSUMPTION_PAUSE", 0.05)
+    path = tmp_path / "race.toml"
+    text = (
+        RACE.replace("[evidence.E2]", 'assumes = ["A1"]\n\n[evidence.E2]')
+        + '\n[assumptions.A1]\ntitle = "Riot reports are accurate"\nstatus = "unsupported"\n'
+    )
+    path.write_text(text, encoding="utf-8")
+    app = make_app(path)
+
+    async def script(pilot: Pilot[None]) -> None:
+        ranking = app.main.query_one("#ranking")
+        await pilot.pause(0.2)
+        assert "rests on A1" in _drawn(ranking), "checked once the editor is idle"
+        # E1/H2: II -> C: H2 leads, with or without E1; the key alone does not check it
+        await pilot.press("down", "2")
+        assert app.view.assumptions_stale
+        assert "rests on A1" in _drawn(ranking), "the last warning until the pause"
+        await pilot.pause(0.3)
+        assert not app.view.assumptions_stale
+        assert "rests on A1" not in _drawn(ranking)
+
+    drive(app, script, size=(100, 30))

@@ -133,3 +133,14 @@ def test_blind_screen_on_the_example_snapshot_80x24(snap_compare: Any) -> None:
         await pilot.press("2", "4", "down")
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=rate)
+
+
+def test_seed_without_blind_is_refused(small: Path) -> None:
+    from click.testing import CliRunner
+
+    from achbench.cli import main
+
+    result = CliRunner().invoke(main, ["edit", str(small), "--seed", "3"])
+    assert result.exit_code == 2
+    assert "--seed orders the hypotheses of --blind: give --blind too" in result.output
+    assert "Traceback" not in result.output

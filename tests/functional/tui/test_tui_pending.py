@@ -12,6 +12,7 @@ import pytest
 from textual.pilot import Pilot
 from tui_helpers import drive
 
+from achbench.store.toml import load_data
 from achbench.tui.app import make_app
 from achbench.tui.keymap import binding_ids
 from achbench.tui.widgets.grid import HEADER_HEIGHT, PENDING_MARK
@@ -85,8 +86,15 @@ def test_p_marks_the_item_pending_and_u_takes_it_back(pending: Path) -> None:
         assert _leaders(app) == ["H2"]
         await pilot.press("ctrl+r")
         assert app.session.evidence["E2"]["status"] == "pending"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert not app.session.dirty
 
     drive(app, script)
+    saved = load_data(pending)
+    assert saved["evidence"]["E2"]["status"] == "pending"
+    assert saved["evidence"]["E3"]["status"] == "pending"
+    assert "status" not in saved["evidence"]["E1"]
 
 
 def test_pending_columns_are_drawn_apart_and_count_in_no_score(pending: Path) -> None:
@@ -165,6 +173,19 @@ def test_p_and_n_do_nothing_on_other_screens(pending: Path) -> None:
         await pilot.pause()
         await pilot.press("P", "N")
         await pilot.pause()
+        assert "status" not in app.session.evidence["E1"]
+        assert not app.main.query(NextPane)
+
+    drive(app, script)
+
+
+def test_p_and_n_are_letters_in_the_filter_box(pending: Path) -> None:
+    app = make_app(pending, method="heuer")
+
+    async def script(pilot: Pilot[None]) -> None:
+        await pilot.press("slash", "P", "N")
+        await pilot.pause()
+        assert app.view.filter == "PN"
         assert "status" not in app.session.evidence["E1"]
         assert not app.main.query(NextPane)
 

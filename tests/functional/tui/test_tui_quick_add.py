@@ -117,7 +117,7 @@ def test_titles_typed_before_the_editor_has_drawn_reach_the_first_form(tmp_path:
     try:
         tmux.start([exe, "new", str(target), "--title", "Typed early"], tmp_path)
         tmux.type("".join(f"{title}\r" for title in hypotheses) + "\r")  # no wait at all
-        tmux.wait_for("H2 Beta typed early")
+        tmux.wait_for("H2 Beta typed")
         tmux.type("\x13")  # Ctrl+S once drawn: typed before raw mode it is flow control
         deadline = time.monotonic() + 60
         while not target.exists():

@@ -217,6 +217,32 @@ def test_editing_an_item_with_e_keeps_its_cites_quote_and_locator(tmp_path: Path
     assert item["quote"] == 'said "foreign-backed terrorists" attacked'
 
 
+def test_a_passage_dragged_with_the_mouse_becomes_the_quote(tmp_path: Path) -> None:
+    target = matrix(tmp_path)
+    app = make_app(target)
+
+    def at(text: SourceText, column: int) -> tuple[int, int]:
+        """Where on the text area a column of the quote's line is drawn."""
+        offset = text.wrapped_document.location_to_offset((QUOTE_LINE - 1, column))
+        return offset.x + text.gutter_width, offset.y - int(text.scroll_y)
+
+    async def script(pilot: Pilot[None]) -> None:
+        await pilot.press(*on("E2"), "v")
+        await pilot.pause()
+        text = pilot.app.screen.query_one(SourceText)
+        await pilot.mouse_down(SourceText, offset=at(text, 14))
+        await pilot.hover(SourceText, offset=at(text, 28))
+        await pilot.mouse_up(SourceText, offset=at(text, 28))
+        await pilot.pause()
+        assert text.selected_text == "officials said"
+        await pilot.press("E", *"Dragged", "enter", "escape", "ctrl+s")
+        await pilot.pause()
+
+    drive(app, script)
+    item = load(target)["evidence"]["E5"]
+    assert (item["quote"], item["locator"], item["cites"]) == ("officials said", "line 30", "S1")
+
+
 def test_E_without_a_selection_says_what_to_do_and_u_undoes_an_added_item(tmp_path: Path) -> None:
     app = capture(make_app(matrix(tmp_path)))
 

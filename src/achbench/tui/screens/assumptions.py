@@ -31,7 +31,6 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from achbench.core.data import AssumptionData
 from achbench.core.text import one_line
 from achbench.core.vocabulary import (
     ASSUMPTION_STATUS_MEANING,
@@ -39,7 +38,13 @@ from achbench.core.vocabulary import (
     DEFAULT_ASSUMPTION_STATUS,
 )
 from achbench.editing import fields as rules
-from achbench.editing.assumption_edits import AssumptionEdits, assumption_from_form, form_values
+from achbench.editing.assumption_edits import (
+    AssumptionEdits,
+    Checked,
+    assumption_from_form,
+    form_values,
+    resting_on,
+)
 from achbench.editing.undo import Change
 from achbench.tui.messages import Changed
 from achbench.tui.screens.forms import ID_PLACEHOLDER, Field
@@ -63,6 +68,7 @@ ASSUMPTION_FORM = (
     ),
     Field("hypotheses", "Stands or falls with", placeholder="hypothesis ids: H1 H3"),
     Field("notes", "Why the verdict", "text"),
+    Field("evidence", "Evidence resting on it", placeholder="evidence ids: E2 E7"),
 )
 
 
@@ -209,17 +215,18 @@ class AssumptionsScreen(ModalScreen[None]):
         from achbench.tui.screens.forms import ItemForm, open_form
 
         hypotheses = list(self.view.session.hypotheses)
+        evidence = list(self.view.session.evidence)
         taken = list(self.edits.assumptions)
 
-        def check(v: dict[str, str]) -> tuple[str, AssumptionData]:
-            return assumption_from_form(v, taken, hypotheses, current)
+        def check(v: dict[str, str]) -> Checked:
+            return assumption_from_form(v, taken, hypotheses, current, evidence)
 
-        def apply(result: tuple[str, AssumptionData]) -> None:
-            new_id, fields = result
+        def apply(result: Checked) -> None:
+            new_id, fields, resting = result
             if current is None:
-                change: Change | None = self.edits.add(new_id, fields)
+                change: Change | None = self.edits.add(new_id, fields, resting)
             else:
-                change = self.edits.update(current, new_id, fields)
+                change = self.edits.update(current, new_id, fields, resting)
             self._after(change, ("assumption", new_id))
 
         await open_form(self.app, ItemForm(title, ASSUMPTION_FORM, values, check, apply))
@@ -236,7 +243,10 @@ class AssumptionsScreen(ModalScreen[None]):
         if assumption_id is None:
             await self.action_add()
             return
-        values = form_values(assumption_id, self.edits.assumptions[assumption_id])
+        fields = self.edits.assumptions[assumption_id]
+        values = form_values(
+            assumption_id, fields, resting_on(self.view.session.data, assumption_id)
+        )
         await self._form(f"Assumption {assumption_id}", values, assumption_id)
 
     @on(OptionList.OptionSelected)

@@ -123,16 +123,49 @@ class SourceText(TextArea):
         return line
 
 
+MOVES = {
+    "up": "cursor_up",
+    "down": "cursor_down",
+    "left": "cursor_left",
+    "right": "cursor_right",
+    "home": "cursor_line_start",
+    "end": "cursor_line_end",
+}
+"""Keys that move the cursor (with Shift: extend the selection), to the text area's action."""
+
+
+def _move(key: str, action: str, select: bool) -> Binding:
+    """A cursor key of the text area, taken as a priority binding of the screen, so
+    that Shift+arrows then ``E`` typed fast select before ``E`` reads the selection."""
+    return Binding(
+        f"shift+{key}" if select else key,
+        f"move('{action}', {select})",
+        f"{'Select' if select else 'Move'} {key}",
+        id=f"source_{'select' if select else 'move'}_{key}",
+        tooltip=f"{'Extend the selection' if select else 'Move the cursor'} {key}",
+        show=False,
+        priority=True,
+    )
+
+
 class SourceScreen(Screen[None]):
-    """One source document, opened from evidence item ``evidence`` and scrolled to its quote."""
+    """One source document, opened from evidence item ``evidence`` and scrolled to its quote.
+
+    Its keys, the text area's cursor keys included, are priority bindings, run
+    as the app reads them, as the main screen's are: keys typed faster than the
+    screen redraws keep their order (Shift+arrows then ``E`` quotes what they
+    selected; ``Escape`` then ``v`` closes and opens again).
+    """
 
     BINDINGS: ClassVar[list[BindingType]] = [
+        *(_move(key, action, select) for key, action in MOVES.items() for select in (False, True)),
         Binding(
             "escape,q,v",
             "close",
             "Close",
             id="source_close",
             tooltip="Close the source and go back to the matrix",
+            priority=True,
         ),
         Binding(
             "E",
@@ -164,6 +197,7 @@ class SourceScreen(Screen[None]):
             "To quote",
             id="source_to_quote",
             tooltip="Back to the quote of the item the source was opened from",
+            priority=True,
         ),
     ]
     DEFAULT_CSS = """
@@ -171,10 +205,14 @@ class SourceScreen(Screen[None]):
         text-style: bold;
         background: $panel;
         width: 100%;
+        text-wrap: nowrap;
+        text-overflow: ellipsis;
     }
     SourceScreen #source-status, SourceScreen #source-keys {
         color: $text-muted;
         width: 100%;
+        text-wrap: nowrap;
+        text-overflow: ellipsis;
     }
     """
 
@@ -282,6 +320,9 @@ class SourceScreen(Screen[None]):
             text.move_cursor((0, 0))
 
     # -- keys ------------------------------------------------------------------------
+
+    def action_move(self, action: str, select: bool) -> None:
+        getattr(self.text, f"action_{action}")(select=select)
 
     def action_close(self) -> None:
         self.dismiss(None)

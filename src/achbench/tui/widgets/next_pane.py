@@ -3,7 +3,8 @@
 What ``achbench next`` prints, under the editor's method, for the ratings as they
 are now (``analysis.collection``).  It reads the live scores' ranking (kept by
 ``scoring.live``, O(hypotheses)) and the candidates alone, never the whole
-matrix: about 10 to 30 ms at 50 x 5,000 with 200 pending items.  Even so it is
+matrix: about 10 to 30 ms at 50 x 5,000 with 200 pending items, the candidates'
+grid kept while only collected items' ratings change.  Even so it is
 worked out only while the pane is shown, and only once the keys pause for
 ``PAUSE`` seconds, so a run of ratings repaints the grid at the speed it always
 did and the pane catches up after the last one.
@@ -22,10 +23,14 @@ from textual.timer import Timer
 from textual.widgets import Static
 
 from achbench.core.text import one_line
+from achbench.scoring.methods import is_pending
 from achbench.tui.view import GridView, Redraw
 
 if TYPE_CHECKING:
-    from achbench.analysis.collection import Candidate, Collection
+    from achbench.analysis.collection import Candidate, Collection, Kind
+    from achbench.scoring.grid import Grid
+
+    Candidates = tuple[Grid, tuple[Kind, ...], tuple[str | None, ...]]
 
 PAUSE: Final = 0.25
 """Seconds without a change before the values are worked out again."""
@@ -33,33 +38,32 @@ SHOWN: Final = 12
 """Candidates listed; the rest are counted (``achbench next`` lists every one)."""
 
 
-def values(view: GridView) -> Collection:
-    """The candidates by value under the view's method, from the live scores."""
-    from achbench.analysis.collection import candidates, collection
+def candidates_of(view: GridView) -> Candidates:
+    """The pending items and open milestones of the view's session, as a grid."""
+    from achbench.analysis.collection import candidates
 
-    session = view.session
-    live = session.live
-    grid, kinds, bears_on = candidates(session.data, live.analysts)
-    collected = len(session.evidence) - live.pending
-    return collection(view.ranking, grid, kinds, bears_on, collected)
+    return candidates(view.session.data, view.session.live.analysts)
 
 
-def _figure(c: Candidate, key: str) -> float:
-    value = c.figures[key]
-    assert not isinstance(value, tuple), key
-    return float(value)
+def values(view: GridView, found: Candidates | None = None) -> Collection:
+    """The candidates (``found``, else read afresh) by value under the view's
+    method, weighed against the live scores' ranking."""
+    from achbench.analysis.collection import collection
+
+    grid, kinds, bears_on = found or candidates_of(view)
+    return collection(view.ranking, grid, kinds, bears_on, view.session.live.independent())
 
 
 def candidate_line(result: Collection, c: Candidate, width: int) -> Text:
     """One candidate on one line: rank, id, what it would do, title."""
     label = f"{c.id}>{c.hypothesis}" if c.kind == "milestone" else c.id
     if result.method == "bayes":
-        seen = _figure(c, "leader_posterior_if_observed")
-        unseen = _figure(c, "leader_posterior_if_not")
-        bits = _figure(c, "information_bits")
+        seen = c.number("leader_posterior_if_observed")
+        unseen = c.number("leader_posterior_if_not")
+        bits = c.number("information_bits")
         what = f"{bits:.3f}b {c.changes_leader:>4.0%} {seen:>4.0%}/{unseen:<4.0%}"
     else:
-        moved = int(_figure(c, "ranks_changed"))
+        moved = int(c.number("ranks_changed"))
         what = ("new leader" if c.changes_leader else "same lead ") + f" {moved:>2} moved"
     head = f"{c.rank:>2} {label:<8.8} {what} "
     room = max(4, width - len(head))
@@ -111,6 +115,8 @@ class NextPane(Static):
         self.computed = 0
         """How many times the values were worked out: for tests and benchmarks."""
         self.result: Collection | None = None
+        self._found: Candidates | None = None
+        """The candidates' grid, kept while only collected items' ratings change."""
 
     def on_mount(self) -> None:
         self.watch(self.screen, "redraw", self._changed, init=False)
@@ -121,6 +127,9 @@ class NextPane(Static):
         """A change on the main screen: work the values out again once keys pause."""
         if redraw.scope == "title" or not self.display:
             return
+        evidence = self.view.session.evidence.get(redraw.evidence or "")
+        if redraw.scope != "cell" or evidence is None or is_pending(evidence):
+            self._found = None  # a pending item's cell, or more: read the candidates again
         if self._timer is not None:
             self._timer.stop()
         self._timer = self.set_timer(PAUSE, self.recompute)
@@ -128,7 +137,9 @@ class NextPane(Static):
     def recompute(self) -> None:
         """Work the values out now and show them."""
         self._timer = None
-        self.result = values(self.view)
+        if self._found is None:
+            self._found = candidates_of(self.view)
+        self.result = values(self.view, self._found)
         self.computed += 1
         self._show()
 
@@ -144,6 +155,7 @@ class NextPane(Static):
         """Show the pane (working its values out at once) or hide it; True if shown."""
         self.display = not self.display
         if self.display:
+            self._found = None  # changes made while hidden were not followed
             self.recompute()
             self.call_after_refresh(self.scroll_visible)
         elif self._timer is not None:

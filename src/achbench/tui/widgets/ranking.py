@@ -18,13 +18,17 @@ from rich.text import Text
 from textual.geometry import Region, Size
 from textual.reactive import var
 from textual.strip import Strip
+from textual.timer import Timer
 from textual.widget import Widget
 
 from achbench.core.text import one_line
 from achbench.scoring.methods import HypothesisScore
+from achbench.tui.messages import Changed
 from achbench.tui.view import GridView, Redraw
 from achbench.tui.widgets.grid import score_text
 
+ASSUMPTION_PAUSE = 0.3
+"""Seconds without a change after which a large matrix' assumptions are checked again."""
 BLOCKS = " ▏▎▍▌▋▊▉█"
 METHOD_NOTE = {
     "heuer": "inconsistency, lowest first",
@@ -72,14 +76,29 @@ class RankingPane(Widget):
         self._width = -1
         self._height = 0
         """Lines in the pane when it was last laid out."""
+        self._assumption_timer: Timer | None = None
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         self._height = len(self.lines(width))
         return self._height
 
+    def on_mount(self) -> None:
+        if self.view.assumptions_stale and self.view.assumptions_deferred():
+            self._assumption_timer = self.set_timer(ASSUMPTION_PAUSE, self._recheck)
+
     def watch_redraw(self, redraw: Redraw) -> None:
         if redraw.scope != "title":
             self.update()
+            if self.view.assumptions_stale:  # a large matrix: check once typing pauses
+                if self._assumption_timer is not None:
+                    self._assumption_timer.stop()
+                self._assumption_timer = self.set_timer(ASSUMPTION_PAUSE, self._recheck)
+
+    def _recheck(self) -> None:
+        """Check the assumptions again; if the warnings changed, redraw what shows them."""
+        self._assumption_timer = None
+        if self.view.assumptions_stale and self.view.update_assumption_warnings():
+            self.post_message(Changed(Redraw("labels")))
 
     def update(self) -> None:
         """Redraw the lines that changed; lay out again only if their number changed."""
