@@ -196,9 +196,10 @@ def test_sensitivity_says_why_the_leave_one_out_list_is_empty() -> None:
     assert result.exit_code == 0
     lines = result.stdout.splitlines()
     start = lines.index("Leave one out")
+    # The official coup line's seven items are one origin, left out together.
     said = " ".join(lines[start + 1 : start + 4])
     assert said.startswith(
-        "Of 31 items from 25 independent origins (an origin's items left out together), "
+        "Of 31 items from 25 independent origins, "
         "0 change the leader when removed, 0 change only other ranks, 25 change nothing"
     )
     assert not re.search(r"Evidence +Title +Effect", result.stdout)

@@ -82,10 +82,7 @@ def _removal_summary(findings: Findings, show_all: bool) -> str:
 
     what = plural(total, "item")
     if findings.origins != findings.items:
-        what = (
-            f"{plural(findings.items, 'item')} from {plural(total, 'independent origin')} "
-            "(an origin's items left out together)"
-        )
+        what = f"{plural(findings.items, 'item')} from {plural(total, 'independent origin')}"
     text = (
         f"Of {what}, {changes(leader)} the leader when removed, "
         f"{changes(ranks)} only other ranks, {changes(rest)} nothing"

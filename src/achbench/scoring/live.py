@@ -131,6 +131,9 @@ class LiveScores:
         self._counts: dict[str, list[int]] = {}
         self._extra: dict[str, list[float]] = {}
         self._groups: dict[str, list[str]] | None = None
+        self._merged_away: int | None = None
+        """Items an origin's row stands for beyond its first: what ``independent``
+        takes off the item count (kept with ``_groups``)."""
         self._stale = False
         """A hypothesis came or went in a matrix with origins: rebuild before reading."""
         self._pending = 0
@@ -171,14 +174,16 @@ class LiveScores:
                 if origin is not None and not is_pending(item):
                     groups.setdefault(origin, []).append(evidence_id)
             self._groups = groups
+            self._merged_away = None
         return self._groups
 
     def independent(self) -> int:
         """Independent pieces of evidence: collected items without an origin, plus one
         per origin."""
         groups = self.groups()
-        total = len(self._data.get("evidence", {})) - self._pending
-        return total - sum(len(members) - 1 for members in groups.values())
+        if self._merged_away is None:
+            self._merged_away = sum(len(members) - 1 for members in groups.values())
+        return len(self._data.get("evidence", {})) - self._pending - self._merged_away
 
     def origin_row(
         self, origin: str, override: _Override | None = None, without: str | None = None

@@ -90,6 +90,15 @@ def _heading(text: str) -> Line:
     return Line(Text(f"── {text} ──", style="bold"), heading=True)
 
 
+def _counted(findings: Findings) -> str:
+    """``31 items``, or with origins ``31 items from 25 independent origins``: what
+    leave-one-out left out, one at a time."""
+    rows = len(findings.removals)
+    if findings.origins == findings.items:
+        return f"{rows} items"
+    return f"{findings.items} items from {rows} independent origins"
+
+
 def _item(evidence: str, title: str, rest: str, width: int) -> Line:
     """An evidence item: its id (padded to ``width``), beside it its title and what it does."""
     label = evidence.ljust(width)
@@ -211,7 +220,7 @@ def finding_lines(findings: Findings, warnings: list[MilestoneWarning]) -> list[
     else:
         lines.append(
             _plain(
-                f"Of {len(removals)} items, {leader} change the leader when removed, "
+                f"Of {_counted(findings)}, {leader} change the leader when removed, "
                 f"{others} change only other ranks, {len(removals) - len(moved)} change nothing."
             )
         )
