@@ -168,3 +168,26 @@ def test_many_hypotheses_scroll_to_the_one_highlighted(tmp_path: Path) -> None:
         assert "10 cells left" in screen.sub_title
 
     drive(app, script)
+
+
+def test_blind_starts_after_the_recovery_question(small: Path) -> None:
+    """A blind session stopped by a crash: the next ``--blind`` offers the unsaved
+    ratings back first, then goes on rating blind with them."""
+    from achbench.editing.session import Session
+
+    session = Session.open(small)
+    session.rate("E4", "H2", "NA")
+    session.write_recovery()
+    app = make_app(small, blind=True, seed=7)
+
+    async def script(pilot: Pilot[None]) -> None:
+        await pilot.pause()
+        assert isinstance(app.screen, ChoiceDialog)
+        assert app.screen.id == "recover"
+        await pilot.press("r")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, BlindScreen)
+        assert screen.sub_title == "lead · 8 cells left"
+
+    drive(app, script)
