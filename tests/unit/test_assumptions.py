@@ -192,3 +192,19 @@ def test_the_example_names_its_assumptions_and_what_rests_on_them() -> None:
     assert found["A4"].rests == ("H2",)
     assert summary(tuple(found.values())) == "5 assumptions: 2 solid, 3 caveated, 0 unsupported."
     assert leader_warnings(data, Grid.from_data(data), "heuer") == []
+
+
+@pytest.mark.parametrize("method", ["heuer", "bayes"])
+def test_items_sharing_an_origin_are_scored_again(method: str) -> None:
+    """With an ``origin`` the items' rows are not their own shares of a score, so the
+    ranking without an assumption is scored from scratch; it matches deleting them."""
+    data = worked()
+    data["evidence"]["E2"]["origin"] = "wire"
+    data["evidence"]["E3"]["origin"] = "wire"
+    found = by_id(data, method)
+    cut: Any = copy.deepcopy(data)
+    del cut["evidence"]["E1"]
+    del cut["ratings"]["lead"]["E1"]
+    again = score(Grid.from_data(cut), method)
+    assert found["A1"].without is not None
+    assert found["A1"].without.order == tuple(h.id for h in again.hypotheses)

@@ -162,7 +162,10 @@ def check(
                 resting[assumed].append(evidence_id)
     index = {e: i for i, e in enumerate(grid.evidence)}
     groups = [[index[e] for e in resting[a]] for a in assumptions]
-    standings = _standings_without(grid, method, groups)
+    # Items sharing an origin count together (the format's rule), so an item's share
+    # of a score is no longer its own row: then each ranking is computed again.
+    summed = not any(item.get("origin") for item in evidence.values())
+    standings = _standings_without(grid, method, groups, summed)
     out = []
     for (assumption_id, fields), ranked in zip(assumptions.items(), standings, strict=True):
         items = tuple(resting[assumption_id])
@@ -209,7 +212,7 @@ def _ranked(ids: Sequence[str], keys: Sequence[Key]) -> Ranked:
 
 
 def _standings_without(
-    grid: Grid, method: str, groups: Sequence[Sequence[int]]
+    grid: Grid, method: str, groups: Sequence[Sequence[int]], summed: bool = True
 ) -> list[Ranked | None]:
     """For each group of item indexes, the ranking with those items left out (None for
     an empty group).
@@ -220,13 +223,14 @@ def _standings_without(
     O(items in the group x hypotheses) each, ranked with ``scoring.ties``, whose
     tolerance absorbs the rounding of a subtraction (``analysis.sensitivity``'s leave
     one out does the same).  Open Synthesis' score is not such a sum: each group is
-    scored again from its subgrid.  The tests hold every method to scoring the
-    matrix without the items from scratch.
+    scored again from its subgrid, as under every method when ``summed`` is False
+    (items sharing an origin count together, so a row is not one item's share).  The
+    tests hold every method to scoring the matrix without the items from scratch.
     """
     ids = grid.hypotheses
     n = len(ids)
     out: list[Ranked | None] = []
-    if method in ("heuer", "weighted", "bayes"):
+    if summed and method in ("heuer", "weighted", "bayes"):
         if method == "bayes":
             rows = cast("list[list[float | None]]", bayes_log_likelihoods(grid))
             weights = [1.0] * len(rows)

@@ -44,6 +44,8 @@ td small.flag { display: block; color: #777; }
 .meta, .note { color: #555; font-size: 13px; }
 .warning { border-left: 5px solid #c62828; background: #fdecea; padding: 8px 12px; margin: 10px 0; }
 .warning strong { color: #c62828; }
+.verdict-solid { color: #2e7d32; } .verdict-caveated { color: #8a6d00; }
+.verdict-unsupported { color: #c62828; }
 .close { border-left: 5px solid #ef8f00; background: #fff4e0; padding: 8px 12px; }
 table { border-collapse: collapse; margin: 8px 0; font-size: 13px; }
 th, td { border: 1px solid #d5d5d0; padding: 4px 7px; vertical-align: top; }

@@ -545,6 +545,8 @@ class AchbenchApp(App[None]):
                 self.notify("Restored unsaved changes; save to keep them.")
             elif key == "d":
                 self.session.discard_recovery()
+            if self.blind:  # --blind: rate blind once the question is settled
+                self.start_blind()
 
         choices = [("r", "Restore"), ("d", "Discard"), ("l", "Later")]
         self.push_screen(

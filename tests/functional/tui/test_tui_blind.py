@@ -144,3 +144,50 @@ def test_seed_without_blind_is_refused(small: Path) -> None:
     assert result.exit_code == 2
     assert "--seed orders the hypotheses of --blind: give --blind too" in result.output
     assert "Traceback" not in result.output
+
+
+def test_many_hypotheses_scroll_to_the_one_highlighted(tmp_path: Path) -> None:
+    hypotheses = "".join(f'[hypotheses.H{i}]\ntitle = "Hypothesis {i}"\n\n' for i in range(1, 41))
+    path = tmp_path / "many.toml"
+    path.write_text(
+        f'format = "achbench/1"\ntitle = "Many"\nanalyst = "lead"\n\n{hypotheses}'
+        '[evidence.E1]\ntitle = "One item"\n',
+        encoding="utf-8",
+    )
+    app = make_app(path, blind=True, seed=1)
+
+    async def script(pilot: Pilot[None]) -> None:
+        screen = app.screen
+        assert isinstance(screen, BlindScreen)
+        body = screen.query_one("#blind-body")
+        for _ in range(30):
+            await pilot.press("2")
+        await pilot.pause()
+        assert screen.row == 30
+        assert body.scroll_y > 0, "the list scrolled down with the ratings"
+        assert "10 cells left" in screen.sub_title
+
+    drive(app, script)
+
+
+def test_blind_starts_after_the_recovery_question(small: Path) -> None:
+    """A blind session stopped by a crash: the next ``--blind`` offers the unsaved
+    ratings back first, then goes on rating blind with them."""
+    from achbench.editing.session import Session
+
+    session = Session.open(small)
+    session.rate("E4", "H2", "NA")
+    session.write_recovery()
+    app = make_app(small, blind=True, seed=7)
+
+    async def script(pilot: Pilot[None]) -> None:
+        await pilot.pause()
+        assert isinstance(app.screen, ChoiceDialog)
+        assert app.screen.id == "recover"
+        await pilot.press("r")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, BlindScreen)
+        assert screen.sub_title == "lead · 8 cells left"
+
+    drive(app, script)

@@ -157,7 +157,7 @@ class AssumptionsScreen(ModalScreen[None]):
         rows: list[tuple[str, str]] = []
         texts: list[str] = []
         for warning in warnings(checks, titles):
-            prompts.append(Text(f"! {warning.message}", style="bold red"))
+            prompts.append(Text(f"! {one_line(warning.message)}", style="bold red"))
             rows.append(("warning", warning.assumption))
             texts.append(f"! {warning.message}")
         item = data.get("evidence", {}).get(self.evidence or "")

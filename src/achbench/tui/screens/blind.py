@@ -221,12 +221,22 @@ class BlindScreen(Screen[bool]):
         described.update(
             Text("\n" + visible(one_line(description)), style="dim") if description else Text("")
         )
+        self.call_after_refresh(self._show_row)
         self.query_one("#blind-keys", Static).update(
             Text(
                 f"1-6 CC C N I II NA · 0 clear · ↑↓ · ←→ item · n next left · seed {self.seed}",
                 style="dim",
             )
         )
+
+    def _show_row(self) -> None:
+        """Scroll the highlighted hypothesis into view (many hypotheses at 80x24)."""
+        body = self.query_one("#blind-body", VerticalScroll)
+        item = self.query_one("#blind-item", Static)
+        y = item.outer_size.height + 2 + self.row  # a blank line, then the question
+        height = body.scrollable_content_region.height
+        if not body.scroll_y <= y < body.scroll_y + height:
+            body.scroll_to(y=max(0, y - height // 2), animate=False)
 
     # -- keys ----------------------------------------------------------------------------
 
