@@ -145,12 +145,19 @@ class Session(Edits):
     def set_analyst(self, name: str) -> None:
         """Edit as ``name`` from now on (a view choice, not an undoable change)."""
         self.analyst = name
-        self._rescore()
+        self._rescore_if_other_analysts()
 
     def set_pooled(self, pooled: bool) -> None:
         """Score every analyst's ratings pooled, or the current analyst's alone."""
         self.pooled = pooled
-        self._rescore()
+        self._rescore_if_other_analysts()
+
+    def _rescore_if_other_analysts(self) -> None:
+        """Score again only if whose ratings are scored changed: with one analyst,
+        pooling changes nothing, and re-counting 100 x 10,000 cells takes 0.1-0.2 s."""
+        analysts = scored_analysts(self.data, self.analyst, self.pooled)
+        if tuple(analysts) != self.live.analysts:
+            self.live.rebuild(self.data, analysts)
 
     def _rescore(self) -> None:
         self.live.rebuild(self.data, scored_analysts(self.data, self.analyst, self.pooled))

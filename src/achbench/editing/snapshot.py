@@ -26,6 +26,11 @@ from achbench.store.atomic import write_atomic
 
 T = TypeVar("T")
 
+CHILD_NICENESS: Final = 10
+"""How much lower a forked child's scheduling priority is than the editor's: a
+save or sort takes a whole core for seconds, and on a machine with few cores the
+editor, which only reads keys and draws, must still get one when it needs it."""
+
 OWNER_ONLY: Final = 0o600
 """A recovery file's permissions: the matrix may be confidential."""
 FORKS: Final = hasattr(os, "fork") and sys.platform != "darwin"
@@ -183,6 +188,8 @@ def fork_with_pipe(child: Callable[[int, int], NoReturn]) -> tuple[int, int]:
         os.close(reply)
         raise
     if pid == 0:
+        with contextlib.suppress(OSError):  # the editor's keys first, then this work
+            os.nice(CHILD_NICENESS)
         child(report, reply)
     os.close(reply)
     return pid, report

@@ -439,9 +439,11 @@ class GridView:
 
     # -- view choices ----------------------------------------------------------------------
 
-    def cycle_method(self) -> str:
+    def cycle_method(self, *, resort: bool = True) -> str:
+        """The next scoring method; sorted by diagnosticity, the items are sorted
+        again under it unless ``resort`` is False (the caller sorts in the background)."""
         self.method = METHODS[(METHODS.index(self.method) + 1) % len(METHODS)]
-        if self.sorted:
+        if self.sorted and resort:
             self._resort()
         self.rescore()
         self.rerank()

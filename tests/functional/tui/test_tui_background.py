@@ -140,3 +140,42 @@ def test_on_a_long_matrix_the_filter_waits_for_a_pause_in_typing(
         assert app.view.filter == "E", "Enter applies the filter at once"
 
     drive(app, script)
+
+
+def test_a_new_method_sorts_a_sorted_long_matrix_again_in_the_background(
+    small: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(main_module, "BACKGROUND_ITEMS", 0)
+    gate = threading.Event()
+    ran: list[str] = []
+    snapshot = GridView.sort_snapshot
+
+    sorts: list[int] = []
+
+    def held_snapshot(self: GridView) -> object:
+        sorts.append(1)
+        work = snapshot(self)
+        return work if len(sorts) == 1 else _held(work, gate, ran)  # hold the re-sort
+
+    monkeypatch.setattr(GridView, "sort_snapshot", held_snapshot)
+    app = make_app(small)
+
+    async def script(pilot: Pilot[None]) -> None:
+        await pilot.press("d")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.view.sorted
+        before = list(app.view.evidence_ids)
+        await pilot.press("m")
+        assert app.view.method != "heuer"
+        assert "sorting" in app.view.busy, "the new method's sort runs in the background"
+        assert app.view.evidence_ids == before, "the rows keep their order meanwhile"
+        gate.set()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert not app.view.busy
+        session = app.session
+        expected = session.live.sorted_by_diagnosticity(app.view.method, session.evidence)
+        assert app.view.evidence_ids == expected
+
+    drive(app, script)

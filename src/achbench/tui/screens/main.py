@@ -246,6 +246,8 @@ class MainScreen(Screen[None]):
         self.set_reactive(MainScreen.cursor, view.cursor)
         self._last_conflict: str | None = None
         """The conflict C went to last: the next C goes to the one after it."""
+        self._sorts = 0
+        """Background sorts started: only the latest one's order is taken."""
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False, icon="≡")
@@ -441,8 +443,14 @@ class MainScreen(Screen[None]):
     # -- what is shown ---------------------------------------------------------------------
 
     def action_cycle_method(self) -> None:
-        self.view.cycle_method()
-        self.show(Redraw("all" if self.view.sorted or self.view.rank_rows else "labels"))
+        """Next method; sorted by diagnosticity, a long matrix is sorted again under
+        it in the background (the rows keep their order meanwhile)."""
+        view = self.view
+        background = view.sorted and len(view.session.evidence) >= BACKGROUND_ITEMS
+        view.cycle_method(resort=not background)
+        self.show(Redraw("all" if view.sorted or view.rank_rows else "labels"))
+        if background:
+            self._start_sort(again=True)
         self.remember()
 
     def action_transpose(self) -> None:
@@ -490,7 +498,7 @@ class MainScreen(Screen[None]):
         self.notify(f"{evidence}: {key} {fields[key]}")
 
     def action_sort(self) -> None:
-        """Sort by diagnosticity: in a worker thread for a long matrix (seconds at
+        """Sort by diagnosticity: in the background for a long matrix (seconds at
         10,000 items), so keys typed meanwhile move and rate as ever."""
         view = self.view
         if view.sorted or len(view.session.evidence) < BACKGROUND_ITEMS:
@@ -499,28 +507,43 @@ class MainScreen(Screen[None]):
             return
         if "sorting" in view.busy:
             return
+        self._start_sort(again=False)
+
+    def _start_sort(self, *, again: bool) -> None:
+        """Sort in the background (``GridView.sort_snapshot``); ``again``: a re-sort
+        of a sorted view (a new method), dropped if the sort is turned off meanwhile.
+        Only the latest sort started is taken."""
+        view = self.view
         view.busy.add("sorting")
+        self._sorts += 1
         self.redraw = Redraw("title")
         self.run_worker(
-            partial(self._sort_in_background, view.sort_snapshot()),
+            partial(self._sort_in_background, view.sort_snapshot(), self._sorts, again),
             name="sort by diagnosticity",
             group="sort",
             thread=True,
             exit_on_error=False,
         )
 
-    def _sort_in_background(self, work: Callable[[], list[str]]) -> None:
+    def _sort_in_background(self, work: Callable[[], list[str]], serial: int, again: bool) -> None:
         try:
             order = work()
         except Exception as exc:  # an item deleted meanwhile: say so, stay unsorted
-            self.app.call_from_thread(self._sorted, None, exc)
+            self.app.call_from_thread(self._sorted, None, exc, serial, again)
             return
-        self.app.call_from_thread(self._sorted, order, None)
+        self.app.call_from_thread(self._sorted, order, None, serial, again)
 
-    def _sorted(self, order: list[str] | None, error: Exception | None) -> None:
+    def _sorted(
+        self, order: list[str] | None, error: Exception | None, serial: int, again: bool
+    ) -> None:
+        if serial != self._sorts:  # a newer sort is under way: it decides
+            return
         self.view.busy.discard("sorting")
         if order is None:
             self.notify(f"Not sorted: {error!r}; press d to try again.", severity="warning")
+            self.redraw = Redraw("title")
+            return
+        if again and not self.view.sorted:  # turned off meanwhile
             self.redraw = Redraw("title")
             return
         self.view.sort_by(order)
