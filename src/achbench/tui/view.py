@@ -282,8 +282,11 @@ class GridView:
         return self.session.live.rated(hypothesis_id)
 
     def rated_note(self, hypothesis_id: str) -> str | None:
-        """``3 of 4 rated`` if some items are unrated for the hypothesis, else None."""
-        total = len(self.session.evidence) - self.session.live.pending  # pending: not rated yet
+        """``3 of 4 rated`` if some items are unrated for the hypothesis, else None.
+
+        Counted in independent pieces of evidence, as ``rated`` counts them: an
+        origin's items are one row (pending items, not rated yet, are none)."""
+        total = self.session.live.independent()
         done = self.rated(hypothesis_id)
         return f"{done} of {total} rated" if done < total else None
 
