@@ -67,6 +67,9 @@ def _fold_chars(text: str) -> str:
     """
     if text.isascii():
         return text
+    if len(text) == 1:  # locate_quote's walk, one character at a time
+        mark = _TRANSLATION.get(ord(text), text)
+        return unicodedata.normalize("NFKD", mark) if mark else ""
     for code, replacement in _TRANSLATION.items():
         mark = chr(code)
         if mark in text:

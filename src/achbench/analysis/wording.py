@@ -182,3 +182,26 @@ def sentences(findings: Findings) -> list[str]:
         else:
             out.append(f"{what} ({check.kept} of {total} items), {who} still {verb}.")
     return out
+
+
+def removal_summary(findings: Findings) -> str:
+    """Leave-one-out in one sentence, for the command and the editor alike: how many
+    items (or, with origins, independent origins) change the leader, only other
+    ranks, or nothing when left out; no final full stop."""
+    total = len(findings.removals)
+    if not total:
+        return "There is no evidence to leave out"
+    leader = sum(1 for r in findings.removals if r.leader_changed)
+    ranks = sum(1 for r in findings.removals if r.ranks_changed) - leader
+    rest = total - leader - ranks
+
+    def changes(count: int) -> str:
+        return f"{count} {'changes' if count == 1 else 'change'}"
+
+    what = plural(total, "item")
+    if findings.origins != findings.items:
+        what = f"{plural(findings.items, 'item')} from {plural(total, 'independent origin')}"
+    return (
+        f"Of {what}, {changes(leader)} the leader when removed, "
+        f"{changes(ranks)} only other ranks, {changes(rest)} nothing"
+    )

@@ -68,26 +68,14 @@ def _removal_rows(findings: Findings, show_all: bool) -> list[tuple[str, str, st
 
 
 def _removal_summary(findings: Findings, show_all: bool) -> str:
-    from achbench.analysis.wording import plural
+    from achbench.analysis.wording import removal_summary
 
-    total = len(findings.removals)
-    if not total:
+    if not findings.removals:
         return "There is no evidence to leave out."
-    leader = sum(1 for r in findings.removals if r.leader_changed)
-    ranks = sum(1 for r in findings.removals if r.ranks_changed) - leader
-    rest = total - leader - ranks
-
-    def changes(count: int) -> str:
-        return f"{count} {'changes' if count == 1 else 'change'}"
-
-    what = plural(total, "item")
-    if findings.origins != findings.items:
-        what = f"{plural(findings.items, 'item')} from {plural(total, 'independent origin')}"
-    text = (
-        f"Of {what}, {changes(leader)} the leader when removed, "
-        f"{changes(ranks)} only other ranks, {changes(rest)} nothing"
+    listed_all = show_all or not any(
+        r.ranks_changed and not r.leader_changed for r in findings.removals
     )
-    return text + ("." if show_all or not ranks else " (--all lists them).")
+    return removal_summary(findings) + ("." if listed_all else " (--all lists them).")
 
 
 def _heading(findings: Findings) -> str:

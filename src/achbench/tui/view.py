@@ -288,9 +288,10 @@ class GridView:
         return self.session.live.rated(hypothesis_id)
 
     def rated_note(self, hypothesis_id: str) -> str | None:
-        """``3 of 4 rated`` if some items are unrated for the hypothesis, else None."""
-        # The items rated are counted as the scores count them: an origin's items as
-        # one, pending items not at all.
+        """``3 of 4 rated`` if some items are unrated for the hypothesis, else None.
+
+        Counted in independent pieces of evidence, as ``rated`` counts them: an
+        origin's items are one row (pending items, not rated yet, are none)."""
         total = self.session.live.independent()
         done = self.rated(hypothesis_id)
         return f"{done} of {total} rated" if done < total else None

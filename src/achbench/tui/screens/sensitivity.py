@@ -35,6 +35,7 @@ from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
+from achbench.analysis.wording import removal_summary
 from achbench.core.text import one_line
 
 if TYPE_CHECKING:
@@ -88,15 +89,6 @@ def _plain(text: str, style: str = "", target: Target | None = None) -> Line:
 
 def _heading(text: str) -> Line:
     return Line(Text(f"── {text} ──", style="bold"), heading=True)
-
-
-def _counted(findings: Findings) -> str:
-    """``31 items``, or with origins ``31 items from 25 independent origins``: what
-    leave-one-out left out, one at a time."""
-    rows = len(findings.removals)
-    if findings.origins == findings.items:
-        return f"{rows} items"
-    return f"{findings.items} items from {rows} independent origins"
 
 
 def _item(evidence: str, title: str, rest: str, width: int) -> Line:
@@ -213,17 +205,10 @@ def finding_lines(findings: Findings, warnings: list[MilestoneWarning]) -> list[
     moved = [r for r in removals if r.leader_changed] + [
         r for r in removals if r.ranks_changed and not r.leader_changed
     ]
-    leader = sum(1 for r in removals if r.leader_changed)
-    others = len(moved) - leader
     if not removals:
         lines.append(_plain("There is no evidence to leave out."))
     else:
-        lines.append(
-            _plain(
-                f"Of {_counted(findings)}, {leader} change the leader when removed, "
-                f"{others} change only other ranks, {len(removals) - len(moved)} change nothing."
-            )
-        )
+        lines.append(_plain(removal_summary(findings) + "."))
     for removal in moved[:ITEMS_SHOWN]:
         assert removal.standing is not None
         if removal.leader_changed:
