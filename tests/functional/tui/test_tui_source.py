@@ -230,6 +230,10 @@ def test_a_passage_dragged_with_the_mouse_becomes_the_quote(tmp_path: Path) -> N
         await pilot.press(*on("E2"), "v")
         await pilot.pause()
         text = pilot.app.screen.query_one(SourceText)
+        for _ in range(100):  # the scroll to the quote may land a refresh later
+            if 0 <= at(text, 14)[1] < text.size.height:
+                break
+            await pilot.pause(0.05)
         await pilot.mouse_down(SourceText, offset=at(text, 14))
         await pilot.hover(SourceText, offset=at(text, 28))
         await pilot.mouse_up(SourceText, offset=at(text, 28))
