@@ -16,18 +16,15 @@ worker thread instead, on a copy.
 from __future__ import annotations
 
 import contextlib
-import os
-import pickle
-import signal
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
-from typing import NoReturn, cast
+from typing import cast
 
 from achbench.core.data import MatrixData
 from achbench.core.errors import MatrixFileError, SaveError
 from achbench.core.validate import validate_data
-from achbench.editing.snapshot import FORKS, copy_matrix, fork_with_pipe
+from achbench.editing.snapshot import FORKS, copy_matrix, start_in_child
 from achbench.store import toml as store
 from achbench.store.atomic import Written, write_atomic
 
@@ -71,51 +68,27 @@ def _outcome(data: MatrixData, target: Path) -> Outcome:
 
 
 def _fork(data: MatrixData, target: Path) -> Callable[[], tuple[Written, bytes]]:
-    pid, report = fork_with_pipe(partial(_child, data, target))
-    return lambda: _wait(pid, report)
+    """The save in a forked child (``editing.snapshot.start_in_child``), its outcome
+    turned back into what was written or the error ``store.toml.save`` raises."""
+    wait = start_in_child(partial(_outcome, data, target))
 
-
-def _child(data: MatrixData, target: Path, report: int, reply: int) -> NoReturn:
-    """In the forked child: save, report, and end without the editor's exit handlers."""
-    try:
-        os.close(report)
-        with contextlib.suppress(ValueError):  # ValueError: not forked from the main thread
-            signal.set_wakeup_fd(-1)
-            for name in ("SIGINT", "SIGTERM", "SIGHUP"):
-                signal.signal(getattr(signal, name), signal.SIG_DFL)
+    def result() -> tuple[Written, bytes]:
         try:
-            message = pickle.dumps(_outcome(data, target))
-        except BaseException as exc:
-            message = pickle.dumps(("save", repr(exc)))
-        left = memoryview(message)
-        while left:
-            left = left[os.write(reply, left) :]
-    finally:
-        os._exit(0)
+            outcome: object = wait()
+        except RuntimeError as exc:
+            raise SaveError(f"the save ended without a report ({exc})") from exc
+        if not (isinstance(outcome, tuple) and len(outcome) == 2):
+            raise SaveError(f"the save ended with a report it cannot read ({outcome!r})")
+        kind, detail = cast("tuple[object, object]", outcome)
+        if kind == "ok" and isinstance(detail, tuple) and isinstance(detail[0], Written):
+            written, text = detail
+            assert isinstance(text, bytes)
+            return written, text
+        if kind == "matrix" and isinstance(detail, list):
+            raise MatrixFileError(detail)
+        if kind == "os" and isinstance(detail, tuple):
+            filename, strerror = detail
+            raise OSError(0, strerror, filename)
+        raise SaveError(str(detail))
 
-
-def _wait(pid: int, report: int) -> tuple[Written, bytes]:
-    chunks = []
-    with contextlib.suppress(OSError):
-        while chunk := os.read(report, 65536):
-            chunks.append(chunk)
-    os.close(report)
-    with contextlib.suppress(ChildProcessError):
-        os.waitpid(pid, 0)
-    try:
-        outcome: object = pickle.loads(b"".join(chunks))
-    except Exception as exc:
-        raise SaveError(f"the save ended without a report ({exc!r})") from exc
-    if not (isinstance(outcome, tuple) and len(outcome) == 2):
-        raise SaveError(f"the save ended with a report it cannot read ({outcome!r})")
-    kind, detail = cast("tuple[object, object]", outcome)
-    if kind == "ok" and isinstance(detail, tuple) and isinstance(detail[0], Written):
-        written, text = detail
-        assert isinstance(text, bytes)
-        return written, text
-    if kind == "matrix" and isinstance(detail, list):
-        raise MatrixFileError(detail)
-    if kind == "os" and isinstance(detail, tuple):
-        filename, strerror = detail
-        raise OSError(0, strerror, filename)
-    raise SaveError(str(detail))
+    return result

@@ -138,24 +138,34 @@ OK_MARK: Final = "ok"
 """How a child's report begins when it wrote the file (then NUL and the path)."""
 
 
+def child_begins(report: int) -> None:
+    """In a forked child, first: close the parent's end of the pipe, and let a
+    signal sent to the child neither reach the editor's event loop (through the
+    wake-up descriptor the child shares) nor be ignored."""
+    os.close(report)
+    with contextlib.suppress(ValueError):  # ValueError: not forked from the main thread
+        signal.set_wakeup_fd(-1)
+        for name in ("SIGINT", "SIGTERM", "SIGHUP"):
+            signal.signal(getattr(signal, name), signal.SIG_DFL)
+
+
+def child_reports(reply: int, message: bytes) -> None:
+    """In a forked child: send the whole report down the pipe."""
+    left = memoryview(message)
+    while left:
+        left = left[os.write(reply, left) :]
+
+
 def write_in_child(snapshot: Snapshot, report: int, reply: int) -> NoReturn:
     """In the forked child: write the snapshot, report, and end without running any
     of the editor's exit handlers or flushing its buffers."""
     try:
-        os.close(report)
-        # A signal sent to the child must neither reach the editor's event loop
-        # (through the wake-up descriptor the child shares) nor be ignored.
-        with contextlib.suppress(ValueError):  # ValueError: not forked from the main thread
-            signal.set_wakeup_fd(-1)
-            for name in ("SIGINT", "SIGTERM", "SIGHUP"):
-                signal.signal(getattr(signal, name), signal.SIG_DFL)
+        child_begins(report)
         try:
             message = f"{OK_MARK}\0{write_places(snapshot.text(), snapshot.places)}"
         except BaseException as exc:
             message = f"error\0{exc}" if isinstance(exc, SaveError) else f"error\0{exc!r}"
-        left = message.encode("utf-8", "surrogateescape")
-        while left:
-            left = left[os.write(reply, left) :]
+        child_reports(reply, message.encode("utf-8", "surrogateescape"))
     finally:
         os._exit(0)
 
@@ -208,29 +218,30 @@ def compute_in_child(work: Callable[[], T]) -> Callable[[], T]:
     """
     if not FORKS:
         return work
+    try:
+        return start_in_child(work)
+    except OSError:
+        return work
+
+
+def start_in_child(work: Callable[[], T]) -> Callable[[], T]:
+    """``compute_in_child`` without a fallback: ``OSError`` if the fork is refused.
+    The wait raises ``RuntimeError`` if the child ended without a result, or with
+    ``work``'s exception (as its repr)."""
     import pickle
 
     def child(report: int, reply: int) -> NoReturn:
         try:
-            os.close(report)
-            with contextlib.suppress(ValueError):  # ValueError: not forked from the main thread
-                signal.set_wakeup_fd(-1)
-                for name in ("SIGINT", "SIGTERM", "SIGHUP"):
-                    signal.signal(getattr(signal, name), signal.SIG_DFL)
+            child_begins(report)
             try:
                 message = pickle.dumps(("ok", work()))
             except BaseException as exc:
                 message = pickle.dumps(("error", repr(exc)))
-            left = memoryview(message)
-            while left:
-                left = left[os.write(reply, left) :]
+            child_reports(reply, message)
         finally:
             os._exit(0)
 
-    try:
-        pid, report = fork_with_pipe(child)
-    except OSError:
-        return work
+    pid, report = fork_with_pipe(child)
 
     def wait() -> T:
         chunks = []
