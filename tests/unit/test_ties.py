@@ -249,3 +249,12 @@ def test_separated_keys_rank_as_the_tie_rule_ranks_them(keys: list[tuple[float, 
     assert ties.rank_order_separated(keys) == ties.rank_order(keys)
     plain = [k[0] * 4 for k in keys]
     assert ties.rank_order_separated(plain) == ties.rank_order(plain)
+
+
+@given(st.lists(st.floats(-5, 5, allow_nan=False), min_size=1, max_size=8))
+def test_leaders_are_the_first_rank_of_the_full_ranking(values: list[float]) -> None:
+    """``ties.leaders`` (who leads, without ranking the rest) names exactly the
+    hypotheses ``rank_order`` ranks first, in file order."""
+    ids = [f"H{i}" for i in range(len(values))]
+    first = sorted(i for i, rank in ties.rank_order(values) if rank == 1)
+    assert ties.leaders(ids, values) == tuple(ids[i] for i in first)

@@ -206,17 +206,6 @@ class _Value(NamedTuple):
     figures: dict[str, Figure]
 
 
-def _leaders(ids: Sequence[str], keys: Sequence[float]) -> tuple[str, ...]:
-    """The ids ranked first under the tie rule (the lowest key's tie group: a chain
-    of joined neighbours, ``scoring.ties``), in file order, without ranking the rest."""
-    order = sorted(range(len(keys)), key=keys.__getitem__)
-    gap = ties.tolerance(keys)
-    k = 1
-    while k < len(order) and ties.joined(keys[order[k - 1]], keys[order[k]], gap):
-        k += 1
-    return tuple(ids[i] for i in sorted(order[:k]))
-
-
 def _ranks(keys: Sequence[ties.Key]) -> list[int]:
     """Each key's rank under the tie rule, in the keys' own order."""
     out = [0] * len(keys)
@@ -247,7 +236,7 @@ def bayes_values(base: Ranking, grid: Grid) -> tuple[tuple[str, ...], float, lis
     from the collected evidence's ``bayes`` ranking ``base`` (docs/analysis.md)."""
     ids = grid.hypotheses
     prior = posterior_now(base, ids)
-    leaders = _leaders(ids, [-p for p in prior])
+    leaders = ties.leaders(ids, [-p for p in prior])
     first = ids.index(leaders[0])
     entropy = _BinaryEntropy()
     out: list[_Value] = []
@@ -273,8 +262,8 @@ def bayes_values(base: Ranking, grid: Grid) -> tuple[tuple[str, ...], float, lis
         )
         post_seen = [v / p_seen for v in seen]
         post_unseen = [v / p_unseen for v in unseen]
-        if_seen = _leaders(ids, [-p for p in post_seen])
-        if_not = _leaders(ids, [-p for p in post_unseen])
+        if_seen = ties.leaders(ids, [-p for p in post_seen])
+        if_not = ties.leaders(ids, [-p for p in post_unseen])
         change = p_seen * (if_seen != leaders) + p_unseen * (if_not != leaders)
         figures: dict[str, Figure] = {
             "information_bits": information,

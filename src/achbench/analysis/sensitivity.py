@@ -916,17 +916,6 @@ def raters_of(
 # --------------------------------------------------------------------------- weights
 
 
-def _leaders(ids: Sequence[str], values: Sequence[float]) -> tuple[str, ...]:
-    """``standing(ids, values).leaders`` without ranking the rest: the lowest value's
-    tie group (a chain of joined neighbours, ``scoring.ties``), in file order."""
-    order = sorted(range(len(values)), key=values.__getitem__)
-    gap = ties.tolerance(values)
-    k = 1
-    while k < len(order) and ties.joined(values[order[k - 1]], values[order[k]], gap):
-        k += 1
-    return tuple(ids[i] for i in sorted(order[:k]))
-
-
 def weight_shifts(
     grid: Grid, cells: list[list[float | None]] | None = None
 ) -> tuple[WeightShift, ...]:
@@ -964,7 +953,7 @@ def weight_shifts(
                 bound = ties.tolerance([top + abs(delta) * peak])
                 if lead - abs(delta) * spread > 2 * bound:
                     continue
-                new_leaders = _leaders(
+                new_leaders = ties.leaders(
                     grid.hypotheses, list(map(add, totals, map(mul, repeat(delta), values)))
                 )
                 if new_leaders != leaders:

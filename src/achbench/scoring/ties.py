@@ -57,6 +57,17 @@ def _sorted_joins(values: Sequence[float]) -> tuple[list[int], list[bool]]:
     return order, joins
 
 
+def leaders(ids: Sequence[str], values: Sequence[float]) -> tuple[str, ...]:
+    """The ids of the lowest value's tie group (a chain of joined neighbours), in
+    file order, without ranking the rest: who leads, cheaply."""
+    order = sorted(range(len(values)), key=values.__getitem__)
+    gap = tolerance(values)
+    k = 1
+    while k < len(order) and joined(values[order[k - 1]], values[order[k]], gap):
+        k += 1
+    return tuple(ids[i] for i in sorted(order[:k]))
+
+
 def groups(values: Sequence[float]) -> list[int]:
     """Each value's tie group, numbered from the lowest: neighbours within tolerance share one."""
     order, joins = _sorted_joins(values)
