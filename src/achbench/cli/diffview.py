@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping
+from typing import cast
 
 import click
 
@@ -188,15 +189,28 @@ def _count_cells(table: Mapping[str, Mapping[str, object]] | None) -> int:
 
 def _analyst_lines(diff: MatrixDiff, style: Style) -> list[str]:
     lines = [style("Analysts", bold=True)]
-    new_ratings = diff.new.get("ratings") or {}
-    old_ratings = diff.old.get("ratings") or {}
-    for added in diff.analysts.added:
-        count = plural(_count_cells(new_ratings.get(added.id)), "rating", "ratings")
+    return lines + _analyst_table_lines(diff, "ratings", diff.analysts, "rating", style)
+
+
+_Tables = Mapping[str, Mapping[str, Mapping[str, object]]]
+"""Per-cell tables by analyst: ratings or rationale."""
+
+
+def _analyst_table_lines(
+    diff: MatrixDiff, kind: str, order: TableDiff, unit: str, style: Style
+) -> list[str]:
+    """Analysts' per-cell tables (``ratings``, ``rationale``) added, removed or moved,
+    each with how many cells (``unit``s) it holds or held."""
+    new_tables = cast(_Tables, diff.new.get(kind) or {})
+    old_tables = cast(_Tables, diff.old.get(kind) or {})
+    lines = []
+    for added in order.added:
+        count = plural(_count_cells(new_tables.get(added.id)), unit)
         lines.append(style(f"  + {added.id} ({count})", fg="green"))
-    for removed in diff.analysts.removed:
-        count = plural(_count_cells(old_ratings.get(removed.id)), "rating", "ratings")
+    for removed in order.removed:
+        count = plural(_count_cells(old_tables.get(removed.id)), unit)
         lines.append(style(f"  - {removed.id} (had {count})", fg="red"))
-    for moved in diff.analysts.moved:
+    for moved in order.moved:
         where = f"after {moved.after}" if moved.after else "first"
         lines.append(style(f"  > {moved.id}", fg="cyan") + f" moved, now {where}")
     return lines
@@ -232,17 +246,7 @@ def _rationale_lines(diff: MatrixDiff, style: Style) -> list[str]:
     """The rationale section: analysts' tables added, removed or moved, then notes."""
     count = plural(len(diff.rationale), "note", "notes")
     lines = [style(f"Rationale ({count} changed)", bold=True)]
-    new_notes = diff.new.get("rationale") or {}
-    old_notes = diff.old.get("rationale") or {}
-    for added in diff.rationale_analysts.added:
-        notes = plural(_count_cells(new_notes.get(added.id)), "note", "notes")
-        lines.append(style(f"  + {added.id} ({notes})", fg="green"))
-    for removed in diff.rationale_analysts.removed:
-        notes = plural(_count_cells(old_notes.get(removed.id)), "note", "notes")
-        lines.append(style(f"  - {removed.id} (had {notes})", fg="red"))
-    for moved in diff.rationale_analysts.moved:
-        where = f"after {moved.after}" if moved.after else "first"
-        lines.append(style(f"  > {moved.id}", fg="cyan") + f" moved, now {where}")
+    lines += _analyst_table_lines(diff, "rationale", diff.rationale_analysts, "note", style)
     for analyst, notes_changed in diff.rationale_by_analyst().items():
         lines.append(f"  {style(analyst, bold=True)}")
         current = None
