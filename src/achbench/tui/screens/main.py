@@ -746,8 +746,7 @@ class MainScreen(Screen[None]):
             return forms_rules.hypothesis_from_form(v, list(session.hypotheses))
 
         def add(result: tuple[str, HypothesisData]) -> dict[str, str]:
-            taken = list(session.hypotheses)
-            index = taken.index(after[0]) + 1 if after[0] in taken else len(taken)
+            index = _place_after(list(session.hypotheses), after[0])
             self.changed(session.add_hypothesis(result[0], result[1], index))
             after[0] = result[0]
             return fresh()
@@ -785,8 +784,7 @@ class MainScreen(Screen[None]):
             return forms_rules.evidence_from_form(v, list(session.evidence))
 
         def add(result: tuple[str, EvidenceData]) -> dict[str, str]:
-            taken = list(session.evidence)
-            index = taken.index(after[0]) + 1 if after[0] in taken else len(taken)
+            index = _place_after(list(session.evidence), after[0])
             self.changed(session.add_evidence(result[0], result[1], index))
             after[0] = result[0]
             return fresh()
@@ -949,3 +947,9 @@ class MainScreen(Screen[None]):
             self.action_milestones()
         else:
             self.notify("Rate the cell under the cursor (1-6, 0 clears).")
+
+
+def _place_after(ids: list[str], anchor: str | None) -> int:
+    """Where quick add puts the next item: after ``anchor`` (the last one added, or
+    the cursor's at first), or at the end if there is none."""
+    return ids.index(anchor) + 1 if anchor in ids else len(ids)
