@@ -112,11 +112,22 @@ def test_rank_table_does_not_import_textual(example_path: Path) -> None:
     assert "textual" not in loaded
 
 
-HEAVY = ("textual", "rich", "pydantic", "pydantic_core", "tomllib", "tempfile", "hashlib")
+HEAVY = (
+    "textual",
+    "rich",
+    "pydantic",
+    "pydantic_core",
+    "tomllib",
+    "tempfile",
+    "hashlib",
+    "csv",
+    "difflib",
+)
 """What a headless command that reads a valid file and prints JSON or a line never needs:
 the editor and tables (textual, rich), pydantic and pydantic-core (a valid file is
-proved valid without them), tomllib (read only to word a syntax error) and the
-writer's modules (tempfile, hashlib)."""
+proved valid without them), tomllib (read only to word a syntax error), the
+writer's modules (tempfile, hashlib), CSV output and the guess at a misspelt command
+(difflib)."""
 
 COMMAND_MODULES = tuple(
     f"achbench.cli.{name}"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import difflib
 import functools
 import importlib
 import os
@@ -185,6 +184,8 @@ def misspelt_command(word: str) -> str | None:
         return None
     if os.path.lexists(word):
         return None
+    import difflib  # reached only by a word that is neither a command nor a file
+
     close = difflib.get_close_matches(word, COMMANDS, n=1, cutoff=0.6)
     return close[0] if close else None
 

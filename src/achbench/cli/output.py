@@ -10,7 +10,6 @@ digits (so 8.000000000000002 reads 8.0); JSON keeps every digit.
 
 from __future__ import annotations
 
-import csv
 import io
 
 import click
@@ -88,6 +87,8 @@ def to_csv(ranking: Ranking, quote_formulas: bool = True) -> str:
     the title with control characters shown (``visible``) and, unless
     ``quote_formulas`` is off, a formula prefix quoted (``formula_safe``)."""
     buffer = io.StringIO()
+    import csv  # only --format csv pays for it
+
     writer: RowSink = csv.writer(buffer, lineterminator="\n")
     if quote_formulas:
         writer = FormulaQuoted(writer)

@@ -23,7 +23,6 @@ from achbench.core.data import TABLE_KEYS, MatrixData
 from achbench.core.errors import MatrixFileError, Problem
 from achbench.core.fast_validate import proves_valid
 from achbench.core.limits import over_cells, over_items
-from achbench.core.locate import index_keys
 from achbench.core.vocabulary import (
     CODES,
     FORMAT,
@@ -358,6 +357,8 @@ def _position(
 def _problems(
     path: str, text: str | None, found: list[tuple[tuple[str, ...], str]]
 ) -> list[Problem]:
+    from achbench.core.locate import index_keys  # only a file with problems pays for it
+
     keys = index_keys(text) if text is not None else {}
     problems: list[Problem] = []
     for loc, message in found:
