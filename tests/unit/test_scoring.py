@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections import Counter
 from typing import Any
 
 import pytest
@@ -12,6 +13,7 @@ from hypothesis import strategies as st
 from achbench.scoring.methods import (
     Grid,
     bayes,
+    counted_stdev,
     heuer,
     opensynthesis,
     population_stdev,
@@ -275,4 +277,17 @@ def test_population_stdev_is_the_fsum_formula(pool: list[float], picks: list[int
     if values:
         mean = math.fsum(values) / len(values)
         expected = math.sqrt(math.fsum((v - mean) ** 2 for v in values) / len(values))
+    assert population_stdev(values) == expected
+    assert counted_stdev(Counter(values)) == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.floats(-1e6, 1e6, allow_nan=False), max_size=60))
+def test_counted_stdev_is_the_fsum_formula_for_any_values(values: list[float]) -> None:
+    """Counting first, however many distinct values, gives the fsum formula's float."""
+    expected = 0.0
+    if values:
+        mean = math.fsum(values) / len(values)
+        expected = math.sqrt(math.fsum((v - mean) ** 2 for v in values) / len(values))
+    assert counted_stdev(Counter(values)) == expected
     assert population_stdev(values) == expected

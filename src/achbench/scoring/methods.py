@@ -351,14 +351,32 @@ def population_stdev(values: Sequence[float]) -> float:
     """
     if not values:
         return 0.0
+    counts = Counter(values)
+    if len(counts) * 8 <= len(values):
+        return counted_stdev(counts)
+    return _fsum_stdev(values)
+
+
+def counted_stdev(counts: Mapping[float, int]) -> float:
+    """``population_stdev`` of values given as value: times seen, the same float.
+
+    Both sums are rounded once from their exact values, as ``math.fsum`` rounds
+    them, so counting first changes nothing; a row of fifty cell means holds a
+    handful of distinct ones, and each costs a few integer operations.
+    """
+    n = sum(counts.values())
+    if not n:
+        return 0.0
+    if not all(map(math.isfinite, counts)):
+        return _fsum_stdev(list(Counter(counts).elements()))
+    mean = _repeated_sum(counts.items()) / n
+    return math.sqrt(_repeated_sum(((v - mean) ** 2, k) for v, k in counts.items()) / n)
+
+
+def _fsum_stdev(values: Sequence[float]) -> float:
     n = len(values)
     mean = math.fsum(values) / n
-    distinct = set(values)
-    if len(distinct) * 8 <= n and math.isfinite(mean):
-        squares = _repeated_sum(((v - mean) ** 2, values.count(v)) for v in distinct)
-    else:
-        squares = math.fsum(map(pow, map(sub, values, repeat(mean)), repeat(2)))
-    return math.sqrt(squares / n)
+    return math.sqrt(math.fsum(map(pow, map(sub, values, repeat(mean)), repeat(2))) / n)
 
 
 def _repeated_sum(terms: Iterable[tuple[float, int]]) -> float:
@@ -389,6 +407,19 @@ def _opensynthesis_terms(codes: tuple[Code, ...]) -> tuple[float, float, int]:
     )
 
 
+def _mean_counts(
+    cells: Iterable[Cell | None], mean: Callable[[Cell | None], object]
+) -> dict[float, int]:
+    """How many of ``cells`` have each mean (unrated cells left out): a row's
+    distinct cells are counted in C, and each is averaged once."""
+    counts: dict[float, int] = {}
+    for cell, times in Counter(cells).items():
+        value = mean(cell)
+        if value is not None:
+            counts[cast("float", value)] = counts.get(cast("float", value), 0) + times
+    return counts
+
+
 def opensynthesis(grid: Grid) -> Ranking:
     """Open Synthesis' metrics (``openach/metrics.py``), reproduced exactly.
 
@@ -399,7 +430,8 @@ def opensynthesis(grid: Grid) -> Ranking:
     order.  Diagnosticity: population standard deviation of the cell means.
     """
     grid = independent(grid)
-    cells = pooled(grid, OPENSYNTHESIS_VALUE)
+    rows = list(row_cells(grid))  # read once: the sums and the cell means both use them
+    means = mean_table(OPENSYNTHESIS_VALUE).__getitem__
     n = len(grid.hypotheses)
     total = len(grid.evidence)
     inconsistency = [0.0] * n
@@ -409,7 +441,6 @@ def opensynthesis(grid: Grid) -> Ranking:
     # Column by column in evidence order, so each sum adds the same terms in the
     # same order as Open Synthesis' per-hypothesis sums (and gives the same floats).
     table = CellTable(_opensynthesis_terms, None)
-    rows = list(row_cells(grid))
     for j, column in enumerate(zip(*rows, strict=True) if rows else ()):
         if tuple not in map(type, column):
             # One vote per cell: every term is a whole number (1.0 or 4.0), so
@@ -443,12 +474,7 @@ def opensynthesis(grid: Grid) -> Ranking:
             }
         )
     ranked = _rank(grid, keys, inconsistency, figures)
-    diagnosticity = [
-        population_stdev(
-            cast("list[float]", row) if None not in row else [m for m in row if m is not None]
-        )
-        for row in cells
-    ]
+    diagnosticity = [counted_stdev(_mean_counts(cells, means)) for cells in rows]
     return Ranking("opensynthesis", ranked, _evidence(grid, diagnosticity))
 
 
