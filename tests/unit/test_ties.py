@@ -104,6 +104,40 @@ def test_grouping_holds_only_for_keys_that_rank_alike(
         assert ties.rank_order(moved) == ties.rank_order(keys)
 
 
+@settings(max_examples=300, deadline=None)
+@given(
+    keys=st.lists(
+        st.sampled_from((0.0, 1e-12, 3e-10, 0.5, 0.5 + 4e-10, 1.0, 1.0 + 2e-9)),
+        min_size=1,
+        max_size=7,
+    ),
+    changes=st.lists(
+        st.tuples(st.integers(0, 6), st.sampled_from((-6e-10, -1e-13, 1e-13, 6e-10, 0.3))),
+        max_size=4,
+    ),
+)
+def test_grouping_holds_only_for_keys_that_rank_alike_when_ties_reorder(
+    keys: list[float], changes: list[tuple[int, float]]
+) -> None:
+    """Values that swap places inside a tie group (as near-zero posteriors do when an
+    item is left out) still rank alike whenever the grouping says it holds."""
+    grouping = ties.Grouping.of(keys)
+    assert grouping.holds_for(keys)
+    moved = list(keys)
+    for index, delta in changes:
+        if index < len(moved):
+            moved[index] += delta
+    if grouping.holds_for(moved):
+        assert ties.rank_order(moved) == ties.rank_order(keys)
+
+
+def test_grouping_holds_when_tied_values_swap_places() -> None:
+    keys = [-1.0, -1e-30, -2e-30, -3e-31]
+    swapped = [-1.0, -3e-30, -1e-31, -2e-30]
+    assert ties.Grouping.of(keys).holds_for(swapped)
+    assert not ties.Grouping.of(keys).holds_for([-1e-30, -1.0, -2e-30, -3e-31])
+
+
 @st.composite
 def near_tie_matrices(draw: st.DrawFn) -> dict[str, Any]:
     """Matrices whose hypotheses score equal, or equal up to float noise, under every method.
