@@ -16,6 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from achbench.analysis import sensitivity
 from achbench.analysis.sensitivity import (
     CLOSE_ABSOLUTE,
     PROOF_TRIES,
@@ -444,3 +445,56 @@ def test_leave_one_out_matches_a_full_rerank_on_larger_matrices(
         if removal.standing is not None:
             assert list(removal.standing.order) == [h.id for h in after.hypotheses]
             assert removal.standing.ranks == ranks
+
+
+def _close_race_with_many_flat_items(n_e: int, seed: int) -> dict[str, Any]:
+    """H2 leads H1 by a little (E1 counts against H1 with weight sqrt 2, E2 against
+    H2 with weight 1), H3 trails; every other item is rated alike for H1 and H2 (and
+    three in four for H3 too), so no shift of its weight can change the leader."""
+    rng = random.Random(seed)
+    evidence: dict[str, Any] = {
+        "E1": {"title": "One", "credibility": "high"},
+        "E2": {"title": "Two"},
+    }
+    ratings: dict[str, Any] = {
+        "E1": {"H1": "I", "H2": "N", "H3": "II"},
+        "E2": {"H1": "N", "H2": "I", "H3": "II"},
+    }
+    for i in range(3, n_e + 1):
+        evidence[f"E{i}"] = {
+            "title": f"Item {i}",
+            "credibility": rng.choice(LEVELS),
+            "relevance": rng.choice(LEVELS),
+        }
+        same = rng.choice(("CC", "C", "N", "NA"))
+        if i % 4:
+            ratings[f"E{i}"] = {"H1": same, "H2": same, "H3": same}
+        else:
+            ratings[f"E{i}"] = {"H1": same, "H2": same, "H3": rng.choice(("N", "I", "II"))}
+    return small_matrix(evidence=evidence, ratings={"lead": ratings})
+
+
+@pytest.mark.parametrize(("n_e", "seed"), [(200, 5), (600, 6)])
+def test_weight_shifts_screen_changes_nothing_on_long_matrices(
+    n_e: int, seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Items screened out at once (no shift of their weight can move a sole leader)
+    leave the findings as the per-shift test alone finds them."""
+    grid = Grid.from_data(_close_race_with_many_flat_items(n_e, seed))
+    screened = weight_shifts(grid)
+    assert {(w.evidence, w.attribute) for w in screened} >= {
+        ("E1", "credibility"),
+        ("E2", "credibility"),
+    }
+    calls: list[bool] = []
+    real = sensitivity._weight_cannot_lead
+
+    def counted(*args: Any) -> bool:
+        calls.append(real(*args))
+        return calls[-1]
+
+    monkeypatch.setattr(sensitivity, "_weight_cannot_lead", counted)
+    assert weight_shifts(grid) == screened
+    assert sum(calls) > n_e // 2  # the screen really passed over most items
+    monkeypatch.setattr(sensitivity, "_weight_cannot_lead", lambda *_: False)
+    assert weight_shifts(grid) == screened

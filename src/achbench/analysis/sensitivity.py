@@ -47,7 +47,7 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import math
-from collections import Counter, deque
+from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import accumulate, chain, compress, repeat
@@ -641,6 +641,18 @@ def _one_move(
     return option
 
 
+def _by_kind(
+    options_of: Sequence[Callable[[object], tuple[float, int, Code] | None]],
+) -> Callable[[object], tuple[float, int, Code] | None]:
+    """The candidate of a (kind number, cell) key, from each kind's own rule."""
+
+    def option(key: object) -> tuple[float, int, Code] | None:
+        kind, cell = cast("tuple[int, object]", key)
+        return options_of[kind](cell)
+
+    return option
+
+
 def _additive_moves(
     grid: Grid,
     steps: str,
@@ -664,33 +676,33 @@ def _additive_moves(
             per_item.append(found)
         tables[direction] = per_item
     # Items with the same moves and scale are one kind: a cell's one candidate
-    # depends on its kind and code alone.
-    # Per direction, the items of each kind and the kind's candidate per code.
-    kinds: dict[int, list[tuple[list[int], _CellOptions]]] = {}
+    # depends on its kind and code alone.  Per direction: each item's kind, and
+    # each (kind, cell)'s candidate, computed when first met.
+    kinds: dict[int, tuple[list[int], _CellOptions]] = {}
     for direction in (-1, 1):
-        items: dict[tuple[int, float], list[int]] = {}
-        kind_moves: dict[tuple[int, float], tuple[dict[Code, tuple[Code, float]], float]] = {}
-        for i, (moves, size) in enumerate(zip(tables[direction], scale, strict=True)):
-            items.setdefault((id(moves), size), []).append(i)
-            kind_moves[(id(moves), size)] = (moves, size)
-        kinds[direction] = [
-            (indices, _CellOptions(_one_move(*kind_moves[kind]))) for kind, indices in items.items()
-        ]
+        numbers: dict[tuple[int, float], int] = {}
+        options_of: list[Callable[[object], tuple[float, int, Code] | None]] = []
+        kind_of: list[int] = []
+        for moves, size in zip(tables[direction], scale, strict=True):
+            number = numbers.get((id(moves), size))
+            if number is None:
+                number = numbers[(id(moves), size)] = len(options_of)
+                options_of.append(_one_move(moves, size))
+            kind_of.append(number)
+        if len(options_of) == 1:  # every item alike (heuer): keyed by the cell alone
+            kinds[direction] = ([], _CellOptions(options_of[0]))
+        else:
+            kinds[direction] = (kind_of, _CellOptions(_by_kind(options_of)))
     columns = _Columns(grid)
-    n_items = len(grid.evidence)
 
     def build(j: int, direction: int) -> _Options:
         column = columns[j]
         if tuple in map(type, column):  # several ratings in a cell: one option per rating
             return _Options.of_list(listed(column, direction))
-        per_kind = kinds[direction]
-        if len(per_kind) == 1:  # every item alike (heuer): one look-up per cell, in C
-            return _Options.of_cells(list(map(per_kind[0][1].__getitem__, column)))
-        options: list[tuple[float, int, Code] | None] = [None] * n_items
-        for indices, table in per_kind:
-            picked = map(table.__getitem__, map(column.__getitem__, indices))
-            deque(map(options.__setitem__, indices, picked), maxlen=0)
-        return _Options.of_cells(options)
+        kind_of, table = kinds[direction]
+        # One look-up per cell, in C: by cell, or by (kind, cell).
+        keys = zip(kind_of, column, strict=True) if kind_of else column
+        return _Options.of_cells(list(map(table.__getitem__, keys)))
 
     def listed(column: Sequence[Cell | None], direction: int) -> list[Option]:
         out: list[Option] = []
@@ -933,6 +945,8 @@ def weight_shifts(
     top = max((abs(t) for t in totals), default=0.0)
     out = []
     for i, row in enumerate(cells):
+        if row and None not in row and _weight_cannot_lead(row, weights[i], lead, top):
+            continue
         values = [0.0 if v is None else v for v in row] if None in row else cast("list[float]", row)
         peak = max(map(abs, values), default=0.0)
         if peak == 0:
@@ -968,6 +982,23 @@ def weight_shifts(
                         )
                     )
     return tuple(out)
+
+
+SHIFT_BOUND: Final = 0.5
+"""At most how much of an item's weight one level of credibility or relevance moves:
+a step up multiplies it by sqrt(2) (+0.41 of it), a step down by 1/sqrt(2) (-0.29)."""
+
+
+def _weight_cannot_lead(
+    row: Sequence[float | None], weight: float, lead: float, top: float
+) -> bool:
+    """Whether no one-level shift of this fully rated item's weight can change a sole
+    leader: the test ``weight_shifts`` makes for each shift, made once with a bound
+    on all of them, so that most items of a long matrix cost two C passes."""
+    values = cast("Sequence[float]", row)
+    high, low = max(values), min(values)
+    delta = SHIFT_BOUND * weight
+    return lead - delta * (high - low) > 2 * ties.tolerance((top + delta * max(high, -low),))
 
 
 # --------------------------------------------------------------------------- margin, credibility
