@@ -70,6 +70,8 @@ def _read_keymap(path: Path | None) -> dict[str, str] | None:
 
 def _run(app: AchbenchApp) -> None:
     app.run()
+    if app.open_error is not None:  # a large file, read once the editor was on screen
+        raise app.open_error
     message = app.exit_message()
     if message is not None:
         # After a SIGHUP the terminal may be gone: the recovery file is written anyway.

@@ -20,7 +20,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import signal
+from collections import deque
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import ClassVar
@@ -85,6 +87,25 @@ background: below it a save takes well under 100 ms and is done at once.  From
 it too, the collector is kept out of the way of keys (``tui.heap``)."""
 HEAP_TICK = 0.5
 """Seconds between checks whether keys paused, for ``HeapKeeper``."""
+OPEN_IN_BACKGROUND_BYTES = 1_000_000
+"""Files from this size (about 100,000 ratings) are read after the editor's first
+screen is drawn, in a thread (``Opening``): the terminal answers at once, where
+reading first would leave it blank for a second or more.  Smaller files are read
+before the editor starts, in a fraction of the time Textual takes to start."""
+OPEN_GROUP = "open"
+"""The worker group of the thread that reads a large file."""
+PASS_WHILE_OPENING = frozenset({"ctrl+c", "ctrl+q"})
+"""Keys that act while a large file is read (both stop the editor: nothing to save
+yet); every other key is held and played to the matrix once it is shown."""
+
+
+@dataclass(frozen=True, slots=True)
+class Opening:
+    """A matrix file to read once the editor is on screen (``make_app``)."""
+
+    path: Path
+    size: int
+    analyst: str | None
 
 
 class AchbenchApp(App[None]):
@@ -147,8 +168,9 @@ class AchbenchApp(App[None]):
 
     def __init__(
         self,
-        session: Session,
+        session: Session | None,
         *,
+        opening: Opening | None = None,
         method: str = "heuer",
         ask_first_hypothesis: bool = False,
         keymap: dict[str, str] | None = None,
@@ -158,15 +180,23 @@ class AchbenchApp(App[None]):
         blind_seed: int | None = None,
     ) -> None:
         super().__init__()
-        self.session = session
+        if (session is None) == (opening is None):
+            raise ValueError("give a session or a file to open, not both")
+        self.opening = opening
+        """The file still to read, until it is read (then None)."""
+        self.open_error: Exception | None = None
+        """Why the file being opened could not be read: raised again once the
+        terminal is restored (``cli.edit``), so it is reported as any bad file is."""
+        self._held: deque[events.Key] | None = deque() if opening is not None else None
+        """Keys typed while the file is read, to play once the matrix is shown."""
         self.blind = blind
         """Open blind rating (``screens.blind``) at once (``--blind``)."""
         self.blind_seed = blind_seed
         """The seed of the shuffled orders; None: from the analyst and the file's name."""
-        shown = settings or Settings(method=method)
-        self.view = GridView(
-            session, shown.method, transposed=shown.transpose, column_width=shown.column_width
-        )
+        self.shown = settings or Settings(method=method)
+        """The view asked for: method, orientation, column width."""
+        if session is not None:
+            self._take_session(session)
         self.ask_first_hypothesis = ask_first_hypothesis
         self.recovery_seconds = recovery_seconds or refresh_seconds()
         """How often, at most, unsaved work is copied to the recovery file meanwhile."""
@@ -183,6 +213,13 @@ class AchbenchApp(App[None]):
         if keymap:
             self.set_keymap(keymap)
 
+    def _take_session(self, session: Session) -> None:
+        self.session = session
+        shown = self.shown
+        self.view = GridView(
+            session, shown.method, transposed=shown.transpose, column_width=shown.column_width
+        )
+
     @property
     def main(self) -> MainScreen:
         screen = self.get_screen("main") if self.is_screen_installed("main") else None
@@ -190,22 +227,62 @@ class AchbenchApp(App[None]):
         return screen
 
     def on_load(self) -> None:
-        if self.session.cells >= BACKGROUND_CELLS:
+        if self.opening is not None or self.session.cells >= BACKGROUND_CELLS:
             self.heap.pause()  # until the first screen is drawn (``tui.heap``)
 
     async def on_mount(self) -> None:
+        if self.opening is not None:
+            from achbench.tui.screens.opening import OpeningScreen
+
+            await self.push_screen(OpeningScreen(self.opening.path, self.opening.size))
+            self._install_signal_handlers()
+            self.call_after_refresh(self._read_in_background)
+            return
+        await self._show()
+
+    def _read_in_background(self) -> None:
+        """Read the file in a thread, now that the opening screen is drawn."""
+        assert self.opening is not None
+        self.run_worker(
+            partial(Session.open, self.opening.path, self.opening.analyst),
+            name=f"read {self.opening.path}",
+            group=OPEN_GROUP,
+            thread=True,
+            exit_on_error=False,
+        )
+
+    async def _opened(self, worker: Worker[Session]) -> None:
+        """The file is read: show the matrix and play the keys typed meanwhile, in
+        order (keys arriving while they play wait in the app's queue behind them);
+        or, if it could not be read, stop with the reason."""
+        if worker.state != WorkerState.SUCCESS or worker.result is None:
+            self.open_error = worker.error if isinstance(worker.error, Exception) else None
+            self.exit(return_code=2)
+            return
+        self._take_session(worker.result)
+        self.opening = None
+        await self._show(replacing=True)
+        held, self._held = self._held, None
+        for key in held or ():
+            self.heap.input()
+            await super().on_event(key)
+
+    async def _show(self, replacing: bool = False) -> None:
+        """The matrix on screen (``replacing`` the opening screen), and everything
+        that needs it started."""
         pending = self.session.pending_recovery() is not None
         first = self.ask_first_hypothesis and not pending
         main = MainScreen(self.view)
         self.install_screen(main, "main")
         self.watch(main, "title", self._title_changed)
-        await self.push_screen("main")
+        await (self.switch_screen("main") if replacing else self.push_screen("main"))
         if first:
             # Open the first hypothesis' form now, before the app reads a key:
             # what is typed while the editor starts goes into the form, not to
             # the grid as commands (keys wait in the app's queue meanwhile).
             await main.action_add_hypothesis()
-        self._install_signal_handlers()
+        if not replacing:
+            self._install_signal_handlers()
         self.set_interval(self.recovery_seconds, self.refresh_recovery, name="recovery")
         if pending:
             self.call_after_refresh(self._offer_recovery)
@@ -214,15 +291,24 @@ class AchbenchApp(App[None]):
         if self.session.cells >= BACKGROUND_CELLS:
             self.call_after_refresh(self.heap.start)
             self.set_interval(HEAP_TICK, self.heap.tick, name="heap")
+        else:
+            self.heap.stop()  # a large file of few ratings: collect as usual
 
     async def on_event(self, event: events.Event) -> None:
+        if self._held is not None and isinstance(event, events.Key) and not event.is_forwarded:
+            if event.key in PASS_WHILE_OPENING:
+                self.exit()
+            else:
+                self._held.append(event)  # played once the matrix is shown
+            return
         if isinstance(event, (events.Key, events.MouseDown)):
             self.heap.input()
         await super().on_event(event)
 
     def on_unmount(self) -> None:
         self.heap.stop()
-        self.session.close()
+        if self.opening is None:
+            self.session.close()
         with contextlib.suppress(Exception):
             loop = asyncio.get_running_loop()
             for name in SIGNALS:
@@ -583,8 +669,12 @@ class AchbenchApp(App[None]):
             exit_on_error=False,
         )
 
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        """A background write of the recovery file ended: say so if it failed."""
+    async def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A large file was read (``_opened``), or a background write of the recovery
+        file ended: say so if it failed."""
+        if event.worker.group == OPEN_GROUP and event.worker.is_finished:
+            await self._opened(event.worker)
+            return
         if event.worker.group != RECOVERY_GROUP or not event.worker.is_finished:
             return
         self._refreshing = False
@@ -598,6 +688,8 @@ class AchbenchApp(App[None]):
 
     def keep_unsaved_work(self) -> Path | None:
         """Write unsaved work to the recovery file; never raises, never prints."""
+        if self.opening is not None:
+            return None  # the file is still being read: no work yet
         try:
             self.recovered_to = self.session.write_recovery()
         except Exception as exc:
@@ -620,6 +712,8 @@ class AchbenchApp(App[None]):
     def exit_message(self) -> str | None:
         """The line to print once the terminal is restored: where unsaved work went,
         or why it could not be kept; None if there was nothing to say."""
+        if self.opening is not None:
+            return None  # stopped before the file was read: nothing of it to keep
         document = self.session.document
         again = f"open {document.path} again" if document.path else "run achbench again"
         if self.recovered_to is not None:
@@ -662,6 +756,7 @@ def make_app(
     recovery_seconds: float | None = None,
     blind: bool = False,
     seed: int | None = None,
+    open_in_background_from: int | None = None,
 ) -> AchbenchApp:
     """Build the editor on a file, on the bundled example (``path=None``), or on a new matrix.
 
@@ -673,6 +768,11 @@ def make_app(
     once, its hypotheses shuffled by ``seed`` (None: from the analyst and the file's
     name, ``analysis.blind.default_seed``).  Raises ``MatrixFileError`` if the
     file does not load, ``UsageError`` if the settings file is bad.
+
+    A file of ``open_in_background_from`` bytes or more (None:
+    ``OPEN_IN_BACKGROUND_BYTES``) is read once the editor is on screen
+    (``Opening``); then a file that does not load stops the editor with
+    ``AchbenchApp.open_error`` set.
     """
     if method is not None and method not in METHODS:
         raise ValueError(f"unknown method {method!r}")
@@ -681,8 +781,24 @@ def make_app(
     if new_title is not None:
         assert path is not None
         session = Session.new(path, new_title, analyst)
+    elif path is None:
+        session = Session.example(analyst)
     else:
-        session = Session.example(analyst) if path is None else Session.open(path, analyst)
+        size = _size(Path(path))
+        limit = (
+            OPEN_IN_BACKGROUND_BYTES if open_in_background_from is None else open_in_background_from
+        )
+        if size is not None and size >= limit:
+            return AchbenchApp(
+                None,
+                opening=Opening(Path(path), size, analyst),
+                keymap=keymap,
+                settings=shown,
+                recovery_seconds=recovery_seconds,
+                blind=blind,
+                blind_seed=seed,
+            )
+        session = Session.open(path, analyst)
     return AchbenchApp(
         session,
         ask_first_hypothesis=first,
@@ -692,6 +808,17 @@ def make_app(
         blind=blind,
         blind_seed=seed,
     )
+
+
+def _size(path: Path) -> int | None:
+    """The size of a regular file; None for anything else (read as before, for its error)."""
+    try:
+        found = path.stat()
+    except OSError:
+        return None
+    import stat
+
+    return found.st_size if stat.S_ISREG(found.st_mode) else None
 
 
 def _age(path: Path) -> str:
