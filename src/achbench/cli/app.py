@@ -14,6 +14,7 @@ import click
 from click_default_group import DefaultGroup
 
 from achbench import __version__
+from achbench.cli.collector import command_loaded
 from achbench.core.errors import AchbenchError, MatrixFileError
 from achbench.core.text import one_line
 
@@ -131,6 +132,7 @@ class LazyGroup(DefaultGroup):  # type: ignore[misc]
         wanted = cmd_name if cmd_name in COMMANDS else self.default_cmd_name
         if wanted not in self.commands and wanted in COMMANDS:
             importlib.import_module(COMMANDS[wanted])
+            command_loaded()
         command: click.Command | None = super().get_command(ctx, cmd_name)
         return command
 

@@ -11,9 +11,10 @@ would have chosen.  Anything else goes to the click group (``cli.app``).
 
 from __future__ import annotations
 
-import gc
 import os
 import sys
+
+from achbench.cli import collector
 
 MAX_WIDTH = 100
 """The group's ``max_content_width`` (``cli.app.main``)."""
@@ -39,28 +40,21 @@ def help_width() -> int:
 
 
 def run() -> None:
-    """The ``achbench`` script and ``python -m achbench``.
-
-    Once the command is done, everything still alive is moved out of the
-    collector's reach (``gc.freeze``): the process is about to end, and the
-    interpreter's own collections at exit would otherwise walk every object left,
-    which at 4x30 was about a sixth of ``achbench rank``'s CPU time and grows with
-    the matrix.  Memory goes back to the system with the process either way.
-    """
+    """The ``achbench`` script and ``python -m achbench``; the collector is held
+    while it starts (``cli.collector``)."""
     if sys.argv[1:] in HELP_ARGS:
         from achbench.cli._help_pages import PAGES, WIDTH_PAGE
 
         sys.stdout.write(PAGES[WIDTH_PAGE[help_width()]])
         sys.stdout.flush()
         return
-    gc.disable()  # importing click and the command creates no garbage worth a scan
+    collector.hold()
     from achbench.cli.app import run as run_click
 
-    gc.enable()
     try:
         run_click()
     finally:
-        gc.freeze()  # see the docstring of ``run``
+        collector.done()
 
 
 def render_pages() -> tuple[tuple[str, ...], dict[int, int]]:
