@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from achbench.scoring.grid import cell_codes
 from achbench.scoring.methods import (
     Grid,
     bayes,
@@ -244,6 +245,22 @@ def test_rated_alike_marks_items_that_cannot_discriminate() -> None:
     data["evidence"]["E5"] = {"title": "Partly rated"}
     data["ratings"]["lead"]["E5"] = {"H1": "C", "H2": "C"}
     assert rated_alike(Grid.from_data(data)) == [False, False, False, True, False]
+
+
+@settings(max_examples=200, deadline=None)
+@given(data=matrices())
+def test_rated_alike_is_every_hypothesis_rated_with_one_code(data: dict[str, Any]) -> None:
+    """Per analyst (one code a cell) and pooled: the definition, cell by cell."""
+    for analysts in [[a] for a in data.get("ratings", {})] + [None]:
+        grid = Grid.from_data(data, analysts)
+        expected = []
+        for cell in grid.cells:
+            codes = [cell.get(h) for h in grid.hypotheses]
+            rated = all(c is not None for c in codes)
+            expected.append(
+                rated and all(sorted(cell_codes(c)) == sorted(cell_codes(codes[0])) for c in codes)
+            )
+        assert rated_alike(grid) == expected
 
 
 def test_unknown_method_is_refused() -> None:

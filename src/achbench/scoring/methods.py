@@ -574,6 +574,9 @@ def rated_alike(grid: Grid) -> list[bool]:
     it is non-diagnostic.  An item not yet rated for every hypothesis is not
     counted as alike: it may still turn out to discriminate.
     """
+    n = len(grid.hypotheses)
+    if len(grid.analysts) == 1 and grid.items is None:  # one code a cell: count distinct codes
+        return [len(cell) == n and len(set(cell.values())) == 1 for cell in grid.cells]
     flags = []
     for cells in row_cells(grid):
         if not cells or None in cells:
