@@ -57,6 +57,8 @@ ACHBENCH = [str(SCRIPT)] if SCRIPT.is_file() else MODULE_ACHBENCH
 """The ``achbench`` script the package installs, as the targets name the commands
 (``python -m achbench`` where there is none)."""
 METHODS = ("heuer", "weighted", "opensynthesis", "bayes")
+STARTUP_ROUNDS = 21
+"""Rounds of the 4x30 start-up rows at least: one process there varies by a fifth."""
 RSS_LIMIT_MIB = 600.0
 
 
@@ -100,7 +102,9 @@ def _startup(folder: Path, runs: int) -> list[Result]:
         ("achbench check", [*ACHBENCH, "check", str(path)], 6.0),
         ("achbench --help", [*ACHBENCH, "--help"], 4.0),
     ]
-    floor, *measured = cpu_rounds([[PYTHON, "-c", "pass"], *(argv for _, argv, _ in cases)], runs)
+    # Processes of a few dozen ms: many rounds cost seconds, and steady the medians.
+    rounds = max(runs, STARTUP_ROUNDS)
+    floor, *measured = cpu_rounds([[PYTHON, "-c", "pass"], *(argv for _, argv, _ in cases)], rounds)
     return [
         ratio_result(name, "4x30", spent, floor, "python -c pass", limit)
         for (name, _, limit), spent in zip(cases, measured, strict=True)

@@ -39,6 +39,7 @@ SUITES = [
     "source_view_bench",
     "next_bench",
     "assumptions_bench",
+    "headless_bench",
 ]
 """Benchmark modules, in the order of the issues that set their targets.
 
