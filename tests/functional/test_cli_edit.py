@@ -116,3 +116,42 @@ def test_headless_commands_never_import_textual(tmp_path: Path) -> None:
         "assert 'textual' not in sys.modules\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True, capture_output=True)
+
+
+def test_keys_typed_while_the_editor_starts_are_not_echoed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Echo is off while the editor starts (keys typed then would stay on the shell's
+    screen after it quits), and the terminal's settings are put back after."""
+    import os
+    import pty
+    import termios
+
+    from achbench.cli.edit import keys_unechoed
+
+    leader, follower = pty.openpty()
+    try:
+        with os.fdopen(os.dup(follower), "r") as terminal:
+            monkeypatch.setattr("sys.stdin", terminal)
+            before = termios.tcgetattr(follower)
+            assert before[3] & termios.ECHO
+            with keys_unechoed():
+                assert not termios.tcgetattr(follower)[3] & termios.ECHO
+            assert termios.tcgetattr(follower) == before
+            with pytest.raises(RuntimeError), keys_unechoed():
+                raise RuntimeError("the editor failed")
+            assert termios.tcgetattr(follower) == before
+    finally:
+        os.close(leader)
+        os.close(follower)
+
+
+def test_keys_unechoed_without_a_terminal_changes_nothing(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from achbench.cli.edit import keys_unechoed
+
+    with (tmp_path / "in.txt").open("w+") as not_a_terminal:
+        monkeypatch.setattr("sys.stdin", not_a_terminal)
+        with keys_unechoed():
+            pass

@@ -12,6 +12,7 @@ import contextlib
 import os
 import shlex
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -66,6 +67,42 @@ def _read_keymap(path: Path | None) -> dict[str, str] | None:
     if found:
         raise UsageError(f"{path}: " + f"\n{path}: ".join(found))
     return keymap
+
+
+@contextlib.contextmanager
+def keys_unechoed() -> Iterator[None]:
+    """Keys typed while the editor starts are not echoed by the terminal.
+
+    Until Textual puts the terminal in raw mode (a few tenths of a second after
+    the command starts) the terminal echoes what is typed, and the echo stays on
+    the shell's screen after the editor quits (``^[[C2^[[B4``); the keys
+    themselves still reach the editor.  Echo is off from here and the terminal's
+    settings are put back as they were when the editor is done (Textual restores
+    those it found, these).  Nothing happens when standard input is no terminal.
+    """
+    try:
+        import termios
+    except ImportError:  # not a POSIX system
+        yield
+        return
+    try:
+        fd = sys.stdin.fileno()
+        before = termios.tcgetattr(fd)
+    except (termios.error, OSError, ValueError, AttributeError):  # no terminal
+        yield
+        return
+    quiet = list(before)
+    quiet[3] &= ~termios.ECHO  # the local modes
+    try:
+        termios.tcsetattr(fd, termios.TCSANOW, quiet)
+    except termios.error:
+        yield
+        return
+    try:
+        yield
+    finally:
+        with contextlib.suppress(termios.error, OSError):
+            termios.tcsetattr(fd, termios.TCSANOW, before)
 
 
 def _run(app: AchbenchApp) -> None:
@@ -135,21 +172,22 @@ def edit(
             f"{file}: no such file; to start a new matrix there, run "
             f"`achbench new {shlex.quote(str(file))}`"
         )
-    from achbench.tui.app import make_app
-
     if seed is not None and not blind:
         raise UsageError("--seed orders the hypotheses of --blind: give --blind too")
     keys = _read_keymap(keymap)
-    app = make_app(
-        file,
-        analyst=analyst,
-        method=method,
-        transpose=transpose,
-        keymap=keys,
-        blind=blind,
-        seed=seed,
-    )
-    _run(app)
+    with keys_unechoed():
+        from achbench.tui.app import make_app
+
+        app = make_app(
+            file,
+            analyst=analyst,
+            method=method,
+            transpose=transpose,
+            keymap=keys,
+            blind=blind,
+            seed=seed,
+        )
+        _run(app)
 
 
 def _title_from(path: Path) -> str:
@@ -179,6 +217,8 @@ def new(file: Path, title: str | None, analyst: str | None, keymap: Path | None)
             title = click.prompt("Title of the matrix", default=title)
     if not title.strip():
         raise UsageError("the title must not be empty")
-    from achbench.tui.app import make_app
+    keys = _read_keymap(keymap)
+    with keys_unechoed():
+        from achbench.tui.app import make_app
 
-    _run(make_app(file, new_title=title.strip(), analyst=analyst, keymap=_read_keymap(keymap)))
+        _run(make_app(file, new_title=title.strip(), analyst=analyst, keymap=keys))
