@@ -778,6 +778,8 @@ def make_app(
         raise ValueError(f"unknown method {method!r}")
     shown = load_settings().overridden(transpose=transpose, method=method)
     first = new_title is not None
+    session: Session | None = None
+    opening: Opening | None = None
     if new_title is not None:
         assert path is not None
         session = Session.new(path, new_title, analyst)
@@ -789,18 +791,12 @@ def make_app(
             OPEN_IN_BACKGROUND_BYTES if open_in_background_from is None else open_in_background_from
         )
         if size is not None and size >= limit:
-            return AchbenchApp(
-                None,
-                opening=Opening(Path(path), size, analyst),
-                keymap=keymap,
-                settings=shown,
-                recovery_seconds=recovery_seconds,
-                blind=blind,
-                blind_seed=seed,
-            )
-        session = Session.open(path, analyst)
+            opening = Opening(Path(path), size, analyst)
+        else:
+            session = Session.open(path, analyst)
     return AchbenchApp(
         session,
+        opening=opening,
         ask_first_hypothesis=first,
         keymap=keymap,
         settings=shown,
