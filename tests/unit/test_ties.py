@@ -292,3 +292,39 @@ def test_leaders_are_the_first_rank_of_the_full_ranking(values: list[float]) -> 
     ids = [f"H{i}" for i in range(len(values))]
     first = sorted(i for i, rank in ties.rank_order(values) if rank == 1)
     assert ties.leaders(ids, values) == tuple(ids[i] for i in first)
+
+
+def _groups_hold_by_hand(keys: list[float], moved: list[float]) -> bool:
+    """The rule ``holds_for`` checks, group by group: each of the old groups spans at
+    most the new tolerance and lies more than it above the group before."""
+    gap = ties.tolerance(moved)
+    numbers = ties.groups(keys)
+    below = -math.inf
+    for number in sorted(set(numbers)):
+        values = [m for m, g in zip(moved, numbers, strict=True) if g == number]
+        if max(values) - min(values) > gap or min(values) - below <= gap:
+            return False
+        below = max(values)
+    return True
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    keys=st.lists(
+        st.sampled_from((0.0, 1e-12, 3e-10, 0.5, 0.5 + 4e-10, 0.5 + 8e-10, 1.0, 2.0)),
+        min_size=1,
+        max_size=8,
+    ),
+    changes=st.lists(
+        st.tuples(st.integers(0, 7), st.sampled_from((-6e-10, -1e-13, 1e-13, 6e-10, 0.3))),
+        max_size=4,
+    ),
+)
+def test_grouping_holds_exactly_when_every_group_keeps_its_span_and_place(
+    keys: list[float], changes: list[tuple[int, float]]
+) -> None:
+    moved = list(keys)
+    for index, delta in changes:
+        if index < len(moved):
+            moved[index] += delta
+    assert ties.Grouping.of(keys).holds_for(moved) == _groups_hold_by_hand(keys, moved)

@@ -79,8 +79,11 @@ def groups(values: Sequence[float]) -> list[int]:
 
 def _columns(keys: Sequence[Key]) -> list[tuple[float, ...]]:
     """The keys' components, one column each (a plain number is a key of one component)."""
-    if set(map(type, keys)) == {tuple}:  # every key a tuple: transposed in C
+    kinds = set(map(type, keys))
+    if kinds == {tuple}:  # every key a tuple: transposed in C
         return list(zip(*cast("Sequence[tuple[float, ...]]", keys), strict=True))
+    if tuple not in kinds:  # every key a number: one column
+        return [tuple(cast("Sequence[float]", keys))]
     tupled = [key if isinstance(key, tuple) else (key,) for key in keys]
     return list(zip(*tupled, strict=True))
 
@@ -157,14 +160,14 @@ class Grouping:
 
     columns: tuple[tuple[list[int], list[bool]], ...]
     """Per key component: indices in sorted order, and whether each neighbouring pair is joined."""
-    runs: tuple[list[list[int]], ...]
-    """Per key component: the indices of each tie group, lowest group first."""
+    spans: tuple[_Spans, ...]
+    """Per key component: its groups of two or more, for ``holds_for``."""
 
     @classmethod
     def of(cls, keys: Sequence[Key]) -> Grouping:
         """The grouping of ``keys``, as ``rank_order`` forms it."""
         columns = tuple(_sorted_joins(column) for column in _columns(keys)) if keys else ()
-        return cls(columns, tuple(_runs(order, joins) for order, joins in columns))
+        return cls(columns, tuple(_Spans.of(joins) for _, joins in columns))
 
     def holds_for(self, keys: Sequence[Key]) -> bool:
         """True when ``keys`` (same length and shape) fall into exactly these groups.
@@ -172,15 +175,13 @@ class Grouping:
         False when they may not: a value passed a neighbour in another group, or
         a gap crossed the tolerance.  Rank them to know.
         """
-        for (order, joins), runs, column in zip(
-            self.columns, self.runs, _columns(keys), strict=True
+        for (order, joins), spans, column in zip(
+            self.columns, self.spans, _columns(keys), strict=True
         ):
             gap = tolerance(column)
             ranked = list(map(column.__getitem__, order))
             if math.isfinite(sum(ranked)):  # every gap at once, in C
-                gaps = list(map(sub, ranked[1:], ranked[:-1]))
-                moved = (gaps and min(gaps) < 0) or list(map(gap.__ge__, gaps)) != joins
-                if moved and not _spans_hold(runs, column, gap):
+                if not spans.hold(ranked, gap):
                     return False
                 continue
             for p, (a, b) in enumerate(itertools.pairwise(order)):
@@ -190,28 +191,59 @@ class Grouping:
         return True
 
 
-def _runs(order: list[int], joins: list[bool]) -> list[list[int]]:
-    """The tie groups of one sorted column: runs of joined neighbours."""
-    runs = [[order[0]]] if order else []
-    for index, join in zip(order[1:], joins, strict=True):
-        if join:
-            runs[-1].append(index)
-        else:
-            runs.append([index])
-    return runs
+@dataclass(frozen=True, slots=True)
+class _Spans:
+    """The groups of one sorted column that hold two or more values, as position
+    ranges in that order, so that values may move within their group.
 
+    Values of one group may swap places (posteriors tied near zero do, when an
+    item is left out) and still form that group: what matters is that each group
+    spans at most the tolerance, so it stays one chain in any order, and lies
+    more than the tolerance above the group before.  ``hold`` checks both for
+    every group at once: each group of several is cut down to its lowest and
+    highest value, and the gaps of the list so cut are compared in C.
+    """
 
-def _spans_hold(runs: list[list[int]], column: Sequence[float], gap: float) -> bool:
-    """Whether ``column`` (finite) keeps the groups ``runs`` though values moved
-    within them: each group spans at most ``gap`` (so it stays one chain in any
-    order) and each lies more than ``gap`` above the one before (so none joins or
-    passes another).  A sufficient test: a removal that reorders hypotheses tied
-    near zero (bayes posteriors of a long matrix) is proved here without a sort."""
-    below = -math.inf
-    for run in runs:
-        values = list(map(column.__getitem__, run))
-        low, high = min(values), max(values)
-        if high - low > gap or low - below <= gap:
-            return False
-        below = high
-    return True
+    ranges: tuple[tuple[int, int], ...]
+    """(start, end) positions of each group of two or more, in sorted order."""
+    joins: list[bool]
+    """Whether each neighbouring pair of the cut list is joined: inside a group's
+    (lowest, highest) pair only."""
+
+    @classmethod
+    def of(cls, joins: list[bool]) -> _Spans:
+        ranges = []
+        p = 0
+        while p < len(joins):
+            if joins[p]:
+                start = p
+                while p < len(joins) and joins[p]:
+                    p += 1
+                ranges.append((start, p + 1))
+            p += 1
+        # The join after each value of the cut list (the last has none): after a
+        # group's lowest, its highest; after anything else, the next group.
+        cut: list[bool] = []
+        at = 0
+        for start, end in ranges:
+            cut += [False] * (start - at) + [True, False]
+            at = end
+        cut += [False] * (len(joins) + 1 - at)
+        return cls(tuple(ranges), cut[:-1])
+
+    def hold(self, ranked: list[float], gap: float) -> bool:
+        """Whether ``ranked`` (finite values at the positions of the sorted order
+        these spans were taken from) falls into the same groups."""
+        cut = ranked
+        if self.ranges:
+            parts: list[float] = []
+            at = 0
+            for start, end in self.ranges:
+                group = ranked[start:end]
+                parts += ranked[at:start]
+                parts += (min(group), max(group))
+                at = end
+            parts += ranked[at:]
+            cut = parts
+        gaps = list(map(sub, cut[1:], cut[:-1]))
+        return not gaps or (min(gaps) >= 0 and list(map(gap.__ge__, gaps)) == self.joins)
