@@ -31,7 +31,7 @@ from achbench.analysis.sensitivity import (
     weight_shifts,
 )
 from achbench.analysis.wording import sentences
-from achbench.core.vocabulary import LEVELS, METHODS
+from achbench.core.vocabulary import LEVELS, METHODS, Code
 from achbench.scoring.methods import BAYES_LIKELIHOOD, HEUER_VALUE, Grid, independent, score
 from achbench.store.toml import load_data
 from tests.helpers import EXAMPLE, small_matrix
@@ -498,3 +498,21 @@ def test_weight_shifts_screen_changes_nothing_on_long_matrices(
     assert sum(calls) > n_e // 2  # the screen really passed over most items
     monkeypatch.setattr(sensitivity, "_weight_cannot_lead", lambda *_: False)
     assert weight_shifts(grid) == screened
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    gains=st.lists(st.sampled_from((-2.0, -1.5, -1.0, -0.5, -0.25)), max_size=40),
+    k=st.integers(0, 45),
+)
+def test_the_best_k_changes_are_a_stable_sort_by_gain(gains: list[float], k: int) -> None:
+    """``first(k)`` and the running totals, without the sort: what the sort gives."""
+    picked: list[tuple[float, int, Code]] = [(g, 0, "CC") for g in gains]
+    options = sensitivity._Options(list(range(len(gains))), picked)
+    order = sorted(range(len(gains)), key=gains.__getitem__)
+    assert [o[1] for o in options.first(k)] == order[:k]
+    totals, total = [], 0.0
+    for p in order:
+        total -= gains[p]
+        totals.append(total)
+    assert options.sums == totals

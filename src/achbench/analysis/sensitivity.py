@@ -50,7 +50,7 @@ import math
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from itertools import accumulate, chain, compress, repeat
+from itertools import accumulate, chain, compress, islice, repeat
 from operator import add, itemgetter, mul, neg, sub, truediv
 from typing import Final, TypeVar, cast
 
@@ -531,25 +531,28 @@ class _Options:
     """One hypothesis' candidate changes in one direction, largest gain first (then
     file order), with the running totals of their gains.
 
-    Held as the candidates in file order and a sorted order over them, so that
-    a list of thousands is built by a few passes in C; ``first(k)`` spells out
-    only the k changes a solution takes.
+    Held as the candidates in file order.  The gains take a few distinct values
+    (a handful of codes times a few kinds of item), so the running totals come
+    from each value's count, and ``first(k)`` finds the k best without sorting
+    the thousands: both a few passes in C.
     """
 
-    __slots__ = ("items", "order", "picked", "sums")
+    __slots__ = ("_counts", "items", "minus_gains", "picked", "sums")
 
     def __init__(self, items: list[int], picked: list[tuple[float, int, Code]]) -> None:
         self.items = items
         """Evidence index of each candidate, in file order."""
         self.picked = picked
         """(minus the gain, voter index, new code) of each candidate, in file order."""
-        minus_gains = list(map(itemgetter(0), picked))
-        self.order = sorted(range(len(picked)), key=minus_gains.__getitem__)
-        """Positions in ``picked``, largest gain first; a stable sort keeps file order."""
-        totals = accumulate(map(minus_gains.__getitem__, self.order), sub, initial=0.0)
+        self.minus_gains = list(map(itemgetter(0), picked))
+        self._counts = sorted(Counter(self.minus_gains).items())
+        """Each distinct minus-gain, lowest (largest gain) first, and how many have it."""
+        totals = accumulate(
+            chain.from_iterable(repeat(v, k) for v, k in self._counts), sub, initial=0.0
+        )
         next(totals)
         self.sums = list(totals)
-        """Running totals of the gains in that order, added one by one from 0.0."""
+        """Running totals of the gains, largest first, added one by one from 0.0."""
 
     @classmethod
     def of_cells(cls, found: list[tuple[float, int, Code] | None]) -> _Options:
@@ -561,10 +564,29 @@ class _Options:
         """From candidates (several per cell allowed) in file order."""
         return cls([o[1] for o in options], [(o[0], o[2], o[3]) for o in options])
 
+    def _best(self, k: int) -> list[int]:
+        """Positions of the k largest gains, as a stable sort by gain orders them:
+        every position whose gain beats the k-th's, sorted, then those that equal
+        it in file order."""
+        gains = self.minus_gains
+        threshold: float | None = None
+        seen = 0
+        for value, count in self._counts:
+            if seen + count >= k:
+                threshold = value
+                break
+            seen += count
+        if threshold is None:  # k or more: every candidate
+            return sorted(range(len(gains)), key=gains.__getitem__)
+        positions = range(len(gains))
+        better = sorted(compress(positions, map(threshold.__gt__, gains)), key=gains.__getitem__)
+        level = compress(positions, map(threshold.__eq__, gains))
+        return better + list(islice(level, k - len(better)))
+
     def first(self, k: int) -> list[Option]:
         """The k largest-gain changes, as ``Option`` tuples."""
         out: list[Option] = []
-        for p in self.order[:k]:
+        for p in self._best(k) if k > 0 else ():
             minus_gain, voter, new = self.picked[p]
             out.append((minus_gain, self.items[p], voter, new))
         return out
