@@ -8,6 +8,7 @@ find none that works.
 from __future__ import annotations
 
 import copy
+import dataclasses
 import itertools
 import random
 from typing import Any
@@ -516,3 +517,8 @@ def test_the_best_k_changes_are_a_stable_sort_by_gain(gains: list[float], k: int
         total -= gains[p]
         totals.append(total)
     assert options.sums == totals
+
+
+def test_a_change_is_written_as_asdict_writes_it() -> None:
+    change = sensitivity.RatingChange("E1", "H2", "lead", "C", "II", 1.5)
+    assert sensitivity._flat_dict(change) == dataclasses.asdict(change)

@@ -141,7 +141,7 @@ class Standing:
     @property
     def leaders(self) -> tuple[str, ...]:
         """The hypotheses ranked first: one, or several tied (the start of ``order``)."""
-        return self.order[: list(map(self.ranks.__getitem__, self.order)).count(1)]
+        return self.order[: list(self.ranks.values()).count(1)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -291,15 +291,22 @@ class Findings:
                     "title": f.title,
                     "exact": f.exact,
                     "count": f.count,
-                    "changes": None
-                    if f.changes is None
-                    else [dataclasses.asdict(c) for c in f.changes],
+                    "changes": None if f.changes is None else [_flat_dict(c) for c in f.changes],
                 }
                 for f in self.flips
             ],
             "weight_shifts": [dataclasses.asdict(w) for w in self.weight_shifts],
             "credibility": [dataclasses.asdict(c) for c in self.credibility],
         }
+
+
+def _flat_dict(change: RatingChange) -> dict[str, object]:
+    """``dataclasses.asdict`` of a change, whose fields are all plain values, without
+    its deep copy of each (thousands of changes in a long matrix' findings)."""
+    return {name: getattr(change, name) for name in _CHANGE_FIELDS}
+
+
+_CHANGE_FIELDS: Final = tuple(f.name for f in dataclasses.fields(RatingChange))
 
 
 # --------------------------------------------------------------------------- ranking
