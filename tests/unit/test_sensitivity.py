@@ -33,7 +33,14 @@ from achbench.analysis.sensitivity import (
 )
 from achbench.analysis.wording import sentences
 from achbench.core.vocabulary import LEVELS, METHODS, Code
-from achbench.scoring.methods import BAYES_LIKELIHOOD, HEUER_VALUE, Grid, independent, score
+from achbench.scoring.methods import (
+    BAYES_LIKELIHOOD,
+    HEUER_VALUE,
+    Grid,
+    independent,
+    pooled,
+    score,
+)
 from achbench.store.toml import load_data
 from tests.helpers import EXAMPLE, small_matrix
 from tests.strategies import matrices
@@ -318,6 +325,8 @@ def test_credibility_checks_match_rescoring(method: str, data: dict) -> None:
         ranking = score(subgrid(grid, keep), method)
         assert check.leaders == tuple(h.id for h in ranking.hypotheses if h.rank == 1)
         assert check.kept == sum(keep)
+    # Given the cell means already pooled (as analyse does), the same checks.
+    assert credibility_checks(grid, method, cells=pooled(grid, HEUER_VALUE)) == (high, without_low)
 
 
 def test_margin_and_close_race() -> None:

@@ -1086,9 +1086,15 @@ def subgrid(grid: Grid, keep: Sequence[bool]) -> Grid:
 
 
 def credibility_checks(
-    grid: Grid, method: str = "heuer", base: Standing | None = None
+    grid: Grid,
+    method: str = "heuer",
+    base: Standing | None = None,
+    cells: list[list[float | None]] | None = None,
 ) -> tuple[CredibilityCheck, ...]:
-    """The leader with only high-credibility evidence, and without low-credibility evidence."""
+    """The leader with only high-credibility evidence, and without low-credibility evidence.
+
+    ``cells``: the grid's Heuer cell means (``pooled``) when already computed; the
+    additive methods score the kept rows of them instead of pooling again."""
     grid = independent(grid)
     if base is None:
         scores = _scores(grid, method)
@@ -1102,7 +1108,8 @@ def credibility_checks(
         if kept == len(keep):
             leaders = base.leaders
         else:
-            scores = _scores(subgrid(grid, keep), method)
+            kept_cells = None if cells is None else list(compress(cells, keep))
+            scores = _scores(subgrid(grid, keep), method, kept_cells)
             leaders = standing(grid.hypotheses, scores.keys).leaders
         out.append(CredibilityCheck(name, kept, len(keep) - kept, leaders, leaders != base.leaders))
     return tuple(out)
@@ -1139,7 +1146,7 @@ def analyse(
         flips=rating_changes(grid, method, steps, raters, scores),
         weight_shifts=weight_shifts(grid, cells),
         margin=_margin(grid, method, scores, base),
-        credibility=credibility_checks(grid, method, base),
+        credibility=credibility_checks(grid, method, base, cells),
         items=item_count,
         origins=len(grid.evidence),
     )
