@@ -216,14 +216,14 @@ def run(quick: bool = False, runs: int = 7) -> list[Result]:
             return results + _memory(folder, quick)
         for n_hyp, n_ev in [(50, 5000), (100, 10000)]:
             results += _rank(folder, n_hyp, n_ev, runs)
-        results += _analyses(folder, 50, 5000, max(3, runs // 2))
+        results += _analyses(folder, 50, 5000, runs)
         results += _versions(folder, 50, 5000, runs)
         results += _memory(folder, quick)
     return results
 
 
 def main() -> int:
-    return bench_main(run, __doc__ or "", "start-up at 4x30 only (for CI)", full_runs=5)
+    return bench_main(run, __doc__ or "", "start-up at 4x30 only (for CI)", full_runs=7)
 
 
 if __name__ == "__main__":
