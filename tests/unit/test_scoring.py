@@ -308,3 +308,21 @@ def test_counted_stdev_is_the_fsum_formula_for_any_values(values: list[float]) -
         expected = math.sqrt(math.fsum((v - mean) ** 2 for v in values) / len(values))
     assert counted_stdev(Counter(values)) == expected
     assert population_stdev(values) == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(("CC", "C", "N", "I", "II", "NA", None)), max_size=60))
+def test_one_vote_spread_is_population_stdev_of_the_cell_means(cells: list[str | None]) -> None:
+    """Open Synthesis' diagnosticity of a row of single votes, in two passes in C:
+    the same float as the standard deviation of its cell means."""
+    from achbench.scoring.methods import OPENSYNTHESIS_VALUE, _one_vote_spread
+
+    means = [float(OPENSYNTHESIS_VALUE[c]) for c in cells if c is not None]
+    assert _one_vote_spread(cells) == population_stdev(means)
+
+
+def test_one_vote_spread_refuses_a_cell_of_several_votes() -> None:
+    from achbench.scoring.methods import _one_vote_spread
+
+    with pytest.raises(KeyError):
+        _one_vote_spread(["C", ("C", "I")])

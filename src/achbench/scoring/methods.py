@@ -474,8 +474,35 @@ def opensynthesis(grid: Grid) -> Ranking:
             }
         )
     ranked = _rank(grid, keys, inconsistency, figures)
-    diagnosticity = [counted_stdev(_mean_counts(cells, means)) for cells in rows]
+    diagnosticity = []
+    for cells in rows:
+        try:
+            diagnosticity.append(_one_vote_spread(cells))
+        except KeyError:  # a cell of several votes
+            diagnosticity.append(counted_stdev(_mean_counts(cells, means)))
     return Ranking("opensynthesis", ranked, _evidence(grid, diagnosticity))
+
+
+_VOTE_OR_NONE: Final[Mapping[object, int]] = {None: 0, **dict(OPENSYNTHESIS_VALUE.items())}
+"""A single vote's Open Synthesis value; an unrated cell adds nothing."""
+
+
+def _one_vote_spread(cells: Sequence[Cell | None]) -> float:
+    """``population_stdev`` of a row's cell means when each cell is one vote (a code)
+    or unrated (None), the same float in two passes over the row in C: the votes
+    are whole numbers, so their sum is exact and the mean is that sum over the
+    count, as ``math.fsum`` gives it; each code's squared distance from the mean
+    is worked out once and ``math.fsum`` adds them up.  KeyError on a cell of
+    several votes."""
+    count = len(cells) - cells.count(None)
+    if not count:
+        return 0.0
+    mean = sum(map(_VOTE_OR_NONE.__getitem__, cells)) / count
+    squared: dict[object, float] = {
+        code: (v - mean) ** 2 for code, v in OPENSYNTHESIS_VALUE.items()
+    }
+    squared[None] = 0.0
+    return math.sqrt(math.fsum(map(squared.__getitem__, cells)) / count)
 
 
 def normalised_priors(priors: Sequence[float | None]) -> list[float]:
