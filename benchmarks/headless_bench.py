@@ -223,7 +223,7 @@ def run(quick: bool = False, runs: int = 7) -> list[Result]:
 
 
 def main() -> int:
-    return bench_main(run, __doc__ or "", "start-up at 4x30 only (for CI)", full_runs=7)
+    return bench_main(run, __doc__ or "", "start-up at 4x30 only (for CI)", full_runs=9)
 
 
 if __name__ == "__main__":
