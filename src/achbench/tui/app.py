@@ -231,11 +231,11 @@ class AchbenchApp(App[None]):
             self.heap.pause()  # until the first screen is drawn (``tui.heap``)
 
     async def on_mount(self) -> None:
+        self._install_signal_handlers()
         if self.opening is not None:
             from achbench.tui.screens.opening import OpeningScreen
 
             await self.push_screen(OpeningScreen(self.opening.path, self.opening.size))
-            self._install_signal_handlers()
             self.call_after_refresh(self._read_in_background)
             return
         await self._show()
@@ -281,8 +281,6 @@ class AchbenchApp(App[None]):
             # what is typed while the editor starts goes into the form, not to
             # the grid as commands (keys wait in the app's queue meanwhile).
             await main.action_add_hypothesis()
-        if not replacing:
-            self._install_signal_handlers()
         self.set_interval(self.recovery_seconds, self.refresh_recovery, name="recovery")
         if pending:
             self.call_after_refresh(self._offer_recovery)
