@@ -213,14 +213,12 @@ class _Spans:
     @classmethod
     def of(cls, joins: list[bool]) -> _Spans:
         ranges = []
-        p = 0
-        while p < len(joins):
-            if joins[p]:
-                start = p
-                while p < len(joins) and joins[p]:
-                    p += 1
-                ranges.append((start, p + 1))
-            p += 1
+        at = 0
+        for joined_run, run in itertools.groupby(joins):
+            length = len(list(run))
+            if joined_run:  # ``length`` joins hold ``length + 1`` values together
+                ranges.append((at, at + length + 1))
+            at += length
         # The join after each value of the cut list (the last has none): after a
         # group's lowest, its highest; after anything else, the next group.
         cut: list[bool] = []
