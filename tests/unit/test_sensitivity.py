@@ -459,8 +459,8 @@ def test_leave_one_out_matches_a_full_rerank_on_larger_matrices(
 
 def _close_race_with_many_flat_items(n_e: int, seed: int) -> dict[str, Any]:
     """H2 leads H1 by a little (E1 counts against H1 with weight sqrt 2, E2 against
-    H2 with weight 1), H3 trails; every other item is rated alike for H1 and H2 (and
-    three in four for H3 too), so no shift of its weight can change the leader."""
+    H2 with weight 1), H3 trails; every other item is rated alike for H1 and H2 (three
+    in four, I or II, for H3 too), so no shift of its weight can change the leader."""
     rng = random.Random(seed)
     evidence: dict[str, Any] = {
         "E1": {"title": "One", "credibility": "high"},
@@ -476,10 +476,11 @@ def _close_race_with_many_flat_items(n_e: int, seed: int) -> dict[str, Any]:
             "credibility": rng.choice(LEVELS),
             "relevance": rng.choice(LEVELS),
         }
-        same = rng.choice(("CC", "C", "N", "NA"))
-        if i % 4:
-            ratings[f"E{i}"] = {"H1": same, "H2": same, "H3": same}
+        if i % 4:  # counts against every hypothesis alike: only the screen can skip it
+            alike = rng.choice(("I", "II"))
+            ratings[f"E{i}"] = {"H1": alike, "H2": alike, "H3": alike}
         else:
+            same = rng.choice(("CC", "C", "N", "NA"))
             ratings[f"E{i}"] = {"H1": same, "H2": same, "H3": rng.choice(("N", "I", "II"))}
     return small_matrix(evidence=evidence, ratings={"lead": ratings})
 
@@ -497,16 +498,16 @@ def test_weight_shifts_screen_changes_nothing_on_long_matrices(
         ("E2", "credibility"),
     }
     calls: list[bool] = []
-    real = sensitivity._weight_cannot_lead
+    real = sensitivity._stays_alone
 
     def counted(*args: Any) -> bool:
         calls.append(real(*args))
         return calls[-1]
 
-    monkeypatch.setattr(sensitivity, "_weight_cannot_lead", counted)
+    monkeypatch.setattr(sensitivity, "_stays_alone", counted)
     assert weight_shifts(grid) == screened
     assert sum(calls) > n_e // 2  # the screen really passed over most items
-    monkeypatch.setattr(sensitivity, "_weight_cannot_lead", lambda *_: False)
+    monkeypatch.setattr(sensitivity, "_stays_alone", lambda *_: False)
     assert weight_shifts(grid) == screened
 
 

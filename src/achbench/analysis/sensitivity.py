@@ -974,13 +974,12 @@ def weight_shifts(
     top = max((abs(t) for t in totals), default=0.0)
     out = []
     for i, row in enumerate(cells):
-        if row and None not in row and _weight_cannot_lead(row, weights[i], lead, top):
-            continue
         values = [0.0 if v is None else v for v in row] if None in row else cast("list[float]", row)
-        peak = max(map(abs, values), default=0.0)
-        if peak == 0:
+        high, low = max(values, default=0.0), min(values, default=0.0)
+        if high == low == 0:
             continue  # the item adds nothing to any total, whatever its weight
-        spread = max(values) - min(values)
+        if _stays_alone(SHIFT_BOUND * weights[i], high, low, lead, top):
+            continue  # no shift of this item's weight is large enough: all four skipped at once
         levels = {"credibility": grid.credibility[i], "relevance": grid.relevance[i]}
         for attribute, level in levels.items():
             position = LEVELS.index(level)
@@ -990,11 +989,7 @@ def weight_shifts(
                 new_level = LEVELS[new_position]
                 other = levels["relevance" if attribute == "credibility" else "credibility"]
                 delta = LEVEL_WEIGHT[new_level] * LEVEL_WEIGHT[other] - weights[i]
-                # The shift moves any difference by at most |delta| x spread; a sole
-                # leader further ahead than that, plus the tie tolerance of the new
-                # totals (bounded through their largest magnitude), stays alone.
-                bound = ties.tolerance([top + abs(delta) * peak])
-                if lead - abs(delta) * spread > 2 * bound:
+                if _stays_alone(abs(delta), high, low, lead, top):
                     continue
                 new_leaders = ties.leaders(
                     grid.hypotheses, list(map(add, totals, map(mul, repeat(delta), values)))
@@ -1018,16 +1013,14 @@ SHIFT_BOUND: Final = 0.5
 a step up multiplies it by sqrt(2) (+0.41 of it), a step down by 1/sqrt(2) (-0.29)."""
 
 
-def _weight_cannot_lead(
-    row: Sequence[float | None], weight: float, lead: float, top: float
-) -> bool:
-    """Whether no one-level shift of this fully rated item's weight can change a sole
-    leader: the test ``weight_shifts`` makes for each shift, made once with a bound
-    on all of them, so that most items of a long matrix cost two C passes."""
-    values = cast("Sequence[float]", row)
-    high, low = max(values), min(values)
-    delta = SHIFT_BOUND * weight
-    return lead - delta * (high - low) > 2 * ties.tolerance((top + delta * max(high, -low),))
+def _stays_alone(shift: float, high: float, low: float, lead: float, top: float) -> bool:
+    """Whether a sole leader ``lead`` ahead stays alone when one item's weight moves by
+    at most ``shift`` (its values lie between ``low`` and ``high``; ``top`` is the
+    largest total's magnitude): any difference of totals moves by at most
+    ``shift`` x (high - low), and the new totals' tie tolerance is bounded through
+    their largest magnitude.  ``weight_shifts`` asks it once per item with the
+    largest shift there is (``SHIFT_BOUND``), then per shift for the items left."""
+    return lead - shift * (high - low) > 2 * ties.tolerance((top + shift * max(high, -low),))
 
 
 # --------------------------------------------------------------------------- margin, credibility
