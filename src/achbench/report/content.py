@@ -29,7 +29,6 @@ from achbench.scoring.methods import (
     rated_alike,
     score,
 )
-from achbench.scoring.origins import independent_count
 from achbench.versioning.history import History
 
 TOP_DIAGNOSTIC = 10
@@ -184,7 +183,7 @@ def build(
         ),
         judgement=judge(data, analysts) if data.get("judgements") else None,
         notes=rationale_notes(data, grid.analysts),
-        independent=independent_count(grid),
+        independent=findings.origins,
         assumptions=checks,
     )
 

@@ -156,4 +156,4 @@ def independent_count(grid: Grid) -> int:
     an origin, plus one per origin."""
     if not grid.origins:
         return len(grid.evidence)
-    return len(merge_origins(grid).evidence)
+    return grid.origins.count(None) + len(set(grid.origins) - {None})  # merge_origins' rows
