@@ -544,7 +544,16 @@ class LiveScores:
         """Evidence ids, most diagnostic first; tied ones (``scoring.ties``) keep their order."""
         self._settle()
         ids = list(evidence_ids)
-        keys: list[Key] = [-self.diagnosticity(method, e) for e in ids]
+        by_origin: dict[str, float] = {}  # an origin's row is built once, not once per item
+        keys: list[Key] = []
+        for e in ids:
+            origin = self._origin_of(e)
+            if origin is None:
+                keys.append(-self.diagnosticity(method, e))
+                continue
+            if origin not in by_origin:
+                by_origin[origin] = -self.diagnosticity(method, e)
+            keys.append(by_origin[origin])
         return [ids[index] for index, _ in rank_order(keys)]
 
 
