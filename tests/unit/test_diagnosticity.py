@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from achbench.analysis.diagnosticity import (
     CONTESTED_ORIGIN,
     LOW_CREDIBILITY,
@@ -153,3 +156,17 @@ def test_pending_items_are_neither_flagged_nor_compared() -> None:
     assert list(found) == ["E1"]
     assert found["E1"].flags == (LOW_CREDIBILITY,)  # E2 is not yet observed
     assert item_caveats(data, "E2").flags == ()
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    a=st.dictionaries(st.sampled_from("ABCDEF"), st.sampled_from((0.0, 0.5, 1.0, 2.0))),
+    b=st.dictionaries(st.sampled_from("ABCDEF"), st.sampled_from((0.0, 0.5, 1.0, 2.0))),
+)
+def test_opposed_is_some_pair_ranked_the_other_way(
+    a: dict[str, float], b: dict[str, float]
+) -> None:
+    """Against every pair of common hypotheses, by brute force."""
+    common = [h for h in a if h in b]
+    expected = any(a[x] < a[y] and b[x] > b[y] for x in common for y in common)
+    assert opposed(a, b) == expected

@@ -32,8 +32,10 @@ the editor's detail pane shows them for the item under the cursor
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from itertools import groupby
 from typing import Final
 
 from achbench.core.data import MatrixData
@@ -119,18 +121,18 @@ def _tells_apart(values: Mapping[str, float]) -> bool:
 
 def opposed(a: Mapping[str, float], b: Mapping[str, float]) -> bool:
     """Whether two items point opposite ways: for some hypotheses X and Y rated in
-    both, one favours X over Y and the other Y over X.  O(H) via the two extremes
-    of ``a`` on the common hypotheses."""
+    both, one favours X over Y and the other Y over X.  O(H log H): in order of
+    ``a``, a hypothesis whose ``b`` is below the highest ``b`` of those strictly
+    lower in ``a`` makes such a pair."""
     common = [h for h in a if h in b]
     if len(common) < 2:
         return False
-    # b must rank some pair against a; it does unless b is monotone in a's order.
-    ordered = sorted(common, key=a.__getitem__)
-    for i in range(len(ordered)):
-        for j in range(i + 1, len(ordered)):
-            x, y = ordered[i], ordered[j]
-            if a[x] < a[y] and b[x] > b[y]:
-                return True
+    highest = -math.inf
+    for _, level in groupby(sorted(common, key=a.__getitem__), key=a.__getitem__):
+        values = [b[h] for h in level]
+        if min(values) < highest:
+            return True
+        highest = max(highest, *values)
     return False
 
 
