@@ -45,15 +45,14 @@ from achbench.core.vocabulary import DEFAULT_LEVEL, Code, Expect
 from achbench.scoring import ties
 from achbench.scoring.methods import (
     HEUER_VALUE,
-    OPENSYNTHESIS_VALUE,
     Cell,
     CellTable,
     Grid,
     Ranking,
     bayes_log_likelihoods,
-    consensus_code,
     independent,
     item_weights,
+    opensynthesis_terms,
     pooled,
     score,
 )
@@ -276,14 +275,6 @@ def bayes_values(base: Ranking, grid: Grid) -> tuple[tuple[str, ...], float, lis
     return leaders, prior[first], out
 
 
-def _os_terms(codes: tuple[Code, ...]) -> tuple[float, float, int]:
-    """One cell's shares of Open Synthesis' sums (``scoring.methods.opensynthesis``):
-    inconsistency, consistency, and 1 if its consensus is NA."""
-    m = sum(OPENSYNTHESIS_VALUE[c] for c in codes) / len(codes)
-    consensus = codes[0] if len(codes) == 1 else consensus_code(codes)
-    return ((3 - m) ** 2 if m < 3 else 0.0, (m - 3) ** 2 if m > 3 else 0.0, int(consensus == "NA"))
-
-
 def _os_keys(
     base: Ranking, grid: Grid, collected: int
 ) -> tuple[list[ties.Key], list[list[ties.Key]]]:
@@ -298,7 +289,7 @@ def _os_keys(
     now: list[ties.Key] = [
         (inc[j], -con[j], na[j] / shown, unrated[j] / shown) for j in range(len(inc))
     ]
-    table = CellTable(_os_terms, None)
+    table = CellTable(opensynthesis_terms, None)
     total = collected + 1
     afters: list[list[ties.Key]] = []
     for cells in grid.cells:
@@ -404,8 +395,7 @@ def collection_of(
     milestones: bool = True,
 ) -> Collection:
     """``collection`` straight from validated matrix data: what ``achbench next`` prints."""
-    collected = Grid.from_data(data, analysts)
+    collected = independent(Grid.from_data(data, analysts))  # an origin's items count once
     base = score(collected, method)
     grid, kinds, bears_on = candidates(data, analysts, milestones=milestones)
-    pieces = len(independent(collected).evidence)  # an origin's items count as one
-    return collection(base, grid, kinds, bears_on, pieces)
+    return collection(base, grid, kinds, bears_on, len(collected.evidence))

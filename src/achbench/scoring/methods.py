@@ -393,7 +393,7 @@ def _repeated_sum(terms: Iterable[tuple[float, int]]) -> float:
     return numerator / denominator  # int / int: correctly rounded
 
 
-def _opensynthesis_terms(codes: tuple[Code, ...]) -> tuple[float, float, int]:
+def opensynthesis_terms(codes: tuple[Code, ...]) -> tuple[float, float, int]:
     """One rated cell's shares of Open Synthesis' sums: inconsistency (3 - m)^2 if
     m < 3, consistency (m - 3)^2 if m > 3 (else 0.0, which adds nothing), and 1
     if its consensus is NA; m is the cell mean, as ``pooled`` computes it."""
@@ -440,7 +440,7 @@ def opensynthesis(grid: Grid) -> Ranking:
     unrated_count = [0] * n
     # Column by column in evidence order, so each sum adds the same terms in the
     # same order as Open Synthesis' per-hypothesis sums (and gives the same floats).
-    table = CellTable(_opensynthesis_terms, None)
+    table = CellTable(opensynthesis_terms, None)
     for j, column in enumerate(zip(*rows, strict=True) if rows else ()):
         if tuple not in map(type, column):
             # One vote per cell: every term is a whole number (1.0 or 4.0), so

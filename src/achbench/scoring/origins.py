@@ -140,17 +140,6 @@ def vote_source(grid: Grid, row: int, hypothesis: str, vote: int) -> tuple[int, 
     raise IndexError(f"no vote {vote} in row {row}, hypothesis {hypothesis}")
 
 
-def row_of_items(grid: Grid) -> list[int]:
-    """On a merged grid, the row each item of ``grid.items`` counts in."""
-    if grid.items is None:
-        return list(range(len(grid.evidence)))
-    out = [0] * len(grid.items.evidence)
-    for row, members in enumerate(grid.members):
-        for i in members:
-            out[i] = row
-    return out
-
-
 def independent_count(grid: Grid) -> int:
     """How many independent pieces of evidence the grid's items are: items without
     an origin, plus one per origin."""
