@@ -27,10 +27,6 @@ from achbench.editing.fields import FieldErrors, check_id
 from achbench.editing.item_edits import ItemEdits
 from achbench.editing.undo import Change
 
-ASSUMPTION_FIELDS = ("id", "title", "status", "hypotheses", "notes", "evidence")
-"""The fields of the assumption form: the format's, in its order (the id first), then
-the evidence items resting on it (their ``assumes``)."""
-
 Checked = tuple[str, AssumptionData, list[str]]
 """What the form gives: the id, the fields, the evidence items resting on it."""
 

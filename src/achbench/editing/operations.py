@@ -270,3 +270,9 @@ def snapshot(data: MatrixData) -> MatrixData:
         else:
             out[key] = copy.deepcopy(value)
     return cast(MatrixData, out)
+
+
+def place_after(ids: list[str], anchor: str | None) -> int:
+    """Where a new item goes: after ``anchor`` (the last one added, or the cursor's
+    at first), or at the end if there is none."""
+    return ids.index(anchor) + 1 if anchor in ids else len(ids)

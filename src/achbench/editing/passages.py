@@ -205,11 +205,6 @@ def locator_rows(locator: str) -> tuple[int, int] | None:
     return (first, last) if 0 <= first <= last else None
 
 
-def matrix_folder(matrix_path: Path) -> Path:
-    """The folder a source's ``path`` is relative to: the matrix file's."""
-    return matrix_path.parent
-
-
 def open_cited(data: MatrixData, evidence_id: str, folder: Path) -> SourceDocument:
     """The document evidence item ``evidence_id`` cites, read from under ``folder``;
     ``SourceUnavailable`` says why not."""

@@ -32,7 +32,7 @@ from achbench.core.errors import SaveError
 from achbench.core.text import one_line
 from achbench.core.vocabulary import CODE_MEANING, CODES, DEFAULT_LEVEL, LEVELS, Code
 from achbench.editing import fields as forms_rules
-from achbench.editing.operations import MatrixFields
+from achbench.editing.operations import MatrixFields, place_after
 from achbench.editing.undo import Change
 from achbench.tui.messages import Changed
 from achbench.tui.view import GridView, Redraw
@@ -238,11 +238,9 @@ class MainScreen(Screen[None]):
     cursor: var[tuple[int, int]] = var((0, 0))
     """(row, column) of the view's cursor; the grid and the detail pane are bound to it."""
 
-    def __init__(self, view: GridView, *, add_first_hypothesis: bool = False) -> None:
+    def __init__(self, view: GridView) -> None:
         super().__init__(id="main")
         self.view = view
-        self.add_first_hypothesis = add_first_hypothesis
-        """Open the form for the first hypothesis at once (a new, empty matrix)."""
         self.set_reactive(MainScreen.cursor, view.cursor)
         self._last_conflict: str | None = None
         """The conflict C went to last: the next C goes to the one after it."""
@@ -267,8 +265,6 @@ class MainScreen(Screen[None]):
         self.query_one("#filter", Input).display = False
         self.grid.focus()
         self.update_title()
-        if self.add_first_hypothesis:
-            self.call_after_refresh(self.action_add_hypothesis)
 
     @property
     def grid(self) -> MatrixGrid:
@@ -746,7 +742,7 @@ class MainScreen(Screen[None]):
             return forms_rules.hypothesis_from_form(v, list(session.hypotheses))
 
         def add(result: tuple[str, HypothesisData]) -> dict[str, str]:
-            index = _place_after(list(session.hypotheses), after[0])
+            index = place_after(list(session.hypotheses), after[0])
             self.changed(session.add_hypothesis(result[0], result[1], index))
             after[0] = result[0]
             return fresh()
@@ -784,7 +780,7 @@ class MainScreen(Screen[None]):
             return forms_rules.evidence_from_form(v, list(session.evidence))
 
         def add(result: tuple[str, EvidenceData]) -> dict[str, str]:
-            index = _place_after(list(session.evidence), after[0])
+            index = place_after(list(session.evidence), after[0])
             self.changed(session.add_evidence(result[0], result[1], index))
             after[0] = result[0]
             return fresh()
@@ -947,9 +943,3 @@ class MainScreen(Screen[None]):
             self.action_milestones()
         else:
             self.notify("Rate the cell under the cursor (1-6, 0 clears).")
-
-
-def _place_after(ids: list[str], anchor: str | None) -> int:
-    """Where quick add puts the next item: after ``anchor`` (the last one added, or
-    the cursor's at first), or at the end if there is none."""
-    return ids.index(anchor) + 1 if anchor in ids else len(ids)

@@ -43,6 +43,7 @@ from achbench.core.text import one_line
 from achbench.core.vocabulary import DEFAULT_LEVEL
 from achbench.editing import fields as rules
 from achbench.editing.document import example_path
+from achbench.editing.operations import place_after
 from achbench.editing.passages import Location, SourceDocument, SourceUnavailable, open_cited
 from achbench.tui.messages import Changed
 from achbench.tui.view import GridView
@@ -373,8 +374,7 @@ class SourceScreen(Screen[None]):
 
         def add(result: tuple[str, EvidenceData]) -> None:
             new_id, fields = result
-            taken = list(session.evidence)
-            index = taken.index(self.after) + 1 if self.after in taken else len(taken)
+            index = place_after(list(session.evidence), self.after)
             item = cast(EvidenceData, {**fields, **extra})
             self.post_message(Changed(self.view.apply(session.add_evidence(new_id, item, index))))
             self.after = new_id
