@@ -12,7 +12,7 @@ from textual.pilot import Pilot
 from textual.widgets import Static
 from tui_helpers import drive
 
-from achbench.analysis.blind import default_seed, hypothesis_order
+from achbench.analysis.blind import cells_left, default_seed, hypothesis_order
 from achbench.store import toml as store
 from achbench.tui.app import make_app
 from achbench.tui.screens.blind import BlindScreen
@@ -73,6 +73,36 @@ def test_blind_rating_hides_the_analysis_until_the_last_cell(small: Path) -> Non
         rated = app.session.data["ratings"]["lead"]
         assert sum(len(row) for row in rated.values()) == 12
         assert app.session.dirty
+
+    drive(app, script)
+
+
+def test_cells_left_follow_rating_clearing_and_rating_again(small: Path) -> None:
+    """The count moves by the one cell each key changes, as a full count finds it."""
+    app = make_app(small, blind=True, seed=7)
+
+    async def script(pilot: Pilot[None]) -> None:
+        screen = app.screen
+        assert isinstance(screen, BlindScreen)
+
+        def counted() -> int:
+            return cells_left(app.session.data, app.session.analyst)
+
+        await pilot.press("3")  # E1/H3 rated, on to E2
+        assert screen.left == counted() == 8
+        await pilot.press("left")  # back to E1, then to its H3 row
+        rows = hypothesis_order(["H1", "H2", "H3"], 7, "E1")
+        step = rows.index("H3") - screen.row
+        await pilot.press(*(["down"] * step if step > 0 else ["up"] * -step))
+        assert screen.hypothesis == "H3"
+        await pilot.press("0")  # cleared: one more left
+        assert app.session.code("E1", "H3") is None
+        assert screen.left == counted() == 9
+        await pilot.press("0")  # clearing an unrated cell changes nothing
+        assert screen.left == counted() == 9
+        await pilot.press("4")  # rated again
+        assert screen.left == counted() == 8
+        assert "8 cells left" in screen.sub_title
 
     drive(app, script)
 

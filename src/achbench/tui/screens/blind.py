@@ -246,7 +246,12 @@ class BlindScreen(Screen[bool]):
             self.notify("Nothing to rate here.")
             return
         chosen = next((c for c in CODES if c == code), None)
-        self._changed(self.session.rate(evidence, hypothesis, chosen))
+        was_unrated = self.session.code(evidence, hypothesis) is None
+        change = self.session.rate(evidence, hypothesis, chosen)
+        if change is not None:
+            # One cell changed: the count moves by it, with no walk of every cell.
+            self.post_message(Changed(self.view.apply(change)))
+            self.left += int(chosen is None) - int(was_unrated)
         if chosen is None:
             self.draw()
             return
@@ -264,6 +269,7 @@ class BlindScreen(Screen[bool]):
         self.draw()
 
     def _changed(self, change: Change | None) -> None:
+        """Undo or redo: any change, so the cells left are counted again."""
         if change is not None:
             self.post_message(Changed(self.view.apply(change)))
         self.left = cells_left(self.session.data, self.session.analyst)
