@@ -22,10 +22,11 @@ or the new.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, TypeVar, cast
 
 from achbench.core.data import TABLE_KEYS, MatrixData
@@ -147,21 +148,30 @@ def read_table(path: Path | str) -> dict[str, object]:
         raise number_too_long(text, path) from None
 
 
-def load_data(path: Path | str) -> MatrixData:
-    """Read and validate a matrix file, returning plain data (no pydantic import).
-
-    The collector is paused meanwhile: reading builds tens of thousands of
-    tables and lists that all stay alive, so each pass it would make over
-    them finds nothing (14% of the time of a large file).
-    """
-    text = read_text(path)
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """The cyclic collector off while a matrix is read: reading builds tens of
+    thousands of tables and lists that all stay alive, so each pass it would make
+    over them finds nothing (14% of the time of a large file)."""
     paused = gc.isenabled()
     gc.disable()
     try:
-        return validate_data(parse(text, path), str(path), text)
+        yield
     finally:
         if paused:
             gc.enable()
+
+
+def load_text(text: str, label: Path | str) -> MatrixData:
+    """Parse and validate the text of a matrix file (``label`` names it in errors),
+    with the collector paused."""
+    with collector_paused():
+        return validate_data(parse(text, label), str(label), text)
+
+
+def load_data(path: Path | str) -> MatrixData:
+    """Read and validate a matrix file, returning plain data (no pydantic import)."""
+    return load_text(read_text(path), path)
 
 
 def _ordered(table: Mapping[str, object], order: tuple[str, ...]) -> dict[str, object]:

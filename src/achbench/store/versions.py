@@ -14,13 +14,12 @@ place: the commands that use this only compare, score and merge into new tables.
 
 from __future__ import annotations
 
-import gc
 from pathlib import Path
 
 from achbench.core.data import MatrixData
 from achbench.core.validate import validate_data
 from achbench.store.files import read_text
-from achbench.store.toml import parse
+from achbench.store.toml import collector_paused, parse
 
 
 class _Recent(dict[str, dict[str, object]]):
@@ -71,10 +70,5 @@ class VersionReader:
         """A matrix file, as ``store.toml.load_data`` reads it (the collector paused
         meanwhile), sharing what it can with the versions read before."""
         text = read_text(path)
-        paused = gc.isenabled()
-        gc.disable()
-        try:
+        with collector_paused():
             return self.load_text(text, str(path))
-        finally:
-            if paused:
-                gc.enable()
