@@ -28,6 +28,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal, cast
 
+from achbench.analysis.wording import plural
 from achbench.core.data import MatrixData
 from achbench.core.vocabulary import (
     ASSUMPTION_STATUSES,
@@ -302,9 +303,9 @@ def leader_warnings(
 
     Only unsupported assumptions can warn, so only those are checked."""
     assumptions = data.get("assumptions") or {}
-    if not any(a.get("status") == WARNED for a in assumptions.values()):
-        return []
     unsupported = {k: v for k, v in assumptions.items() if v.get("status") == WARNED}
+    if not unsupported:
+        return []
     narrowed: MatrixData = {**data, "assumptions": unsupported}
     titles = {h: v["title"] for h, v in data["hypotheses"].items()}
     return warnings(check(narrowed, grid, method, ranking), titles)
@@ -329,8 +330,7 @@ def without_text(found: AssumptionCheck) -> str:
         if without.ranks_changed
         else "no change"
     )
-    items = f"{len(found.evidence)} {'item' if len(found.evidence) == 1 else 'items'}"
-    return f"without {items}: {order} ({effect})"
+    return f"without {plural(len(found.evidence), 'item')}: {order} ({effect})"
 
 
 def risk_text(found: AssumptionCheck) -> str:
@@ -348,4 +348,4 @@ def summary(checks: Sequence[AssumptionCheck]) -> str:
     counts = ", ".join(
         f"{sum(1 for c in checks if c.status == s)} {s}" for s in ASSUMPTION_STATUSES
     )
-    return f"{len(checks)} {'assumption' if len(checks) == 1 else 'assumptions'}: {counts}."
+    return f"{plural(len(checks), 'assumption')}: {counts}."

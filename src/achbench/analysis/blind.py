@@ -29,10 +29,8 @@ from dataclasses import dataclass
 from achbench.analysis.consensus import COMPARISONS, compare
 from achbench.core.data import MatrixData
 from achbench.core.vocabulary import Code
+from achbench.scoring.grid import items_with_status
 from achbench.scoring.methods import OPENSYNTHESIS_VALUE, consensus_code
-
-PENDING = "pending"
-"""The evidence status of an item not yet observed: not rated blind."""
 
 
 def default_seed(analyst: str, file_name: str) -> int:
@@ -51,7 +49,7 @@ def hypothesis_order(hypotheses: Sequence[str], seed: int, evidence_id: str) -> 
 
 def collected(data: MatrixData) -> list[str]:
     """The evidence items to rate blind: every item not pending, file order."""
-    return [e for e, item in data.get("evidence", {}).items() if item.get("status") != PENDING]
+    return list(items_with_status(data.get("evidence", {})))
 
 
 def unrated(data: MatrixData, analyst: str, evidence_id: str) -> list[str]:

@@ -131,15 +131,7 @@ def _check_document(
     try:
         document = read_document(where)
     except MatrixFileError as exc:
-        report.findings.append(
-            SourceFinding(
-                "problem",
-                ("sources", sid, "path"),
-                f"source {sid}'s document cannot be read: {exc.problems[0]}",
-                sid,
-                document=str(where),
-            )
-        )
+        report.findings.append(_unreadable(sid, where, exc.problems[0]))
         return
     report.documents += 1
     if recorded is not None and document.sha256 != recorded:
@@ -156,15 +148,7 @@ def _check_document(
     try:
         found = find_quotes(document.raw, [quote for _, quote in quotes])
     except UnicodeDecodeError as exc:
-        report.findings.append(
-            SourceFinding(
-                "problem",
-                ("sources", sid, "path"),
-                f"source {sid}'s document cannot be read: {not_utf8(where, exc).problems[0]}",
-                sid,
-                document=str(where),
-            )
-        )
+        report.findings.append(_unreadable(sid, where, not_utf8(where, exc).problems[0]))
         return
     report.quotes += len(quotes)
     report.found += sum(found)
@@ -180,3 +164,14 @@ def _check_document(
                     document=str(where),
                 )
             )
+
+
+def _unreadable(sid: str, where: Path, problem: object) -> SourceFinding:
+    """The finding for a cited document that exists but cannot be read as text."""
+    return SourceFinding(
+        "problem",
+        ("sources", sid, "path"),
+        f"source {sid}'s document cannot be read: {problem}",
+        sid,
+        document=str(where),
+    )
