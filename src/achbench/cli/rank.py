@@ -152,7 +152,7 @@ def rank(
             payload["caveats"] = {e: c.to_json() for e, c in found.items()}
         emit(to_json(ranking, payload))
     elif output_format == "csv" and listed is not None:
-        emit(_evidence_csv(listed, data, notes, quote_formulas))
+        emit(_evidence_csv(listed, data, found, quote_formulas))
         extra.echo_warnings(warnings)
     elif output_format == "csv":
         emit(to_csv(ranking, quote_formulas))
@@ -189,7 +189,7 @@ def rank(
 def _evidence_csv(
     listed: list[tuple[EvidenceScore, bool]],
     data: MatrixData,
-    notes: dict[str, str],
+    found: dict[str, Caveats],
     quote_formulas: bool,
 ) -> str:
     """The evidence list as CSV: id, title, diagnosticity (6 digits), whether it is
@@ -208,7 +208,7 @@ def _evidence_csv(
     writer.writerow(["id", "title", "diagnosticity", "nondiagnostic", "origin", "flags"])
     for e, flat in listed:
         origin = evidence[e.id].get("origin", "")
-        flags = notes.get(e.id, "").replace(", ", " ")
+        flags = " ".join(found[e.id].flags) if e.id in found else ""
         writer.writerow(
             [e.id, visible(e.title), csv_number(e.diagnosticity), int(flat), origin, flags]
         )

@@ -80,15 +80,12 @@ def _number(node: Mapping[str, object], kinds: tuple[type, ...]) -> Check:
 
 
 def _str(node: Mapping[str, object]) -> Check:
-    low = node.get("min_length", 0)
-    high = node.get("max_length")
+    sizes = _sized(node)
     pattern = node.get("pattern")
-    if type(low) is not int or (high is not None and type(high) is not int):
+    if sizes is None or (pattern is not None and not isinstance(pattern, str)):
         return _never
-    if pattern is not None and not isinstance(pattern, str):
-        return _never
+    low, most = sizes
     search = re.compile(pattern).search if pattern is not None else None
-    most: int | None = high
 
     def check(value: object) -> bool:
         if type(value) is not str:
