@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input, OptionList
-from tui_helpers import drive
+from tui_helpers import drawn, drive
 
 from achbench.analysis.sensitivity import analyse_data
 from achbench.store import toml as store
@@ -84,10 +84,6 @@ def race(tmp_path: Path) -> Path:
     path = tmp_path / "race.toml"
     path.write_text(RACE, encoding="utf-8")
     return path
-
-
-def _drawn(widget: Any) -> str:
-    return "\n".join(widget.render_line(y).text.rstrip() for y in range(widget.size.height))
 
 
 def _lines(screen: SensitivityScreen) -> list[str]:
@@ -285,7 +281,7 @@ def test_milestones_add_edit_status_undo_save_and_the_refutation_flag(race: Path
 
     async def script(pilot: Pilot[None]) -> None:
         ranking = app.main.query_one("#ranking")
-        assert "!" not in _drawn(ranking)
+        assert "!" not in drawn(ranking)
         await pilot.press("M")
         screen = app.screen
         assert isinstance(screen, MilestonesScreen)
@@ -312,7 +308,7 @@ def test_milestones_add_edit_status_undo_save_and_the_refutation_flag(race: Path
             screen.query_one(OptionList).get_option_at_index(0).prompt
         )
         await pilot.press("escape")
-        shown = _drawn(ranking)
+        shown = drawn(ranking)
         assert "! M1 observed, refutes the leader H1" in shown
         assert "!1 H1" in shown, "the leader's line is marked"
         assert app.main.grid.render_line(HEADER_HEIGHT).text.startswith("!1 H1"), (
@@ -322,10 +318,10 @@ def test_milestones_add_edit_status_undo_save_and_the_refutation_flag(race: Path
         await pilot.press("u")
         await pilot.pause()
         assert app.session.milestones["M1"]["status"] == "open"
-        assert "!" not in _drawn(ranking)
+        assert "!" not in drawn(ranking)
         await pilot.press("ctrl+r")
         await pilot.pause()  # the pane grows by the warning's lines: a new layout
-        assert "! M1 observed" in _drawn(ranking)
+        assert "! M1 observed" in drawn(ranking)
         await pilot.press("ctrl+s")
         saved = store.load_data(race)["milestones"]
         assert saved["M1"]["status"] == "observed"
@@ -334,7 +330,7 @@ def test_milestones_add_edit_status_undo_save_and_the_refutation_flag(race: Path
         # another leader: the warning goes
         await pilot.press("5")  # H1/E1: C -> II; H1 now trails
         assert app.view.ranking.hypotheses[0].id != "H1"
-        assert "! M1" not in _drawn(ranking)
+        assert "! M1" not in drawn(ranking)
 
     drive(app, script, size=(100, 30))
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from textual.pilot import Pilot
-from tui_helpers import drive
+from tui_helpers import drawn, drive
 
 from achbench.store import toml as store
 from achbench.tui.app import make_app
@@ -56,10 +56,6 @@ H3 = "C"
 """Under heuer H1 leads (1) over H2 (2) and H3 (3); without E1, H2 leads (H1 1, H2 0)."""
 
 
-def _drawn(widget: Any) -> str:
-    return "\n".join(widget.render_line(y).text.rstrip() for y in range(widget.size.height))
-
-
 def _prompts(screen: AssumptionsScreen) -> str:
     return "\n".join(screen.texts)
 
@@ -95,14 +91,14 @@ def test_assumptions_add_link_judge_edit_delete_and_undo(tmp_path: Path) -> None
         assert "! The leading hypothesis H1 (Alpha) loses its lead" in _prompts(screen)
         await pilot.press("escape")
         await pilot.pause()
-        shown = _drawn(ranking)
+        shown = drawn(ranking)
         assert "! the leader H1 rests on A1, unsupported" in shown
         assert "!1 H1" in shown, "the leader's line is marked"
         # u in the grid takes the verdict back, and the warning goes
         await pilot.press("u")
         await pilot.pause()
         assert app.session.data["assumptions"]["A1"]["status"] == "caveated"
-        assert "rests on A1" not in _drawn(ranking)
+        assert "rests on A1" not in drawn(ranking)
         # e edits: an unknown hypothesis keeps the form open, with the error shown
         await pilot.press("K")
         screen = app.screen
@@ -186,19 +182,19 @@ def test_a_large_matrix_checks_its_assumptions_once_typing_pauses(
 
     async def script(pilot: Pilot[None]) -> None:
         ranking = app.main.query_one("#ranking", RankingPane)
-        assert "rests on A1" not in _drawn(ranking), "not checked at once"
+        assert "rests on A1" not in drawn(ranking), "not checked at once"
         assert ranking._assumption_timer is not None, "but once the editor is idle"
         ranking._recheck()  # what the timer does
         await pilot.pause()
-        assert "rests on A1" in _drawn(ranking)
+        assert "rests on A1" in drawn(ranking)
         # E1/H2: II -> C: H2 leads, with or without E1; the key alone does not check it
         await pilot.press("down", "2")
         assert app.view.assumptions_stale
-        assert "rests on A1" in _drawn(ranking), "the last warning until the pause"
+        assert "rests on A1" in drawn(ranking), "the last warning until the pause"
         assert ranking._assumption_timer is not None
         ranking._recheck()
         await pilot.pause()
         assert not app.view.assumptions_stale
-        assert "rests on A1" not in _drawn(ranking)
+        assert "rests on A1" not in drawn(ranking)
 
     drive(app, script, size=(100, 30))

@@ -150,12 +150,13 @@ def test_a_new_method_sorts_a_sorted_long_matrix_again_in_the_background(
     ran: list[str] = []
     snapshot = GridView.sort_snapshot
 
-    sorts: list[int] = []
+    sorts = 0
 
     def held_snapshot(self: GridView) -> object:
-        sorts.append(1)
+        nonlocal sorts
+        sorts += 1
         work = snapshot(self)
-        return work if len(sorts) == 1 else _held(work, gate, ran)  # hold the re-sort
+        return work if sorts == 1 else _held(work, gate, ran)  # hold the re-sort
 
     monkeypatch.setattr(GridView, "sort_snapshot", held_snapshot)
     app = make_app(small)
@@ -173,6 +174,8 @@ def test_a_new_method_sorts_a_sorted_long_matrix_again_in_the_background(
         gate.set()
         await app.workers.wait_for_complete()
         await pilot.pause()
+        assert ran, "the re-sort ran"
+        assert ran[0] != threading.main_thread().name, "in a worker"
         assert not app.view.busy
         session = app.session
         expected = session.live.sorted_by_diagnosticity(app.view.method, session.evidence)

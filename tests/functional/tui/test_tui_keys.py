@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input, Static, TextArea
-from tui_helpers import drive
+from tui_helpers import drawn, drive
 
 from achbench.store import toml as store
 from achbench.tui.app import make_app
@@ -42,11 +42,6 @@ def test_rating_keys_set_the_current_analysts_code_and_move_on(small: Path) -> N
     drive(app, script)
 
 
-def _drawn(widget: Any) -> str:
-    """The lines a line-drawn widget shows."""
-    return "\n".join(widget.render_line(y).text.rstrip() for y in range(widget.size.height))
-
-
 def test_rating_updates_scores_and_ranking_at_once(small: Path) -> None:
     app = make_app(small)
 
@@ -57,7 +52,7 @@ def test_rating_updates_scores_and_ranking_at_once(small: Path) -> None:
         assert app.view.ranking.hypotheses[-1].id == "H1"
         ranked = [
             line.split()[:2]
-            for line in _drawn(app.main.query_one("#ranking")).splitlines()
+            for line in drawn(app.main.query_one("#ranking")).splitlines()
             if line.split()[:1] in (["1"], ["2"], ["3"]) and line.split()[1:2] != ["of"]
         ]
         assert ranked[-1] == ["3", "H1"], "the ranking pane shows the new order"
@@ -484,7 +479,7 @@ def test_method_key_cycles_the_scoring_methods(small: Path) -> None:
             await pilot.press("m")
             seen.append(app.view.method)
             assert app.view.ranking.method == app.view.method
-            assert app.view.method in _drawn(app.main.query_one("#ranking"))
+            assert app.view.method in drawn(app.main.query_one("#ranking"))
         return seen
 
     assert drive(app, script) == ["weighted", "opensynthesis", "bayes", "heuer"]
@@ -648,7 +643,7 @@ def test_clicking_a_cell_moves_the_cursor_there(small: Path) -> None:
         x = grid.label_width + 2 * grid.column_width + 1  # third column: E3
         await pilot.click("#grid", offset=(x, HEADER_HEIGHT + 1))  # second row: H2
         assert app.view.current() == ("H2", "E3")
-        assert "E3" in _drawn(app.main.query_one("#detail")).splitlines()[0]
+        assert "E3" in drawn(app.main.query_one("#detail")).splitlines()[0]
 
     drive(app, script)
 

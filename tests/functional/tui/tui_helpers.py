@@ -79,3 +79,8 @@ def drive(app: AchbenchApp, script: Script, size: tuple[int, int] = (80, 24)) ->
             return await script(pilot)
 
     return asyncio.run(main())
+
+
+def drawn(widget: Any) -> str:
+    """The lines a line-drawn widget shows."""
+    return "\n".join(widget.render_line(y).text.rstrip() for y in range(widget.size.height))
