@@ -63,6 +63,7 @@ from achbench.scoring.methods import (
     population_stdev,
     rated_spread,
 )
+from achbench.scoring.origins import origin_levels
 from achbench.scoring.ties import Key, rank_order
 
 _CODE_INDEX = {code: i for i, code in enumerate(CODES)}
@@ -205,9 +206,7 @@ class LiveScores:
         row = {
             h: [c for profile in distinct for c in profile[j]] for j, h in enumerate(hypothesis_ids)
         }
-        credibility = min((c for c, _ in levels), key=LEVELS.index)
-        relevance = max((r for _, r in levels), key=LEVELS.index)
-        return credibility, relevance, row
+        return (*origin_levels(levels), row)
 
     def _codes_with(
         self, evidence_id: str, hypothesis_id: str, override: _Override | None

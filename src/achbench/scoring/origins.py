@@ -74,8 +74,9 @@ def merge_origins(grid: Grid) -> Grid:
             voters = distinct_items(grid, members)
             evidence.append(origin)
             titles.append(grid.evidence_titles[first])
-            credibility.append(min((grid.credibility[i] for i in members), key=LEVELS.index))
-            relevance.append(max((grid.relevance[i] for i in members), key=LEVELS.index))
+            levels = origin_levels([(grid.credibility[i], grid.relevance[i]) for i in members])
+            credibility.append(levels[0])
+            relevance.append(levels[1])
             cells.append(grid.cells[first] if len(voters) == 1 else pooled_row(grid, voters))
             members_of.append(tuple(members))
             voters_of.append(voters)
@@ -95,6 +96,15 @@ def merge_origins(grid: Grid) -> Grid:
         members=tuple(members_of),
         voters=tuple(voters_of),
     )
+
+
+def origin_levels(levels: Sequence[tuple[Level, Level]]) -> tuple[Level, Level]:
+    """An origin's (credibility, relevance) from its items': the lowest credibility
+    and the highest relevance (see the module docstring).  The editor's live
+    scores use it too, so an origin scores alike there and in ``rank``."""
+    credibility = min((c for c, _ in levels), key=LEVELS.index)
+    relevance = max((r for _, r in levels), key=LEVELS.index)
+    return credibility, relevance
 
 
 def distinct_items(grid: Grid, members: Sequence[int]) -> tuple[int, ...]:
