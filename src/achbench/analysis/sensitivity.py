@@ -249,9 +249,12 @@ class Findings:
     credibility: tuple[CredibilityCheck, ...]
     items: int = 0
     """Evidence items in the matrix."""
-    origins: int = 0
-    """Independent pieces of evidence they come from: items without an origin, plus
-    one per origin (``scoring.origins``); leave-one-out leaves these out."""
+
+    @property
+    def origins(self) -> int:
+        """Independent pieces of evidence the items come from: items without an origin,
+        plus one per origin (``scoring.origins``); leave-one-out leaves each out once."""
+        return len(self.removals)
 
     @property
     def leaders(self) -> tuple[str, ...]:
@@ -1141,7 +1144,6 @@ def analyse(
         margin=_margin(grid, method, scores, base),
         credibility=credibility_checks(grid, method, base, cells),
         items=item_count,
-        origins=len(grid.evidence),
     )
 
 
