@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import TYPE_CHECKING
 
 import click
 
 from achbench.cli.app import main, reports_errors
 from achbench.cli.options import csv_formulas, csv_formulas_option, format_option, method_option
-from achbench.core.text import FormulaQuoted, RowSink, visible
+from achbench.core.text import visible
 
 if TYPE_CHECKING:
     from achbench.versioning.history import History, Version
@@ -53,12 +51,9 @@ def chart_lines(result: History) -> list[tuple[str, str, str]]:
 
 
 def history_csv(result: History, quote_formulas: bool) -> str:
-    from achbench.cli.output import csv_number
+    from achbench.cli.output import csv_number, csv_writer
 
-    buffer = io.StringIO()
-    writer: RowSink = csv.writer(buffer, lineterminator="\n")
-    if quote_formulas:
-        writer = FormulaQuoted(writer)
+    buffer, writer = csv_writer(quote_formulas)
     writer.writerow(
         ["commit", "date", "author", "message", "path", "note", "hypothesis", "score", "rank"]
     )

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -19,7 +17,7 @@ from achbench.cli.options import (
     load_matrix,
     matrix_files,
 )
-from achbench.core.text import FormulaQuoted, RowSink, visible
+from achbench.core.text import visible
 
 if TYPE_CHECKING:
     from achbench.analysis.judgement import Calibration, Judgement
@@ -110,12 +108,9 @@ def judgement_markdown(title: str, result: Judgement) -> str:
 
 
 def judgement_csv(result: Judgement, quote_formulas: bool) -> str:
-    from achbench.cli.output import csv_number
+    from achbench.cli.output import csv_number, csv_writer
 
-    buffer = io.StringIO()
-    writer: RowSink = csv.writer(buffer, lineterminator="\n")
-    if quote_formulas:
-        writer = FormulaQuoted(writer)
+    buffer, writer = csv_writer(quote_formulas)
     writer.writerow([h.lower() for h in HEADERS])
     # Numbers go to the writer as numbers (a spreadsheet can sum them; only text is
     # formula-quoted); a value that does not apply is an empty cell.
@@ -320,8 +315,9 @@ def calibration(paths: tuple[str, ...], output_format: str) -> None:
     if output_format == "json":
         emit(dumps({"matrices": len(resolved), "forecasters": [r.to_json() for r in records]}))
     elif output_format == "csv":
-        buffer = io.StringIO()
-        writer: RowSink = FormulaQuoted(csv.writer(buffer, lineterminator="\n"))
+        from achbench.cli.output import csv_writer
+
+        buffer, writer = csv_writer()
         writer.writerow(["forecaster", "bin", "count", "mean_p", "came_true", "mean_brier"])
         briers = {r.name: _f(r.mean_brier, "{:.6g}") for r in records}
         for r in calibration_rows(records):

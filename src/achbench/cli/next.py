@@ -121,17 +121,12 @@ def summary(result: Collection) -> str:
 def to_csv(result: Collection, quote_formulas: bool) -> str:
     """A row per candidate; numbers to ``cli.output.CSV_DIGITS`` digits, lists of
     hypotheses space-separated, text made safe as ``rank``'s CSV makes it."""
-    import csv
-    import io
 
     from achbench.analysis.collection import FIGURES
-    from achbench.cli.output import csv_number
-    from achbench.core.text import FormulaQuoted, RowSink, visible
+    from achbench.cli.output import csv_number, csv_writer
+    from achbench.core.text import visible
 
-    buffer = io.StringIO()
-    writer: RowSink = csv.writer(buffer, lineterminator="\n")
-    if quote_formulas:
-        writer = FormulaQuoted(writer)
+    buffer, writer = csv_writer(quote_formulas)
     keys = FIGURES[result.method]
     writer.writerow(
         [

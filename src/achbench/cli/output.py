@@ -82,16 +82,22 @@ def csv_number(value: float) -> float:
     return float(f"{value:.{CSV_DIGITS}g}")
 
 
+def csv_writer(quote_formulas: bool = True) -> tuple[io.StringIO, RowSink]:
+    """A buffer and a CSV writer into it, as every command's ``--format csv`` writes:
+    lines ended by ``\\n`` and, unless ``quote_formulas`` is off, formula prefixes
+    quoted (``FormulaQuoted``)."""
+    import csv  # only --format csv pays for it
+
+    buffer = io.StringIO()
+    writer: RowSink = csv.writer(buffer, lineterminator="\n")
+    return buffer, FormulaQuoted(writer) if quote_formulas else writer
+
+
 def to_csv(ranking: Ranking, quote_formulas: bool = True) -> str:
     """The ranking as CSV: a row per hypothesis, scores rounded (``csv_number``);
     the title with control characters shown (``visible``) and, unless
     ``quote_formulas`` is off, a formula prefix quoted (``formula_safe``)."""
-    buffer = io.StringIO()
-    import csv  # only --format csv pays for it
-
-    writer: RowSink = csv.writer(buffer, lineterminator="\n")
-    if quote_formulas:
-        writer = FormulaQuoted(writer)
+    buffer, writer = csv_writer(quote_formulas)
     figure_keys = sorted({k for h in ranking.hypotheses for k in h.figures})
     writer.writerow(["rank", "id", "title", "score", *figure_keys])
     for h in ranking.hypotheses:

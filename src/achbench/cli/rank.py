@@ -194,16 +194,11 @@ def _evidence_csv(
 ) -> str:
     """The evidence list as CSV: id, title, diagnosticity (6 digits), whether it is
     non-diagnostic, its origin, and its caveats separated by spaces."""
-    import csv
-    import io
 
-    from achbench.cli.output import csv_number
-    from achbench.core.text import FormulaQuoted, RowSink, visible
+    from achbench.cli.output import csv_number, csv_writer
+    from achbench.core.text import visible
 
-    buffer = io.StringIO()
-    writer: RowSink = csv.writer(buffer, lineterminator="\n")
-    if quote_formulas:
-        writer = FormulaQuoted(writer)
+    buffer, writer = csv_writer(quote_formulas)
     evidence = data.get("evidence", {})
     writer.writerow(["id", "title", "diagnosticity", "nondiagnostic", "origin", "flags"])
     for e, flat in listed:
