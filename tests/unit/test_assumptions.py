@@ -109,13 +109,13 @@ def test_at_risk_names_the_hypotheses_of_caveated_and_unsupported_assumptions() 
 
 def test_only_an_unsupported_assumption_the_leader_rests_on_warns() -> None:
     data = worked()
-    found = warnings(check(data, Grid.from_data(data)), TITLES)
+    found = warnings(check(data, Grid.from_data(data)), data)
     assert [(w.assumption, w.hypothesis) for w in found] == [("A1", "H1")]
     assert "H1 (First) loses its lead" in found[0].message
     assert found[0].to_json()["kind"] == "unsupported-assumption"
     assert leader_warnings(data, Grid.from_data(data), "heuer") == found
     data["assumptions"]["A3"]["status"] = "unsupported"
-    linked = warnings(check(data, Grid.from_data(data)), TITLES)
+    linked = warnings(check(data, Grid.from_data(data)), data)
     assert [w.assumption for w in linked] == ["A1", "A3"]
     assert "stands or falls with assumption A3" in linked[1].message
 

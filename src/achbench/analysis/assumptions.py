@@ -269,10 +269,10 @@ def _standings_without(
     return out
 
 
-def warnings(checks: Sequence[AssumptionCheck], titles: dict[str, str]) -> list[AssumptionWarning]:
-    """One warning per leader resting on an unsupported assumption, in file order.
-
-    ``titles`` maps hypothesis id to title, for the message."""
+def warnings(checks: Sequence[AssumptionCheck], data: MatrixData) -> list[AssumptionWarning]:
+    """One warning per leader resting on an unsupported assumption, in file order;
+    the messages name each leader with its title in ``data``."""
+    titles = {h: v["title"] for h, v in data["hypotheses"].items()}
     out = []
     for found in checks:
         if found.status != WARNED:
@@ -307,8 +307,7 @@ def leader_warnings(
     if not unsupported:
         return []
     narrowed: MatrixData = {**data, "assumptions": unsupported}
-    titles = {h: v["title"] for h, v in data["hypotheses"].items()}
-    return warnings(check(narrowed, grid, method, ranking), titles)
+    return warnings(check(narrowed, grid, method, ranking), data)
 
 
 # --------------------------------------------------------------------------- in words

@@ -237,8 +237,7 @@ def _assumptions(
     from achbench.analysis import assumptions
 
     checks = assumptions.check(data, grid, method)
-    titles = {h: v["title"] for h, v in data["hypotheses"].items()}
-    warnings += assumptions.warnings(checks, titles)
+    warnings += assumptions.warnings(checks, data)
     return checks
 
 

@@ -163,7 +163,6 @@ def build(
     top = tuple(e for e in ranked if e.diagnosticity > 0)[:TOP_DIAGNOSTIC]
     findings = analyse(grid, method, steps, raters_of(data, grid.analysts) if several else None)
     checks = check_assumptions(data, grid, method, lead)
-    titles = {h: v["title"] for h, v in data["hypotheses"].items()}
     return Report(
         title=data["title"],
         question=data.get("question"),
@@ -179,7 +178,7 @@ def build(
         milestones=by_hypothesis(data, today),
         warnings=(
             *warnings(data, findings.leaders, today),
-            *assumption_warnings(checks, titles),
+            *assumption_warnings(checks, data),
         ),
         judgement=judge(data, analysts) if data.get("judgements") else None,
         notes=rationale_notes(data, grid.analysts),

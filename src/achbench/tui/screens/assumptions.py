@@ -152,11 +152,10 @@ class AssumptionsScreen(ModalScreen[None]):
         data = view.session.data
         grid = Grid.from_data(data, view.session.live.analysts)
         checks = check(data, grid, view.method, view.ranking)
-        titles = {h: v["title"] for h, v in data["hypotheses"].items()}
         prompts: list[RenderableType] = []
         rows: list[tuple[str, str]] = []
         texts: list[str] = []
-        for warning in warnings(checks, titles):
+        for warning in warnings(checks, data):
             prompts.append(Text(f"! {one_line(warning.message)}", style="bold red"))
             rows.append(("warning", warning.assumption))
             texts.append(f"! {warning.message}")
