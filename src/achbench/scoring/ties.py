@@ -103,8 +103,13 @@ def rank_order(keys: Sequence[Key]) -> list[tuple[int, int]]:
             break
     grouped = list(zip(*found, strict=True))
     order = sorted(range(len(keys)), key=grouped.__getitem__)  # stable: file order in a group
-    ranked = list(map(grouped.__getitem__, order))
-    breaks = list(map(ne, ranked[1:], ranked[:-1]))  # a new rank where the groups differ
+    return _ranks_in_order(order, list(map(grouped.__getitem__, order)))
+
+
+def _ranks_in_order(order: list[int], ranked: Sequence[object]) -> list[tuple[int, int]]:
+    """(index, rank) for indices already in rank order, ``ranked`` their sort keys in
+    that order: neighbours with equal keys share the rank where their run starts."""
+    breaks = list(map(ne, ranked[1:], ranked[:-1]))  # a new rank where the keys differ
     rank = [start + 1 for start in (0, *compress(range(1, len(order)), breaks))]
     return list(zip(order, map(rank.__getitem__, accumulate(breaks, initial=0)), strict=True))
 
@@ -119,7 +124,7 @@ def _plain_rank_order(values: Sequence[float]) -> list[tuple[int, int]]:
     order = sorted(range(n), key=values.__getitem__)
     gap = tolerance(values)
     ranked = list(map(values.__getitem__, order))
-    if math.isfinite(sum(ranked)):
+    if math.isfinite(sum(ranked)):  # the breaks directly, not ``_sorted_joins`` negated
         breaks = list(map(gap.__lt__, map(sub, ranked[1:], ranked[:-1])))
     else:
         breaks = [not joined(a, b, gap) for a, b in itertools.pairwise(ranked)]
@@ -142,10 +147,7 @@ def rank_order_separated(keys: Sequence[Key]) -> list[tuple[int, int]]:
     if not keys:
         return []
     order = sorted(range(len(keys)), key=keys.__getitem__)  # stable: file order among equals
-    ranked = list(map(keys.__getitem__, order))
-    breaks = list(map(ne, ranked[1:], ranked[:-1]))
-    rank = [start + 1 for start in (0, *compress(range(1, len(order)), breaks))]
-    return list(zip(order, map(rank.__getitem__, accumulate(breaks, initial=0)), strict=True))
+    return _ranks_in_order(order, list(map(keys.__getitem__, order)))
 
 
 @dataclass(frozen=True, slots=True)
