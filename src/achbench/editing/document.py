@@ -85,12 +85,6 @@ class Document:
         self.fingerprint = fingerprint
         """SHA-256 of ``path`` as loaded or last saved; None if it was never read or written."""
 
-    @classmethod
-    def open(cls, path: Path) -> tuple[MatrixData, Document]:
-        """The matrix in ``path`` and its document (``MatrixFileError`` if it is bad)."""
-        data, digest = read_matrix(path)
-        return data, cls(path, fingerprint=digest)
-
     @property
     def needs_path(self) -> bool:
         """True while there is no file to save to (the example): save as first."""

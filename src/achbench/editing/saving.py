@@ -23,10 +23,9 @@ from typing import cast
 
 from achbench.core.data import MatrixData
 from achbench.core.errors import MatrixFileError, SaveError
-from achbench.core.validate import validate_data
 from achbench.editing.snapshot import FORKS, copy_matrix, start_in_child
 from achbench.store import toml as store
-from achbench.store.atomic import Written, write_atomic
+from achbench.store.atomic import Written
 
 Outcome = tuple[str, object]
 """What the child reports: ("ok", (Written, text)), ("matrix", problems), ("save",
@@ -47,18 +46,12 @@ def start_save_text(data: MatrixData, target: Path) -> Callable[[], tuple[Writte
         with contextlib.suppress(OSError):  # no process to spare: a thread, then
             return _fork(data, target)
     snapshot = copy_matrix(data)
-    return lambda: save_text(snapshot, target)
-
-
-def save_text(data: MatrixData, target: Path) -> tuple[Written, bytes]:
-    """``store.toml.save``, also returning the bytes it wrote."""
-    text = store.dumps(validate_data(dict(data), str(target))).encode("utf-8")
-    return write_atomic(target, text), text
+    return lambda: store.save_bytes(snapshot, target)
 
 
 def _outcome(data: MatrixData, target: Path) -> Outcome:
     try:
-        return ("ok", save_text(data, target))
+        return ("ok", store.save_bytes(data, target))
     except MatrixFileError as exc:
         return ("matrix", exc.problems)
     except OSError as exc:

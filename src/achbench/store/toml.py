@@ -320,7 +320,15 @@ def save(data: Mapping[str, object], path: Path | str, force: bool = False) -> W
     ``MatrixFileError`` and the file on disk is left as it was.  A read-only
     file is replaced only with ``force`` (``store.atomic.write_atomic``).
     """
+    return save_bytes(data, path, force)[0]
+
+
+def save_bytes(
+    data: Mapping[str, object], path: Path | str, force: bool = False
+) -> tuple[Written, bytes]:
+    """``save``, also returning the bytes it wrote (the editor keeps them as the base
+    of a later three-way merge)."""
     from achbench.store.atomic import write_atomic
 
-    text = dumps(validate_data(dict(data), str(path)))
-    return write_atomic(path, text.encode("utf-8"), force=force)
+    text = dumps(validate_data(dict(data), str(path))).encode("utf-8")
+    return write_atomic(path, text, force=force), text
