@@ -23,11 +23,9 @@ from typing import ClassVar
 from rich.console import Group, RenderableType
 from rich.padding import Padding
 from rich.text import Text
-from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -46,8 +44,8 @@ from achbench.editing.assumption_edits import (
     resting_on,
 )
 from achbench.editing.undo import Change
-from achbench.tui.messages import Changed
 from achbench.tui.screens.forms import ID_PLACEHOLDER, Field
+from achbench.tui.screens.listing import ListingScreen, priority_key
 from achbench.tui.view import GridView
 
 STATUS_CYCLE = dict(
@@ -72,37 +70,35 @@ ASSUMPTION_FORM = (
 )
 
 
-def _key(keys: str, action: str, description: str, id: str, tooltip: str) -> Binding:
-    """A key of the screen: a priority binding, run as the app reads the key, so a
-    form opened by ``a`` or ``e`` gets the text typed right after."""
-    return Binding(keys, action, description, id=id, tooltip=tooltip, priority=True)
-
-
-class AssumptionsScreen(ModalScreen[None]):
+class AssumptionsScreen(ListingScreen):
     """The key assumptions, opened with ``evidence`` (the grid's item) to link."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        _key("escape,K,q", "close", "Close", "assumptions_close", "Close the assumptions screen"),
-        _key("a", "add", "Add", "assumption_add", "Add a key assumption"),
-        _key("e", "edit", "Edit", "assumption_edit", "Edit the assumption highlighted"),
-        _key(
+        priority_key(
+            "escape,K,q", "close", "Close", "assumptions_close", "Close the assumptions screen"
+        ),
+        priority_key("a", "add", "Add", "assumption_add", "Add a key assumption"),
+        priority_key("e", "edit", "Edit", "assumption_edit", "Edit the assumption highlighted"),
+        priority_key(
             "s",
             "status",
             "Verdict",
             "assumption_status",
             "Next verdict of the assumption: solid, caveated, unsupported",
         ),
-        _key(
+        priority_key(
             "l",
             "link",
             "Link",
             "assumption_link",
             "Link the grid's evidence item to the assumption (it rests on it), or unlink it",
         ),
-        _key("x", "delete", "Delete", "assumption_delete", "Delete the assumption (u undoes)"),
-        _key("u", "undo", "Undo", "assumption_undo", "Undo the last change"),
-        _key("ctrl+r", "redo", "Redo", "assumption_redo", "Redo the last change undone"),
-        _key("ctrl+s", "app.save", "Save", "assumption_save", "Save the matrix"),
+        priority_key(
+            "x", "delete", "Delete", "assumption_delete", "Delete the assumption (u undoes)"
+        ),
+        priority_key("u", "undo", "Undo", "assumption_undo", "Undo the last change"),
+        priority_key("ctrl+r", "redo", "Redo", "assumption_redo", "Redo the last change undone"),
+        priority_key("ctrl+s", "app.save", "Save", "assumption_save", "Save the matrix"),
     ]
 
     def __init__(self, view: GridView, evidence: str | None) -> None:
@@ -203,11 +199,6 @@ class AssumptionsScreen(ModalScreen[None]):
             item if kind in ("assumption", "warning") and item in self.edits.assumptions else None
         )
 
-    def _after(self, change: Change | None, keep: tuple[str, str] | None = None) -> None:
-        if change is not None:
-            self.post_message(Changed(self.view.apply(change)))
-        self.rebuild(keep)
-
     # -- editing -------------------------------------------------------------------------
 
     async def _form(self, title: str, values: dict[str, str], current: str | None) -> None:
@@ -248,10 +239,6 @@ class AssumptionsScreen(ModalScreen[None]):
         )
         await self._form(f"Assumption {assumption_id}", values, assumption_id)
 
-    @on(OptionList.OptionSelected)
-    async def selected(self) -> None:
-        await self.action_edit()
-
     def action_status(self) -> None:
         assumption_id = self._assumption_here()
         if assumption_id is None:
@@ -282,16 +269,3 @@ class AssumptionsScreen(ModalScreen[None]):
         change = self.edits.delete(assumption_id)
         self.notify(f"Deleted assumption {assumption_id}; u brings it back.")
         self._after(change)
-
-    def action_undo(self) -> None:
-        change = self.view.session.undo()
-        self.notify(change.label if change else "Nothing to undo.")
-        self._after(change)
-
-    def action_redo(self) -> None:
-        change = self.view.session.redo()
-        self.notify(change.label if change else "Nothing to redo.")
-        self._after(change)
-
-    def action_close(self) -> None:
-        self.dismiss(None)

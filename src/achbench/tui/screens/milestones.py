@@ -22,11 +22,9 @@ from typing import ClassVar, get_args
 from rich.console import Group, RenderableType
 from rich.padding import Padding
 from rich.text import Text
-from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -35,19 +33,12 @@ from achbench.core.text import one_line
 from achbench.core.vocabulary import Status
 from achbench.editing import fields as rules
 from achbench.editing.session import Session
-from achbench.editing.undo import Change
-from achbench.tui.messages import Changed
+from achbench.tui.screens.listing import ListingScreen, priority_key
 from achbench.tui.view import GridView
 
 STATUSES: tuple[Status, ...] = get_args(Status)
 STATUS_CYCLE: dict[Status, Status] = dict(zip(STATUSES, STATUSES[1:] + STATUSES[:1], strict=True))
 """``s`` moves a milestone's status along this cycle: open, observed, not-observed, open."""
-
-
-def _key(keys: str, action: str, description: str, id: str, tooltip: str) -> Binding:
-    """A key of the milestones screen: a priority binding, run as the app reads the
-    key, so a form opened by ``a`` or ``e`` gets the text typed right after."""
-    return Binding(keys, action, description, id=id, tooltip=tooltip, priority=True)
 
 
 def status_text(milestone: MilestoneData, overdue: bool) -> Text:
@@ -64,24 +55,30 @@ def status_text(milestone: MilestoneData, overdue: bool) -> Text:
     return Text("open")
 
 
-class MilestonesScreen(ModalScreen[None]):
+class MilestonesScreen(ListingScreen):
     """Milestones per hypothesis, opened on ``hypothesis``; every change posts ``Changed``."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        _key("escape,M,q", "close", "Close", "milestones_close", "Close the milestones screen"),
-        _key("a", "add", "Add", "milestone_add", "Add a milestone to the hypothesis highlighted"),
-        _key("e", "edit", "Edit", "milestone_edit", "Edit the milestone highlighted"),
-        _key(
+        priority_key(
+            "escape,M,q", "close", "Close", "milestones_close", "Close the milestones screen"
+        ),
+        priority_key(
+            "a", "add", "Add", "milestone_add", "Add a milestone to the hypothesis highlighted"
+        ),
+        priority_key("e", "edit", "Edit", "milestone_edit", "Edit the milestone highlighted"),
+        priority_key(
             "s",
             "status",
             "Status",
             "milestone_status",
             "Next status of the milestone: open, observed, not-observed",
         ),
-        _key("x", "delete", "Delete", "milestone_delete", "Delete the milestone (u undoes)"),
-        _key("u", "undo", "Undo", "milestone_undo", "Undo the last change"),
-        _key("ctrl+r", "redo", "Redo", "milestone_redo", "Redo the last change undone"),
-        _key("ctrl+s", "app.save", "Save", "milestone_save", "Save the matrix"),
+        priority_key(
+            "x", "delete", "Delete", "milestone_delete", "Delete the milestone (u undoes)"
+        ),
+        priority_key("u", "undo", "Undo", "milestone_undo", "Undo the last change"),
+        priority_key("ctrl+r", "redo", "Redo", "milestone_redo", "Redo the last change undone"),
+        priority_key("ctrl+s", "app.save", "Save", "milestone_save", "Save the matrix"),
     ]
 
     def __init__(self, view: GridView, hypothesis: str | None) -> None:
@@ -188,11 +185,6 @@ class MilestonesScreen(ModalScreen[None]):
             return None
         return row[1] if row[1] in self.session.milestones else None
 
-    def _after(self, change: Change | None, keep: tuple[str, str] | None = None) -> None:
-        if change is not None:
-            self.post_message(Changed(self.view.apply(change)))
-        self.rebuild(keep)
-
     # -- editing -------------------------------------------------------------------------
 
     async def _form(
@@ -247,10 +239,6 @@ class MilestonesScreen(ModalScreen[None]):
 
         await self._form(f"Milestone {milestone_id}", values, milestone_id, done)
 
-    @on(OptionList.OptionSelected)
-    async def selected(self) -> None:
-        await self.action_edit()
-
     def action_status(self) -> None:
         milestone_id = self._milestone_here()
         if milestone_id is None:
@@ -270,16 +258,3 @@ class MilestonesScreen(ModalScreen[None]):
         change = self.session.delete_milestone(milestone_id)
         self.notify(f"Deleted milestone {milestone_id}; u brings it back.")
         self._after(change, ("hypothesis", hypothesis))
-
-    def action_undo(self) -> None:
-        change = self.session.undo()
-        self.notify(change.label if change else "Nothing to undo.")
-        self._after(change)
-
-    def action_redo(self) -> None:
-        change = self.session.redo()
-        self.notify(change.label if change else "Nothing to redo.")
-        self._after(change)
-
-    def action_close(self) -> None:
-        self.dismiss(None)
