@@ -21,9 +21,8 @@ from collections.abc import Collection, Mapping
 from typing import cast
 
 from achbench.core.data import AssumptionData, EvidenceData, MatrixData
-from achbench.core.validate import describe_error
 from achbench.core.vocabulary import ASSUMPTION_STATUSES, DEFAULT_ASSUMPTION_STATUS
-from achbench.editing.fields import FieldErrors, check_id
+from achbench.editing.fields import FieldErrors, check_id, model_errors, typed_values
 from achbench.editing.item_edits import ItemEdits
 from achbench.editing.undo import Change
 
@@ -56,12 +55,12 @@ def assumption_from_form(
     """
     from achbench.core.model import Assumption
 
-    errors: dict[str, str] = {}
+    typed, errors = typed_values(values, ("title", "notes"))  # cleaned as every form's text
     new_id = values.get("id", "").strip()
     id_error = check_id(new_id, taken, "assumption", current)
     if id_error:
         errors["id"] = id_error
-    fields: dict[str, object] = {"title": " ".join(values.get("title", "").split())}
+    fields: dict[str, object] = {"title": typed.get("title", "")}
     status = values.get("status", "").strip() or DEFAULT_ASSUMPTION_STATUS
     if status not in ASSUMPTION_STATUSES:
         errors["status"] = f"{status!r} is not one of {', '.join(ASSUMPTION_STATUSES)}"
@@ -76,20 +75,13 @@ def assumption_from_form(
     strangers = [e for e in resting if e not in evidence]
     if strangers:
         errors["evidence"] = f"not an evidence item of this matrix: {', '.join(strangers)}"
-    notes = "\n".join(line.rstrip() for line in values.get("notes", "").strip().splitlines())
-    if notes:
-        fields["notes"] = notes
+    if "notes" in typed:
+        fields["notes"] = typed["notes"]
     if not fields["title"]:
         errors["title"] = "required"
-    if not errors:
-        from pydantic import ValidationError
-
-        try:
-            Assumption.model_validate(fields)
-        except ValidationError as exc:  # what the form does not check itself
-            for error in exc.errors(include_url=False):
-                loc, message = describe_error(error)
-                errors.setdefault(str(loc[0]) if loc else "title", message)
+    if not errors:  # what the form does not check itself
+        for name, message in model_errors(Assumption, fields).items():
+            errors.setdefault(name or "title", message)
     if errors:
         raise FieldErrors(errors)
     return new_id, cast("AssumptionData", fields), resting

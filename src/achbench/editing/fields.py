@@ -70,7 +70,7 @@ def _clean(name: str, text: str) -> str:
     return " ".join(text.split())
 
 
-def _typed(
+def typed_values(
     values: Mapping[str, str], names: tuple[str, ...]
 ) -> tuple[dict[str, Value], dict[str, str]]:
     """Strings to the types of the spec; empty strings are left out (unset)."""
@@ -97,7 +97,8 @@ def _typed(
     return fields, errors
 
 
-def _model_errors(model: type[BaseModel], fields: Mapping[str, Value]) -> dict[str, str]:
+def model_errors(model: type[BaseModel], fields: Mapping[str, object]) -> dict[str, str]:
+    """What ``model`` finds wrong in ``fields``, by field ("required" for a missing one)."""
     from pydantic import ValidationError
 
     try:
@@ -123,11 +124,11 @@ def _item_from_form(
 ) -> tuple[str, dict[str, Value]]:
     """(id, fields) of one item from a form's strings, checked by its pydantic model."""
     new_id = values.get("id", "").strip()
-    fields, errors = _typed(values, names)
+    fields, errors = typed_values(values, names)
     id_error = check_id(new_id, taken, noun, current)
     if id_error:
         errors["id"] = id_error
-    for name, message in _model_errors(model, fields).items():
+    for name, message in model_errors(model, fields).items():
         errors.setdefault(name, message)
     if errors:
         raise FieldErrors(errors)
@@ -179,7 +180,7 @@ def milestone_from_form(
     from achbench.core.model import Milestone
 
     new_id = values.get("id", "").strip()
-    fields, errors = _typed(values, MILESTONE_FIELDS)
+    fields, errors = typed_values(values, MILESTONE_FIELDS)
     fields.setdefault("status", "open")
     id_error = check_id(new_id, taken, "milestone", current)
     if id_error:
@@ -187,7 +188,7 @@ def milestone_from_form(
     hypothesis = fields.get("hypothesis")
     if hypothesis is not None and hypothesis not in hypotheses:
         errors["hypothesis"] = f"{hypothesis!r} is not a hypothesis of this matrix"
-    for name, message in _model_errors(Milestone, fields).items():
+    for name, message in model_errors(Milestone, fields).items():
         errors.setdefault(name, message)
     if errors:
         raise FieldErrors(errors)
@@ -196,7 +197,7 @@ def milestone_from_form(
 
 def matrix_from_form(values: Mapping[str, str]) -> MatrixFields:
     """The matrix' own fields (title, question, default analyst) from a form."""
-    fields, errors = _typed(values, MATRIX_FIELDS)
+    fields, errors = typed_values(values, MATRIX_FIELDS)
     if "title" not in fields:
         errors["title"] = "required"
     analyst = fields.get("analyst")
