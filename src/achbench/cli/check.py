@@ -125,18 +125,11 @@ def _sources(
 
 def _lines(findings: list[SourceFinding], name: str, strict: bool) -> list[str]:
     """Each finding as FILE:LINE:COLUMN: KEY: MESSAGE; a problem is a warning unless strict."""
-    from achbench.core.errors import Problem
-    from achbench.core.locate import index_keys
-    from achbench.core.validate import key_path
+    from achbench.core.validate import located
 
-    keys = index_keys(read_text(name))
-    lines = []
-    for finding in findings:
-        probe = finding.loc
-        while probe and probe not in keys:
-            probe = probe[:-1]
-        line, column = keys.get(probe, (None, None)) if probe else (None, None)
+    def worded(finding: SourceFinding) -> str:
         prefix = "warning: " if finding.severity == "problem" and not strict else ""
-        problem = Problem(name, prefix + finding.message, line, column, key_path(finding.loc))
-        lines.append(str(problem))
-    return lines
+        return prefix + finding.message
+
+    found = [(finding.loc, worded(finding)) for finding in findings]
+    return [str(problem) for problem in located(name, read_text(name), found, ordered=False)]

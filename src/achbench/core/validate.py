@@ -48,7 +48,7 @@ def _validator() -> SchemaValidator:
     return SchemaValidator(SCHEMA)
 
 
-def _field_problems(
+def _fieldlocated(
     table: Mapping[str, object], proven: Mapping[str, object] | None = None
 ) -> list[tuple[tuple[str, ...], str]]:
     """The field rules' problems, worded; none when the quick proof holds."""
@@ -354,9 +354,15 @@ def _position(
     return None
 
 
-def _problems(
-    path: str, text: str | None, found: list[tuple[tuple[str, ...], str]]
+def located(
+    path: str,
+    text: str | None,
+    found: Sequence[tuple[tuple[str, ...], str]],
+    *,
+    ordered: bool = True,
 ) -> list[Problem]:
+    """Each (key path, message) of ``found`` as a ``Problem`` at its line and column in
+    ``text`` (``_position``); ``ordered``: sorted by where they are in the file."""
     from achbench.core.locate import index_keys  # only a file with problems pays for it
 
     keys = index_keys(text) if text is not None else {}
@@ -365,7 +371,8 @@ def _problems(
         position = _position(keys, loc)
         line, column = position if position else (None, None)
         problems.append(Problem(path, message, line, column, key_path(loc) or None))
-    problems.sort(key=lambda p: (p.line or 0, p.column or 0))
+    if ordered:
+        problems.sort(key=lambda p: (p.line or 0, p.column or 0))
     return problems
 
 
@@ -420,11 +427,11 @@ def validate_data(
     table = cast("Mapping[str, object]", data)
     too_many = over_caps(table)
     if too_many:
-        raise MatrixFileError(_problems(path, text, too_many))
-    found = _field_problems(table, proven)
+        raise MatrixFileError(located(path, text, too_many))
+    found = _fieldlocated(table, proven)
     found.extend(_cross_checks(table, proven))
     if found:
-        raise MatrixFileError(_problems(path, text, found))
+        raise MatrixFileError(located(path, text, found))
     return cast(MatrixData, table)
 
 
@@ -446,4 +453,4 @@ def warnings(data: MatrixData, path: str = "<matrix>", text: str | None = None) 
                     "hypotheses are meant to be exclusive and exhaustive",
                 )
             )
-    return _problems(path, text, found)
+    return located(path, text, found)

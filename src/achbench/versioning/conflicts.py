@@ -92,20 +92,14 @@ def problems(data: MatrixData, path: str, text: str | None = None) -> list[Probl
     records = data.get("conflicts") or {}
     if not records:
         return []
-    from achbench.core.locate import index_keys
+    from achbench.core.validate import located
 
-    keys = index_keys(text) if text is not None else {}
-    found: list[Problem] = []
-    for conflict_id, conflict in records.items():
-        line, column = keys.get(("conflicts", conflict_id), (None, None))
-        found.append(
-            Problem(
-                path,
-                f"unresolved merge conflict over {describe(conflict)}; settle it, "
-                f"then delete [conflicts.{conflict_id}]",
-                line,
-                column,
-                f"conflicts.{conflict_id}",
-            )
+    found = [
+        (
+            ("conflicts", conflict_id),
+            f"unresolved merge conflict over {describe(conflict)}; settle it, "
+            f"then delete [conflicts.{conflict_id}]",
         )
-    return found
+        for conflict_id, conflict in records.items()
+    ]
+    return located(path, text, found, ordered=False)
